@@ -1,0 +1,155 @@
+"""Organisation names and mail domains: the keys conflict and eligibility rules compare.
+
+Two spellings of one company ("HUAWEI TECHNOLOGIES CO., LTD." and "Huawei Technologies")
+must compare equal, so every rule compares `normalise_organisation(name)`, never raw text.
+Pure functions of plain values.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Free mailboxes: a shared domain says nothing about a shared employer.
+PUBLIC_MAIL_DOMAINS: frozenset[str] = frozenset(
+    {
+        "qq.com", "vip.qq.com", "foxmail.com",
+        "163.com", "126.com", "yeah.net", "vip.163.com", "vip.126.com",
+        "188.com", "139.com", "189.cn", "wo.cn",
+        "sina.com", "sina.cn", "vip.sina.com", "sohu.com", "aliyun.com", "tom.com",
+        "21cn.com",
+        "gmail.com", "googlemail.com",
+        "outlook.com", "hotmail.com", "live.com", "msn.com", "hotmail.com.hk",
+        "outlook.com.hk",
+        "yahoo.com", "yahoo.com.hk", "yahoo.com.tw", "ymail.com",
+        "icloud.com", "me.com", "mac.com",
+        "proton.me", "protonmail.com", "gmx.com", "gmx.net", "mail.com",
+        "yandex.com", "aol.com", "zoho.com",
+        "netvigator.com", "macau.ctm.net",
+    }
+)
+
+# Legal-form words, compared after NFKC, lower case and punctuation removal, so
+# "Co., Ltd." is seen as "co ltd". Longest first so "co ltd" is removed before "ltd".
+_LATIN_SUFFIXES: tuple[str, ...] = tuple(
+    sorted(
+        {
+            "company limited", "co limited", "co ltd", "coltd", "limited", "ltd",
+            "incorporated", "inc", "corporation", "corp", "company", "co",
+            "llc", "l l c", "llp", "lp", "plc", "pte ltd", "pte", "pty ltd", "pty",
+            "gmbh", "gmbh and co kg", "and co kg", "and co", "co kg", "kg", "ag", "se", "sa", "sas", "sarl", "srl",
+            "spa", "bv", "nv", "ab", "oy", "as", "aps", "kk", "kabushiki kaisha",
+            "holdings", "holding", "group",
+        },
+        key=len,
+        reverse=True,
+    )
+)
+_CJK_SUFFIXES: tuple[str, ...] = tuple(
+    sorted(
+        {
+            "股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "股份公司",
+            "集团有限公司", "集團有限公司", "集团", "集團", "控股", "公司",
+            "株式会社", "有限会社",
+        },
+        key=len,
+        reverse=True,
+    )
+)
+_LATIN_PREFIXES: tuple[str, ...] = ("the ",)
+_CJK_PREFIXES: tuple[str, ...] = ("株式会社",)
+
+_PUNCTUATION = re.compile(r"[^\w\s]|_", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _strip_latin_suffixes(text: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _LATIN_SUFFIXES:
+            if text.endswith(" " + suffix):
+                text = text[: -len(suffix) - 1].rstrip()
+                changed = True
+                break
+    return text
+
+
+def _strip_cjk_suffixes(text: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _CJK_SUFFIXES:
+            if text.endswith(suffix):
+                text = text[: -len(suffix)].rstrip()
+                changed = True
+                break
+    return text
+
+
+def normalise_organisation(name: str | None) -> str:
+    """Comparison key of an organisation: NFKC, lower case, no punctuation, single
+    spaces, legal-form suffixes ("Co., Ltd.", "GmbH", "有限公司", "集团", ...) removed.
+    A name made only of a legal form keeps it rather than becoming empty; blank gives "".
+    """
+    if not name:
+        return ""
+    text = unicodedata.normalize("NFKC", str(name)).casefold()
+    text = text.replace("&", " and ")
+    # Dots and apostrophes join ("A.S.M." is "asm"); other punctuation separates words.
+    text = re.sub(r"[.'’]", "", text)
+    text = _PUNCTUATION.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip()
+    if not text:
+        return ""
+    # Chinese names carry no spaces between characters; drop any that crept in so
+    # "华为 技术 有限公司" and "华为技术有限公司" agree.
+    if _CJK_CHAR.search(text):
+        text = re.sub(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])", "", text)
+    original = text
+    for prefix in _LATIN_PREFIXES:
+        if text.startswith(prefix) and len(text) > len(prefix):
+            text = text[len(prefix):]
+    for prefix in _CJK_PREFIXES:
+        if text.startswith(prefix) and len(text) > len(prefix):
+            text = text[len(prefix):].lstrip()
+    previous = None
+    while previous != text:
+        previous = text
+        text = _strip_cjk_suffixes(text)
+        text = _strip_latin_suffixes(text)
+    text = text.strip()
+    return text or original
+
+
+def email_domain(email: str | None) -> str:
+    """Lower-case domain of an e-mail address ("" if there is none), NFKC-normalised so
+    full-width "＠ＨＵＡＷＥＩ.com" matches "huawei.com"; a trailing dot is dropped."""
+    if not email:
+        return ""
+    text = unicodedata.normalize("NFKC", str(email)).strip().casefold()
+    if "@" not in text:
+        return ""
+    domain = text.rsplit("@", 1)[1].strip().strip(">").rstrip(".")
+    if not domain or any(ch.isspace() for ch in domain):
+        return ""
+    return domain
+
+
+def is_public_mail_domain(domain: str) -> bool:
+    """True for free mailbox providers (qq.com, gmail.com, ...), including their
+    subdomains, where a shared domain is no evidence of a shared employer."""
+    domain = (domain or "").casefold().rstrip(".")
+    if domain in PUBLIC_MAIL_DOMAINS:
+        return True
+    return any(domain.endswith("." + public) for public in PUBLIC_MAIL_DOMAINS)
+
+
+def organisation_mail_domain(email: str | None) -> str:
+    """The domain of an address if it identifies an employer, else "" (public mailbox
+    or no address)."""
+    domain = email_domain(email)
+    if not domain or is_public_mail_domain(domain):
+        return ""
+    return domain
