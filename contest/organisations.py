@@ -146,10 +146,22 @@ def is_public_mail_domain(domain: str) -> bool:
     return any(domain.endswith("." + public) for public in PUBLIC_MAIL_DOMAINS)
 
 
+_GENERIC_SECOND_LEVEL = frozenset({"com", "edu", "org", "net", "gov", "ac", "co", "or", "ne"})
+
+
+def registered_domain(domain: str) -> str:
+    """The part of a domain an organisation registers: "mail.szu.edu.cn" -> "szu.edu.cn",
+    "rd.huawei.com" -> "huawei.com" (two labels, three under "edu.cn"-like zones)."""
+    labels = [label for label in (domain or "").casefold().rstrip(".").split(".") if label]
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _GENERIC_SECOND_LEVEL:
+        return ".".join(labels[-3:])
+    return ".".join(labels[-2:])
+
+
 def organisation_mail_domain(email: str | None) -> str:
-    """The domain of an address if it identifies an employer, else "" (public mailbox
-    or no address)."""
+    """The registered domain of an address if it identifies an employer, else "" (public
+    mailbox or no address): "li@rd.huawei.com" -> "huawei.com", "li@qq.com" -> ""."""
     domain = email_domain(email)
     if not domain or is_public_mail_domain(domain):
         return ""
-    return domain
+    return registered_domain(domain)

@@ -93,3 +93,24 @@ def test_subdomain_of_a_free_mailbox_is_public_but_company_domain_is_not():
     assert not organisations.is_public_mail_domain("huawei.com")
     assert not organisations.is_public_mail_domain("notqq.com")
     assert organisations.organisation_mail_domain("a@huawei.com") == "huawei.com"
+
+
+@pytest.mark.parametrize(
+    ("email", "key"),
+    [
+        ("li@rd.huawei.com", "huawei.com"),
+        ("li@huawei.com", "huawei.com"),
+        ("wang@mail.szu.edu.cn", "szu.edu.cn"),
+        ("chan@cs.hku.hk", "hku.hk"),
+        ("chan@polyu.edu.hk", "polyu.edu.hk"),
+        ("a@company.com.cn", "company.com.cn"),
+        ("a@localhost", "localhost"),
+    ],
+)
+def test_employer_domain_ignores_department_subdomains(email, key):
+    assert organisations.organisation_mail_domain(email) == key
+
+
+def test_universities_under_one_zone_keep_different_domains():
+    assert organisations.organisation_mail_domain("a@szu.edu.cn") != \
+        organisations.organisation_mail_domain("b@sztu.edu.cn")
