@@ -1,6 +1,8 @@
 """Patent numbers as entrants type them: parsed, checked and normalised."""
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from contest import patents
 
@@ -214,3 +216,26 @@ def test_portfolio_with_an_exact_repeat_names_the_rows():
 def test_kind_mismatch_is_reported_only_when_the_number_says_its_kind(written, chosen,
                                                                       expected):
     assert patents.kind_mismatch(patents.parse_patent_number(written), chosen) == expected
+
+
+@hypothesis.settings(max_examples=80, deadline=None)
+@hypothesis.given(
+    year=st.integers(2003, 2030),
+    type_digit=st.sampled_from("12389"),
+    serial=st.integers(0, 9_999_999),
+    wrong=st.sampled_from("0123456789X"),
+)
+def test_any_twelve_digit_number_is_accepted_only_with_its_own_check_digit(
+        year, type_digit, serial, wrong):
+    digits = f"{year}{type_digit}{serial:07d}"
+    right = patents.cn_check_digit(digits)
+    assert patents.parse_patent_number(f"ZL{digits}.{right}").ok
+    assert patents.parse_patent_number(f"{digits}.{wrong}").ok == (wrong == right)
+
+
+@hypothesis.settings(max_examples=150, deadline=None)
+@hypothesis.given(text=st.text(max_size=40))
+def test_any_text_parses_to_a_result_or_an_error_never_an_exception(text):
+    parsed = patents.parse_patent_number(text)
+    assert parsed.ok or parsed.errors
+    assert parsed.raw == text
