@@ -70,7 +70,10 @@ class AssignmentResult:
 
 # Cost levels, each dominating everything below it: serve every entry, then balance
 # loads, then give each judge their bridging quota, then prefer expertise, then spread.
+# Overloading a judge beyond the balanced share (within caps) is allowed only to serve an
+# entry that would otherwise go short; verification then names the judge.
 _UNSERVED_COST = 100_000_000
+_OVERLOAD_COST = 10_000_000
 _LOAD_REWARD = 1_000_000
 _BRIDGE_REWARD = 10_000
 _OFF_FIELD_COST = 100
@@ -111,6 +114,25 @@ def load_bounds(
     return los, his
 
 
+def available_caps(
+    entries: Sequence[EntrySpec], judges: Sequence[JudgeSpec], forbidden: Iterable[tuple]
+) -> list[int | None]:
+    """Each judge's effective cap: their personal cap, or fewer if conflicts leave them
+    fewer entries of this round (a judge cannot be "behind" on entries they may not see)."""
+    entry_ids = {entry.id for entry in entries}
+    position = {judge.id: j for j, judge in enumerate(judges)}
+    blocked = [0] * len(judges)
+    for judge_id, entry_id in forbidden:
+        j = position.get(judge_id)
+        if j is not None and entry_id in entry_ids:
+            blocked[j] += 1
+    caps: list[int | None] = []
+    for judge, count in zip(judges, blocked):
+        room = len(entry_ids) - count
+        caps.append(room if judge.max_load is None else min(judge.max_load, room))
+    return caps
+
+
 def bridging_quota(level: int, bridging: float | None) -> int:
     """Off-field entries each judge should take at load `level`: by default 1, or 2 once
     a judge scores 20 or more; with a share, round(share * level), at least 1. None
@@ -124,9 +146,9 @@ def bridging_quota(level: int, bridging: float | None) -> int:
     return max(1, min(level - 1, round(bridging * level)))
 
 
-def _components(pairs: Iterable[tuple[Hashable, Hashable]]) -> int:
-    """Number of connected pieces of the judge-entry graph (isolated judges ignored)."""
-    parent: dict[tuple[str, Hashable], tuple[str, Hashable]] = {}
+def _component_labels(pairs: Iterable[tuple[Hashable, Hashable]]) -> dict[tuple, tuple]:
+    """Each judge and entry node mapped to the root of its connected piece."""
+    parent: dict[tuple, tuple] = {}
 
     def find(x):
         root = x
@@ -143,28 +165,12 @@ def _components(pairs: Iterable[tuple[Hashable, Hashable]]) -> int:
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[ra] = rb
-    return sum(1 for node in parent if find(node) == node)
-
-
-def _component_labels(pairs: Sequence[tuple[int, int]]) -> dict[tuple[str, int], tuple]:
-    parent: dict = {}
-
-    def find(x):
-        root = x
-        while parent[root] != root:
-            root = parent[root]
-        while parent[x] != root:
-            parent[x], x = root, parent[x]
-        return root
-
-    for j, e in pairs:
-        a, b = ("j", j), ("e", e)
-        parent.setdefault(a, a)
-        parent.setdefault(b, b)
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[ra] = rb
     return {node: find(node) for node in parent}
+
+
+def _components(pairs: Iterable[tuple[Hashable, Hashable]]) -> int:
+    """Number of connected pieces of the judge-entry graph (isolated judges ignored)."""
+    return len(set(_component_labels(pairs).values()))
 
 
 def _org_count_reason(entry_id, eligible: int, need: int) -> str:
@@ -294,10 +300,14 @@ def _solve_flow(
             arc(source, judge_node + j, lo, -_LOAD_REWARD)
         if hi > lo:
             arc(source, judge_node + j, hi - lo, 0)
-        if hi:
-            if quotas[j]:
+        cap = problem.judges[j].max_load
+        room = sum(problem.need) if cap is None else max(0, cap - max(his[j], problem.floors[j]))
+        if room:
+            arc(source, judge_node + j, room, _OVERLOAD_COST)
+        if hi or room:
+            if quotas[j] and hi:
                 arc(judge_node + j, off_node + j, min(quotas[j], hi), -_BRIDGE_REWARD)
-            arc(judge_node + j, off_node + j, hi, _OFF_FIELD_COST)
+            arc(judge_node + j, off_node + j, hi + room, _OFF_FIELD_COST)
 
     pair_arcs_start = len(tails)
     pair_of_arc: list[tuple[int, int]] = []
@@ -440,7 +450,7 @@ def _solve(
 
     lists, unserved = _candidates(problem, by_track, rng, candidates, progress)
     total = sum(problem.floors) + sum(max(0, n) for n in problem.need)
-    caps = [judge.max_load for judge in problem.judges]
+    caps = available_caps(problem.entries, problem.judges, problem.forbidden)
     los, his = load_bounds(total, problem.floors, caps)
     level = max(his, default=0)
     quota = bridging_quota(level, bridging)
@@ -451,6 +461,12 @@ def _solve(
     if progress is not None:
         progress(0.45, "solving")
     new_pairs, shortfall = _solve_flow(problem, lists, los, his, quotas, seed)
+    short = [e for e, missing in enumerate(shortfall) if missing]
+    if short and len(problem.judges) > candidates:
+        # Pruning may have left out the judges with room: widen those entries and retry.
+        for e in short:
+            lists[e] = [j for j in range(len(problem.judges)) if _eligible(problem, e, j)]
+        new_pairs, shortfall = _solve_flow(problem, lists, los, his, quotas, seed)
     if connect and new_pairs:
         if progress is not None:
             progress(0.8, "checking connectivity")
@@ -465,7 +481,7 @@ def _solve(
             unserved.append((
                 e,
                 f"entry {problem.entries[e].id}: {short} of {problem.need[e]} judges missing: "
-                "every eligible judge is at their load limit",
+                "every eligible judge is at their personal cap",
             ))
     unserved.sort()
     return new_pairs, unserved, los, his
@@ -672,7 +688,7 @@ def verify_assignment(
                 floors[judge_id] += 1
     total = sum(loads.values())
     los, his = load_bounds(
-        total, [floors[j.id] for j in judges], [j.max_load for j in judges]
+        total, [floors[j.id] for j in judges], available_caps(entries, judges, forbidden)
     )
     for judge, lo, hi in zip(judges, los, his):
         load = loads[judge.id]
@@ -712,6 +728,7 @@ def second_look(
     existing = existing or {}
     forbidden = forbidden if isinstance(forbidden, (set, frozenset)) else set(forbidden)
     _, _, kept_idx, used_orgs, _ = _index_existing(specs, judges, existing)
+    had = {(judge_id, entry.id) for entry in specs for judge_id in existing.get(entry.id, ())}
     problem = _Problem(
         entries=specs,
         judges=list(judges),
@@ -719,7 +736,7 @@ def second_look(
         blocked=kept_idx,
         used_orgs=used_orgs,
         floors=[0] * len(judges),
-        forbidden=forbidden,
+        forbidden=set(forbidden) | had,
     )
     new_pairs, unserved, _, _ = _solve(
         problem, bridging=0.0, candidates=candidates, seed=seed, progress=progress,
@@ -736,12 +753,14 @@ def _verify_second_look(
     existing: Mapping[Hashable, Iterable[Hashable]],
 ) -> list[str]:
     added = [(judges[j].id, entries[e].id) for j, e in new_pairs]
+    had = {(judge_id, entry.id) for entry in entries for judge_id in existing.get(entry.id, ())}
     problems = verify_assignment(
         entries, judges, added, per_entry=extra, forbidden=problem.forbidden,
         require_connected=False,
     )
     for judge_id, entry_id in added:
-        if judge_id in set(existing.get(entry_id, ())):
+        if (judge_id, entry_id) in had:
+            problems.remove(f"entry {entry_id}: judge {judge_id} has a conflict with it")
             problems.append(f"entry {entry_id}: judge {judge_id} already had it")
     org_of = {judge.id: judge.organisation for judge in judges}
     for e, entry in enumerate(entries):

@@ -64,25 +64,14 @@ _SPACES = re.compile(r"\s+")
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def _strip_latin_suffixes(text: str) -> str:
+def _strip_suffixes(text: str, suffixes: tuple[str, ...], separator: str) -> str:
+    """Remove legal-form suffixes from the end, repeatedly ("co ltd" then "group")."""
     changed = True
     while changed:
         changed = False
-        for suffix in _LATIN_SUFFIXES:
-            if text.endswith(" " + suffix):
-                text = text[: -len(suffix) - 1].rstrip()
-                changed = True
-                break
-    return text
-
-
-def _strip_cjk_suffixes(text: str) -> str:
-    changed = True
-    while changed:
-        changed = False
-        for suffix in _CJK_SUFFIXES:
-            if text.endswith(suffix):
-                text = text[: -len(suffix)].rstrip()
+        for suffix in suffixes:
+            if text.endswith(separator + suffix):
+                text = text[: -len(separator + suffix)].rstrip()
                 changed = True
                 break
     return text
@@ -117,8 +106,8 @@ def normalise_organisation(name: str | None) -> str:
     previous = None
     while previous != text:
         previous = text
-        text = _strip_cjk_suffixes(text)
-        text = _strip_latin_suffixes(text)
+        text = _strip_suffixes(text, _CJK_SUFFIXES, "")
+        text = _strip_suffixes(text, _LATIN_SUFFIXES, " ")
     text = text.strip()
     return text or original
 
