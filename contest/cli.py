@@ -1,0 +1,179 @@
+"""The `contest` command (INTERFACES.md). Thin: parse, open a session, call a service, print.
+
+Every command exits 0 on success and non-zero on any error, printing one clear line per
+error, and changes nothing when it fails.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+from sqlmodel import Session
+
+from contest import config, db
+from contest.models import Role
+from contest.services import ServiceError, accounts, demo, editions
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="Run a high-value patent portfolio contest.")
+db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
+user_app = typer.Typer(no_args_is_help=True, help="Accounts.")
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+
+ContestOption = typer.Option(None, "--contest", help="Edition slug; may be left out when there is one edition.")
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def open_session(*, migrate: bool = False) -> Iterator[Session]:
+    """A session on DATABASE_URL; refuses an unmigrated database with a clear message."""
+    url = config.settings().database_url
+    if migrate:
+        db.migrate(url)
+    engine = db.engine_for(url)
+    try:
+        db.ensure_ready(engine)
+    except db.DatabaseNotReady as exc:
+        fail(str(exc))
+    with db.session_scope(engine) as session:
+        try:
+            yield session
+        except ServiceError as exc:
+            problems = getattr(exc, "problems", None) or [str(exc)]
+            for problem in problems:
+                typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
+            raise typer.Exit(1)
+
+
+@contextmanager
+def progress_bar(label: str) -> Iterator:
+    """A progress callback f(fraction, message) drawn as a bar on standard error."""
+    with typer.progressbar(length=1000, label=label, file=sys.stderr) as bar:
+        done = [0]
+
+        def update(fraction: float, _message: str = "") -> None:
+            target = int(max(0.0, min(1.0, fraction)) * 1000)
+            if target > done[0]:
+                bar.update(target - done[0])
+                done[0] = target
+
+        yield update
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the database to the newest schema."""
+    url = config.settings().database_url
+    try:
+        db.migrate(url)
+    except Exception as exc:  # a database that cannot be reached or written
+        fail(f"could not migrate {_safe_url(url)}: {exc.__class__.__name__}: {str(exc).splitlines()[0]}")
+    typer.echo(f"database at revision {db.head_revision()} ({_safe_url(url)})")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _print_logins(logins: demo.DemoLogins) -> None:
+    typer.echo(f"Demo edition: {logins.edition_slug}")
+    typer.echo("Demo sign-ins (role, email, password):")
+    shown: dict[str, int] = {}
+    for role, email, password in logins.logins:
+        shown[role] = shown.get(role, 0) + 1
+        if shown[role] <= 2:
+            typer.echo(f"  {role:<10} {email:<40} {password}")
+    for role, n in shown.items():
+        if n > 2:
+            typer.echo(f"  ... and {n - 2} more {role}s with the same password")
+
+
+@app.command("demo")
+def demo_command(
+    entries: int = typer.Option(60, "--entries", min=1, max=20000),
+    judges: int = typer.Option(15, "--judges", min=3, max=2000),
+    seed: int = typer.Option(7, "--seed"),
+) -> None:
+    """A demo edition from the gba preset, with logins printed."""
+    with open_session(migrate=True) as session, progress_bar("Building the demo") as update:
+        logins = demo.build_demo(session=session, entries=entries, judges=judges, seed=seed, progress=update)
+    _print_logins(logins)
+
+
+@app.command("create")
+def create_command(name: str, preset: str = typer.Option("gba", "--preset")) -> None:
+    """A new empty edition from a preset; prints its slug."""
+    with open_session() as session:
+        edition = editions.create_edition(session=session, actor=None, name=name, preset=preset)
+        typer.echo(edition.slug)
+
+
+@user_app.command("add")
+def user_add(
+    email: str,
+    role: list[Role] = typer.Option(..., "--role", help="organiser, judge, entrant or observer (repeatable)"),
+    name: Optional[str] = typer.Option(None, "--name"),
+) -> None:
+    """Add a user; the password is read from standard input."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        fail("no password on standard input (e.g. `echo 'a long secret' | contest user add ...`)")
+    with open_session() as session:
+        user = accounts.create_user(
+            session=session, email=email, name=name or email.split("@")[0], roles=role, password=password
+        )
+        typer.echo(f"added {user.email} ({', '.join(r.value for r in role)})")
+
+
+@app.command("serve")
+def serve_command(
+    port: int = typer.Option(8501, "--port"),
+    address: str = typer.Option("127.0.0.1", "--address"),
+    no_demo: bool = typer.Option(False, "--no-demo", help="Do not build the demo edition on a new database."),
+) -> None:
+    """Migrate, build the demo edition on a new database (printing its logins), start the app."""
+    with open_session(migrate=True) as session:
+        if not no_demo and not demo.demo_exists(session=session) and not accounts.has_any_user(session=session):
+            with progress_bar("Building the demo edition") as update:
+                logins = demo.build_demo(session=session, progress=update)
+            _print_logins(logins)
+        else:
+            typer.echo("Using the existing database; sign in with your account.")
+    asgi = Path(__file__).parent / "ui" / "asgi.py"
+    streamlit = shutil.which("streamlit", path=os.path.dirname(sys.executable)) or "streamlit"
+    typer.echo(f"Open http://{address}:{port}")
+    cmd = [
+        streamlit, "run", str(asgi), "--server.port", str(port), "--server.address", address,
+        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
+        "--server.maxUploadSize", str(config.settings().max_upload_mb),
+    ]
+    raise typer.Exit(subprocess.call(cmd))
+
+
+def main() -> None:
+    try:
+        app()
+    except ServiceError as exc:
+        typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
+        raise SystemExit(1) from None
+    except Exception as exc:  # never a traceback for the user; one line naming the failure
+        typer.secho(f"error: unexpected {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
+                    err=True, fg=typer.colors.RED)
+        raise SystemExit(2) from None
+
+
+if __name__ == "__main__":
+    main()

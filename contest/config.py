@@ -1,0 +1,60 @@
+"""Settings read once from the environment (INTERFACES.md, Configuration)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    data_dir: Path
+    secret_key: str
+    max_upload_mb: int
+    smtp_url: str | None
+    session_idle_minutes: int
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
+def _secret_key(data_dir: Path, env) -> str:
+    """CONTEST_SECRET_KEY, else one generated into the data dir on first run."""
+    key = env.get("CONTEST_SECRET_KEY")
+    if key:
+        return key
+    path = data_dir / "secret.key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Created with owner-only permissions: the key signs invitation links.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("CONTEST_DATA_DIR", "data")).expanduser()
+    url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'contest.db'}"
+    return Settings(
+        database_url=url,
+        data_dir=data_dir,
+        secret_key=_secret_key(data_dir, env),
+        max_upload_mb=int(env.get("CONTEST_MAX_UPLOAD_MB", "50")),
+        smtp_url=env.get("CONTEST_SMTP_URL") or None,
+        session_idle_minutes=int(env.get("CONTEST_SESSION_IDLE_MINUTES", "120")),
+    )
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    """The process-wide settings, read once at the edge."""
+    return load_settings()

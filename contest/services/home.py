@@ -1,0 +1,223 @@
+"""What each role sees first: entrants their entries, judges their work, organisers the
+state of the edition, observers the finalists."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, case, func
+from sqlmodel import Session, select
+
+from contest.auth import Actor
+from contest.models import (
+    Assignment,
+    AssignmentStatus,
+    Category,
+    ContestGroup,
+    Decision,
+    Entry,
+    EntryStatus,
+    JudgeProfile,
+    ObserverInterest,
+    Role,
+    Round,
+    ScoreSheet,
+    SheetStatus,
+    Track,
+)
+from contest.services import NotFound, audit, require_role
+
+STATUS_LABELS = {
+    EntryStatus.draft: "Draft",
+    EntryStatus.submitted: "Submitted",
+    EntryStatus.withdrawn: "Withdrawn",
+    EntryStatus.eligible: "Eligible",
+    EntryStatus.ineligible: "Not eligible",
+}
+
+
+def entrant_overview(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+    """The entrant's own entries with their status, stage and award."""
+    require_role(actor, Role.entrant)
+    rows = session.exec(
+        select(Entry, ContestGroup.label, Category.label, Round.label)
+        .join(ContestGroup, ContestGroup.id == Entry.group_id, isouter=True)
+        .join(Category, Category.id == Entry.category_id, isouter=True)
+        .join(Round, Round.id == Entry.current_round_id, isouter=True)
+        .where(Entry.owner_id == actor.user_id, Entry.edition_id == edition_id)
+        .order_by(Entry.created_at)
+    ).all()
+    awards = dict(
+        session.exec(
+            select(Decision.entry_id, Decision.outcome).where(
+                Decision.kind == "award", Decision.active == True,  # noqa: E712
+                Decision.entry_id.in_([r[0].id for r in rows] or [-1]),
+            )
+        ).all()
+    )
+    return [
+        {
+            "id": e.id,
+            "code": e.code,
+            "title": e.title or "(untitled)",
+            "group": group or "",
+            "category": category or "",
+            "status": STATUS_LABELS.get(EntryStatus(e.status), e.status),
+            "reason": e.eligibility_reason,
+            "stage": stage or "",
+            "award": awards.get(e.id, ""),
+            "submitted_at": e.submitted_at,
+        }
+        for e, group, category, stage in rows
+    ]
+
+
+def judge_overview(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+    """Per round: the judge's assignments and how many are submitted."""
+    require_role(actor, Role.judge)
+    sheet_counts = (
+        select(
+            ScoreSheet.round_id.label("round_id"),
+            ScoreSheet.entry_id.label("entry_id"),
+            func.count().label("sheets"),
+            func.sum(case((ScoreSheet.status == SheetStatus.submitted.value, 1), else_=0)).label("submitted"),
+        )
+        .where(ScoreSheet.judge_id == actor.user_id)
+        .group_by(ScoreSheet.round_id, ScoreSheet.entry_id)
+        .subquery()
+    )
+    rows = session.exec(
+        select(Round, Entry.code, Entry.title, sheet_counts.c.sheets, sheet_counts.c.submitted)
+        .join(Assignment, Assignment.round_id == Round.id)
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .join(
+            sheet_counts,
+            and_(sheet_counts.c.round_id == Assignment.round_id, sheet_counts.c.entry_id == Assignment.entry_id),
+            isouter=True,
+        )
+        .where(
+            Round.edition_id == edition_id,
+            Assignment.judge_id == actor.user_id,
+            Assignment.status == AssignmentStatus.active.value,
+        )
+        .order_by(Round.position, Entry.code)
+    ).all()
+    rounds: dict[int, dict] = {}
+    for rnd, code, title, sheets, submitted in rows:
+        info = rounds.setdefault(
+            rnd.id, {"round": rnd.label, "round_key": rnd.key, "closes_at": rnd.closes_at, "entries": []}
+        )
+        if not sheets:
+            state = "to do"
+        elif submitted and submitted >= sheets:
+            state = "submitted"
+        else:
+            state = "draft"
+        info["entries"].append({"code": code, "title": title, "state": state})
+    for info in rounds.values():
+        info["total"] = len(info["entries"])
+        info["done"] = sum(1 for e in info["entries"] if e["state"] == "submitted")
+    return list(rounds.values())
+
+
+def _count_by(session: Session, column, edition_id: int, *joins) -> dict[str, int]:
+    query = select(column, func.count()).select_from(Entry)
+    for target, on in joins:
+        query = query.join(target, on, isouter=True)
+    query = query.where(Entry.edition_id == edition_id, Entry.status != EntryStatus.withdrawn.value).group_by(column)
+    return {str(k or "unset"): n for k, n in session.exec(query).all()}
+
+
+def organiser_dashboard(*, session: Session, actor: Actor, edition_id: int) -> dict:
+    """Entries per stage, group, category, region and track; judges; progress per round."""
+    require_role(actor, Role.organiser)
+    by_status = _count_by(session, Entry.status, edition_id)
+    by_group = _count_by(session, ContestGroup.label, edition_id, (ContestGroup, ContestGroup.id == Entry.group_id))
+    by_category = _count_by(session, Category.label, edition_id, (Category, Category.id == Entry.category_id))
+    by_region = _count_by(session, Entry.region, edition_id)
+    by_track = _count_by(session, Track.label, edition_id, (Track, Track.id == Entry.track_id))
+    by_stage = _count_by(session, Round.label, edition_id, (Round, Round.id == Entry.current_round_id))
+    judges = session.exec(
+        select(func.count()).select_from(JudgeProfile).where(JudgeProfile.edition_id == edition_id)
+    ).one()
+    progress = []
+    for rnd in session.exec(select(Round).where(Round.edition_id == edition_id, Round.scored == True).order_by(Round.position)):  # noqa: E712
+        assigned = session.exec(
+            select(func.count()).select_from(Assignment).where(
+                Assignment.round_id == rnd.id, Assignment.status == AssignmentStatus.active.value
+            )
+        ).one()
+        sheet_rows = dict(
+            session.exec(
+                select(ScoreSheet.status, func.count()).where(ScoreSheet.round_id == rnd.id).group_by(ScoreSheet.status)
+            ).all()
+        )
+        if assigned or sheet_rows:
+            progress.append(
+                {
+                    "round": rnd.label,
+                    "assignments": assigned,
+                    "draft_sheets": sheet_rows.get(SheetStatus.draft.value, 0),
+                    "submitted_sheets": sheet_rows.get(SheetStatus.submitted.value, 0),
+                }
+            )
+    return {
+        "entries": sum(v for k, v in by_status.items()),
+        "by_status": by_status,
+        "by_stage": by_stage,
+        "by_group": by_group,
+        "by_category": by_category,
+        "by_region": by_region,
+        "by_track": by_track,
+        "judges": judges,
+        "progress": progress,
+    }
+
+
+def final_round(session: Session, edition_id: int) -> Round | None:
+    return session.exec(
+        select(Round).where(Round.edition_id == edition_id, Round.scored == True).order_by(Round.position.desc())  # noqa: E712
+    ).first()
+
+
+def observer_finalists(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+    """Entries that reached the final round, with the observer's own marks."""
+    require_role(actor, Role.observer)
+    final = final_round(session, edition_id)
+    if final is None:
+        return []
+    marked = set(
+        session.exec(select(ObserverInterest.entry_id).where(ObserverInterest.observer_id == actor.user_id)).all()
+    )
+    rows = session.exec(
+        select(Entry, Track.label, ContestGroup.label)
+        .join(Track, Track.id == Entry.track_id, isouter=True)
+        .join(ContestGroup, ContestGroup.id == Entry.group_id, isouter=True)
+        .where(Entry.edition_id == edition_id, Entry.current_round_id == final.id)
+        .order_by(Entry.code)
+    ).all()
+    return [
+        {
+            "id": e.id, "code": e.code, "title": e.title, "applicant": e.applicant, "track": track or "",
+            "group": group or "", "summary": e.summary, "interested": e.id in marked,
+        }
+        for e, track, group in rows
+    ]
+
+
+def set_interest(*, session: Session, actor: Actor, entry_id: int, interested: bool, note: str = "") -> None:
+    """An observer marks (or unmarks) a finalist they want to meet."""
+    require_role(actor, Role.observer)
+    entry = session.get(Entry, entry_id)
+    final = final_round(session, entry.edition_id) if entry else None
+    if entry is None or final is None or entry.current_round_id != final.id:
+        raise NotFound("Only finalists can be marked.")
+    existing = session.exec(
+        select(ObserverInterest).where(ObserverInterest.observer_id == actor.user_id, ObserverInterest.entry_id == entry_id)
+    ).first()
+    if interested and existing is None:
+        session.add(ObserverInterest(observer_id=actor.user_id, entry_id=entry_id, note=note))
+    elif not interested and existing is not None:
+        session.delete(existing)
+    else:
+        return
+    audit(session, actor, "observer.interest", "entry", entry_id, edition_id=entry.edition_id, interested=interested)
+    session.commit()

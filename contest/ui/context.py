@@ -1,0 +1,57 @@
+"""What every page needs: the engine, the signed-in actor and the current edition."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import streamlit as st
+
+from contest import config, db
+from contest.auth import Actor
+from contest.models import Edition
+from contest.services import ServiceError, editions
+
+
+def engine():
+    return db.engine_for(config.settings().database_url)
+
+
+def session(*, read_only: bool = False):
+    return db.session_scope(engine(), read_only=read_only)
+
+
+def actor() -> Actor | None:
+    return st.session_state.get("actor")
+
+
+def require_actor() -> Actor:
+    current = actor()
+    if current is None:
+        st.stop()
+    return current
+
+
+def edition() -> Edition | None:
+    """The edition the user works on: the one chosen in the sidebar, else the newest."""
+    chosen = st.session_state.get("edition_id")
+    with session(read_only=True) as s:
+        if chosen is not None:
+            found = s.get(Edition, chosen)
+            if found is not None:
+                return found
+        return editions.latest_edition(session=s)
+
+
+@contextmanager
+def user_errors():
+    """Show a service's message instead of a traceback."""
+    try:
+        yield
+    except ServiceError as exc:
+        problems = getattr(exc, "problems", None)
+        if problems and len(problems) > 1:
+            st.error(str(exc) if len(str(exc)) < 200 else "Please correct the following:")
+            for p in problems:
+                st.markdown(f"- {p}")
+        else:
+            st.error(str(exc))

@@ -1,0 +1,73 @@
+"""Which pages each role gets. Pages left out of st.navigation cannot be reached by URL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from contest.models import Role
+
+PAGES_DIR = Path(__file__).parent / "pages"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title: str
+    icon: str
+    url_path: str
+
+
+# Each role's section; the first page of a person's first role is the default page.
+ROLE_PAGES: dict[Role, list[PageSpec]] = {
+    Role.organiser: [
+        PageSpec("organiser_home.py", "Dashboard", ":material/dashboard:", "dashboard"),
+    ],
+    Role.judge: [
+        PageSpec("judge_home.py", "My assignments", ":material/assignment:", "assignments"),
+    ],
+    Role.entrant: [
+        PageSpec("entrant_home.py", "My entries", ":material/folder_open:", "entries"),
+    ],
+    Role.observer: [
+        PageSpec("observer_home.py", "Finalists", ":material/star:", "finalists"),
+    ],
+}
+
+SECTION_TITLES = {
+    Role.organiser: "Organiser",
+    Role.judge: "Judge",
+    Role.entrant: "Entrant",
+    Role.observer: "Observer",
+}
+
+ROLE_ORDER = [Role.organiser, Role.judge, Role.entrant, Role.observer]
+
+
+def pages_for(roles: frozenset[str]) -> dict[str, list[st.Page]]:
+    sections: dict[str, list[st.Page]] = {}
+    first = True
+    for role in ROLE_ORDER:
+        if role.value not in roles:
+            continue
+        pages = []
+        for spec in ROLE_PAGES[role]:
+            pages.append(
+                st.Page(PAGES_DIR / spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=first)
+            )
+            first = False
+        sections[SECTION_TITLES[role]] = pages
+    return sections
+
+
+# Pages open to visitors who are not signed in (registration is added by the entrants' work).
+PUBLIC_PAGES: list[PageSpec] = []
+
+
+def public_pages() -> list[st.Page]:
+    return [
+        st.Page(PAGES_DIR / spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path)
+        for spec in PUBLIC_PAGES
+    ]

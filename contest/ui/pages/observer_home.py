@@ -1,0 +1,28 @@
+"""Observers browse the finalists and mark the ones they want to meet."""
+
+import streamlit as st
+
+from contest.services import home
+from contest.ui import context
+
+actor = context.require_actor()
+edition = context.edition()
+st.title("Finalists")
+if edition is None:
+    st.info("There is no contest yet.")
+    st.stop()
+with context.session(read_only=True) as s, context.user_errors():
+    finalists = home.observer_finalists(session=s, actor=actor, edition_id=edition.id)
+if not finalists:
+    st.info("The finalists are not known yet. They appear here once the final round is set.")
+for f in finalists:
+    with st.container(border=True):
+        st.markdown(f"**{f['code']}**")
+        st.text(f"{f['title']}\n{f['applicant']} · {f['track']} · {f['group']}")
+        if f["summary"]:
+            st.text(f["summary"][:400])
+        marked = st.toggle("I want to meet this team", value=f["interested"], key=f"interest_{f['id']}")
+        if marked != f["interested"]:
+            with context.session() as s, context.user_errors():
+                home.set_interest(session=s, actor=actor, entry_id=f["id"], interested=marked)
+            st.rerun()

@@ -1,0 +1,48 @@
+"""Organiser dashboard: entries per stage, group, category, region; judges; progress."""
+
+import pandas as pd
+import streamlit as st
+
+from contest.services import home
+from contest.ui import context
+
+actor = context.require_actor()
+edition = context.edition()
+st.title("Dashboard")
+if edition is None:
+    st.info("No edition yet. Create one with `contest create NAME --preset gba` or `contest demo`.")
+    st.stop()
+st.caption(edition.name)
+with context.session(read_only=True) as s, context.user_errors():
+    board = home.organiser_dashboard(session=s, actor=actor, edition_id=edition.id)
+
+cols = st.columns(4)
+cols[0].metric("Entries", board["entries"])
+cols[1].metric("Submitted or later", board["entries"] - board["by_status"].get("draft", 0))
+cols[2].metric("Eligible", board["by_status"].get("eligible", 0))
+cols[3].metric("Judges", board["judges"])
+
+
+def _bar(title: str, counts: dict) -> None:
+    st.subheader(title)
+    if counts:
+        st.bar_chart(pd.Series(counts, name="entries"), horizontal=True)
+    else:
+        st.caption("Nothing yet.")
+
+
+left, right = st.columns(2)
+with left:
+    _bar("Entries by status", board["by_status"])
+    _bar("Entries by group", board["by_group"])
+    _bar("Entries by region", board["by_region"])
+with right:
+    _bar("Entries by stage", board["by_stage"])
+    _bar("Entries by category", board["by_category"])
+    _bar("Entries by track", board["by_track"])
+
+st.subheader("Scoring progress")
+if board["progress"]:
+    st.dataframe(pd.DataFrame(board["progress"]), hide_index=True)
+else:
+    st.caption("No assignments yet.")

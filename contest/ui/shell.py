@@ -1,0 +1,41 @@
+"""The app shell: database check, sign-in, role navigation, sidebar."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from contest import db
+from contest.services import accounts
+from contest.ui import context, navigation, signin
+
+
+def _database_ready() -> bool:
+    try:
+        db.ensure_ready(context.engine())
+    except db.DatabaseNotReady as exc:
+        st.error(str(exc))
+        return False
+    return True
+
+
+def main() -> None:
+    if not _database_ready():
+        st.stop()
+    signin.run_pending_browser_actions()
+    with context.session(read_only=True) as s:
+        any_user = accounts.has_any_user(session=s)
+    if not any_user:
+        st.navigation([st.Page(signin.first_organiser_page, title="Welcome", url_path="welcome")]).run()
+        return
+    actor = signin.current_actor()
+    st.session_state["actor"] = actor
+    if actor is None:
+        public = [st.Page(signin.sign_in_page, title="Sign in", icon=":material/login:", url_path="signin")]
+        public += navigation.public_pages()
+        st.navigation(public, position="top" if len(public) > 1 else "hidden").run()
+        return
+    with st.sidebar:
+        st.caption(f"Signed in as **{actor.name}**  \n{actor.email}")
+        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+            signin.sign_out()
+    st.navigation(navigation.pages_for(actor.roles)).run()
