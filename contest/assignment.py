@@ -526,7 +526,10 @@ def _result(
     new_pairs: list[tuple[int, int]], unserved: list[tuple[int, str]],
     forbidden: set, problems: list[str],
 ) -> AssignmentResult:
-    pairs = [(judge_id, entry.id) for entry, ids in zip(entries, kept_ids) for judge_id in ids]
+    pairs = [
+        (judge_id, entry.id) for entry, ids in zip(entries, kept_ids)
+        for judge_id in sorted(ids, key=str)
+    ]
     added = [(judges[j].id, entries[e].id) for j, e in sorted(new_pairs, key=lambda p: (p[1], p[0]))]
     pairs += added
     loads = {judge.id: 0 for judge in judges}

@@ -335,3 +335,30 @@ def test_summary_lines_state_loads_conflicts_and_connectivity():
     assert "loads: 4-4 per judge (5 of 5 judges used)" in lines
     assert "conflicts avoided: 1" in lines
     assert "judge-entry graph: connected" in lines
+
+
+def test_assignment_is_the_same_in_another_process_with_other_hash_seeds():
+    # String ids hash differently per process; the result must not depend on that.
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "from contest import assignment as A\n"
+        "J, E = A.JudgeSpec, A.EntrySpec\n"
+        "judges = [J(f'judge-{i}', f'org{i % 7}', frozenset({f't{i % 4}'})) for i in range(30)]\n"
+        "entries = [E(f'E{e}', f't{e % 4}') for e in range(80)]\n"
+        "forbidden = {(f'judge-{i}', f'E{(i * 13) % 80}') for i in range(30)}\n"
+        "r = A.assign_judges(entries, judges, per_entry=3, forbidden=forbidden,\n"
+        "                    existing={'E1': {'judge-3', 'judge-5'}}, candidates=12, seed=3)\n"
+        "print(r.pairs)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    outputs = set()
+    for hash_seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed, "PYTHONPATH": str(root)}
+        run = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True,
+                             text=True, check=True, cwd=root)
+        outputs.add(run.stdout)
+    assert len(outputs) == 1
