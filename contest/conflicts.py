@@ -97,3 +97,22 @@ def automatic_conflicts(
         for index in sorted(reasons):
             found.append(FoundConflict(judge.id, entries[index].id, "; ".join(reasons[index])))
     return found
+
+
+def organisation_conflicts(
+    rules: Iterable[tuple[Hashable, str, str]], entries: Iterable[EntryFacts]
+) -> list[FoundConflict]:
+    """Expand (judge_id, organisation, reason) rules, meaning "every entry of that
+    applicant", to one conflict per matching entry (names compared normalised)."""
+    entries = list(entries)
+    by_org: dict[str, list[int]] = defaultdict(list)
+    for index, entry in enumerate(entries):
+        for name in {entry.applicant, *entry.co_applicants}:
+            key = organisations.normalise_organisation(name)
+            if key and index not in by_org[key]:
+                by_org[key].append(index)
+    found: list[FoundConflict] = []
+    for judge_id, organisation, reason in rules:
+        for index in by_org.get(organisations.normalise_organisation(organisation), ()):
+            found.append(FoundConflict(judge_id, entries[index].id, reason))
+    return found

@@ -80,3 +80,14 @@ def test_every_matching_pair_is_found_in_judge_then_entry_order():
     found = conflicts.automatic_conflicts(judges, entries)
     expected = [(j, e) for j in range(6) for e in range(9) if j % 3 == e % 3]
     assert [(c.judge_id, c.entry_id) for c in found] == expected
+
+
+def test_organisation_rule_covers_every_entry_of_that_applicant():
+    entries = [E(10, applicant="Huawei Technologies Co., Ltd."), E(11, applicant="ZTE"),
+               E(12, applicant="Acme", co_applicants=("HUAWEI TECHNOLOGIES",))]
+    found = conflicts.organisation_conflicts(
+        [(1, "huawei technologies", "former employer"), (2, "", "blank matches nothing")],
+        entries,
+    )
+    assert found == [conflicts.FoundConflict(1, 10, "former employer"),
+                     conflicts.FoundConflict(1, 12, "former employer")]
