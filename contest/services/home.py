@@ -172,18 +172,23 @@ def organiser_dashboard(*, session: Session, actor: Actor, edition_id: int) -> d
     }
 
 
-def final_round(session: Session, edition_id: int) -> Round | None:
+def showcase_round(session: Session, edition_id: int) -> Round | None:
+    """The round observers browse: the final once it has entries, else the furthest
+    scored round that has entries (so investors can follow the field as it narrows)."""
     return session.exec(
-        select(Round).where(Round.edition_id == edition_id, Round.scored == True).order_by(Round.position.desc())  # noqa: E712
+        select(Round)
+        .join(Entry, Entry.current_round_id == Round.id)
+        .where(Round.edition_id == edition_id, Round.scored == True)  # noqa: E712
+        .order_by(Round.position.desc())
     ).first()
 
 
-def observer_finalists(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
-    """Entries that reached the final round, with the observer's own marks."""
+def observer_finalists(*, session: Session, actor: Actor, edition_id: int) -> dict:
+    """Entries of the showcase round, with the observer's own marks (no contact details)."""
     require_role(actor, Role.observer)
-    final = final_round(session, edition_id)
-    if final is None:
-        return []
+    shown = showcase_round(session, edition_id)
+    if shown is None:
+        return {"round": None, "entries": []}
     marked = set(
         session.exec(select(ObserverInterest.entry_id).where(ObserverInterest.observer_id == actor.user_id)).all()
     )
@@ -191,25 +196,28 @@ def observer_finalists(*, session: Session, actor: Actor, edition_id: int) -> li
         select(Entry, Track.label, ContestGroup.label)
         .join(Track, Track.id == Entry.track_id, isouter=True)
         .join(ContestGroup, ContestGroup.id == Entry.group_id, isouter=True)
-        .where(Entry.edition_id == edition_id, Entry.current_round_id == final.id)
+        .where(Entry.edition_id == edition_id, Entry.current_round_id == shown.id)
         .order_by(Entry.code)
     ).all()
-    return [
-        {
-            "id": e.id, "code": e.code, "title": e.title, "applicant": e.applicant, "track": track or "",
-            "group": group or "", "summary": e.summary, "interested": e.id in marked,
-        }
-        for e, track, group in rows
-    ]
+    return {
+        "round": shown.label,
+        "entries": [
+            {
+                "id": e.id, "code": e.code, "title": e.title, "applicant": e.applicant, "track": track or "",
+                "group": group or "", "summary": e.summary, "interested": e.id in marked,
+            }
+            for e, track, group in rows
+        ],
+    }
 
 
 def set_interest(*, session: Session, actor: Actor, entry_id: int, interested: bool, note: str = "") -> None:
     """An observer marks (or unmarks) a finalist they want to meet."""
     require_role(actor, Role.observer)
     entry = session.get(Entry, entry_id)
-    final = final_round(session, entry.edition_id) if entry else None
-    if entry is None or final is None or entry.current_round_id != final.id:
-        raise NotFound("Only finalists can be marked.")
+    shown = showcase_round(session, entry.edition_id) if entry else None
+    if entry is None or shown is None or entry.current_round_id != shown.id:
+        raise NotFound("Only entries still in the running can be marked.")
     existing = session.exec(
         select(ObserverInterest).where(ObserverInterest.observer_id == actor.user_id, ObserverInterest.entry_id == entry_id)
     ).first()

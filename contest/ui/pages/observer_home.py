@@ -12,10 +12,13 @@ if edition is None:
     st.info("There is no contest yet.")
     st.stop()
 with context.session(read_only=True) as s, context.user_errors():
-    finalists = home.observer_finalists(session=s, actor=actor, edition_id=edition.id)
-if not finalists:
-    st.info("The finalists are not known yet. They appear here once the final round is set.")
-for f in finalists:
+    showcase = home.observer_finalists(session=s, actor=actor, edition_id=edition.id)
+if not showcase["entries"]:
+    st.info("No entries are in the running yet. They appear here once the office confirms eligibility.")
+else:
+    st.caption(f"Stage: {showcase['round']} · {len(showcase['entries'])} entries. "
+               "Mark the teams you would like to meet after the contest.")
+for f in showcase["entries"]:
     with st.container(border=True):
         st.markdown(f"**{f['code']}**")
         st.text(f"{f['title']}\n{f['applicant']} · {f['track']} · {f['group']}")

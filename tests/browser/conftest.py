@@ -1,0 +1,108 @@
+"""A live app (`streamlit run contest/ui/asgi.py` on 127.0.0.1) and a Playwright page in
+Debian's Chromium. The server is stopped when the test ends."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--disable-quic", "--no-first-run",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LiveApp:
+    url: str
+    database_url: str
+    process: subprocess.Popen
+
+
+def start_app(database_url: str, data_dir: Path) -> LiveApp:
+    port = _free_port()
+    env = dict(os.environ, DATABASE_URL=database_url, CONTEST_DATA_DIR=str(data_dir),
+               CONTEST_SECRET_KEY="browser-test-key")
+    streamlit = str(Path(sys.executable).with_name("streamlit"))
+    log = open(data_dir / "server.log", "wb")
+    proc = subprocess.Popen(
+        [streamlit, "run", str(ROOT / "contest" / "ui" / "asgi.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--client.showErrorDetails", "none", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("the app exited: " + (data_dir / "server.log").read_text()[-2000:])
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return LiveApp(url=url, database_url=database_url, process=proc)
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("the app did not start within 60 s")
+
+
+def stop_app(app: LiveApp) -> None:
+    app.process.terminate()
+    try:
+        app.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        app.process.kill()
+
+
+@pytest.fixture
+def live_app(demo_db, tmp_path):
+    """The app running on a copy of the small demo edition: (LiveApp, logins)."""
+    url, logins = demo_db
+    (tmp_path / "data").mkdir()
+    app = start_app(url, tmp_path / "data")
+    yield app, logins
+    stop_app(app)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(30_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def sign_in(page, base_url: str, email: str, password: str) -> None:
+    page.goto(base_url)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
