@@ -18,13 +18,10 @@ CATEGORIES = ("invention", "design", "ic_layout")
 GROUPS = ("startup", "growth")
 # Revenue last year; the start-up group takes revenue of at most RMB 20 m.
 REVENUE_BANDS = {
-    "none": "No revenue yet",
-    "up_to_5m": "Up to RMB 5 m",
-    "5m_to_20m": "Above RMB 5 m, up to RMB 20 m",
-    "20m_to_100m": "Above RMB 20 m, up to RMB 100 m",
-    "over_100m": "Above RMB 100 m",
+    "le_20m": "Up to RMB 20 m (or none yet)",
+    "gt_20m": "Above RMB 20 m",
 }
-STARTUP_REVENUE_BANDS = frozenset({"none", "up_to_5m", "5m_to_20m"})
+STARTUP_REVENUE_BANDS = frozenset({"le_20m"})
 GRANTED_STATUSES = frozenset({"granted", "registered"})
 
 RULE_KEYS = (

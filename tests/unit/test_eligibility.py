@@ -167,13 +167,11 @@ def test_organiser_may_allow_utility_models_as_core_patents_of_the_invention_cat
 
 
 @pytest.mark.parametrize("applicant_type, band, group", [
-    ("enterprise", "none", "startup"),
-    ("enterprise", "up_to_5m", "startup"),
-    ("enterprise", "5m_to_20m", "startup"),
-    ("enterprise", "20m_to_100m", "growth"),
-    ("enterprise", "over_100m", "growth"),
-    ("individual", "up_to_5m", "startup"),
-    ("university", "over_100m", "startup"),
+    ("enterprise", "le_20m", "startup"),
+    ("enterprise", "gt_20m", "growth"),
+    ("individual", "le_20m", "startup"),
+    ("individual", "gt_20m", "growth"),
+    ("university", "gt_20m", "startup"),
     ("institute", None, "startup"),
 ])
 def test_group_follows_revenue_and_universities_and_institutes_are_always_startup(
@@ -184,7 +182,7 @@ def test_group_follows_revenue_and_universities_and_institutes_are_always_startu
 @pytest.mark.parametrize("applicant_type, band, phrase", [
     ("enterprise", None, "Choose last year's revenue band"),
     ("enterprise", "lots", "Unknown revenue band 'lots'"),
-    ("alien", "none", "Unknown applicant type 'alien'"),
+    ("alien", "le_20m", "Unknown applicant type 'alien'"),
 ])
 def test_group_for_refuses_missing_or_unknown_values(applicant_type, band, phrase):
     with pytest.raises(ValueError, match=phrase):
