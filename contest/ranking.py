@@ -1,0 +1,669 @@
+"""Scores to rankings: judge-offset model, simple methods, rank intervals, the tie rule.
+
+SCORING.md sections 2-5. Pure: DataFrames in, DataFrames out. A ratings frame has one row
+per submitted sheet: entry (int), judge (int), sheet (str), y (0-100 sheet total), and
+optionally heaviest (score on the sheet's heaviest criterion, 0-100) and raw_points (sum
+of raw points) for the tie rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import linalg, sparse, stats
+from scipy.sparse import csgraph
+from scipy.sparse import linalg as splinalg
+
+from contest import scoring
+
+METHODS = ("model", "mean", "trimmed", "median", "zscore")
+
+# One line each: when the method misleads (SCORING.md section 5).
+METHOD_WARNINGS = {
+    "model": "Assumes a judge is about equally lenient on every entry; needs a connected "
+    "judge-entry design.",
+    "mean": "Fair only when every judge scores every entry: otherwise an entry's score "
+    "depends on how lenient the judges it drew happen to be.",
+    "trimmed": "Fair only for complete panels of at least 5 judges (e.g. a final); with "
+    "fewer judges dropping the highest and lowest score throws away most of the evidence.",
+    "median": "Fair only for complete panels of at least 5 judges; with 3 judges one "
+    "judge decides.",
+    "zscore": "Fair only with random assignment and at least 15 ratings per judge: a judge "
+    "whose field is strong looks lenient and has their entries pulled down.",
+}
+
+HUBER_C = 1.345
+MIN_JUDGE_RATINGS = 8
+MIN_ENTRY_RATINGS = 3
+TIE_RULES = ("heaviest_criterion", "raw_points", "median")
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Advancement or award cut: the top N of each group, or a score threshold."""
+
+    top: int | None = None
+    threshold: float | None = None
+
+    def __post_init__(self) -> None:
+        if (self.top is None) == (self.threshold is None):
+            raise ValueError("A cut is either a top N per group or a score threshold.")
+        if self.top is not None and self.top < 1:
+            raise ValueError("A top-N cut needs N of at least 1.")
+
+
+@dataclass
+class DesignReport:
+    """Who scored what, as a bipartite graph: connected pieces and thin spots."""
+
+    connected: bool
+    n_components: int
+    components: list[dict]  # {"entries": [...], "judges": [...]}, largest first
+    warnings: list[str]
+    thin_judges: dict[int, int] = field(default_factory=dict)
+    thin_entries: dict[int, int] = field(default_factory=dict)
+
+
+class DisconnectedDesign(ValueError):
+    """The round's judges and entries fall into pieces that share no judge."""
+
+    def __init__(self, report: DesignReport, sheet: str | None = None):
+        self.report = report
+        sizes = ", ".join(
+            f"{len(c['entries'])} entries/{len(c['judges'])} judges"
+            for c in report.components[:5]
+        )
+        where = f" on sheet '{sheet}'" if sheet else ""
+        super().__init__(
+            f"The ratings{where} split into {report.n_components} separate groups of "
+            f"judges and entries that share no judge ({sizes}). Scores from different groups "
+            "cannot be put on one scale: if one group's judges happen to be generous, its "
+            "entries look better, and nothing in the data can tell that apart from better "
+            "entries. Ask a few judges to score entries in more than one group (the bridging "
+            "quota, or 3-5 shared calibration entries), then rank again; or use another "
+            "method knowing that it ignores judge leniency."
+        )
+
+
+@dataclass
+class RankingResult:
+    """A ranking with enough detail to explain each decision."""
+
+    entries: pd.DataFrame
+    judges: pd.DataFrame
+    sigma: dict[str, float]
+    tau: dict[str, float]
+    method: str
+    warnings: list[str]
+    design: DesignReport
+    ratings: pd.DataFrame  # input plus fitted, residual, weight, corrected
+    draws: int = 0
+    cut: Cut | None = None
+
+
+# ---------------------------------------------------------------- design check
+
+
+def check_design(ratings: pd.DataFrame) -> DesignReport:
+    """Connected pieces of the judge-entry graph, judges under 8 and entries under 3 ratings."""
+    e_codes, e_ids = pd.factorize(ratings["entry"], sort=True)
+    j_codes, j_ids = pd.factorize(ratings["judge"], sort=True)
+    n_e, n_j = len(e_ids), len(j_ids)
+    if n_e == 0:
+        return DesignReport(True, 0, [], ["No submitted ratings."])
+    graph = sparse.coo_matrix(
+        (np.ones(len(e_codes)), (e_codes, n_e + j_codes)), shape=(n_e + n_j, n_e + n_j)
+    )
+    n_comp, labels = csgraph.connected_components(graph, directed=False)
+    components = []
+    for c in range(n_comp):
+        entries = [int(x) for x in e_ids[labels[:n_e] == c]]
+        judges = [int(x) for x in j_ids[labels[n_e:] == c]]
+        components.append({"entries": entries, "judges": judges})
+    components.sort(key=lambda c: (-len(c["entries"]) - len(c["judges"]), c["entries"][:1]))
+
+    pairs = ratings[["entry", "judge"]].drop_duplicates()
+    per_judge = pairs.groupby("judge").size()
+    per_entry = pairs.groupby("entry").size()
+    thin_j = {int(k): int(v) for k, v in per_judge[per_judge < MIN_JUDGE_RATINGS].items()}
+    thin_e = {int(k): int(v) for k, v in per_entry[per_entry < MIN_ENTRY_RATINGS].items()}
+    warnings = []
+    if n_comp > 1:
+        warnings.append(
+            f"The judge-entry graph has {n_comp} separate pieces; judge leniency cannot be "
+            "compared across them."
+        )
+    if thin_j:
+        warnings.append(
+            f"{len(thin_j)} judge(s) have fewer than {MIN_JUDGE_RATINGS} ratings, so their "
+            "leniency is poorly known."
+        )
+    if thin_e:
+        warnings.append(
+            f"{len(thin_e)} entr{'y has' if len(thin_e) == 1 else 'ies have'} fewer than "
+            f"{MIN_ENTRY_RATINGS} ratings."
+        )
+    return DesignReport(n_comp == 1, n_comp, components, warnings, thin_j, thin_e)
+
+
+# ---------------------------------------------------------------- per-sheet fits
+
+
+@dataclass
+class _SheetFit:
+    """One sheet's entry scores, their uncertainty and a sampler for interval draws."""
+
+    entries: np.ndarray  # entry ids
+    score: np.ndarray
+    se: np.ndarray
+    sample: Callable[[np.random.Generator, int], np.ndarray]  # -> (n_entries, n_draws)
+    judges: pd.DataFrame
+    sigma: float
+    tau: float
+    rating_cols: dict[str, np.ndarray]
+
+
+def _robust_sigma(residuals: np.ndarray, leverage: np.ndarray) -> float:
+    """1.4826 * median |r| / sqrt(1 - h): residuals standardised by their leverage h."""
+    # A rating that alone determines its entry (h near 1) says nothing about the noise.
+    keep = leverage < 0.99
+    if not np.any(keep):
+        return 1e-6
+    scaled = np.abs(residuals[keep]) / np.sqrt(1.0 - leverage[keep])
+    return max(1.4826 * float(np.median(scaled)), 1e-6)
+
+
+DENSE_JUDGES = 4000  # up to this many judges the judge block is solved densely
+
+
+class _NormalEquations:
+    """min sum w (y - S_e - b_j)^2 + lam sum (b_j - b0_j)^2, entries eliminated exactly.
+
+    The same minimiser sparse least squares (lsqr) would approach iteratively; eliminating
+    the unpenalised entry scores leaves one small judge-by-judge system, factorised once and
+    reused by every interval draw.
+    """
+
+    def __init__(self, e, j, n_e, n_j, w, lam):
+        self.e, self.j, self.w, self.lam = e, j, w, lam
+        self.n_e, self.n_j = n_e, n_j
+        self.d_e = np.bincount(e, weights=w, minlength=n_e)
+        d_j = np.bincount(j, weights=w, minlength=n_j)
+        self.cross = sparse.csr_matrix((w, (e, j)), shape=(n_e, n_j))  # weight per pair
+        h = sparse.diags(d_j + lam) - self.cross.T @ sparse.diags(1.0 / self.d_e) @ self.cross
+        # The ridge optimum already has sum b = 0; adding c * 11' pins it without moving the
+        # optimum and keeps the system invertible when lam is tiny (the unshrunk fit).
+        c = float(np.mean(d_j)) or 1.0
+        self.dense = n_j <= DENSE_JUDGES
+        if self.dense:
+            self.h = h.toarray() + c
+            self.factor = linalg.cho_factor(self.h)
+        else:
+            ones = sparse.csr_matrix(np.ones((n_j, 1)))
+            bordered = sparse.bmat([[h, ones], [ones.T, None]]).tocsc()
+            self.lu = splinalg.splu(bordered)
+
+    def solve(self, rhs_e: np.ndarray, rhs_j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Entry scores and judge offsets for right-hand sides (vectors or columns of draws)."""
+        d_e = self.d_e if rhs_e.ndim == 1 else self.d_e[:, None]
+        reduced = np.asarray(rhs_j - self.cross.T @ (rhs_e / d_e))
+        if self.dense:
+            b = linalg.cho_solve(self.factor, reduced)
+        else:
+            pad = np.zeros((1,) + reduced.shape[1:])
+            b = self.lu.solve(np.concatenate([reduced, pad]))[: self.n_j]
+        return np.asarray((rhs_e - self.cross @ b) / d_e), b
+
+    def solve_ratings(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        wy = self.w * y
+        rhs_e = np.bincount(self.e, weights=wy, minlength=self.n_e)
+        rhs_j = np.bincount(self.j, weights=wy, minlength=self.n_j)
+        return self.solve(rhs_e, rhs_j)
+
+    def leverage(self) -> np.ndarray:
+        """Diagonal of the hat matrix, to first order: the entry's and the judge's share."""
+        d_j = np.bincount(self.j, weights=self.w, minlength=self.n_j)
+        w = self.w
+        return np.clip(w / self.d_e[self.e] + w / (d_j[self.j] + self.lam) - w / w.sum(), 0, 1)
+
+
+def _fit_model(e: np.ndarray, j: np.ndarray, y: np.ndarray, n_e: int, n_j: int) -> dict:
+    """Huber IRLS for y = S_i + b_j with a ridge on b (judges only), sum b = 0."""
+    n = len(y)
+
+    def irls(w, lam: float, sigma: float, S, b, tol: float):
+        for _ in range(50):
+            system = _NormalEquations(e, j, n_e, n_j, w, lam)
+            S_new, b_new = system.solve_ratings(y)
+            resid = y - S_new[e] - b_new[j]
+            w = np.minimum(1.0, HUBER_C * sigma / np.maximum(np.abs(resid), 1e-12))
+            done = max(np.max(np.abs(S_new - S)), np.max(np.abs(b_new - b), initial=0)) < tol
+            S, b = S_new, b_new
+            if done:
+                break
+        return S, b, w, system
+
+    # The scale comes from the plain least-squares fit, before any down-weighting: residuals
+    # of a Huber fit on entries with 3 ratings are pulled in and would understate the noise.
+    ones = np.ones(n)
+    tiny = 1e-8
+    plain = _NormalEquations(e, j, n_e, n_j, ones, tiny)
+    S, b = plain.solve_ratings(y)
+    sigma = _robust_sigma(y - S[e] - b[j], plain.leverage())
+    # Stage 1: nearly unpenalised judge offsets, to estimate their spread (method of moments).
+    # Only the spread of the offsets is needed here, so a loose tolerance will do.
+    S, b, w, _ = irls(ones, tiny, sigma, S, b, tol=1e-2)
+    tau2_floor = max(1e-4 * sigma**2, 1e-8)
+    tau2 = max(float(np.var(b)) - sigma**2 / (n / n_j), tau2_floor) if n_j > 1 else tau2_floor
+    # Stage 2: shrink judge offsets only, lambda = sigma^2 / tau_b^2.
+    lam = sigma**2 / tau2
+    # Scores show two decimals; moving less than 1e-4 points is converged.
+    S, b, w, _ = irls(w, lam, sigma, S, b, tol=1e-4)
+    # The system at the final weights serves the standard errors and the interval draws.
+    system = _NormalEquations(e, j, n_e, n_j, w, lam)
+    return {"S": S, "b": b, "w": w, "sigma": sigma, "tau": float(np.sqrt(tau2)), "lam": lam,
+            "system": system}
+
+
+def _model_sheet(df: pd.DataFrame) -> _SheetFit:
+    e, e_ids = pd.factorize(df["entry"], sort=True)
+    j, j_ids = pd.factorize(df["judge"], sort=True)
+    y = df["y"].to_numpy(float)
+    n_e, n_j, n = len(e_ids), len(j_ids), len(y)
+    fit = _fit_model(e, j, y, n_e, n_j)
+    S, b, w, sigma, lam, tau = (fit[k] for k in ("S", "b", "w", "sigma", "lam", "tau"))
+    system: _NormalEquations = fit["system"]
+
+    # Var(S_i) = sigma^2 / d_i + v_i' Cov(b) v_i, v_i the entry's judge weights / d_i.
+    norm_cross = sparse.diags(1.0 / system.d_e) @ system.cross
+    if system.dense:
+        cov_b = sigma**2 * linalg.cho_solve(system.factor, np.eye(n_j))
+        se_b = np.sqrt(np.clip(np.diag(cov_b), 0, None))
+        extra = np.empty(n_e)
+        for start in range(0, n_e, 2000):
+            block = norm_cross[start:start + 2000]
+            extra[start:start + 2000] = np.asarray(
+                (block @ cov_b * block.toarray()).sum(axis=1)).ravel()
+    else:  # too many judges for a dense inverse: ignore the covariance between offsets
+        d_j = np.bincount(j, weights=w, minlength=n_j)
+        se_b = sigma / np.sqrt(d_j + lam)
+        extra = np.asarray(norm_cross.multiply(norm_cross) @ (se_b**2)).ravel()
+    se_s = np.sqrt(sigma**2 / system.d_e + np.clip(extra, 0, None))
+
+    def sample(rng: np.random.Generator, k: int) -> np.ndarray:
+        # Perturb-and-solve: noisy ratings and a noisy prior mean give exact posterior draws.
+        wy = w[:, None] * (y[:, None] + (sigma / np.sqrt(w))[:, None]
+                           * rng.standard_normal((n, k)))
+        rhs_e = np.empty((n_e, k))
+        rhs_j = np.empty((n_j, k))
+        for c in range(k):
+            rhs_e[:, c] = np.bincount(e, weights=wy[:, c], minlength=n_e)
+            rhs_j[:, c] = np.bincount(j, weights=wy[:, c], minlength=n_j)
+        rhs_j += lam * tau * rng.standard_normal((n_j, k))
+        return system.solve(rhs_e, rhs_j)[0]
+
+    n_per_judge = np.bincount(j, minlength=n_j)
+    down = np.bincount(j, weights=(w < 0.999).astype(float), minlength=n_j)
+    judges = pd.DataFrame({
+        "judge": j_ids.to_numpy(), "offset": b, "se": se_b, "n": n_per_judge,
+        "downweighted_share": down / np.maximum(n_per_judge, 1),
+    })
+    fitted = S[e] + b[j]
+    cols = {"fitted": fitted, "residual": y - fitted, "weight": w, "corrected": y - b[j]}
+    return _SheetFit(e_ids.to_numpy(), S, se_s, sample, judges, sigma, tau, cols)
+
+
+def _simple_sheet(df: pd.DataFrame, method: str) -> _SheetFit:
+    """mean / trimmed / median / zscore per entry; draws from a normal approximation."""
+    y = df["y"].to_numpy(float)
+    values = pd.Series(y, index=df.index)
+    if method == "zscore":
+        by_judge = values.groupby(df["judge"])
+        sd = by_judge.transform("std").fillna(0.0)
+        z = ((values - by_judge.transform("mean")) / sd.where(sd > 0)).fillna(0.0)
+        # Back to points so the scale reads like the others.
+        values = float(np.mean(y)) + float(np.std(y)) * z
+    grouped = values.groupby(df["entry"])
+    if method in ("mean", "zscore"):
+        score = grouped.mean()
+    elif method == "median":
+        score = grouped.median()
+    else:  # trimmed: drop one highest and one lowest score when there are at least 3
+        def trimmed(s: pd.Series) -> float:
+            v = np.sort(s.to_numpy())
+            return float(v[1:-1].mean()) if len(v) >= 3 else float(v.mean())
+        score = grouped.apply(trimmed)
+    counts = grouped.size()
+    resid = values - grouped.transform("mean")
+    dof = len(values) - len(counts)
+    pooled = float(np.sqrt((resid**2).sum() / dof)) if dof > 0 else 0.0
+    se = (pooled / np.sqrt(counts)).to_numpy(float)
+    score_arr = score.to_numpy(float)
+
+    def sample(rng: np.random.Generator, k: int) -> np.ndarray:
+        return score_arr[:, None] + se[:, None] * rng.standard_normal((len(score_arr), k))
+
+    mean_all = float(np.mean(y))
+    jstats = pd.Series(y).groupby(df["judge"].to_numpy())
+    judges = pd.DataFrame({
+        "judge": jstats.mean().index.to_numpy(),
+        "offset": (jstats.mean() - mean_all).to_numpy(),
+        "se": (jstats.std() / np.sqrt(jstats.size())).to_numpy(),
+        "n": jstats.size().to_numpy(), "downweighted_share": 0.0,
+    })
+    fitted = score.reindex(df["entry"]).to_numpy(float)
+    cols = {"fitted": fitted, "residual": y - fitted, "weight": np.ones(len(y)),
+            "corrected": values.to_numpy(float)}
+    return _SheetFit(score.index.to_numpy(), score_arr, se, sample, judges, pooled, 0.0, cols)
+
+
+# ---------------------------------------------------------------- ranking
+
+
+def _normalise_cut(cut: Cut | int | float | None) -> Cut | None:
+    if cut is None or isinstance(cut, Cut):
+        return cut
+    return Cut(top=int(cut))
+
+
+def _check_ratings(ratings: pd.DataFrame) -> None:
+    missing = [c for c in ("entry", "judge", "y") if c not in ratings.columns]
+    if missing:
+        raise ValueError(f"Ratings need the columns entry, judge, y; missing {missing}.")
+    y = ratings["y"].to_numpy(float)
+    if not np.all(np.isfinite(y)):
+        raise ValueError("Ratings contain a missing or non-numeric sheet total (column y).")
+    if len(ratings) and (y.min() < 0 or y.max() > 100):
+        raise ValueError("Sheet totals (column y) must lie between 0 and 100.")
+    if ratings.duplicated(["entry", "judge", "sheet"] if "sheet" in ratings else
+                          ["entry", "judge"]).any():
+        raise ValueError("A judge has two ratings of the same entry on the same sheet.")
+
+
+def _tie_keys(ratings: pd.DataFrame) -> pd.DataFrame:
+    """Per entry: the published tie rule's keys (heaviest criterion, raw points, median)."""
+    g = ratings.groupby("entry")
+    keys = pd.DataFrame({"median": g["y"].median()})
+    keys["heaviest"] = g["heaviest"].mean() if "heaviest" in ratings else np.nan
+    keys["raw_points"] = g["raw_points"].sum() if "raw_points" in ratings else np.nan
+    return keys
+
+
+def _assign_ranks(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rank within group by score, then the tie rule; never random, shared rank if unresolved."""
+    f = frame.copy()
+    f["_k0"] = f["adjusted_score"].round(6)
+    f["_k1"] = f["tb_heaviest"].round(6)
+    f["_k2"] = f["tb_raw_points"].round(6)
+    f["_k3"] = f["tb_median"].round(6)
+    keys = ["_k0", "_k1", "_k2", "_k3"]
+    for k in keys:
+        f[k] = f[k].fillna(-np.inf)
+    f = f.sort_values(["group", *keys, "entry"], ascending=[True, False, False, False, False, True])
+    same_group = f["group"].eq(f["group"].shift()).to_numpy()
+    eq = [f[k].eq(f[k].shift()).to_numpy() & same_group for k in keys]
+    level_prev = np.where(~eq[1], 1, np.where(~eq[2], 2, np.where(~eq[3], 3, 4)))
+    level_prev = np.where(eq[0], level_prev, 0)
+    level_next = np.r_[level_prev[1:], 0]
+    level = np.maximum(level_prev, level_next)
+    all_equal_prev = eq[0] & eq[1] & eq[2] & eq[3]
+    pos = f.groupby("group").cumcount().to_numpy() + 1
+    rank = pd.Series(np.where(all_equal_prev, np.nan, pos), index=f.index).ffill()
+    f["rank"] = rank.astype(int)
+    names = np.array(["", *TIE_RULES, "organiser"])
+    f["tie_broken_by"] = names[level]
+    f["_unresolved"] = level == 4
+    return f.drop(columns=keys)
+
+
+def rank_entries(
+    ratings: pd.DataFrame,
+    *,
+    groups: Mapping[int, str],
+    method: str = "model",
+    sheet_weights: Mapping[str, float] | None = None,
+    extra: pd.DataFrame | None = None,
+    public_vote_weight: float = 0.0,
+    carry_weight: float = 0.0,
+    cut: Cut | int | None = None,
+    draws: int = 0,
+    seed: int = 0,
+    progress: Callable[[float], None] | None = None,
+    borderline: tuple[float, float] = (0.1, 0.9),
+) -> RankingResult:
+    """Rank entries within their group by the chosen method, sheets blended by weight.
+
+    `model` refuses a disconnected design (DisconnectedDesign); other methods rank with a
+    warning. With draws > 0: 90 % score and rank intervals and the chance of clearing cut.
+    """
+    if method not in METHODS:
+        raise ValueError(f"Unknown method '{method}'; choose one of {', '.join(METHODS)}.")
+    _check_ratings(ratings)
+    cut = _normalise_cut(cut)
+    ratings = ratings.reset_index(drop=True)
+    if "sheet" not in ratings:
+        ratings = ratings.assign(sheet="sheet")
+    sheets = sorted(ratings["sheet"].unique())
+    weights = dict(sheet_weights) if sheet_weights else {s: 1.0 for s in sheets}
+    unweighted = [s for s in sheets if s not in weights]
+    if unweighted:
+        raise ValueError(f"Sheet(s) {', '.join(unweighted)} have no weight in this round.")
+    missing_group = sorted(set(ratings["entry"].unique()) - set(groups))
+    if missing_group:
+        raise ValueError(f"Entries without a group: {missing_group[:10]}.")
+
+    design = check_design(ratings)
+    warnings = [METHOD_WARNINGS[method], *design.warnings]
+    fits: dict[str, _SheetFit] = {}
+    for s in sheets:
+        part = ratings[ratings["sheet"] == s]
+        if method == "model":
+            sheet_design = check_design(part)
+            if not sheet_design.connected:
+                raise DisconnectedDesign(sheet_design, s if len(sheets) > 1 else None)
+            fits[s] = _model_sheet(part)
+        else:
+            fits[s] = _simple_sheet(part, method)
+    if not design.connected and method != "model":
+        warnings.append(
+            f"The design is disconnected: '{method}' ranks anyway, but entries in different "
+            "pieces were scored by entirely different judges."
+        )
+
+    entry_ids = np.sort(ratings["entry"].unique())
+    n_all = len(entry_ids)
+    pos_of = pd.Series(np.arange(n_all), index=entry_ids)
+    w_mat = np.zeros((n_all, len(sheets)))
+    score_mat = np.zeros((n_all, len(sheets)))
+    var_mat = np.zeros((n_all, len(sheets)))
+    for k, s in enumerate(sheets):
+        idx = pos_of[fits[s].entries].to_numpy()
+        w_mat[idx, k] = float(weights[s])
+        score_mat[idx, k] = fits[s].score
+        var_mat[idx, k] = fits[s].se**2
+    wsum = w_mat.sum(axis=1)
+    if np.any(wsum <= 0):
+        raise ValueError("Some entries were scored only on sheets whose weight is zero.")
+    share = w_mat / wsum[:, None]
+    blended = (share * score_mat).sum(axis=1)
+    se = np.sqrt((share**2 * var_mat).sum(axis=1))
+
+    own = 1.0 - public_vote_weight - carry_weight
+    if not (0 <= public_vote_weight < 1 and 0 <= carry_weight < 1 and own > 0):
+        raise ValueError("Public vote and carried shares must each lie in [0, 1) and sum below 1.")
+    constant = np.zeros(n_all)
+    if public_vote_weight or carry_weight:
+        ex = (extra if extra is not None else pd.DataFrame(columns=["entry"])).set_index("entry")
+        if public_vote_weight:
+            votes = ex["public_vote"].reindex(entry_ids).fillna(0.0) if "public_vote" in ex \
+                else pd.Series(0.0, index=entry_ids)
+            rescaled = scoring.rescale_public_votes(votes.to_dict())
+            constant += public_vote_weight * np.array([rescaled[i] for i in entry_ids])
+        if carry_weight:
+            carried = ex["carried"].reindex(entry_ids) if "carried" in ex \
+                else pd.Series(np.nan, index=entry_ids)
+            if carried.isna().any():
+                missing = [int(i) for i in carried[carried.isna()].index[:10]]
+                raise ValueError(f"No carried result for entries {missing}.")
+            constant += carry_weight * carried.to_numpy(float)
+    adjusted = own * blended + constant
+    se = own * se
+
+    raw = ratings.groupby(["entry", "sheet"])["y"].mean().unstack("sheet").reindex(entry_ids)
+    raw_w = np.where(raw.notna().to_numpy(), [float(weights[s]) for s in raw.columns], 0.0)
+    raw_mean = np.nansum(raw.to_numpy() * raw_w, axis=1) / raw_w.sum(axis=1)
+    n_judges = ratings.groupby("entry")["judge"].nunique().reindex(entry_ids).to_numpy()
+    tie = _tie_keys(ratings).reindex(entry_ids)
+    frame = pd.DataFrame({
+        "entry": entry_ids,
+        "group": [groups[int(i)] for i in entry_ids],
+        "adjusted_score": adjusted,
+        "raw_mean": raw_mean,
+        "n_judges": n_judges,
+        "se": se,
+        "tb_heaviest": tie["heaviest"].to_numpy(float),
+        "tb_raw_points": tie["raw_points"].to_numpy(float),
+        "tb_median": tie["median"].to_numpy(float),
+    })
+    frame = _assign_ranks(frame).sort_values("entry")
+
+    # Interval draws, in chunks so the progress callback can report.
+    frame["score_low"] = np.nan
+    frame["score_high"] = np.nan
+    frame["rank_low"] = np.nan
+    frame["rank_high"] = np.nan
+    frame["p_cut"] = np.nan
+    if draws > 0:
+        rng = np.random.default_rng(seed)
+        group_idx = [np.flatnonzero(frame["group"].to_numpy() == g)
+                     for g in pd.unique(frame["group"])]
+        all_scores = np.empty((draws, n_all), dtype=np.float32)
+        all_ranks = np.empty((draws, n_all), dtype=np.int32)
+        chunk = 50
+        for start in range(0, draws, chunk):
+            k = min(chunk, draws - start)
+            total = np.zeros((n_all, k))
+            for c, s in enumerate(sheets):
+                idx = pos_of[fits[s].entries].to_numpy()
+                total[idx] += share[idx, c][:, None] * fits[s].sample(rng, k)
+            total = own * total + constant[:, None]
+            all_scores[start:start + k] = total.T
+            for gi in group_idx:
+                order = np.argsort(-total[gi], axis=0, kind="stable")
+                ranks = np.empty_like(order)
+                np.put_along_axis(ranks, order, np.arange(1, len(gi) + 1)[:, None], axis=0)
+                all_ranks[start:start + k, gi] = ranks.T
+            if progress is not None:
+                progress((start + k) / draws)
+        frame["score_low"] = np.quantile(all_scores, 0.05, axis=0)
+        frame["score_high"] = np.quantile(all_scores, 0.95, axis=0)
+        frame["rank_low"] = np.floor(np.quantile(all_ranks, 0.05, axis=0)).astype(int)
+        frame["rank_high"] = np.ceil(np.quantile(all_ranks, 0.95, axis=0)).astype(int)
+        if cut is not None:
+            hit = all_ranks <= cut.top if cut.top is not None else all_scores >= cut.threshold
+            frame["p_cut"] = hit.mean(axis=0)
+
+    if cut is None:
+        frame["in_cut"] = False
+    elif cut.top is not None:
+        frame["in_cut"] = frame["rank"] <= cut.top
+    else:
+        frame["in_cut"] = frame["adjusted_score"] >= cut.threshold
+    lo, hi = borderline
+    frame["borderline"] = frame["p_cut"].gt(lo) & frame["p_cut"].lt(hi)
+
+    flags = []
+    sheet_count = ratings.groupby("entry")["sheet"].nunique().reindex(entry_ids).to_numpy()
+    expected_sheets = sum(1 for s in sheets if float(weights[s]) > 0)
+    for row_unresolved, n_j, n_s in zip(frame["_unresolved"], frame["n_judges"], sheet_count):
+        f = []
+        if row_unresolved:
+            f.append("tie_unresolved")
+        if n_j < MIN_ENTRY_RATINGS:
+            f.append("few_judges")
+        if n_s < expected_sheets:
+            f.append("missing_sheet")
+        flags.append(",".join(f))
+    frame["flags"] = flags
+    if frame["_unresolved"].any():
+        warnings.append("Some entries remain tied after every published tie rule; the "
+                        "organiser decides and records a reason.")
+
+    columns = ["entry", "group", "adjusted_score", "raw_mean", "n_judges", "se", "score_low",
+               "score_high", "rank", "rank_low", "rank_high", "p_cut", "in_cut", "borderline",
+               "tie_broken_by", "flags", "tb_heaviest", "tb_raw_points", "tb_median"]
+    entries = frame[columns].sort_values(["group", "rank", "entry"]).reset_index(drop=True)
+
+    judge_frames = []
+    for s in sheets:
+        jf = fits[s].judges.copy()
+        jf.insert(0, "sheet", s)
+        judge_frames.append(jf)
+    judges = pd.concat(judge_frames, ignore_index=True)
+    annotated = ratings.copy()
+    for col in ("fitted", "residual", "weight", "corrected"):
+        annotated[col] = np.nan
+    for s in sheets:
+        mask = (ratings["sheet"] == s).to_numpy()
+        for col, values in fits[s].rating_cols.items():
+            annotated.loc[mask, col] = values
+    return RankingResult(
+        entries=entries,
+        judges=judges,
+        sigma={s: fits[s].sigma for s in sheets},
+        tau={s: fits[s].tau for s in sheets},
+        method=method,
+        warnings=warnings,
+        design=design,
+        ratings=annotated,
+        draws=draws,
+        cut=cut,
+    )
+
+
+def compare_methods(
+    ratings: pd.DataFrame,
+    *,
+    groups: Mapping[int, str],
+    reference: str = "model",
+    methods: Sequence[str] = METHODS,
+    cut: Cut | int | None = None,
+    **options,
+) -> pd.DataFrame:
+    """Agreement of each method with the reference: rank correlations, changed decisions.
+
+    One row per method: spearman and kendall correlation of scores, how many entries change
+    decision (in or out of the cut), which ones, and the method's warning.
+    """
+    cut = _normalise_cut(cut)
+    results: dict[str, RankingResult | str] = {}
+    for m in dict.fromkeys([reference, *methods]):
+        try:
+            results[m] = rank_entries(ratings, groups=groups, method=m, cut=cut, draws=0,
+                                      **options)
+        except DisconnectedDesign as exc:
+            results[m] = str(exc)
+    ref = results[reference]
+    rows = []
+    for m in methods:
+        res = results[m]
+        if isinstance(res, str) or isinstance(ref, str):
+            rows.append({"method": m, "reference": reference, "spearman": np.nan,
+                         "kendall": np.nan, "decisions_changed": np.nan, "entries_changed": "",
+                         "warning": res if isinstance(res, str) else str(ref)})
+            continue
+        a = ref.entries.set_index("entry")
+        b = res.entries.set_index("entry").reindex(a.index)
+        rho = stats.spearmanr(a["adjusted_score"], b["adjusted_score"]).statistic
+        tau = stats.kendalltau(a["adjusted_score"], b["adjusted_score"]).statistic
+        changed = a.index[(a["in_cut"] != b["in_cut"]).to_numpy()] if cut else a.index[:0]
+        rows.append({
+            "method": m, "reference": reference, "spearman": float(rho), "kendall": float(tau),
+            "decisions_changed": int(len(changed)) if cut else np.nan,
+            "entries_changed": ",".join(str(int(i)) for i in sorted(changed)),
+            "warning": METHOD_WARNINGS[m],
+        })
+    return pd.DataFrame(rows)
