@@ -1,0 +1,408 @@
+"""Read an import workbook into plain rows and a list of every error found.
+
+Checks here need nothing but the file: sheets and headers, value types, enumerations,
+required values, duplicates within the file. Checks that need stored data (patent check
+digits, entry codes, assignments) belong to the import services.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from openpyxl.utils import get_column_letter
+
+from contest.excel import schema
+from contest.excel import text as textrules
+
+MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+MAX_RATIO = 150  # deflate rarely beats this on real sheets; bombs beat it by far
+MAX_ROWS = 200_000
+MAX_ERRORS = 1000
+
+_EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+                   r"(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem in an import file; `row` is the sheet's row number as Excel shows it."""
+
+    sheet: str
+    row: int | None
+    column: str | None
+    message: str
+    letter: str | None = None
+
+    def __str__(self) -> str:
+        if self.row is not None and self.letter:
+            return f"{self.sheet}!{self.letter}{self.row} ({self.column}): {self.message}"
+        if self.row is not None:
+            return f"{self.sheet} row {self.row}: {self.message}"
+        if self.column:
+            return f"{self.sheet} column {self.column}: {self.message}"
+        if self.sheet:
+            return f"{self.sheet}: {self.message}"
+        return self.message
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: normalised values by column key, with its row number in the sheet."""
+
+    sheet: str
+    number: int
+    values: Mapping[str, object]
+    letters: Mapping[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, key: str):
+        return self.values.get(key)
+
+    def get(self, key: str, default=None):
+        value = self.values.get(key)
+        return default if value is None else value
+
+    def error(self, column: str | None, message: str) -> CellError:
+        """A CellError pointing at this row's cell in `column` (or at the row)."""
+        return CellError(self.sheet, self.number, column, message,
+                         self.letters.get(column) if column else None)
+
+
+@dataclass
+class ImportRows:
+    sheets: dict[str, list[Row]]
+    errors: list[CellError]
+    skipped_examples: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def read_workbook(kind: str, data: bytes, *,
+                  choices: Mapping[str, Sequence[str]] | None = None) -> ImportRows:
+    """Read an import workbook of `kind` (entries, patents, judges, conflicts, scores).
+
+    `choices` adds or replaces allowed values per column (e.g. the edition's tracks).
+    Never raises for a bad file: every problem comes back as a CellError.
+    """
+    specs = schema.sheets_for(kind)
+    problem = _check_container(data)
+    if problem:
+        return ImportRows({}, [CellError("", None, None, problem)])
+    try:
+        from openpyxl import load_workbook
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # any parser failure is the file's fault, not a crash
+        return ImportRows({}, [CellError("", None, None,
+                                         f"the file could not be read as an Excel .xlsx "
+                                         f"workbook ({type(exc).__name__})")])
+    result = ImportRows({}, [])
+    allowed = _allowed_values(choices or {})
+    try:
+        names = {textrules.normalise_line(n).lower(): n for n in book.sheetnames}
+        for spec in specs:
+            actual = names.get(spec.name)
+            if actual is None:
+                result.errors.append(CellError(spec.name, None, None,
+                                               f"the workbook has no sheet '{spec.name}' "
+                                               f"(sheets found: {', '.join(book.sheetnames)})"))
+                continue
+            rows, errors, examples = _read_sheet(spec, book[actual], allowed)
+            result.sheets[spec.name] = rows
+            result.errors.extend(errors)
+            result.skipped_examples += examples
+    except Exception as exc:  # a damaged sheet part surfaces only while iterating
+        result.errors.append(CellError("", None, None,
+                                       f"the file is damaged and could not be read to the "
+                                       f"end ({type(exc).__name__})"))
+    finally:
+        book.close()
+    _check_links(kind, result)
+    if len(result.errors) > MAX_ERRORS:
+        more = len(result.errors) - MAX_ERRORS
+        result.errors = result.errors[:MAX_ERRORS] + [
+            CellError("", None, None, f"... and {more} more errors")]
+    return result
+
+
+def _check_container(data: bytes) -> str | None:
+    if not data:
+        return "the file is empty"
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        return "this is an old .xls (or encrypted) file: save it as an Excel .xlsx workbook"
+    if data[:4] != b"PK\x03\x04":
+        return "the file is not an Excel .xlsx workbook"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return "the file is not an Excel .xlsx workbook (damaged zip archive)"
+    unpacked = sum(i.file_size for i in infos)
+    if unpacked > MAX_UNPACKED_BYTES or any(
+            i.file_size > 10_000_000 and i.file_size > MAX_RATIO * max(i.compress_size, 1)
+            for i in infos):
+        return "the file unpacks to far more data than a workbook holds; refused"
+    if not any(i.filename == "xl/workbook.xml" for i in infos):
+        return "the file is a zip archive but not an Excel .xlsx workbook"
+    return None
+
+
+def _allowed_values(choices: Mapping[str, Sequence[str]]) -> dict[str, dict[str, str]]:
+    """Per enumerated column: every accepted spelling (normalised) -> the stored key."""
+    allowed: dict[str, dict[str, str]] = {}
+    for column, values in schema.ENUMS.items():
+        spellings = {}
+        for key, labels in values.items():
+            spellings[key] = key
+            for label in labels:
+                spellings[textrules.normalise_key(label)] = key
+        for alias, key in schema.ALIASES.items():
+            if key in values:
+                spellings[alias] = key
+        allowed[column] = spellings
+    for column, values in choices.items():
+        allowed[column] = {textrules.normalise_key(v): v for v in values}
+    return allowed
+
+
+def _read_sheet(spec: schema.SheetSpec, sheet, allowed):
+    errors: list[CellError] = []
+    rows: list[Row] = []
+    examples = 0
+    iterator = sheet.iter_rows(values_only=True)
+    header = next(iterator, None)
+    if header is None:
+        return rows, [CellError(spec.name, None, None,
+                                "the sheet is empty: row 1 must hold the column names")], 0
+    positions: dict[str, int] = {}
+    unnamed: list[int] = []
+    for index, raw in enumerate(header):
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            unnamed.append(index)
+            continue
+        key = textrules.normalise_key(str(raw))
+        letter = get_column_letter(index + 1)
+        if spec.column(key) is None:
+            errors.append(CellError(spec.name, 1, str(raw).strip(),
+                                    f"unknown column '{str(raw).strip()}'; the columns are "
+                                    f"{', '.join(spec.keys)}", letter))
+        elif key in positions:
+            errors.append(CellError(spec.name, 1, key, "this column appears twice", letter))
+        else:
+            positions[key] = index
+    for col in spec.columns:
+        if col.needed and col.key not in positions:
+            errors.append(CellError(spec.name, None, col.key, "required column is missing"))
+    if errors:
+        return rows, errors, 0
+    letters = {key: get_column_letter(i + 1) for key, i in positions.items()}
+    first = min(positions.values())
+    seen_keys: dict[tuple, int] = {}
+    for number, values in enumerate(iterator, start=2):
+        if number - 1 > MAX_ROWS:
+            errors.append(CellError(spec.name, number, None,
+                                    f"more than {MAX_ROWS} rows; split the file"))
+            break
+        if not values or all(v is None or (isinstance(v, str) and not v.strip())
+                             for v in values):
+            continue
+        lead = values[first] if first < len(values) else None
+        if isinstance(lead, str) and textrules.normalise_line(lead).startswith(
+                schema.EXAMPLE_MARKERS):
+            examples += 1
+            continue
+        for index in unnamed:
+            if index < len(values) and values[index] is not None and str(values[index]).strip():
+                errors.append(CellError(spec.name, number, None,
+                                        "a value stands in a column without a name in row 1",
+                                        get_column_letter(index + 1)))
+        parsed: dict[str, object] = {}
+        for col in spec.columns:
+            index = positions.get(col.key)
+            raw = values[index] if index is not None and index < len(values) else None
+            try:
+                value = _parse(col, raw, allowed)
+            except ValueError as exc:
+                errors.append(CellError(spec.name, number, col.key, str(exc),
+                                        letters[col.key]))
+                continue
+            if value is None and col.required:
+                errors.append(CellError(spec.name, number, col.key, "a value is required",
+                                        letters.get(col.key)))
+            parsed[col.key] = value
+        row = Row(spec.name, number, parsed, letters)
+        errors.extend(_row_rules(spec.name, row, seen_keys))
+        rows.append(row)
+    return rows, errors, examples
+
+
+def _parse(col: schema.Column, raw, allowed):
+    """One cell to its plain value, or ValueError with a message for the user."""
+    if raw is None:
+        return None
+    if isinstance(raw, str):
+        if not raw.strip():
+            return None
+    kind = col.type
+    if kind == "date":
+        return _parse_date(raw)
+    if kind == "int":
+        number = _parse_number(raw)
+        if number != int(number) or number < 0:
+            raise ValueError(f"'{_show(raw)}' is not a whole number of 0 or more")
+        return int(number)
+    if kind == "number":
+        return _parse_number(raw)
+    value = _as_text(raw)
+    if kind == "longtext":
+        value = textrules.normalise_block(value)
+    else:
+        value = textrules.normalise_line(value)
+    if not value:
+        return None
+    if kind == "email":
+        email = value.lower()
+        if not _EMAIL.match(email):
+            raise ValueError(f"'{value}' is not an email address")
+        return email
+    if kind == "enum":
+        spellings = allowed.get(col.key)
+        if spellings is None:  # e.g. track without a configured list: any key
+            return textrules.normalise_key(value)
+        key = spellings.get(textrules.normalise_key(value))
+        if key is None:
+            options = ", ".join(dict.fromkeys(spellings.values()))
+            raise ValueError(f"'{value}' is not one of {options}")
+        return key
+    if kind == "list":
+        items = [textrules.normalise_key(p) for p in value.split(";")]
+        items = [p for p in items if p]
+        spellings = allowed.get("track") if col.key == "expertise" else None
+        if spellings:
+            unknown = [p for p in items if p not in spellings]
+            if unknown:
+                raise ValueError(f"'{unknown[0]}' is not one of "
+                                 f"{', '.join(dict.fromkeys(spellings.values()))}")
+            items = [spellings[p] for p in items]
+        return tuple(dict.fromkeys(items))
+    return value
+
+
+def _as_text(raw) -> str:
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))  # Excel stores typed codes like 1001 as numbers
+    if isinstance(raw, datetime):
+        return raw.date().isoformat() if raw.time() == datetime.min.time() else raw.isoformat()
+    if isinstance(raw, date):
+        return raw.isoformat()
+    return str(raw)
+
+
+def _show(raw) -> str:
+    return textrules.normalise_line(_as_text(raw))[:60]
+
+
+def _parse_number(raw) -> float:
+    if isinstance(raw, bool):
+        raise ValueError(f"'{_show(raw)}' is not a number")
+    if isinstance(raw, (int, float)):
+        number = float(raw)
+    elif isinstance(raw, str):
+        cleaned = textrules.normalise_line(raw).replace(" ", "")
+        try:
+            number = float(cleaned)
+        except ValueError:
+            raise ValueError(f"'{_show(raw)}' is not a number") from None
+    else:
+        raise ValueError(f"'{_show(raw)}' is not a number")
+    if not math.isfinite(number):
+        raise ValueError(f"'{_show(raw)}' is not a number")
+    return int(number) if number.is_integer() and isinstance(raw, int) else number
+
+
+def _parse_date(raw) -> date:
+    if isinstance(raw, datetime):
+        return raw.date()
+    if isinstance(raw, date):
+        return raw
+    if isinstance(raw, str):
+        match = _DATE.match(textrules.normalise_line(raw))
+        if match:
+            try:
+                return date(*(int(g) for g in match.groups()))
+            except ValueError:
+                pass
+    raise ValueError(f"'{_show(raw)}' is not a date; use an Excel date or YYYY-MM-DD")
+
+
+_UNIQUE = {
+    "entries": ("entry_code",),
+    "judges": ("email",),
+    "scores": ("round", "sheet", "entry_code", "judge_email", "criterion"),
+    "conflicts": ("judge_email", "entry_code", "organisation"),
+}
+
+
+def _row_rules(sheet: str, row: Row, seen: dict[tuple, int]) -> list[CellError]:
+    """Rules across the cells of one row, and duplicates within the sheet."""
+    errors = []
+    if sheet == "conflicts" and not row["entry_code"] and not row["organisation"]:
+        errors.append(row.error("entry_code", "fill entry_code, or organisation for every "
+                                              "entry of that applicant"))
+    if sheet == "patents" and row["filing_date"] and row["grant_date"] \
+            and row["grant_date"] < row["filing_date"]:
+        errors.append(row.error("grant_date", "the grant date is before the filing date"))
+    keys = _UNIQUE.get(sheet)
+    if keys:
+        values = tuple(_fold(row[k]) for k in keys)
+        if values[0] is not None:
+            first = seen.get((sheet, values))
+            if first is not None:
+                errors.append(row.error(keys[-1] if sheet == "scores" else keys[0],
+                                        f"duplicate of row {first}"))
+            else:
+                seen[(sheet, values)] = row.number
+    return errors
+
+
+def _fold(value):
+    return value.casefold() if isinstance(value, str) else value
+
+
+def _check_links(kind: str, result: ImportRows) -> None:
+    """entries: every patents row names an entry of the file, every coded entry's core
+    patent is listed among its patents."""
+    if kind != "entries" or "patents" not in result.sheets or "entries" not in result.sheets:
+        return  # a missing sheet is already reported
+    entries = result.sheets.get("entries", [])
+    codes = {_fold(r["entry_code"]): r for r in entries if r["entry_code"]}
+    listed: dict[str, set[str]] = {}
+    for row in result.sheets.get("patents", []):
+        code = _fold(row["entry_code"])
+        if code is None or not entries:
+            continue  # already reported as a missing value or a missing sheet
+        if code not in codes:
+            result.errors.append(row.error("entry_code", f"'{row['entry_code']}' is not an "
+                                                         f"entry_code of the entries sheet"))
+            continue
+        listed.setdefault(code, set()).add(_patent_key(row["patent_number"]))
+    for code, entry in codes.items():
+        if entry["core_patent"] and _patent_key(entry["core_patent"]) not in listed.get(code, set()):
+            result.errors.append(entry.error("core_patent", "the core patent is not listed "
+                                                            "for this entry in the patents "
+                                                            "sheet"))
+
+
+def _patent_key(number: str | None) -> str:
+    # Loose match only (case, spaces, dots, ZL); the services compare normalised numbers.
+    value = (number or "").upper().replace(" ", "").replace(".", "")
+    return value[2:] if value.startswith("ZL") else value

@@ -1,0 +1,219 @@
+"""Empty import workbooks: the sheets and columns of INTERFACES.md, drop-down lists for
+enumerated columns, example rows the import skips, and a sheet explaining every column."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from contest.excel import schema
+from contest.excel import text as textrules
+
+TEMPLATE_ROWS = 2000  # rows that carry the drop-down lists
+HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+EXAMPLE_FILL = PatternFill("solid", fgColor="FFF2CC")
+EXAMPLE_FONT = Font(italic=True, color="7F6000")
+INSTRUCTIONS = "instructions"
+LISTS = "lists"
+
+_WORDS = {
+    "title": ("How to fill in this workbook", "填写说明"),
+    "rules": (
+        (
+            "Row 1 of each sheet holds the column names; do not rename, add or remove "
+            "columns (an unknown column is an error).",
+            "Rows whose first cell starts with EXAMPLE (or 示例) are examples: the import "
+            "skips them. Delete them or leave them.",
+            "Columns with a drop-down accept only the listed keys (English key or the "
+            "label in either language).",
+            "Dates: an Excel date or YYYY-MM-DD. Full-width characters and stray spaces are "
+            "normalised.",
+            "The import is all or nothing: if any row has an error, nothing is stored and "
+            "every error is listed with its sheet, row and column.",
+        ),
+        (
+            "每个工作表第 1 行为列名；请勿修改、增加或删除列（未知列会报错）。",
+            "第一个单元格以 EXAMPLE（或 示例）开头的行是示例行，导入时跳过，可删除或保留。",
+            "带下拉列表的列只接受列出的代码（英文代码或中英文名称）。",
+            "日期：Excel 日期或 YYYY-MM-DD 格式。全角字符和多余空格会自动规范。",
+            "导入为全部成功或全部不导入：任何一行有错误时不保存任何数据，并逐条列出工作表、行和列。",
+        ),
+    ),
+    "head": (("sheet", "column", "required", "allowed values", "explanation"),
+             ("工作表", "列", "必填", "可选值", "说明")),
+    "yes": ("yes", "是"),
+    "column": ("column present", "须有此列"),
+    "no": ("no", "否"),
+    "invalid": ("Not an allowed value", "不是允许的值"),
+    "pick": ("Pick a value from the list.", "请从列表中选择。"),
+}
+
+
+def template_workbook(kind: str, *, choices: Mapping[str, Sequence[str]] | None = None,
+                      lang: str = "en") -> bytes:
+    """An empty import workbook for `kind` as .xlsx bytes.
+
+    `choices` gives the allowed values of a column (e.g. {"track": [...]}) and adds a
+    drop-down for it; built-in enumerations (group, region, ...) always have one.
+    """
+    specs = schema.sheets_for(kind)
+    lang = lang if lang in schema.LANGUAGES else "en"
+    lists = _enumerations(choices or {})
+    book = Workbook()
+    book.remove(book.active)
+    list_sheet = None
+    list_refs: dict[str, str] = {}
+    for spec in specs:
+        sheet = book.create_sheet(spec.name)
+        _write_header(sheet, spec, lang)
+        for number, example in enumerate(spec.examples, start=2):
+            _write_example(sheet, spec, number, _fill_example(spec, example, lists))
+        for index, col in enumerate(spec.columns, start=1):
+            letter = get_column_letter(index)
+            area = f"{letter}2:{letter}{TEMPLATE_ROWS}"
+            if col.type == "enum" and col.key in lists:
+                if list_sheet is None:
+                    list_sheet = book.create_sheet(LISTS)
+                if col.key not in list_refs:
+                    list_refs[col.key] = _add_list(list_sheet, len(list_refs) + 1, col.key,
+                                                   lists[col.key])
+                ref = list_refs[col.key]
+                _add_validation(sheet, DataValidation(type="list", formula1=ref,
+                                                      allow_blank=True), area, lang)
+            elif col.type == "int":
+                _add_validation(sheet, DataValidation(type="whole", operator="greaterThanOrEqual",
+                                                      formula1="0", allow_blank=True), area, lang)
+            elif col.type == "number":
+                _add_validation(sheet, DataValidation(type="decimal",
+                                                      operator="greaterThanOrEqual",
+                                                      formula1="0", allow_blank=True), area, lang)
+    _write_instructions(book.create_sheet(INSTRUCTIONS), specs, lists, lang)
+    if list_sheet is not None:
+        book.move_sheet(list_sheet, offset=len(book.sheetnames))
+        list_sheet.sheet_state = "hidden"
+    book.active = 0
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _enumerations(choices: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    lists = {key: list(values) for key, values in schema.ENUMS.items()}
+    for key, values in choices.items():
+        cleaned = [textrules.normalise_line(str(v)) for v in values]
+        lists[key] = [v for v in dict.fromkeys(cleaned) if v]
+    return lists
+
+
+def _set_text(cell, value: str) -> None:
+    """Store text as text, whatever it starts with."""
+    cell.value = textrules.clean_for_cell(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"
+        if textrules.needs_text_guard(cell.value):
+            cell.quotePrefix = True
+
+
+def _write_header(sheet, spec: schema.SheetSpec, lang: str) -> None:
+    for index, col in enumerate(spec.columns, start=1):
+        cell = sheet.cell(row=1, column=index)
+        _set_text(cell, col.key)
+        cell.fill = HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+        note = f"{schema.column_label(col.key, lang)}\n{schema.column_help(col, lang)}"
+        cell.comment = Comment(note, "contest", width=320, height=120)
+        width = max(textrules.display_width(col.key) + 4, 14)
+        if col.type in ("text", "longtext"):
+            width = max(width, 28)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _fill_example(spec, example, lists):
+    values = list(example)
+    if "track" in spec.keys and lists.get("track"):
+        values[spec.keys.index("track")] = lists["track"][0]
+    return values
+
+
+def _write_example(sheet, spec, number, values) -> None:
+    for index, (col, value) in enumerate(zip(spec.columns, values), start=1):
+        cell = sheet.cell(row=number, column=index)
+        if isinstance(value, str):
+            _set_text(cell, value)
+        else:
+            cell.value = value
+        cell.fill = EXAMPLE_FILL
+        cell.font = EXAMPLE_FONT
+
+
+def _add_list(sheet, column: int, key: str, values: list[str]) -> str:
+    letter = get_column_letter(column)
+    _set_text(sheet.cell(row=1, column=column), key)
+    for row, value in enumerate(values, start=2):
+        _set_text(sheet.cell(row=row, column=column), value)
+    last = max(len(values) + 1, 2)
+    return f"{quote_sheetname(LISTS)}!${letter}$2:${letter}${last}"
+
+
+def _add_validation(sheet, validation: DataValidation, area: str, lang: str) -> None:
+    validation.error = schema.text(_WORDS["invalid"], lang)
+    validation.errorTitle = schema.text(_WORDS["invalid"], lang)
+    validation.prompt = schema.text(_WORDS["pick"], lang) if validation.type == "list" else None
+    validation.showErrorMessage = True
+    validation.add(area)
+    sheet.add_data_validation(validation)
+
+
+def _write_instructions(sheet, specs, lists, lang: str) -> None:
+    _set_text(sheet.cell(row=1, column=1), schema.text(_WORDS["title"], lang))
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
+    row = 3
+    rules = _WORDS["rules"][1 if lang == "zh" else 0]
+    for rule in rules:
+        _set_text(sheet.cell(row=row, column=1), f"• {rule}")
+        row += 1
+    row += 1
+    for spec in specs:
+        _set_text(sheet.cell(row=row, column=1),
+                  f"{spec.name}: {spec.help_zh if lang == 'zh' else spec.help_en}")
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+        row += 1
+    row += 1
+    head = _WORDS["head"][1 if lang == "zh" else 0]
+    for index, title in enumerate(head, start=1):
+        cell = sheet.cell(row=row, column=index)
+        _set_text(cell, title)
+        cell.fill = HEADER_FILL
+        cell.font = HEADER_FONT
+    row += 1
+    for spec in specs:
+        for col in spec.columns:
+            required = (_WORDS["yes"] if col.required
+                        else _WORDS["column"] if col.needed else _WORDS["no"])
+            allowed = ""
+            if col.type in ("enum", "list") and col.key in lists:
+                allowed = ", ".join(lists[col.key])
+            elif col.key == "expertise" and lists.get("track"):
+                allowed = ", ".join(lists["track"])
+            elif col.type == "date":
+                allowed = "YYYY-MM-DD"
+            elif col.type in ("int", "number"):
+                allowed = "≥ 0"
+            for index, value in enumerate(
+                    (spec.name, col.key, schema.text(required, lang), allowed,
+                     schema.column_help(col, lang)), start=1):
+                cell = sheet.cell(row=row, column=index)
+                _set_text(cell, value)
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+            row += 1
+    for letter, width in zip("ABCDE", (14, 18, 14, 40, 80)):
+        sheet.column_dimensions[letter].width = width

@@ -1,0 +1,332 @@
+"""Reading import workbooks: every error with sheet, row and column; values normalised."""
+
+import io
+import zipfile
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from contest import excel
+from contest.excel import schema
+
+ENTRY_HEADER = ["entry_code", "title", "group", "category", "track", "applicant",
+                "applicant_type", "region", "contact_email", "core_patent", "summary"]
+PATENT_HEADER = ["entry_code", "patent_number", "jurisdiction", "kind", "title", "status",
+                 "filing_date", "grant_date", "holder"]
+
+
+def workbook(**sheets) -> bytes:
+    """An .xlsx with one sheet per keyword: a list of rows, the first being the header."""
+    book = Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+        for line in sheet.iter_rows():
+            for cell in line:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text a user typed, never a formula
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def entry(**changes):
+    values = dict(entry_code="E-1", title="Sensor chips", group="startup",
+                  category="invention", track="semiconductors", applicant="Acme Ltd",
+                  applicant_type="enterprise", region="hong_kong",
+                  contact_email="a@acme.hk", core_patent="ZL201710601862.3",
+                  summary="Low power.")
+    values.update(changes)
+    return [values[k] for k in ENTRY_HEADER]
+
+
+def patent(**changes):
+    values = dict(entry_code="E-1", patent_number="ZL201710601862.3", jurisdiction="CN",
+                  kind="invention", title="Circuit", status="granted",
+                  filing_date="2017-07-21", grant_date="2021-03-02", holder="Acme Ltd")
+    values.update(changes)
+    return [values[k] for k in PATENT_HEADER]
+
+
+def entries_file(entries, patents):
+    return workbook(entries=[ENTRY_HEADER, *entries], patents=[PATENT_HEADER, *patents])
+
+
+def messages(result):
+    return [str(e) for e in result.errors]
+
+
+def test_a_good_entries_workbook_reads_every_row_with_its_row_number():
+    data = entries_file([entry(), entry(entry_code="E-2", core_patent="95115608.X")],
+                        [patent(), patent(entry_code="E-2", patent_number="95115608.X")])
+    result = excel.read_workbook("entries", data)
+    assert result.errors == []
+    rows = result.sheets["entries"]
+    assert [r.number for r in rows] == [2, 3]
+    assert rows[0]["region"] == "hong_kong"
+    assert result.sheets["patents"][1]["grant_date"] == date(2021, 3, 2)
+
+
+def test_a_region_not_in_the_list_names_sheet_cell_column_and_the_choices():
+    data = entries_file([entry(), entry(entry_code="E-2", region="hongkong")], [patent()])
+    result = excel.read_workbook("entries", data)
+    assert "entries!H3 (region): 'hongkong' is not one of guangdong, hong_kong, macao, " \
+           "mainland_other, overseas" in messages(result)
+
+
+def test_full_width_characters_and_stray_spaces_are_normalised():
+    data = entries_file(
+        [entry(title="  Sensor\u3000\u3000chips  ", applicant="Ａｃｍｅ  Ltd",
+               contact_email=" A@ACME.HK ", group=" Start-up ", region="香港",
+               applicant_type="企业", core_patent="ZL２０１７１０６０１８６２．３")],
+        [patent(patent_number=" ZL２０１７１０６０１８６２．３ ", status="已授权")])
+    result = excel.read_workbook("entries", data)
+    assert result.errors == []
+    row = result.sheets["entries"][0]
+    assert row["title"] == "Sensor chips"
+    assert row["applicant"] == "Acme Ltd"
+    assert row["contact_email"] == "a@acme.hk"
+    assert (row["group"], row["region"], row["applicant_type"]) == ("startup", "hong_kong",
+                                                                   "enterprise")
+    assert result.sheets["patents"][0]["patent_number"] == "ZL201710601862.3"
+    assert result.sheets["patents"][0]["status"] == "granted"
+
+
+def test_summaries_keep_their_line_breaks_but_lose_stray_spaces():
+    data = entries_file([entry(summary="  first  line \r\n\r\n\r\n second ")], [patent()])
+    row = excel.read_workbook("entries", data).sheets["entries"][0]
+    assert row["summary"] == "first line\n\nsecond"
+
+
+@pytest.mark.parametrize("value, expected", [
+    (datetime(2021, 3, 2), date(2021, 3, 2)),
+    (date(2021, 3, 2), date(2021, 3, 2)),
+    ("2021-03-02", date(2021, 3, 2)),
+    ("2021/3/2", date(2021, 3, 2)),
+    ("2021年3月2日", date(2021, 3, 2)),
+    ("２０２１－０３－０２", date(2021, 3, 2)),
+    ("2021-03-02T00:00:00", date(2021, 3, 2)),
+])
+def test_real_excel_dates_and_iso_strings_are_both_accepted(value, expected):
+    data = entries_file([entry()], [patent(grant_date=value, filing_date=None)])
+    result = excel.read_workbook("entries", data)
+    assert result.errors == []
+    assert result.sheets["patents"][0]["grant_date"] == expected
+
+
+@pytest.mark.parametrize("value", ["2021-13-02", "02/03/2021", "soon", 44000])
+def test_anything_else_in_a_date_column_is_an_error_at_that_cell(value):
+    data = entries_file([entry()], [patent(grant_date=value)])
+    assert any(m.startswith("patents!H2 (grant_date): ") and "not a date" in m
+               for m in messages(excel.read_workbook("entries", data)))
+
+
+def test_a_grant_before_the_filing_date_is_refused():
+    data = entries_file([entry()], [patent(filing_date="2021-03-02", grant_date="2020-01-01")])
+    assert "patents!H2 (grant_date): the grant date is before the filing date" in messages(
+        excel.read_workbook("entries", data))
+
+
+def test_an_unknown_column_is_an_error_so_a_typo_is_never_dropped():
+    header = ENTRY_HEADER[:-1] + ["sumary"]
+    data = workbook(entries=[header, entry()], patents=[PATENT_HEADER, patent()])
+    result = excel.read_workbook("entries", data)
+    assert any(m.startswith("entries!K1 (sumary): unknown column 'sumary'")
+               for m in messages(result))
+    assert result.sheets.get("entries", []) == []
+
+
+def test_a_missing_required_column_is_an_error_and_optional_ones_may_be_left_out():
+    header = [k for k in ENTRY_HEADER if k not in ("region", "summary", "track")]
+    row = [v for k, v in zip(ENTRY_HEADER, entry()) if k in header]
+    result = excel.read_workbook("entries", workbook(entries=[header, row],
+                                                     patents=[PATENT_HEADER, patent()]))
+    assert messages(result) == ["entries column region: required column is missing"]
+
+
+def test_headers_tolerate_case_and_spaces():
+    header = [" Entry Code ", *ENTRY_HEADER[1:]]
+    data = workbook(entries=[header, entry()], patents=[PATENT_HEADER, patent()])
+    assert excel.read_workbook("entries", data).errors == []
+
+
+def test_a_missing_sheet_is_one_clear_error():
+    result = excel.read_workbook("entries", workbook(entries=[ENTRY_HEADER, entry()]))
+    assert messages(result) == ["patents: the workbook has no sheet 'patents' "
+                                "(sheets found: entries)"]
+
+
+def test_every_bad_row_is_reported_not_only_the_first():
+    data = entries_file([entry(group="big"), entry(entry_code="E-2", category="music"),
+                         entry(entry_code="E-3", title=None)], [patent()])
+    result = excel.read_workbook("entries", data)
+    found = messages(result)
+    assert any(m.startswith("entries!C2 (group): 'big' is not one of startup, growth")
+               for m in found)
+    assert any(m.startswith("entries!D3 (category): 'music'") for m in found)
+    assert "entries!B4 (title): a value is required" in found
+
+
+def test_example_rows_and_blank_rows_are_skipped():
+    data = entries_file([entry(entry_code="EXAMPLE-1", region="nowhere"), [None] * 11,
+                         entry(), ["  "] * 11],
+                        [patent(entry_code="EXAMPLE-1"), patent()])
+    result = excel.read_workbook("entries", data)
+    assert result.errors == []
+    assert [r.number for r in result.sheets["entries"]] == [4]
+    assert result.skipped_examples == 2
+
+
+def test_a_patent_of_an_entry_not_in_the_file_and_a_missing_core_patent_are_errors():
+    data = entries_file([entry()], [patent(entry_code="E-9")])
+    found = messages(excel.read_workbook("entries", data))
+    assert "patents!A2 (entry_code): 'E-9' is not an entry_code of the entries sheet" in found
+    assert ("entries!J2 (core_patent): the core patent is not listed for this entry in the "
+            "patents sheet") in found
+
+
+def test_a_duplicate_entry_code_points_at_the_first_row():
+    data = entries_file([entry(), entry(entry_code="e-1")], [patent()])
+    assert "entries!A3 (entry_code): duplicate of row 2" in messages(
+        excel.read_workbook("entries", data))
+
+
+def test_numbers_are_checked_and_full_width_digits_accepted():
+    header = ["round", "sheet", "entry_code", "judge_email", "criterion", "score", "comment"]
+    rows = [["preliminary", "expert_review", "E-1", "j@x.org", "market", "１８.５", None],
+            ["preliminary", "expert_review", "E-1", "j@x.org", "layout", 12, "=1+1"],
+            ["preliminary", "expert_review", "E-1", "j@x.org", "advancement", "lots", None],
+            ["preliminary", "expert_review", "E-1", "j@x.org", "drafting", True, None]]
+    result = excel.read_workbook("scores", workbook(scores=[header, *rows]))
+    assert [r["score"] for r in result.sheets["scores"][:2]] == [18.5, 12]
+    assert result.sheets["scores"][1]["comment"] == "=1+1"
+    assert messages(result) == ["scores!F4 (score): 'lots' is not a number",
+                                "scores!F5 (score): 'TRUE' is not a number"]
+
+
+def test_the_same_score_twice_is_a_duplicate():
+    header = ["round", "sheet", "entry_code", "judge_email", "criterion", "score"]
+    row = ["preliminary", "expert_review", "E-1", "j@x.org", "market", 10]
+    result = excel.read_workbook("scores", workbook(scores=[header, row, row]))
+    assert messages(result) == ["scores!E3 (criterion): duplicate of row 2"]
+
+
+def test_judges_emails_loads_and_expertise_are_validated():
+    header = ["email", "name", "organisation", "region", "expertise", "max_load"]
+    rows = [["Li.Wei@Uni.HK", "Li Wei", "HKU", "hong_kong", "semiconductors；new_energy", 40],
+            ["li.wei@uni.hk", "Li Wei again", None, None, None, None],
+            ["not-an-email", "X", None, None, "cooking", -1],
+            ["b@uni.hk", "B", None, None, None, 2.5]]
+    result = excel.read_workbook("judges", workbook(judges=[header, *rows]),
+                                 choices={"track": ["semiconductors", "new_energy"]})
+    first = result.sheets["judges"][0]
+    assert first["email"] == "li.wei@uni.hk"
+    assert first["expertise"] == ("semiconductors", "new_energy")
+    assert first["max_load"] == 40
+    assert messages(result) == [
+        "judges!A3 (email): duplicate of row 2",
+        "judges!A4 (email): 'not-an-email' is not an email address",
+        "judges!E4 (expertise): 'cooking' is not one of semiconductors, new_energy",
+        "judges!F4 (max_load): '-1' is not a whole number of 0 or more",
+        "judges!F5 (max_load): '2.5' is not a whole number of 0 or more",
+    ]
+
+
+def test_tracks_are_checked_only_when_the_edition_gives_them():
+    data = entries_file([entry(track="Space Travel")], [patent()])
+    assert excel.read_workbook("entries", data).sheets["entries"][0]["track"] == "space_travel"
+    limited = excel.read_workbook("entries", data, choices={"track": ["semiconductors"]})
+    assert messages(limited) == ["entries!E2 (track): 'Space Travel' is not one of "
+                                 "semiconductors"]
+
+
+def test_a_conflict_needs_an_entry_code_or_an_organisation():
+    header = ["judge_email", "entry_code", "organisation", "reason"]
+    rows = [["j@x.org", "E-1", None, "co-author"], ["j@x.org", None, "Acme Ltd", "employer"],
+            ["j@x.org", None, None, "unclear"]]
+    result = excel.read_workbook("conflicts", workbook(conflicts=[header, *rows]))
+    assert messages(result) == ["conflicts!B4 (entry_code): fill entry_code, or "
+                                "organisation for every entry of that applicant"]
+
+
+def test_a_patents_upload_for_one_entry_needs_no_entry_code():
+    header = [k for k in PATENT_HEADER if k != "entry_code"]
+    rows = [patent()[1:], patent(patent_number="95115608.X")[1:]]
+    result = excel.read_workbook("patents", workbook(patents=[header, *rows]))
+    assert result.errors == []
+    assert len(result.sheets["patents"]) == 2
+
+
+def test_a_value_under_a_column_without_a_name_is_an_error():
+    data = workbook(conflicts=[["judge_email", "entry_code", "organisation", "reason"],
+                               ["j@x.org", "E-1", None, "co-author", "stray"]])
+    assert messages(excel.read_workbook("conflicts", data)) == [
+        "conflicts!E2 (None): a value stands in a column without a name in row 1"]
+
+
+def _zip(members: dict[str, bytes], method=zipfile.ZIP_DEFLATED) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", method) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b"", "the file is empty"),
+    (b"name,title\nE-1,x\n", "the file is not an Excel .xlsx workbook"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "this is an old .xls"),
+    (b"PK\x03\x04garbage", "the file is not an Excel .xlsx workbook (damaged zip archive)"),
+    (_zip({"hello.txt": b"hi"}), "the file is a zip archive but not an Excel .xlsx workbook"),
+    (_zip({"xl/workbook.xml": b"<nope"}), "the file could not be read"),
+    (_zip({"xl/workbook.xml": b"", "xl/bomb.xml": b"\0" * 50_000_000}),
+     "the file unpacks to far more data than a workbook holds"),
+])
+def test_a_malformed_file_gives_one_clear_error_and_no_traceback(data, expected):
+    result = excel.read_workbook("judges", data)
+    assert len(result.errors) == 1
+    assert str(result.errors[0]).startswith(expected)
+    assert result.sheets == {}
+
+
+def test_a_truncated_workbook_gives_one_clear_error():
+    good = workbook(judges=[["email", "name"], ["a@b.org", "A"]])
+    result = excel.read_workbook("judges", good[: len(good) // 2])
+    assert len(result.errors) == 1
+    assert "Excel .xlsx workbook" in str(result.errors[0])
+
+
+def test_an_unknown_kind_is_a_programming_error():
+    with pytest.raises(ValueError, match="unknown workbook kind"):
+        excel.read_workbook("prizes", workbook(prizes=[["a"]]))
+
+
+def test_a_row_error_helper_points_at_the_cell_for_the_services():
+    data = entries_file([entry()], [patent()])
+    row = excel.read_workbook("entries", data).sheets["patents"][0]
+    assert str(row.error("patent_number", "wrong check digit")) == \
+        "patents!B2 (patent_number): wrong check digit"
+    assert str(row.error(None, "entry is closed")) == "patents row 2: entry is closed"
+
+
+def test_the_enumerations_match_the_stored_records():
+    from contest import models
+    assert list(schema.REGIONS) == [r.value for r in models.Region]
+    assert list(schema.APPLICANT_TYPES) == [t.value for t in models.ApplicantType]
+    assert list(schema.PATENT_KINDS) == [k.value for k in models.PatentKind]
+    assert list(schema.PATENT_STATUSES) == [s.value for s in models.PatentStatus]
+
+
+def test_a_filled_in_template_reads_back():
+    template = load_workbook(io.BytesIO(excel.template_workbook("entries")))
+    template["entries"].append(entry())
+    template["patents"].append(patent())
+    out = io.BytesIO()
+    template.save(out)
+    result = excel.read_workbook("entries", out.getvalue())
+    assert result.errors == []
+    assert [r["entry_code"] for r in result.sheets["entries"]] == ["E-1"]
+    assert result.skipped_examples == 3
