@@ -107,11 +107,15 @@ def parse_patent_number(text: str) -> PatentNumber:
     )
 
 
-def check_portfolio(numbers: Sequence[str]) -> list[str]:
-    """Errors for numbers listed twice in one entry, compared by normalised form (rows from 1)."""
-    first_row: dict[str, tuple[int, str]] = {}
+def check_portfolio(numbers: Sequence[str], labels: Sequence[str] | None = None) -> list[str]:
+    """Errors for numbers listed twice in one entry, compared by normalised form.
+
+    Rows are named "Row 1", "Row 2"... unless labels (one per number) name them.
+    """
+    names = list(labels) if labels is not None else [f"Row {n}" for n in range(1, len(numbers) + 1)]
+    first_row: dict[str, tuple[str, str]] = {}
     errors = []
-    for row, text in enumerate(numbers, start=1):
+    for row, text in zip(names, numbers):
         if not clean(text if isinstance(text, str) else str(text or "")):
             continue
         parsed = parse_patent_number(text)
@@ -122,8 +126,8 @@ def check_portfolio(numbers: Sequence[str]) -> list[str]:
                 f" (written there as {earlier_text.strip()})"
             )
             errors.append(
-                f"Row {row}: patent {parsed.raw.strip()} is listed twice; it is the same "
-                f"number as row {earlier_row}{written}."
+                f"{row}: patent {parsed.raw.strip()} is listed twice; it is the same "
+                f"number as {earlier_row[:1].lower()}{earlier_row[1:]}{written}."
             )
         else:
             first_row[key] = (row, parsed.raw)

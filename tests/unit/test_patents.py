@@ -192,6 +192,13 @@ def test_portfolio_with_the_same_patent_written_two_ways_is_refused_naming_both_
     ]
 
 
+def test_portfolio_rows_can_be_named_by_their_place_in_a_workbook():
+    errors = patents.check_portfolio(["95115608.X", "CN95115608X"],
+                                     labels=["patents row 2", "patents row 3"])
+    assert errors == ["patents row 3: patent CN95115608X is listed twice; it is the same number "
+                      "as patents row 2 (written there as 95115608.X)."]
+
+
 def test_portfolio_of_distinct_patents_has_no_errors():
     assert patents.check_portfolio(["201710601862.3", "95115608.X", "HK1234567", ""]) == []
 
