@@ -83,6 +83,8 @@ def live_app(demo_db, tmp_path):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("Debian's chromium is missing in CI: .ci/run installs it")
         pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
     from playwright.sync_api import sync_playwright
 
