@@ -115,7 +115,8 @@ def read_workbook(kind: str, data: bytes, *,
                                                f"(sheets found: {', '.join(book.sheetnames)})"))
                 continue
             rows, errors, examples = _read_sheet(spec, book[actual], allowed)
-            result.sheets[spec.name] = rows
+            if rows or not errors or any(e.row and e.row > 1 for e in errors):
+                result.sheets[spec.name] = rows  # left out when its header is unusable
             result.errors.extend(errors)
             result.skipped_examples += examples
     except Exception as exc:  # a damaged sheet part surfaces only while iterating
@@ -379,27 +380,52 @@ def _fold(value):
 
 
 def _check_links(kind: str, result: ImportRows) -> None:
-    """entries: every patents row names an entry of the file, every coded entry's core
-    patent is listed among its patents."""
+    """entries: every patents row belongs to an entry of the file, and every entry's core
+    patent is among its patents. A row with blank entry_code can only be the core patent
+    of an entry whose entry_code is blank."""
     if kind != "entries" or "patents" not in result.sheets or "entries" not in result.sheets:
         return  # a missing sheet is already reported
-    entries = result.sheets.get("entries", [])
+    entries = result.sheets["entries"]
     codes = {_fold(r["entry_code"]): r for r in entries if r["entry_code"]}
-    listed: dict[str, set[str]] = {}
-    for row in result.sheets.get("patents", []):
-        code = _fold(row["entry_code"])
-        if code is None or not entries:
-            continue  # already reported as a missing value or a missing sheet
-        if code not in codes:
-            result.errors.append(row.error("entry_code", f"'{row['entry_code']}' is not an "
-                                                         f"entry_code of the entries sheet"))
+    uncoded: dict[str, Row] = {}
+    for entry in entries:
+        if not entry["entry_code"] and entry["core_patent"]:
+            key = _patent_key(entry["core_patent"])
+            if key in uncoded:
+                result.errors.append(entry.error(
+                    "core_patent", f"row {uncoded[key].number} has the same core patent and "
+                                   f"no entry_code either; give them entry codes"))
+            uncoded.setdefault(key, entry)
+    listed: dict[int, set[str]] = {}
+    for row in result.sheets["patents"]:
+        if not row["patent_number"]:
             continue
-        listed.setdefault(code, set()).add(_patent_key(row["patent_number"]))
-    for code, entry in codes.items():
-        if entry["core_patent"] and _patent_key(entry["core_patent"]) not in listed.get(code, set()):
+        number = _patent_key(row["patent_number"])
+        code = _fold(row["entry_code"])
+        owner = codes.get(code) if code else uncoded.get(number)
+        if owner is None:
+            message = (f"'{row['entry_code']}' is not an entry_code of the entries sheet"
+                       if code else "fill entry_code: only the core patent of an entry "
+                                    "without entry_code may leave it blank")
+            result.errors.append(row.error("entry_code", message))
+            continue
+        listed.setdefault(owner.number, set()).add(number)
+    for entry in entries:
+        if entry["core_patent"] and _patent_key(entry["core_patent"]) not in listed.get(
+                entry.number, set()):
             result.errors.append(entry.error("core_patent", "the core patent is not listed "
                                                             "for this entry in the patents "
                                                             "sheet"))
+
+
+def entry_key(row: Row) -> str:
+    """How a patents row names its entry: the entry_code, or for an entry without one,
+    its core patent."""
+    code = row["entry_code"]
+    if code:
+        return "code:" + code.casefold()
+    number = row["core_patent"] if row.sheet == "entries" else row["patent_number"]
+    return "core:" + _patent_key(number)
 
 
 def _patent_key(number: str | None) -> str:

@@ -121,9 +121,11 @@ def _col(key, type_, *, required=False, needed=None, en="", zh=""):
 
 _ENTRY_COLUMNS = (
     _col("entry_code", "code", needed=False,
-         en="Entry code. Leave blank to have one generated; fill it to link patents "
-            "rows or to update an entry imported before.",
-         zh="作品编号。留空则自动生成；填写后可在 patents 表中引用，或更新已导入的作品。"),
+         en="Entry code. Blank: one is generated, and the patents sheet can then give only "
+            "the entry's core patent (a row with blank entry_code). Fill it to list the "
+            "whole portfolio or to update an entry imported before.",
+         zh="作品编号。留空则自动生成，此时 patents 表只能给出其核心专利（entry_code 留空的行）；"
+            "填写后可列出全部专利，或更新已导入的作品。"),
     _col("title", "text", required=True, en="Project title.", zh="项目名称。"),
     _col("group", "enum", required=True,
          en="Group: startup (revenue at most RMB 20 m, and every university or institute) "
@@ -154,13 +156,14 @@ _ENTRY_COLUMNS = (
 )
 
 
-def _patent_columns(code_required: bool):
+def _patent_columns(in_entries: bool):
     return (
-        _col("entry_code", "code", required=code_required,
-             en="Entry code of the entries sheet row this patent belongs to."
-             if code_required else "Entry code (optional when uploading into one entry).",
-             zh="所属作品编号（与 entries 表一致）。" if code_required
-             else "作品编号（上传到单个作品时可留空）。"),
+        _col("entry_code", "code", needed=in_entries,
+             en="Entry code of the entries row this patent belongs to. Blank only for the "
+                "core patent of an entry whose entry_code is blank."
+             if in_entries else "Entry code (optional when uploading into one entry).",
+             zh="所属作品编号（与 entries 表一致）。仅当作品编号留空时，其核心专利行可留空。"
+             if in_entries else "作品编号（上传到单个作品时可留空）。"),
         _col("patent_number", "text", required=True,
              en="Patent or application number as written, e.g. ZL201710601862.3, "
                 "CN112345678B, US10123456B2. Full-width digits and spaces are accepted.",

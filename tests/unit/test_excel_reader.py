@@ -188,6 +188,17 @@ def test_a_patent_of_an_entry_not_in_the_file_and_a_missing_core_patent_are_erro
             "patents sheet") in found
 
 
+def test_an_entry_without_a_code_takes_its_core_patent_from_a_row_without_a_code():
+    data = entries_file([entry(entry_code=None)],
+                        [patent(entry_code=None), patent(entry_code=None,
+                                                         patent_number="95115608.X")])
+    result = excel.read_workbook("entries", data)
+    assert messages(result) == ["patents!A3 (entry_code): fill entry_code: only the core "
+                                "patent of an entry without entry_code may leave it blank"]
+    core_row = result.sheets["patents"][0]
+    assert excel.entry_key(core_row) == excel.entry_key(result.sheets["entries"][0])
+
+
 def test_a_duplicate_entry_code_points_at_the_first_row():
     data = entries_file([entry(), entry(entry_code="e-1")], [patent()])
     assert "entries!A3 (entry_code): duplicate of row 2" in messages(
