@@ -19,7 +19,7 @@ from sqlmodel import Session
 
 from contest import config, db
 from contest.models import Role
-from contest.services import ServiceError, accounts, demo, editions
+from contest.services import ServiceError, accounts, backup, demo, editions
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, help="Run a high-value patent portfolio contest.")
 db_app = typer.Typer(no_args_is_help=True, help="Database schema.")
@@ -138,6 +138,22 @@ def user_add(
         typer.echo(f"added {user.email} ({', '.join(r.value for r in role)})")
 
 
+@app.command("backup")
+def backup_command(out: Path = typer.Option(..., "--out", help="The backup file to write (a zip).")) -> None:
+    """A consistent copy of everything, documents included."""
+    with open_session() as session, progress_bar("Backing up") as update:
+        counts = backup.backup(session.get_bind(), out, progress=update)
+    typer.echo(f"wrote {out}: {sum(counts.values())} records in {len(counts)} tables")
+
+
+@app.command("restore")
+def restore_command(source: Path = typer.Argument(..., help="A file written by `contest backup`.")) -> None:
+    """Restore a backup into an empty database of either kind (migrated first)."""
+    with open_session(migrate=True) as session, progress_bar("Restoring") as update:
+        counts = backup.restore(session.get_bind(), source, progress=update)
+    typer.echo(f"restored {sum(counts.values())} records from {source}")
+
+
 @app.command("serve")
 def serve_command(
     port: int = typer.Option(8501, "--port"),
@@ -161,6 +177,51 @@ def serve_command(
         "--server.maxUploadSize", str(config.settings().max_upload_mb),
     ]
     raise typer.Exit(subprocess.call(cmd))
+
+
+@app.command("assign")
+def assign_command(
+    round_key: str = typer.Option(..., "--round", help="Round key, e.g. preliminary."),
+    per_entry: Optional[int] = typer.Option(None, "--per-entry", min=1, help="Judges per entry (default: the round's)."),
+    seed: int = typer.Option(0, "--seed", help="Same seed, same assignment."),
+    contest_slug: Optional[str] = ContestOption,
+) -> None:
+    """Automatic judge assignment of a round; keeps assignments that already have work."""
+    from contest import assignment
+    from contest.services import assignments
+
+    with open_session() as session:
+        edition = editions.find_edition(session=session, slug=contest_slug)
+        rnd = editions.find_round(session=session, edition_id=edition.id, key=round_key)
+        actor = _cli_organiser()
+        with progress_bar(f"Assigning judges to {rnd.label}") as update:
+            preview = assignments.preview_assignment(
+                session=session, actor=actor, round_id=rnd.id, per_entry=per_entry, seed=seed, progress=update
+            )
+        result = preview.result
+        typer.echo(f"{rnd.label}: {len(preview.entry_codes)} entries, {len(result.loads)} judges, "
+                   f"{preview.per_entry} judges per entry (seed {seed})")
+        for line in preview.summary:
+            if line not in result.problems and all(line != reason for _, reason in result.unserved):
+                typer.echo(f"  {line}")
+        if result.problems or result.unserved:
+            for _, reason in result.unserved:
+                typer.secho(f"error: {reason}", err=True, fg=typer.colors.RED)
+            for problem in result.problems:
+                typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
+            fail("nothing was stored; fix the judge pool or conflicts and run again")
+        stored = assignments.commit_assignment(session=session, actor=actor, preview=preview)
+        typer.echo(f"stored: {stored['added']} added, {stored['withdrawn']} withdrawn, "
+                   f"{stored['kept']} kept with work")
+        typer.echo("load per judge: " + assignment.load_histogram(result.loads))
+
+
+def _cli_organiser():
+    """The command line acts as the contest office: whoever runs it holds the database."""
+    from contest.auth import Actor
+
+    return Actor(user_id=None, email="cli", name="command line", roles=frozenset({Role.organiser.value}),
+                 language="en")
 
 
 def main() -> None:
