@@ -835,6 +835,16 @@ def greedy_baseline(
     return _result(entries, judges, empty, pairs, unserved, forbidden, problems)
 
 
+def load_histogram(loads: Mapping[Hashable, int]) -> str:
+    """How many judges carry each load, e.g. "12 judges x 4, 3 judges x 5"."""
+    counts: dict[int, int] = defaultdict(int)
+    for load in loads.values():
+        counts[load] += 1
+    return ", ".join(
+        f"{n} judge{'s' if n != 1 else ''} x {load}" for load, n in sorted(counts.items())
+    )
+
+
 def summary_lines(result: AssignmentResult) -> list[str]:
     """Plain-language figures for the CLI and the preview page."""
     used = [load for load in result.loads.values() if load > 0]
@@ -853,7 +863,7 @@ def summary_lines(result: AssignmentResult) -> list[str]:
 
 
 __all__ = [
-    "AssignmentResult", "EntrySpec", "JudgeSpec", "assign_judges", "bridging_quota",
-    "expertise_match", "greedy_baseline", "load_bounds", "second_look", "summary_lines",
-    "verify_assignment",
+    "AssignmentResult", "EntrySpec", "JudgeSpec", "assign_judges", "available_caps",
+    "bridging_quota", "expertise_match", "greedy_baseline", "load_bounds", "load_histogram",
+    "second_look", "summary_lines", "verify_assignment",
 ]

@@ -1,0 +1,422 @@
+"""Judge assignment of a round: preview, commit, manual changes, second look.
+
+Re-running keeps every assignment that already has work (a draft or submitted sheet);
+the rest is solved again. Nothing is stored until the organiser commits a preview.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, select
+
+from contest import assignment, organisations
+from contest.auth import Actor
+from contest.models import (
+    Assignment,
+    AssignmentStatus,
+    Entry,
+    Role,
+    Round,
+    ScoreSheet,
+    SheetStatus,
+    Track,
+    User,
+)
+from contest.services import InvalidInput, NotFound, StaleData, audit, require_role
+from contest.services import conflicts as conflict_service
+
+MAX_JUDGES_PER_ENTRY = 15
+
+
+@dataclass(frozen=True)
+class AssignmentPreview:
+    """What committing would do, and the figures to check first."""
+
+    round_id: int
+    round_label: str
+    per_entry: int
+    seed: int
+    result: assignment.AssignmentResult
+    base: frozenset[tuple[int, int]]        # active (judge, entry) pairs at preview time
+    kept: frozenset[tuple[int, int]]        # pairs kept because they have work
+    to_add: tuple[tuple[int, int], ...]
+    to_withdraw: tuple[tuple[int, int], ...]
+    loads: list[dict] = field(default_factory=list)
+    entry_codes: dict[int, str] = field(default_factory=dict)
+    judge_names: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> list[str]:
+        return [f"kept with work: {len(self.kept)}", *assignment.summary_lines(self.result)]
+
+
+def round_entries(session: Session, rnd: Round) -> list[Entry]:
+    """The entries a round judges: those currently in it and not withdrawn."""
+    return list(session.exec(
+        select(Entry).where(Entry.current_round_id == rnd.id,
+                            Entry.status.in_(conflict_service.JUDGED_STATUSES))
+        .order_by(Entry.id)
+    ).all())
+
+
+def _round(session: Session, round_id: int) -> Round:
+    rnd = session.get(Round, round_id)
+    if rnd is None:
+        raise NotFound("That round does not exist.")
+    if not rnd.scored:
+        raise InvalidInput(f"Round '{rnd.label}' is not scored: it has no judges to assign.")
+    return rnd
+
+
+def _active(session: Session, round_id: int) -> list[Assignment]:
+    return list(session.exec(select(Assignment).where(
+        Assignment.round_id == round_id, Assignment.status == AssignmentStatus.active.value
+    )).all())
+
+
+def _pairs_with_work(session: Session, round_id: int) -> set[tuple[int, int]]:
+    """(judge, entry) pairs of the round with a draft or submitted sheet."""
+    return set(session.exec(
+        select(ScoreSheet.judge_id, ScoreSheet.entry_id).where(
+            ScoreSheet.round_id == round_id, ScoreSheet.status != SheetStatus.withdrawn.value
+        ).distinct()
+    ).all())
+
+
+def _specs(session: Session, rnd: Round, entries: list[Entry],
+           pool: list[conflict_service.PoolJudge]):
+    track_key = dict(session.exec(
+        select(Track.id, Track.key).where(Track.edition_id == rnd.edition_id)
+    ).all())
+    entry_specs = [assignment.EntrySpec(e.id, track_key.get(e.track_id)) for e in entries]
+    judge_specs = [
+        assignment.JudgeSpec(
+            id=j.user_id, organisation=organisations.normalise_organisation(j.organisation),
+            expertise=frozenset(j.expertise), max_load=j.max_load,
+        )
+        for j in pool
+    ]
+    return entry_specs, judge_specs
+
+
+_ID_IN_TEXT = re.compile(r"\b(entry|judge) (\d+)\b")
+
+
+def _readable(result: assignment.AssignmentResult, codes: dict[int, str],
+              names: dict[int, str]) -> assignment.AssignmentResult:
+    """The solver names entries and judges by id; organisers know codes and names."""
+    def fix(text: str) -> str:
+        def swap(match: re.Match) -> str:
+            kind, number = match.group(1), int(match.group(2))
+            label = (codes if kind == "entry" else names).get(number)
+            return f"{kind} {label}" if label else match.group(0)
+        return _ID_IN_TEXT.sub(swap, text)
+
+    return dataclasses.replace(
+        result,
+        unserved=[(entry_id, fix(reason)) for entry_id, reason in result.unserved],
+        problems=[fix(problem) for problem in result.problems],
+    )
+
+
+def preview_assignment(
+    *, session: Session, actor: Actor, round_id: int, per_entry: int | None = None,
+    seed: int = 0, progress: assignment.Progress | None = None,
+) -> AssignmentPreview:
+    """Solve the round's assignment without storing it: kept work, pairs to add and to
+    withdraw, loads, expertise match, conflicts avoided, connectivity, problems."""
+    require_role(actor, Role.organiser)
+    rnd = _round(session, round_id)
+    k = rnd.judges_per_entry if per_entry is None else per_entry
+    if not 1 <= k <= MAX_JUDGES_PER_ENTRY:
+        raise InvalidInput(f"Judges per entry must be between 1 and {MAX_JUDGES_PER_ENTRY}, not {k}.")
+    entries = round_entries(session, rnd)
+    if not entries:
+        raise InvalidInput(f"Round '{rnd.label}' has no entries yet.")
+    pool = conflict_service.judge_pool(session, rnd.edition_id)
+    if not pool:
+        raise InvalidInput("The judge pool is empty: add judges first.")
+    forbidden = conflict_service.forbidden_pairs(
+        session, rnd.edition_id, entries, same_region=rnd.region_conflicts, pool=pool
+    )
+    active = {(a.judge_id, a.entry_id) for a in _active(session, round_id)}
+    pool_ids = {j.user_id for j in pool}
+    # Work stays unless it is now conflicted or its judge left the pool.
+    kept = {
+        pair for pair in active & _pairs_with_work(session, round_id)
+        if pair not in forbidden and pair[0] in pool_ids
+    }
+    existing: dict[int, set[int]] = {}
+    for judge_id, entry_id in kept:
+        existing.setdefault(entry_id, set()).add(judge_id)
+    entry_specs, judge_specs = _specs(session, rnd, entries, pool)
+    result = assignment.assign_judges(
+        entry_specs, judge_specs, per_entry=k, forbidden=forbidden, existing=existing,
+        seed=seed, progress=progress,
+    )
+    result = _readable(result, {e.id: e.code for e in entries}, {j.user_id: j.name for j in pool})
+    pairs = set(result.pairs)
+    track_of = {spec.id: spec.track for spec in entry_specs}
+    fields = {j.user_id: set(j.expertise) for j in pool}
+    off_field = {j.user_id: 0 for j in pool}
+    for judge_id, entry_id in result.pairs:
+        if judge_id in off_field and track_of[entry_id] not in fields[judge_id]:
+            off_field[judge_id] += 1
+    loads = [
+        {"judge": j.name, "email": j.email, "load": result.loads.get(j.user_id, 0),
+         "off field": off_field[j.user_id], "cap": j.max_load}
+        for j in pool
+    ]
+    return AssignmentPreview(
+        round_id=rnd.id, round_label=rnd.label, per_entry=k, seed=seed, result=result,
+        base=frozenset(active), kept=frozenset(kept),
+        to_add=tuple(sorted(pairs - active)), to_withdraw=tuple(sorted(active - pairs)),
+        loads=loads, entry_codes={e.id: e.code for e in entries},
+        judge_names={j.user_id: j.name for j in pool},
+    )
+
+
+def commit_assignment(
+    *, session: Session, actor: Actor, preview: AssignmentPreview, accept_problems: bool = False,
+) -> dict:
+    """Store a previewed assignment. Refused if the round's assignments or conflicts
+    changed since the preview, or if it has problems the organiser has not accepted."""
+    require_role(actor, Role.organiser)
+    rnd = _round(session, preview.round_id)
+    result = preview.result
+    if (result.problems or result.unserved) and not accept_problems:
+        raise InvalidInput(
+            "The preview has problems; fix them or accept them explicitly.",
+            problems=[reason for _, reason in result.unserved] + result.problems,
+        )
+    active_rows = {(a.judge_id, a.entry_id): a for a in _active(session, rnd.id)}
+    if set(active_rows) != set(preview.base):
+        raise StaleData("The round's assignments changed since this preview; preview again.")
+    entries = round_entries(session, rnd)
+    forbidden = conflict_service.forbidden_pairs(
+        session, rnd.edition_id, entries, same_region=rnd.region_conflicts
+    )
+    clash = [pair for pair in preview.to_add if pair in forbidden]
+    if clash:
+        raise StaleData("New conflicts were recorded since this preview; preview again.")
+    for pair in preview.to_withdraw:
+        _withdraw(session, active_rows[pair])
+    for judge_id, entry_id in preview.to_add:
+        _activate(session, rnd.id, entry_id, judge_id, actor, source="automatic")
+    audit(session, actor, "assignment.commit", "round", rnd.id, edition_id=rnd.edition_id,
+          per_entry=preview.per_entry, seed=preview.seed, added=len(preview.to_add),
+          withdrawn=len(preview.to_withdraw), kept=len(preview.kept),
+          expertise_match=round(result.expertise_match, 4), connected=result.connected,
+          problems=[reason for _, reason in result.unserved] + result.problems)
+    session.commit()
+    return {"added": len(preview.to_add), "withdrawn": len(preview.to_withdraw),
+            "kept": len(preview.kept), "total": len(result.pairs)}
+
+
+def run_assignment(
+    *, session: Session, actor: Actor, round_id: int, per_entry: int | None = None,
+    seed: int = 0, progress: assignment.Progress | None = None,
+) -> AssignmentPreview:
+    """Preview and commit in one step (the CLI); refused when there are problems."""
+    preview = preview_assignment(session=session, actor=actor, round_id=round_id,
+                                 per_entry=per_entry, seed=seed, progress=progress)
+    commit_assignment(session=session, actor=actor, preview=preview)
+    return preview
+
+
+def _withdraw(session: Session, row: Assignment) -> None:
+    row.status = AssignmentStatus.withdrawn.value
+    session.add(row)
+    for sheet in session.exec(select(ScoreSheet).where(
+        ScoreSheet.round_id == row.round_id, ScoreSheet.entry_id == row.entry_id,
+        ScoreSheet.judge_id == row.judge_id,
+    )):
+        sheet.status = SheetStatus.withdrawn.value
+        session.add(sheet)
+
+
+def _activate(session: Session, round_id: int, entry_id: int, judge_id: int, actor: Actor,
+              *, source: str) -> None:
+    """Add the pair, reusing a withdrawn row (one row per round, entry and judge)."""
+    row = session.exec(select(Assignment).where(
+        Assignment.round_id == round_id, Assignment.entry_id == entry_id,
+        Assignment.judge_id == judge_id,
+    )).first()
+    if row is None:
+        row = Assignment(round_id=round_id, entry_id=entry_id, judge_id=judge_id,
+                         source=source, created_by=actor.user_id)
+    row.status = AssignmentStatus.active.value
+    row.source = source
+    session.add(row)
+
+
+def _entry_in_round(session: Session, rnd: Round, entry_id: int) -> Entry:
+    entry = session.get(Entry, entry_id)
+    if entry is None or entry.current_round_id != rnd.id:
+        raise NotFound(f"That entry is not in round '{rnd.label}'.")
+    return entry
+
+
+def _check_new_judge(session: Session, rnd: Round, entry: Entry, judge_id: int,
+                     leaving: int | None = None) -> None:
+    """Refuse a judge outside the pool, conflicted, already on the entry, or from an
+    organisation already on it."""
+    pool = {j.user_id: j for j in conflict_service.judge_pool(session, rnd.edition_id)}
+    judge = pool.get(judge_id)
+    if judge is None:
+        raise NotFound("That judge is not in this edition's pool.")
+    reason = conflict_service.pair_conflict_reason(
+        session, rnd.edition_id, judge_id, entry, same_region=rnd.region_conflicts
+    )
+    if reason:
+        raise InvalidInput(f"{judge.name} has a conflict with entry {entry.code}: {reason}.")
+    on_entry = {a.judge_id for a in _active(session, rnd.id) if a.entry_id == entry.id}
+    if judge_id in on_entry:
+        raise InvalidInput(f"{judge.name} is already assigned to entry {entry.code}.")
+    org = organisations.normalise_organisation(judge.organisation)
+    if org:
+        for other in on_entry - {leaving}:
+            other_judge = pool.get(other)
+            if other_judge and organisations.normalise_organisation(other_judge.organisation) == org:
+                raise InvalidInput(
+                    f"{other_judge.name} of the same organisation ({judge.organisation}) "
+                    f"already scores entry {entry.code}."
+                )
+
+
+def add_judge(*, session: Session, actor: Actor, round_id: int, entry_id: int,
+              judge_id: int) -> None:
+    """The organiser adds one judge to one entry (never a conflicted one)."""
+    require_role(actor, Role.organiser)
+    rnd = _round(session, round_id)
+    entry = _entry_in_round(session, rnd, entry_id)
+    _check_new_judge(session, rnd, entry, judge_id)
+    _activate(session, rnd.id, entry.id, judge_id, actor, source="manual")
+    audit(session, actor, "assignment.add", "entry", entry.id, edition_id=rnd.edition_id,
+          round_id=rnd.id, judge_id=judge_id)
+    session.commit()
+
+
+def _active_row(session: Session, rnd: Round, entry: Entry, judge_id: int) -> Assignment:
+    row = session.exec(select(Assignment).where(
+        Assignment.round_id == rnd.id, Assignment.entry_id == entry.id,
+        Assignment.judge_id == judge_id, Assignment.status == AssignmentStatus.active.value,
+    )).first()
+    if row is None:
+        raise NotFound(f"That judge is not assigned to entry {entry.code}.")
+    submitted = session.exec(select(ScoreSheet.id).where(
+        ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry.id,
+        ScoreSheet.judge_id == judge_id, ScoreSheet.status == SheetStatus.submitted.value,
+    )).first()
+    if submitted is not None:
+        raise InvalidInput(
+            f"The judge has already submitted a sheet for entry {entry.code}; "
+            "it cannot be taken away."
+        )
+    return row
+
+
+def remove_judge(*, session: Session, actor: Actor, round_id: int, entry_id: int,
+                 judge_id: int) -> None:
+    """The organiser takes a judge off an entry; refused once they have submitted."""
+    require_role(actor, Role.organiser)
+    rnd = _round(session, round_id)
+    entry = _entry_in_round(session, rnd, entry_id)
+    _withdraw(session, _active_row(session, rnd, entry, judge_id))
+    audit(session, actor, "assignment.remove", "entry", entry.id, edition_id=rnd.edition_id,
+          round_id=rnd.id, judge_id=judge_id)
+    session.commit()
+
+
+def swap_judge(*, session: Session, actor: Actor, round_id: int, entry_id: int,
+               old_judge_id: int, new_judge_id: int) -> None:
+    """Replace one judge of an entry by another, in one step."""
+    require_role(actor, Role.organiser)
+    rnd = _round(session, round_id)
+    entry = _entry_in_round(session, rnd, entry_id)
+    row = _active_row(session, rnd, entry, old_judge_id)
+    _check_new_judge(session, rnd, entry, new_judge_id, leaving=old_judge_id)
+    _withdraw(session, row)
+    _activate(session, rnd.id, entry.id, new_judge_id, actor, source="manual")
+    audit(session, actor, "assignment.swap", "entry", entry.id, edition_id=rnd.edition_id,
+          round_id=rnd.id, old_judge_id=old_judge_id, new_judge_id=new_judge_id)
+    session.commit()
+
+
+def second_look(
+    *, session: Session, actor: Actor, round_id: int, entry_ids: list[int], extra: int = 2,
+    seed: int = 0,
+) -> dict:
+    """Add `extra` judges to each given entry, none of whom had it before (in any
+    status), none conflicted, one per organisation; stores what it can and names each
+    entry it could not fully serve."""
+    require_role(actor, Role.organiser)
+    rnd = _round(session, round_id)
+    entries = [_entry_in_round(session, rnd, entry_id) for entry_id in dict.fromkeys(entry_ids)]
+    if not entries:
+        raise InvalidInput("Choose the entries that need a second look.")
+    pool = conflict_service.judge_pool(session, rnd.edition_id)
+    forbidden = conflict_service.forbidden_pairs(
+        session, rnd.edition_id, entries, same_region=rnd.region_conflicts, pool=pool
+    )
+    had: dict[int, set[int]] = {}
+    for row in session.exec(select(Assignment).where(
+        Assignment.round_id == rnd.id, Assignment.entry_id.in_([e.id for e in entries])
+    )):
+        had.setdefault(row.entry_id, set()).add(row.judge_id)
+    entry_specs, judge_specs = _specs(session, rnd, entries, pool)
+    result = assignment.second_look(
+        entry_specs, judge_specs, extra=extra, forbidden=forbidden, existing=had, seed=seed
+    )
+    result = _readable(result, {e.id: e.code for e in entries}, {j.user_id: j.name for j in pool})
+    for judge_id, entry_id in result.added:
+        _activate(session, rnd.id, entry_id, judge_id, actor, source="second_look")
+    audit(session, actor, "assignment.second_look", "round", rnd.id, edition_id=rnd.edition_id,
+          entries=[e.id for e in entries], extra=extra, added=len(result.added),
+          unserved=[reason for _, reason in result.unserved])
+    session.commit()
+    return {"added": list(result.added), "unserved": list(result.unserved),
+            "problems": list(result.problems)}
+
+
+def set_round_rules(*, session: Session, actor: Actor, round_id: int, judges_per_entry: int,
+                    region_conflicts: bool) -> Round:
+    """The organiser sets how many judges score each entry and whether a judge from the
+    applicant's region counts as conflicted in this round."""
+    require_role(actor, Role.organiser)
+    rnd = _round(session, round_id)
+    if not 1 <= judges_per_entry <= MAX_JUDGES_PER_ENTRY:
+        raise InvalidInput(
+            f"Judges per entry must be between 1 and {MAX_JUDGES_PER_ENTRY}, not {judges_per_entry}."
+        )
+    before = (rnd.judges_per_entry, rnd.region_conflicts)
+    rnd.judges_per_entry = judges_per_entry
+    rnd.region_conflicts = bool(region_conflicts)
+    session.add(rnd)
+    audit(session, actor, "round.assignment_rules", "round", rnd.id, edition_id=rnd.edition_id,
+          before=list(before), after=[judges_per_entry, bool(region_conflicts)])
+    session.commit()
+    return rnd
+
+
+def round_assignments(*, session: Session, actor: Actor, round_id: int) -> list[dict]:
+    """Per entry of the round: its judges (by name) and how many it has."""
+    require_role(actor, Role.organiser)
+    rnd = _round(session, round_id)
+    names = dict(session.exec(
+        select(User.id, User.name).join(Assignment, Assignment.judge_id == User.id)
+        .where(Assignment.round_id == rnd.id)
+    ).all())
+    by_entry: dict[int, list[int]] = {}
+    for row in _active(session, rnd.id):
+        by_entry.setdefault(row.entry_id, []).append(row.judge_id)
+    return [
+        {"id": entry.id, "code": entry.code, "judges": len(by_entry.get(entry.id, [])),
+         "needed": rnd.judges_per_entry,
+         "names": ", ".join(sorted(names.get(j, "?") for j in by_entry.get(entry.id, []))),
+         "judge_ids": sorted(by_entry.get(entry.id, []))}
+        for entry in round_entries(session, rnd)
+    ]

@@ -1,0 +1,313 @@
+"""Conflicts of interest: found automatically, added by the organiser, declared by the
+judge (or imported). Every conflict keeps its reason; a conflicted pair is never assigned."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from contest import conflicts as rules
+from contest.auth import Actor
+from contest.models import (
+    Assignment,
+    AssignmentStatus,
+    Conflict,
+    ConflictSource,
+    Entry,
+    EntryStatus,
+    JudgeProfile,
+    Role,
+    Round,
+    ScoreSheet,
+    SheetStatus,
+    User,
+)
+from contest.services import InvalidInput, NotFound, PermissionDenied, audit, require_role
+
+# Entries that can still be judged; drafts and withdrawn entries never are.
+JUDGED_STATUSES = (EntryStatus.submitted.value, EntryStatus.eligible.value)
+
+
+@dataclass(frozen=True)
+class PoolJudge:
+    """A judge of an edition's pool with the facts assignment and conflicts use."""
+
+    user_id: int
+    name: str
+    email: str
+    organisation: str
+    region: str
+    expertise: tuple[str, ...]
+    max_load: int | None
+
+
+def judge_pool(session: Session, edition_id: int) -> list[PoolJudge]:
+    """Active judges of the edition, in a stable order (by user id)."""
+    rows = session.exec(
+        select(User, JudgeProfile)
+        .join(JudgeProfile, JudgeProfile.user_id == User.id)
+        .where(JudgeProfile.edition_id == edition_id, JudgeProfile.active == True,  # noqa: E712
+               User.active == True)  # noqa: E712
+        .order_by(User.id)
+    ).all()
+    return [
+        PoolJudge(
+            user_id=user.id, name=user.name, email=user.email,
+            organisation=profile.organisation or user.organisation, region=profile.region,
+            expertise=tuple(profile.expertise or ()), max_load=profile.max_load,
+        )
+        for user, profile in rows
+    ]
+
+
+def judged_entries(session: Session, edition_id: int) -> list[Entry]:
+    return list(session.exec(
+        select(Entry).where(Entry.edition_id == edition_id, Entry.status.in_(JUDGED_STATUSES))
+        .order_by(Entry.id)
+    ).all())
+
+
+def _entry_facts(entry: Entry) -> rules.EntryFacts:
+    return rules.EntryFacts(entry.id, entry.applicant, entry.contact_email, entry.region)
+
+
+def _judge_facts(judge: PoolJudge) -> rules.JudgeFacts:
+    return rules.JudgeFacts(judge.user_id, judge.organisation, judge.email, judge.region)
+
+
+def forbidden_pairs(
+    session: Session, edition_id: int, entries: list[Entry], *, same_region: bool,
+    pool: list[PoolJudge] | None = None,
+) -> set[tuple[int, int]]:
+    """Every (judge_id, entry_id) pair that must not be assigned: stored conflicts
+    (entry or whole organisation) and the automatic ones computed from today's data."""
+    pool = judge_pool(session, edition_id) if pool is None else pool
+    entry_ids = {entry.id for entry in entries}
+    forbidden: set[tuple[int, int]] = set()
+    org_rules = []
+    for conflict in session.exec(select(Conflict).where(Conflict.edition_id == edition_id)):
+        if conflict.entry_id is not None:
+            if conflict.entry_id in entry_ids:
+                forbidden.add((conflict.judge_id, conflict.entry_id))
+        elif conflict.organisation:
+            org_rules.append((conflict.judge_id, conflict.organisation, conflict.reason))
+    facts = [_entry_facts(entry) for entry in entries]
+    for found in rules.organisation_conflicts(org_rules, facts):
+        forbidden.add((found.judge_id, found.entry_id))
+    for found in rules.automatic_conflicts(
+        [_judge_facts(j) for j in pool], facts, same_region=same_region
+    ):
+        forbidden.add((found.judge_id, found.entry_id))
+    return forbidden
+
+
+def pair_conflict_reason(session: Session, edition_id: int, judge_id: int, entry: Entry,
+                         *, same_region: bool) -> str | None:
+    """Why this judge may not score this entry, or None."""
+    stored = session.exec(
+        select(Conflict).where(Conflict.edition_id == edition_id, Conflict.judge_id == judge_id)
+    ).all()
+    for conflict in stored:
+        if conflict.entry_id == entry.id:
+            return conflict.reason
+    org_rules = [(c.judge_id, c.organisation, c.reason) for c in stored
+                 if c.entry_id is None and c.organisation]
+    found = rules.organisation_conflicts(org_rules, [_entry_facts(entry)])
+    if found:
+        return found[0].reason
+    judge = next((j for j in judge_pool(session, edition_id) if j.user_id == judge_id), None)
+    if judge is not None:
+        auto = rules.automatic_conflicts([_judge_facts(judge)], [_entry_facts(entry)],
+                                         same_region=same_region)
+        if auto:
+            return auto[0].reason
+    return None
+
+
+def detect_conflicts(*, session: Session, actor: Actor, edition_id: int,
+                     same_region: bool = False) -> dict:
+    """Store the automatic conflicts of the edition's judges and judged entries: adds
+    new ones, drops automatic ones whose cause is gone (others are never touched)."""
+    require_role(actor, Role.organiser)
+    pool = judge_pool(session, edition_id)
+    entries = judged_entries(session, edition_id)
+    found = {
+        (c.judge_id, c.entry_id): c.reason
+        for c in rules.automatic_conflicts(
+            [_judge_facts(j) for j in pool], [_entry_facts(e) for e in entries],
+            same_region=same_region,
+        )
+    }
+    stored = {
+        (c.judge_id, c.entry_id): c
+        for c in session.exec(select(Conflict).where(
+            Conflict.edition_id == edition_id, Conflict.source == ConflictSource.automatic.value
+        ))
+    }
+    added = removed = 0
+    for pair, conflict in stored.items():
+        if pair not in found:
+            session.delete(conflict)
+            removed += 1
+        elif conflict.reason != found[pair]:
+            conflict.reason = found[pair]
+            session.add(conflict)
+    for (judge_id, entry_id), reason in found.items():
+        if (judge_id, entry_id) not in stored:
+            session.add(Conflict(edition_id=edition_id, judge_id=judge_id, entry_id=entry_id,
+                                 source=ConflictSource.automatic.value, reason=reason,
+                                 created_by=actor.user_id))
+            added += 1
+    audit(session, actor, "conflict.detect", "edition", edition_id, edition_id=edition_id,
+          added=added, removed=removed, total=len(found))
+    session.commit()
+    return {"added": added, "removed": removed, "total": len(found)}
+
+
+def _clean_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput("Give the reason for the conflict.")
+    if len(reason) > 1000:
+        raise InvalidInput("The reason is too long (at most 1,000 characters).")
+    return reason
+
+
+def add_conflict(
+    *, session: Session, actor: Actor, edition_id: int, judge_id: int, reason: str,
+    entry_id: int | None = None, organisation: str = "",
+) -> Conflict:
+    """The organiser records a conflict for one entry, or for every entry of an
+    organisation; an active assignment of that pair without submitted work is withdrawn."""
+    require_role(actor, Role.organiser)
+    reason = _clean_reason(reason)
+    organisation = " ".join((organisation or "").split())
+    if (entry_id is None) == (not organisation):
+        raise InvalidInput("Name either one entry or an organisation, not both.")
+    if judge_id not in {j.user_id for j in judge_pool(session, edition_id)}:
+        raise NotFound("That judge is not in this edition's pool.")
+    if entry_id is not None:
+        entry = session.get(Entry, entry_id)
+        if entry is None or entry.edition_id != edition_id:
+            raise NotFound("That entry is not part of this edition.")
+    conflict = Conflict(edition_id=edition_id, judge_id=judge_id, entry_id=entry_id,
+                        organisation=organisation, source=ConflictSource.organiser.value,
+                        reason=reason, created_by=actor.user_id)
+    session.add(conflict)
+    session.flush()
+    affected = [entry_id] if entry_id is not None else [
+        found.entry_id for found in rules.organisation_conflicts(
+            [(judge_id, organisation, reason)],
+            [_entry_facts(e) for e in judged_entries(session, edition_id)],
+        )
+    ]
+    withdrawn = _withdraw_assignments(session, judge_id, affected)
+    audit(session, actor, "conflict.add", "conflict", conflict.id, edition_id=edition_id,
+          judge_id=judge_id, entry_id=entry_id, organisation=organisation, reason=reason,
+          withdrawn_assignments=withdrawn)
+    session.commit()
+    return conflict
+
+
+def declare_conflict(*, session: Session, actor: Actor, entry_id: int, reason: str) -> Conflict:
+    """A judge declares a conflict with an entry; their assignment to it (and any sheet
+    not yet submitted) is withdrawn so the organiser can assign someone else."""
+    require_role(actor, Role.judge)
+    reason = _clean_reason(reason)
+    entry = session.get(Entry, entry_id)
+    if entry is None:
+        raise NotFound("That entry does not exist.")
+    in_pool = session.exec(select(JudgeProfile.id).where(
+        JudgeProfile.edition_id == entry.edition_id, JudgeProfile.user_id == actor.user_id
+    )).first()
+    if in_pool is None:
+        raise PermissionDenied("You are not a judge of this edition.")
+    existing = session.exec(select(Conflict).where(
+        Conflict.judge_id == actor.user_id, Conflict.entry_id == entry_id,
+        Conflict.source == ConflictSource.declared.value,
+    )).first()
+    if existing is not None:
+        return existing
+    conflict = Conflict(edition_id=entry.edition_id, judge_id=actor.user_id, entry_id=entry_id,
+                        source=ConflictSource.declared.value, reason=reason,
+                        created_by=actor.user_id)
+    session.add(conflict)
+    session.flush()
+    withdrawn = _withdraw_assignments(session, actor.user_id, [entry_id], include_submitted=True)
+    audit(session, actor, "conflict.declare", "conflict", conflict.id,
+          edition_id=entry.edition_id, entry_id=entry_id, reason=reason,
+          withdrawn_assignments=withdrawn)
+    session.commit()
+    return conflict
+
+
+def _withdraw_assignments(session: Session, judge_id: int, entry_ids: list[int],
+                          *, include_submitted: bool = False) -> int:
+    """Withdraw the judge's active assignments to these entries with their sheets; a
+    submitted sheet stays unless the judge declared the conflict themselves."""
+    if not entry_ids:
+        return 0
+    count = 0
+    for assignment in session.exec(select(Assignment).where(
+        Assignment.judge_id == judge_id, Assignment.entry_id.in_(entry_ids),
+        Assignment.status == AssignmentStatus.active.value,
+    )):
+        sheets = session.exec(select(ScoreSheet).where(
+            ScoreSheet.round_id == assignment.round_id, ScoreSheet.entry_id == assignment.entry_id,
+            ScoreSheet.judge_id == judge_id,
+        )).all()
+        if not include_submitted and any(s.status == SheetStatus.submitted.value for s in sheets):
+            continue
+        for sheet in sheets:
+            sheet.status = SheetStatus.withdrawn.value
+            session.add(sheet)
+        assignment.status = AssignmentStatus.withdrawn.value
+        session.add(assignment)
+        count += 1
+    return count
+
+
+def remove_conflict(*, session: Session, actor: Actor, conflict_id: int) -> None:
+    """The organiser removes a conflict; automatic ones come back while their cause stays."""
+    require_role(actor, Role.organiser)
+    conflict = session.get(Conflict, conflict_id)
+    if conflict is None:
+        raise NotFound("That conflict no longer exists.")
+    audit(session, actor, "conflict.remove", "conflict", conflict.id,
+          edition_id=conflict.edition_id, judge_id=conflict.judge_id,
+          entry_id=conflict.entry_id, organisation=conflict.organisation,
+          source=conflict.source, reason=conflict.reason)
+    session.delete(conflict)
+    session.commit()
+
+
+def list_conflicts(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+    """Every stored conflict with the judge, the entry (or organisation), source, reason."""
+    require_role(actor, Role.organiser)
+    rows = session.exec(
+        select(Conflict, User.name, User.email, Entry.code)
+        .join(User, User.id == Conflict.judge_id)
+        .join(Entry, Entry.id == Conflict.entry_id, isouter=True)
+        .where(Conflict.edition_id == edition_id)
+        .order_by(User.name, Entry.code, Conflict.id)
+    ).all()
+    return [
+        {"id": c.id, "judge": name, "email": email, "entry": code or "",
+         "organisation": c.organisation, "source": c.source, "reason": c.reason}
+        for c, name, email, code in rows
+    ]
+
+
+def round_of(session: Session, round_id: int) -> Round:
+    rnd = session.get(Round, round_id)
+    if rnd is None:
+        raise NotFound("That round does not exist.")
+    return rnd
+
+
+__all__ = [
+    "PoolJudge", "add_conflict", "declare_conflict", "detect_conflicts", "forbidden_pairs",
+    "judge_pool", "judged_entries", "list_conflicts", "pair_conflict_reason",
+    "remove_conflict", "round_of",
+]

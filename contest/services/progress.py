@@ -1,0 +1,213 @@
+"""Scoring progress of a round: per judge, per entry and per track; overdue work;
+reminders sent by SMTP when CONTEST_SMTP_URL is set, otherwise listed to copy."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from contest import config
+from contest.auth import Actor
+from contest.dbtypes import utcnow
+from contest.models import (
+    Assignment,
+    AssignmentStatus,
+    Entry,
+    JudgeProfile,
+    Role,
+    Round,
+    ScoreSheet,
+    SheetDefinition,
+    SheetStatus,
+    Track,
+    User,
+)
+from contest.services import NotFound, audit, mail, require_role
+
+TO_DO, DRAFT, SUBMITTED = "to do", "draft", "submitted"
+
+
+def _round(session: Session, round_id: int) -> Round:
+    rnd = session.get(Round, round_id)
+    if rnd is None:
+        raise NotFound("That round does not exist.")
+    return rnd
+
+
+def work_states(session: Session, rnd: Round) -> dict[tuple[int, int], str]:
+    """State of each active (judge, entry) assignment: to do (no sheet), draft (some
+    sheet not yet submitted), submitted (every sheet its category needs submitted)."""
+    needed = Counter(
+        category_id for category_id in session.exec(
+            select(SheetDefinition.category_id).where(
+                SheetDefinition.round_id == rnd.id, SheetDefinition.active == True  # noqa: E712
+            )
+        ).all()
+    )
+    category_of = dict(session.exec(
+        select(Entry.id, Entry.category_id).join(Assignment, Assignment.entry_id == Entry.id)
+        .where(Assignment.round_id == rnd.id)
+    ).all())
+    sheets: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for judge_id, entry_id, status in session.exec(
+        select(ScoreSheet.judge_id, ScoreSheet.entry_id, ScoreSheet.status).where(
+            ScoreSheet.round_id == rnd.id, ScoreSheet.status != SheetStatus.withdrawn.value
+        )
+    ).all():
+        sheets[(judge_id, entry_id)].append(status)
+    states: dict[tuple[int, int], str] = {}
+    for judge_id, entry_id in session.exec(
+        select(Assignment.judge_id, Assignment.entry_id).where(
+            Assignment.round_id == rnd.id, Assignment.status == AssignmentStatus.active.value
+        )
+    ).all():
+        statuses = sheets.get((judge_id, entry_id), [])
+        submitted = sum(1 for s in statuses if s == SheetStatus.submitted.value)
+        if not statuses:
+            states[(judge_id, entry_id)] = TO_DO
+        elif submitted >= max(1, needed.get(category_of.get(entry_id), 1)) and \
+                submitted == len(statuses):
+            states[(judge_id, entry_id)] = SUBMITTED
+        else:
+            states[(judge_id, entry_id)] = DRAFT
+    return states
+
+
+def round_progress(*, session: Session, actor: Actor, round_id: int,
+                   now: datetime | None = None) -> dict:
+    """Per judge, per entry and per track: assigned, to do, draft, submitted; work not
+    submitted after the round closes is overdue."""
+    require_role(actor, Role.organiser)
+    rnd = _round(session, round_id)
+    now = now or utcnow()
+    states = work_states(session, rnd)
+    closed = rnd.closes_at is not None and now > rnd.closes_at
+    judges = {u.id: u for u in session.exec(
+        select(User).join(Assignment, Assignment.judge_id == User.id)
+        .where(Assignment.round_id == rnd.id).distinct()
+    ).all()}
+    tracks = {t.id: t.label for t in session.exec(
+        select(Track).where(Track.edition_id == rnd.edition_id)
+    ).all()}
+    entries = {e.id: e for e in session.exec(
+        select(Entry).where((Entry.current_round_id == rnd.id) | Entry.id.in_(
+            select(Assignment.entry_id).where(Assignment.round_id == rnd.id)
+        ))
+    ).all()}
+
+    per_judge: dict[int, Counter] = defaultdict(Counter)
+    per_entry: dict[int, Counter] = defaultdict(Counter)
+    for (judge_id, entry_id), state in states.items():
+        per_judge[judge_id][state] += 1
+        per_entry[entry_id][state] += 1
+    judge_rows = []
+    for judge_id, counts in per_judge.items():
+        user = judges.get(judge_id)
+        assigned = sum(counts.values())
+        judge_rows.append({
+            "judge": user.name if user else f"#{judge_id}", "email": user.email if user else "",
+            "assigned": assigned, TO_DO: counts[TO_DO], DRAFT: counts[DRAFT],
+            SUBMITTED: counts[SUBMITTED],
+            "overdue": assigned - counts[SUBMITTED] if closed else 0,
+            "done": round(counts[SUBMITTED] / assigned, 3) if assigned else 0.0,
+        })
+    judge_rows.sort(key=lambda r: (-r["overdue"], r["done"], r["judge"]))
+
+    entry_rows = []
+    track_totals: dict[str, Counter] = defaultdict(Counter)
+    for entry_id, entry in sorted(entries.items(), key=lambda kv: kv[1].code):
+        counts = per_entry.get(entry_id, Counter())
+        assigned = sum(counts.values())
+        complete = assigned >= rnd.judges_per_entry and counts[SUBMITTED] >= rnd.judges_per_entry
+        track = tracks.get(entry.track_id, "(no track)")
+        entry_rows.append({
+            "code": entry.code, "track": track, "assigned": assigned,
+            "needed": rnd.judges_per_entry, TO_DO: counts[TO_DO], DRAFT: counts[DRAFT],
+            SUBMITTED: counts[SUBMITTED], "complete": complete,
+        })
+        totals = track_totals[track]
+        totals["entries"] += 1
+        totals["fully scored"] += complete
+        totals["understaffed"] += assigned < rnd.judges_per_entry
+        totals["sheets submitted"] += counts[SUBMITTED]
+        totals["sheets assigned"] += assigned
+    experts = Counter()
+    for expertise in session.exec(select(JudgeProfile.expertise).where(
+        JudgeProfile.edition_id == rnd.edition_id, JudgeProfile.active == True  # noqa: E712
+    )).all():
+        for key in expertise or ():
+            experts[key] += 1
+    track_key = {t.label: t.key for t in session.exec(
+        select(Track).where(Track.edition_id == rnd.edition_id))}
+    track_rows = [
+        {"track": track, "entries": t["entries"], "fully scored": t["fully scored"],
+         "coverage": round(t["fully scored"] / t["entries"], 3) if t["entries"] else 0.0,
+         "understaffed": t["understaffed"], "sheets submitted": t["sheets submitted"],
+         "sheets assigned": t["sheets assigned"], "expert judges": experts[track_key.get(track)]}
+        for track, t in sorted(track_totals.items())
+    ]
+    totals = Counter(states.values())
+    return {
+        "round": rnd.label, "closes_at": rnd.closes_at, "closed": closed,
+        "assigned": len(states), TO_DO: totals[TO_DO], DRAFT: totals[DRAFT],
+        SUBMITTED: totals[SUBMITTED],
+        "overdue": (len(states) - totals[SUBMITTED]) if closed else 0,
+        "judges": judge_rows, "entries": entry_rows, "tracks": track_rows,
+    }
+
+
+def reminders(*, session: Session, actor: Actor, round_id: int) -> list[dict]:
+    """One message per judge with unfinished work in the round: to, subject, body."""
+    require_role(actor, Role.organiser)
+    rnd = _round(session, round_id)
+    open_work: dict[int, Counter] = defaultdict(Counter)
+    for (judge_id, _), state in work_states(session, rnd).items():
+        if state != SUBMITTED:
+            open_work[judge_id][state] += 1
+    users = {u.id: u for u in session.exec(
+        select(User).where(User.id.in_(list(open_work) or [-1]))
+    ).all()}
+    deadline = (f"The round closes on {rnd.closes_at:%Y-%m-%d %H:%M} UTC."
+                if rnd.closes_at else "Please finish as soon as you can.")
+    messages = []
+    for judge_id in sorted(open_work, key=lambda j: users[j].email if j in users else ""):
+        user = users.get(judge_id)
+        if user is None or not user.active:
+            continue
+        counts = open_work[judge_id]
+        left = counts[TO_DO] + counts[DRAFT]
+        body = (
+            f"Dear {user.name},\n\n"
+            f"You have {left} entr{'y' if left == 1 else 'ies'} left to score in the {rnd.label} "
+            f"round ({counts[TO_DO]} not started, {counts[DRAFT]} in draft). {deadline}\n\n"
+            "Sign in to the judging platform and open My assignments.\n\n"
+            "Thank you,\nThe contest office\n"
+        )
+        messages.append({"to": user.email, "name": user.name, "left": left,
+                         "subject": f"Reminder: {left} entries to score in the {rnd.label} round",
+                         "body": body})
+    return messages
+
+
+def send_reminders(*, session: Session, actor: Actor, round_id: int,
+                   smtp_url: str | None = None) -> dict:
+    """Send the reminders by SMTP when a server is configured (CONTEST_SMTP_URL);
+    otherwise return them to copy. Failures are listed per address, never hidden."""
+    require_role(actor, Role.organiser)
+    rnd = _round(session, round_id)
+    messages = reminders(session=session, actor=actor, round_id=round_id)
+    smtp_url = smtp_url if smtp_url is not None else config.settings().smtp_url
+    sent, failed = [], []
+    if smtp_url:
+        for message in messages:
+            try:
+                mail.send_mail(smtp_url, message["to"], message["subject"], message["body"])
+                sent.append(message["to"])
+            except mail.MailError as exc:
+                failed.append(str(exc))
+    audit(session, actor, "progress.remind", "round", rnd.id, edition_id=rnd.edition_id,
+          sent=len(sent), failed=len(failed), listed=0 if smtp_url else len(messages))
+    session.commit()
+    return {"sent": sent, "failed": failed, "to_copy": [] if smtp_url else messages}
