@@ -1,0 +1,203 @@
+"""Eligibility screening (初审): the queue of submitted entries with the automatic rule
+results, and the organiser's decision with its reason, one entry or many at a time.
+
+An eligible entry moves into the first scored round; the entrant sees the status and
+the reason on their own page. Every decision is a Decision row and an audit event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from contest import eligibility, organisations
+from contest.auth import Actor
+from contest.models import (
+    Category,
+    ContestGroup,
+    Decision,
+    DecisionKind,
+    Document,
+    Edition,
+    Entry,
+    EntryStatus,
+    Patent,
+    Role,
+    Round,
+    Track,
+)
+from contest.services import InvalidInput, NotFound, audit, require_role
+
+SCREENABLE = (EntryStatus.submitted.value, EntryStatus.eligible.value, EntryStatus.ineligible.value)
+# Counted against the cap per enterprise, as the entrant's own check counts them.
+COUNTED_FOR_CAP = (EntryStatus.submitted.value, EntryStatus.eligible.value)
+STATUS_LABELS = {"submitted": "Awaiting check", "eligible": "Eligible", "ineligible": "Not eligible"}
+
+
+def edition_rules(session: Session, edition: Edition) -> eligibility.EditionRules:
+    """The edition's thresholds as the pure rules take them."""
+    categories = session.exec(select(Category).where(Category.edition_id == edition.id)).all()
+    return eligibility.EditionRules(
+        core_patent_cutoff=edition.core_patent_cutoff or dt.date.min,
+        max_entries_per_enterprise=edition.max_entries_per_enterprise,
+        allowed_core_kinds={c.key: frozenset(c.core_kinds or [c.key]) for c in categories},
+        required_documents=frozenset((edition.rules or {}).get("required_documents", [])),
+    )
+
+
+def automatic_results(session: Session, edition: Edition, entries: list[Entry]) -> dict[int, list[eligibility.RuleResult]]:
+    """The entry rules for many entries at once (patents and documents loaded in bulk)."""
+    ids = [e.id for e in entries]
+    patents_by_entry: dict[int, list[Patent]] = defaultdict(list)
+    kinds_by_entry: dict[int, set[str]] = defaultdict(set)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for p in session.exec(select(Patent).where(Patent.entry_id.in_(chunk)).order_by(Patent.position)):
+            patents_by_entry[p.entry_id].append(p)
+        for entry_id, kind in session.exec(select(Document.entry_id, Document.kind).where(Document.entry_id.in_(chunk))):
+            kinds_by_entry[entry_id].add(kind)
+    category_keys = dict(session.exec(select(Category.id, Category.key).where(Category.edition_id == edition.id)).all())
+    counted = session.exec(select(Entry.id, Entry.applicant).where(
+        Entry.edition_id == edition.id, Entry.status.in_(COUNTED_FOR_CAP))).all()
+    per_applicant = Counter(organisations.normalise_organisation(name) for _id, name in counted)
+    counted_ids = {entry_id for entry_id, _name in counted}
+    rules = edition_rules(session, edition)
+    out = {}
+    for entry in entries:
+        rows = patents_by_entry[entry.id]
+        facts = eligibility.EntryFacts(
+            applicant=entry.applicant,
+            applicant_type=entry.applicant_type,
+            category=category_keys.get(entry.category_id, ""),
+            patents=tuple(eligibility.PatentFacts(p.normalised, p.kind or None, p.status, p.grant_date, p.holder,
+                                                  p.jurisdiction or None) for p in rows),
+            core_patent=next((p.normalised for p in rows if p.is_core), None),
+            document_kinds=frozenset(kinds_by_entry[entry.id]),
+        )
+        key = organisations.normalise_organisation(entry.applicant)
+        others = (per_applicant[key] - (1 if entry.id in counted_ids else 0)) if key else 0
+        out[entry.id] = eligibility.check_entry(facts, rules, entries_by_same_applicant=others)
+    return out
+
+
+def screening_queue(*, session: Session, actor: Actor, edition_id: int,
+                    statuses: tuple[str, ...] = SCREENABLE) -> list[dict]:
+    """Submitted entries (and those already decided) with the automatic rule results.
+
+    Entries awaiting a decision come first, then by code.
+    """
+    require_role(actor, Role.organiser)
+    edition = session.get(Edition, edition_id)
+    if edition is None:
+        raise NotFound("No such edition.")
+    wanted = [s for s in statuses if s in SCREENABLE]
+    entries = list(session.exec(select(Entry).where(Entry.edition_id == edition_id, Entry.status.in_(wanted))
+                                .order_by(Entry.code)))
+    results = automatic_results(session, edition, entries)
+    labels = {}
+    for model, name in ((ContestGroup, "group"), (Category, "category"), (Track, "track")):
+        labels[name] = dict(session.exec(select(model.id, model.label).where(model.edition_id == edition_id)).all())
+    rows = []
+    for e in entries:
+        failed = eligibility.failures(results[e.id])
+        rows.append({
+            "id": e.id, "code": e.code, "title": e.title, "applicant": e.applicant,
+            "applicant_type": e.applicant_type, "group": labels["group"].get(e.group_id, ""),
+            "category": labels["category"].get(e.category_id, ""), "track": labels["track"].get(e.track_id, ""),
+            "region": e.region, "status": e.status, "status_label": STATUS_LABELS.get(e.status, e.status),
+            "rules_passed": not failed, "rule_problems": " ".join(failed),
+            "results": [{"rule": r.key, "passed": r.passed, "message": r.message} for r in results[e.id]],
+            "reason": e.eligibility_reason, "submitted_at": e.submitted_at,
+        })
+    rows.sort(key=lambda r: (r["status"] != EntryStatus.submitted.value, r["code"]))
+    return rows
+
+
+def first_scored_round(session: Session, edition_id: int) -> Round | None:
+    return session.exec(select(Round).where(Round.edition_id == edition_id, Round.scored == True)  # noqa: E712
+                        .order_by(Round.position, Round.id)).first()
+
+
+def _screening_round(session: Session, edition_id: int, first: Round) -> Round | None:
+    """The unscored round before the first scored one (the eligibility check), if any."""
+    return session.exec(select(Round).where(Round.edition_id == edition_id, Round.scored == False,  # noqa: E712
+                                            Round.position < first.position)
+                        .order_by(Round.position.desc())).first()
+
+
+@dataclass(frozen=True)
+class ScreeningOutcome:
+    changed: int
+    unchanged: int
+    round_label: str
+
+
+def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], eligible: bool,
+                       reason: str = "") -> ScreeningOutcome:
+    """Mark entries eligible (into the first scored round) or not eligible, all or none.
+
+    Not eligible needs a reason; so does eligible for an entry the automatic rules fail
+    (recorded as an override).
+    """
+    require_role(actor, Role.organiser)
+    reason = (reason or "").strip()
+    ids = list(dict.fromkeys(int(i) for i in entry_ids))
+    if not ids:
+        raise InvalidInput("Choose at least one entry.")
+    entries = list(session.exec(select(Entry).where(Entry.id.in_(ids)).order_by(Entry.code)))
+    if len(entries) != len(ids) or len({e.edition_id for e in entries}) != 1:
+        raise NotFound("Some of the chosen entries no longer exist; reload the page.")
+    edition = session.get(Edition, entries[0].edition_id)
+    first = first_scored_round(session, edition.id)
+    if first is None:
+        raise InvalidInput("This edition has no scored round for eligible entries to move into; add one in set-up.")
+    problems = []
+    wrong_state = [f"{e.code} ({e.status})" for e in entries if e.status not in SCREENABLE]
+    if wrong_state:
+        problems.append("Only submitted entries can be screened: " + ", ".join(wrong_state) + ".")
+    moved_on = [e.code for e in entries if e.current_round_id not in (None, first.id)]
+    if moved_on:
+        problems.append("Already past the first round, so eligibility is no longer decided here: "
+                        + ", ".join(moved_on) + ".")
+    results = automatic_results(session, edition, entries)
+    failing = [e.code for e in entries if not eligibility.is_eligible(results[e.id])]
+    if not eligible and not reason:
+        problems.append("Give the reason the entrant will see for not being eligible.")
+    if eligible and failing and not reason:
+        problems.append("The automatic rules fail for " + ", ".join(failing)
+                        + ": give a reason to mark them eligible anyway (recorded as an override).")
+    if problems:
+        raise InvalidInput(" ".join(problems), problems)
+    screening_round = _screening_round(session, edition.id, first)
+    outcome = EntryStatus.eligible.value if eligible else EntryStatus.ineligible.value
+    changed = unchanged = 0
+    for entry in entries:
+        if entry.status == outcome and entry.eligibility_reason == reason:
+            unchanged += 1
+            continue
+        override = eligible and not eligibility.is_eligible(results[entry.id])
+        for old in session.exec(select(Decision).where(Decision.entry_id == entry.id,
+                                                       Decision.kind == DecisionKind.eligibility.value,
+                                                       Decision.active == True)):  # noqa: E712
+            old.active = False
+            session.add(old)
+        session.add(Decision(
+            edition_id=edition.id, entry_id=entry.id, round_id=screening_round.id if screening_round else None,
+            kind=DecisionKind.eligibility.value, outcome=outcome, reason=reason, override=override,
+            decided_by=actor.user_id,
+        ))
+        previous = entry.status
+        entry.status = outcome
+        entry.eligibility_reason = reason
+        entry.current_round_id = first.id if eligible else None
+        entry.updated_at = dt.datetime.now(dt.timezone.utc)
+        session.add(entry)
+        audit(session, actor, "entry.eligibility", "entry", entry.id, edition_id=edition.id, code=entry.code,
+              previous=previous, outcome=outcome, reason=reason, override=override,
+              automatic_failures=eligibility.failures(results[entry.id]))
+        changed += 1
+    session.commit()
+    return ScreeningOutcome(changed=changed, unchanged=unchanged, round_label=first.label)

@@ -1,0 +1,859 @@
+"""Edition set-up by the organiser: dates, groups, categories, tracks, rounds, score sheets
+and their criteria. Every change is audited.
+
+A rubric that already has score sheets is never changed under them: a change to points,
+steps, weights, bands or the list of criteria is refused unless the organiser asks for a
+new version (the old one is kept, inactive, with its scores). Wording may be corrected.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Iterable, Mapping
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from contest import documents, scoring
+from contest.auth import Actor
+from contest.models import (
+    AdvancementRule,
+    Assignment,
+    Category,
+    ContestGroup,
+    Criterion,
+    Decision,
+    Edition,
+    Entry,
+    JudgeProfile,
+    PatentKind,
+    Role,
+    Round,
+    ScoreSheet,
+    SheetDefinition,
+    Track,
+)
+from contest.services import InvalidInput, NotFound, ServiceError, audit, require_role
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+KEY_RULE = "lower-case letters, digits and _, starting with a letter (at most 40)"
+# Weights are typed in percent; this much rounding slack is accepted in their sum.
+WEIGHT_TOLERANCE_PCT = 0.01
+MAX_JUDGES_PER_ENTRY = 50
+
+
+class RubricInUse(ServiceError):
+    """The rubric has score sheets: the change must become a new version or be dropped."""
+
+
+# --- pure helpers: plain values in, plain values out ----------------------------------
+
+
+def format_bands(bands: Iterable[Mapping[str, Any]]) -> str:
+    """Bands as the organiser types them: "0-40 weak; 40-70 adequate; ..."."""
+    return "; ".join(f"{_num(b['low'])}-{_num(b['high'])} {b['label']}" for b in bands)
+
+
+def parse_bands(text: str | None, where: str) -> tuple[list[dict], list[str]]:
+    """Read "low-high label; ..." (percent of the maximum); bands must tile 0-100.
+
+    An empty text gives the default bands (weak, adequate, strong, outstanding).
+    """
+    if text is None or not str(text).strip():
+        return [{"low": b.low_pct, "high": b.high_pct, "label": b.label} for b in scoring.DEFAULT_BANDS], []
+    bands, problems = [], []
+    for part in re.split(r"[;\n]", str(text)):
+        part = part.strip()
+        if not part:
+            continue
+        match = re.match(r"^(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)\s*%?\s+(.+)$", part)
+        if not match:
+            problems.append(f"{where}: band '{part}' should read like '40-70 adequate'.")
+            continue
+        low, high, label = float(match[1]), float(match[2]), match[3].strip()
+        if not low < high:
+            problems.append(f"{where}: band '{part}' must start below where it ends.")
+            continue
+        bands.append({"low": low, "high": high, "label": label})
+    if problems:
+        return [], problems
+    bands.sort(key=lambda b: b["low"])
+    edge = 0.0
+    for band in bands:
+        if abs(band["low"] - edge) > 1e-9:
+            problems.append(f"{where}: the bands must cover 0-100 % without gaps or overlaps "
+                            f"(one starts at {_num(band['low'])}, expected {_num(edge)}).")
+            return [], problems
+        edge = band["high"]
+    if abs(edge - 100.0) > 1e-9:
+        problems.append(f"{where}: the last band must end at 100, not {_num(edge)}.")
+        return [], problems
+    return bands, []
+
+
+def _where(what: str, n: int, key: str) -> str:
+    return f"{what} row {n}" + (f" ({key})" if key else "")
+
+
+def key_label_problems(rows: list[Mapping[str, Any]], what: str) -> list[str]:
+    """Each row needs a key (KEY_PATTERN, unique in the table) and a label."""
+    problems, seen = [], set()
+    for n, row in enumerate(rows, start=1):
+        key = _text(row.get("key"))
+        where = _where(what, n, key)
+        if not KEY_PATTERN.match(key):
+            problems.append(f"{where}: key '{key}' must be {KEY_RULE}.")
+        elif key in seen:
+            problems.append(f"{where}: key '{key}' appears twice.")
+        seen.add(key)
+        if not _text(row.get("label")):
+            problems.append(f"{where}: a label is required.")
+    return problems
+
+
+def check_criteria(rows: list[Mapping[str, Any]]) -> tuple[list[dict], list[str]]:
+    """Clean criterion rows (weight in percent) and every problem, named by row and key.
+
+    Keys unique; points and step positive, the maximum a multiple of the step; weights
+    positive and summing to 100 %.
+    """
+    clean, problems = [], key_label_problems(rows, "Criterion")
+    for n, row in enumerate(rows, start=1):
+        key = _text(row.get("key"))
+        where = _where("Criterion", n, key)
+        max_points = _number(row.get("max_points"))
+        step = _number(row.get("step"))
+        weight = _number(row.get("weight"))
+        if max_points is None or max_points <= 0:
+            problems.append(f"{where}: max points must be a positive number, not '{_shown(row.get('max_points'))}'.")
+        if step is None or step <= 0:
+            problems.append(f"{where}: step must be a positive number, not '{_shown(row.get('step'))}'.")
+        elif max_points and max_points > 0:
+            ratio = max_points / step
+            if step > max_points or abs(ratio - round(ratio)) > 1e-6:
+                problems.append(f"{where}: max points {_num(max_points)} must be a multiple of the step {_num(step)}.")
+        if weight is None or weight <= 0:
+            problems.append(f"{where}: weight must be a positive percentage, not '{_shown(row.get('weight'))}'.")
+        bands, band_problems = parse_bands(row.get("bands"), where)
+        problems += band_problems
+        clean.append({
+            "key": key, "label": _text(row.get("label")), "label_zh": _text(row.get("label_zh")),
+            "description": _text(row.get("description")), "max_points": max_points, "step": step,
+            "weight": weight, "bands": bands,
+        })
+    if not rows:
+        problems.append("A score sheet needs at least one criterion.")
+    weights = [c["weight"] for c in clean]
+    if clean and all(w is not None and w > 0 for w in weights):
+        total = sum(weights)
+        if abs(total - 100.0) > WEIGHT_TOLERANCE_PCT:
+            problems.append(f"The criterion weights add up to {_num(round(total, 4))} %; they must add up to 100 %.")
+    return clean, problems
+
+
+def check_weights(rows: list[Mapping[str, Any]], what: str) -> list[str]:
+    """Weights in percent: each positive, together 100 %."""
+    problems = []
+    weights = []
+    for n, row in enumerate(rows, start=1):
+        weight = _number(row.get("weight"))
+        if weight is None or weight <= 0:
+            problems.append(f"{what} row {n} ({_text(row.get('key'))}): weight must be a positive percentage, "
+                            f"not '{_shown(row.get('weight'))}'.")
+        else:
+            weights.append(weight)
+    if not problems and rows and abs(sum(weights) - 100.0) > WEIGHT_TOLERANCE_PCT:
+        problems.append(f"The {what.lower()} weights add up to {_num(round(sum(weights), 4))} %; "
+                        "they must add up to 100 %.")
+    return problems
+
+
+def _scoring_signature(criteria: Iterable[Mapping[str, Any]]) -> dict:
+    """What decides a sheet's total: keys, maxima, steps, weight shares and band edges."""
+    return {
+        c["key"]: (round(float(c["max_points"]), 9), round(float(c["step"]), 9), round(float(c["weight"]), 9),
+                   tuple((round(float(b["low"]), 6), round(float(b["high"]), 6)) for b in c["bands"]))
+        for c in criteria
+    }
+
+
+def _text(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def _shown(value: Any) -> str:
+    return _text(value)
+
+
+def _number(value: Any) -> float | None:
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value).strip().rstrip("%")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def _iso(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, (date, datetime)) else value
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """Dates from the page count as UTC."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+# --- loading -----------------------------------------------------------------------------
+
+
+def _edition(session: Session, edition_id: int) -> Edition:
+    edition = session.get(Edition, edition_id)
+    if edition is None:
+        raise NotFound("No such edition.")
+    return edition
+
+
+def _round(session: Session, round_id: int) -> Round:
+    rnd = session.get(Round, round_id)
+    if rnd is None:
+        raise NotFound("No such round.")
+    return rnd
+
+
+def _sheet(session: Session, sheet_id: int) -> SheetDefinition:
+    sheet = session.get(SheetDefinition, sheet_id)
+    if sheet is None:
+        raise NotFound("No such score sheet.")
+    return sheet
+
+
+def _count(session: Session, statement) -> int:
+    return session.exec(select(func.count()).select_from(statement.subquery())).one()
+
+
+def _score_sheet_count(session: Session, sheet_ids: list[int]) -> int:
+    if not sheet_ids:
+        return 0
+    return session.exec(
+        select(func.count()).select_from(ScoreSheet).where(ScoreSheet.sheet_id.in_(sheet_ids))
+    ).one()
+
+
+# --- reading -----------------------------------------------------------------------------
+
+LABEL_KINDS = {"groups": ContestGroup, "categories": Category, "tracks": Track}
+
+
+def setup_overview(*, session: Session, actor: Actor, edition_id: int) -> dict:
+    """Everything the set-up page shows, plus the problems still to fix."""
+    require_role(actor, Role.organiser)
+    edition = _edition(session, edition_id)
+    overview = {
+        "edition": {
+            "name": edition.name, "opens_at": edition.opens_at,
+            "submission_deadline": edition.submission_deadline, "closes_at": edition.closes_at,
+            "core_patent_cutoff": edition.core_patent_cutoff,
+            "max_entries_per_enterprise": edition.max_entries_per_enterprise,
+            "required_documents": list(edition.rules.get("required_documents", [])),
+        },
+        "rounds": [_round_row(r) for r in _rounds(session, edition_id)],
+        "problems": setup_problems(session=session, edition_id=edition_id),
+    }
+    for kind in LABEL_KINDS:
+        overview[kind] = labels_of(session=session, edition_id=edition_id, kind=kind)
+    return overview
+
+
+def labels_of(*, session: Session, edition_id: int, kind: str) -> list[dict]:
+    model = LABEL_KINDS[kind]
+    rows = session.exec(select(model).where(model.edition_id == edition_id).order_by(model.position, model.id)).all()
+    out = []
+    for r in rows:
+        row = {"id": r.id, "key": r.key, "label": r.label, "label_zh": r.label_zh}
+        if kind == "groups":
+            row["description"] = r.description
+        if kind == "categories":
+            row["core_kinds"] = "; ".join(r.core_kinds)
+        out.append(row)
+    return out
+
+
+def _rounds(session: Session, edition_id: int) -> list[Round]:
+    return list(session.exec(select(Round).where(Round.edition_id == edition_id).order_by(Round.position, Round.id)))
+
+
+def _round_row(r: Round) -> dict:
+    return {
+        "id": r.id, "key": r.key, "label": r.label, "label_zh": r.label_zh, "order": r.position + 1,
+        "scored": r.scored, "blind": r.blind, "judges_per_entry": r.judges_per_entry,
+        "advancement_rule": r.advancement_rule, "advancement_value": r.advancement_value,
+        "opens_at": r.opens_at, "closes_at": r.closes_at, "region_conflicts": r.region_conflicts,
+        "public_vote_pct": round(100.0 * r.public_vote_weight, 6), "status": r.status,
+    }
+
+
+def sheets_for(*, session: Session, actor: Actor, round_id: int, category_id: int) -> list[dict]:
+    """The active score sheets of a round for a category, with weights in percent."""
+    require_role(actor, Role.organiser)
+    rows = session.exec(
+        select(SheetDefinition)
+        .where(SheetDefinition.round_id == round_id, SheetDefinition.category_id == category_id,
+               SheetDefinition.active == True)  # noqa: E712
+        .order_by(SheetDefinition.position, SheetDefinition.id)
+    ).all()
+    total = sum(s.weight for s in rows) or 1.0
+    out = []
+    for s in rows:
+        older = session.exec(
+            select(func.count()).select_from(SheetDefinition).where(
+                SheetDefinition.round_id == round_id, SheetDefinition.category_id == category_id,
+                SheetDefinition.key == s.key, SheetDefinition.active == False)  # noqa: E712
+        ).one()
+        out.append({
+            "id": s.id, "key": s.key, "label": s.label, "label_zh": s.label_zh,
+            "weight": round(100.0 * s.weight / total, 6), "version": s.version, "older_versions": older,
+            "score_sheets": _score_sheet_count(session, [s.id]),
+        })
+    return out
+
+
+def criteria_for(*, session: Session, actor: Actor, sheet_id: int) -> list[dict]:
+    """A sheet's criteria as the organiser edits them: weight in percent, bands as text."""
+    require_role(actor, Role.organiser)
+    _sheet(session, sheet_id)
+    rows = session.exec(select(Criterion).where(Criterion.sheet_id == sheet_id)
+                        .order_by(Criterion.position, Criterion.id)).all()
+    return [
+        {"key": c.key, "label": c.label, "label_zh": c.label_zh, "description": c.description,
+         "max_points": c.max_points, "step": c.step, "weight": round(100.0 * c.weight, 6),
+         "bands": format_bands(c.bands)}
+        for c in rows
+    ]
+
+
+def setup_problems(*, session: Session, edition_id: int) -> list[str]:
+    """What would stop judging: scored rounds without a rubric for a category, empty sheets."""
+    problems = []
+    categories = session.exec(select(Category).where(Category.edition_id == edition_id)
+                              .order_by(Category.position)).all()
+    for rnd in _rounds(session, edition_id):
+        if not rnd.scored:
+            continue
+        for cat in categories:
+            sheets = session.exec(select(SheetDefinition).where(
+                SheetDefinition.round_id == rnd.id, SheetDefinition.category_id == cat.id,
+                SheetDefinition.active == True)).all()  # noqa: E712
+            if not sheets:
+                problems.append(f"{rnd.label}: the {cat.label} category has no score sheet.")
+            for sheet in sheets:
+                if _count(session, select(Criterion.id).where(Criterion.sheet_id == sheet.id)) == 0:
+                    problems.append(f"{rnd.label}, {cat.label}: the sheet '{sheet.label}' has no criteria.")
+    return problems
+
+
+# --- edition dates and rules ---------------------------------------------------------------
+
+
+def update_edition(
+    *,
+    session: Session,
+    actor: Actor,
+    edition_id: int,
+    name: str,
+    opens_at: datetime | None,
+    submission_deadline: datetime | None,
+    closes_at: datetime | None,
+    core_patent_cutoff: date | None,
+    max_entries_per_enterprise: int,
+    required_documents: list[str] | None = None,
+) -> Edition:
+    """Name, dates and deadlines, the core-patent cut-off, the entry cap, required documents.
+
+    Dates must follow each other: opening, then the submission deadline, then closing.
+    """
+    require_role(actor, Role.organiser)
+    edition = _edition(session, edition_id)
+    opens_at, submission_deadline, closes_at = _utc(opens_at), _utc(submission_deadline), _utc(closes_at)
+    problems = []
+    name = (name or "").strip()
+    if not name:
+        problems.append("The edition needs a name.")
+    if opens_at and submission_deadline and not opens_at < submission_deadline:
+        problems.append("The submission deadline must come after the opening date.")
+    if submission_deadline and closes_at and not submission_deadline <= closes_at:
+        problems.append("The edition cannot close before the submission deadline.")
+    if opens_at and closes_at and not opens_at < closes_at:
+        problems.append("The edition must close after it opens.")
+    if not isinstance(max_entries_per_enterprise, int) or max_entries_per_enterprise < 1:
+        problems.append("Entries per enterprise must be a whole number of at least 1.")
+    docs = list(edition.rules.get("required_documents", [])) if required_documents is None else list(required_documents)
+    unknown = [d for d in docs if d not in documents.DOCUMENT_KINDS]
+    if unknown:
+        problems.append(f"Unknown document kinds: {', '.join(unknown)}; choose from "
+                        f"{', '.join(documents.DOCUMENT_KINDS)}.")
+    if problems:
+        raise InvalidInput(" ".join(problems), problems)
+    before = {
+        "name": edition.name, "opens_at": _iso(edition.opens_at),
+        "submission_deadline": _iso(edition.submission_deadline), "closes_at": _iso(edition.closes_at),
+        "core_patent_cutoff": _iso(edition.core_patent_cutoff),
+        "max_entries_per_enterprise": edition.max_entries_per_enterprise,
+        "required_documents": list(edition.rules.get("required_documents", [])),
+    }
+    edition.name = name
+    edition.opens_at = opens_at
+    edition.submission_deadline = submission_deadline
+    edition.closes_at = closes_at
+    edition.core_patent_cutoff = core_patent_cutoff
+    edition.max_entries_per_enterprise = max_entries_per_enterprise
+    edition.rules = {**edition.rules, "required_documents": docs}  # a new dict so the JSON column is saved
+    after = {
+        "name": name, "opens_at": _iso(opens_at), "submission_deadline": _iso(submission_deadline),
+        "closes_at": _iso(closes_at), "core_patent_cutoff": _iso(core_patent_cutoff),
+        "max_entries_per_enterprise": max_entries_per_enterprise, "required_documents": docs,
+    }
+    session.add(edition)
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changed:
+        audit(session, actor, "edition.update", "edition", edition.id, edition_id=edition.id, changed=changed)
+    session.commit()
+    return edition
+
+
+# --- groups, categories, tracks ---------------------------------------------------------------
+
+
+def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str, rows: list[Mapping[str, Any]]) -> None:
+    """Replace an edition's groups, categories or tracks by the edited table.
+
+    Keys of saved rows stay as they are (files and imports use them); a row still used by
+    entries, score sheets or judges' expertise cannot be removed.
+    """
+    require_role(actor, Role.organiser)
+    if kind not in LABEL_KINDS:
+        raise InvalidInput(f"Unknown list '{kind}'.")
+    _edition(session, edition_id)
+    model = LABEL_KINDS[kind]
+    singular = {"groups": "Group", "categories": "Category", "tracks": "Track"}[kind]
+    existing = {r.id: r for r in session.exec(select(model).where(model.edition_id == edition_id))}
+    problems, kept_ids = key_label_problems(rows, singular), set()
+    for n, row in enumerate(rows, start=1):
+        row_id = _id(row.get("id"))
+        key = _text(row.get("key"))
+        where = _where(singular, n, key)
+        if row_id is not None:
+            if row_id not in existing:
+                problems.append(f"{where}: this row belongs to another edition or was removed; reload the page.")
+                continue
+            kept_ids.add(row_id)
+            if key != existing[row_id].key:
+                problems.append(f"{where}: the key '{existing[row_id].key}' cannot be changed (files and imports use it); "
+                                "add a new row instead.")
+        if kind == "categories":
+            kinds = _split(row.get("core_kinds"))
+            bad = [k for k in kinds if k not in {p.value for p in PatentKind}]
+            if bad:
+                problems.append(f"{where}: unknown core patent kinds {', '.join(bad)}; choose from "
+                                f"{', '.join(p.value for p in PatentKind)}.")
+    for row_id, record in existing.items():
+        if row_id not in kept_ids:
+            why = _label_in_use(session, kind, record)
+            if why:
+                problems.append(f"{singular} '{record.key}' cannot be removed: {why}.")
+    if problems:
+        raise InvalidInput(f"The {kind} were not saved.", problems)
+    for row_id, record in existing.items():
+        if row_id not in kept_ids:
+            audit(session, actor, f"{kind}.remove", singular.lower(), record.id, edition_id=edition_id, key=record.key)
+            session.delete(record)
+    session.flush()
+    for pos, row in enumerate(rows):
+        row_id = _id(row.get("id"))
+        record = existing[row_id] if row_id is not None else model(edition_id=edition_id, key=_text(row["key"]))
+        before = labels_dict(kind, record) if row_id is not None else None
+        record.label = _text(row.get("label"))
+        record.label_zh = _text(row.get("label_zh"))
+        record.position = pos
+        if kind == "groups":
+            record.description = _text(row.get("description"))
+        if kind == "categories":
+            record.core_kinds = _split(row.get("core_kinds"))
+        session.add(record)
+        session.flush()
+        after = labels_dict(kind, record)
+        if before is None:
+            audit(session, actor, f"{kind}.add", singular.lower(), record.id, edition_id=edition_id, **after)
+        elif before != after:
+            audit(session, actor, f"{kind}.update", singular.lower(), record.id, edition_id=edition_id,
+                  before=before, after=after)
+    session.commit()
+
+
+def labels_dict(kind: str, record: Any) -> dict:
+    out = {"key": record.key, "label": record.label, "label_zh": record.label_zh, "position": record.position}
+    if kind == "groups":
+        out["description"] = record.description
+    if kind == "categories":
+        out["core_kinds"] = list(record.core_kinds)
+    return out
+
+
+def _label_in_use(session: Session, kind: str, record: Any) -> str:
+    column = {"groups": Entry.group_id, "categories": Entry.category_id, "tracks": Entry.track_id}[kind]
+    entries = _count(session, select(Entry.id).where(column == record.id))
+    if entries:
+        return f"{entries} entries use it"
+    if kind == "categories":
+        sheets = _count(session, select(SheetDefinition.id).where(SheetDefinition.category_id == record.id))
+        if sheets:
+            return f"{sheets} score sheets belong to it (remove them first)"
+    if kind == "tracks":
+        profiles = session.exec(select(JudgeProfile.expertise).where(JudgeProfile.edition_id == record.edition_id)).all()
+        judges = sum(1 for expertise in profiles if record.key in (expertise or []))
+        if judges:
+            return f"{judges} judges list it as their expertise"
+    return ""
+
+
+def _split(value: Any) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        items = value
+    else:
+        items = re.split(r"[;,]", _text(value))
+    return [str(i).strip() for i in items if str(i).strip()]
+
+
+def _id(value: Any) -> int | None:
+    number = _number(value)
+    return int(number) if number is not None else None
+
+
+# --- rounds ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundSettings:
+    """What the organiser sets for a round (weights in percent)."""
+
+    label: str
+    scored: bool = True
+    blind: bool = False
+    judges_per_entry: int = 3
+    advancement_rule: str = AdvancementRule.none.value
+    advancement_value: float = 0.0
+    opens_at: datetime | None = None
+    closes_at: datetime | None = None
+    label_zh: str = ""
+    region_conflicts: bool = False
+    public_vote_pct: float = 0.0
+
+
+def round_problems(settings: RoundSettings) -> list[str]:
+    """Judges per entry a whole number from 1; top N a whole number from 1; a threshold 0-100."""
+    problems = []
+    if not settings.label.strip():
+        problems.append("The round needs a label.")
+    if settings.scored and (not isinstance(settings.judges_per_entry, int)
+                            or not 1 <= settings.judges_per_entry <= MAX_JUDGES_PER_ENTRY):
+        problems.append(f"Judges per entry must be a whole number from 1 to {MAX_JUDGES_PER_ENTRY}.")
+    rule = settings.advancement_rule
+    value = _number(settings.advancement_value)
+    if rule not in {r.value for r in AdvancementRule}:
+        problems.append(f"Unknown advancement rule '{rule}'; choose top_n, threshold or none.")
+    elif rule == AdvancementRule.top_n.value and (value is None or value < 1 or value != int(value)):
+        problems.append("Top N per group needs N, a whole number of at least 1.")
+    elif rule == AdvancementRule.threshold.value and (value is None or not 0 <= value <= 100):
+        problems.append("A score threshold lies between 0 and 100.")
+    if settings.opens_at and settings.closes_at and not _utc(settings.opens_at) < _utc(settings.closes_at):
+        problems.append("The round must close after it opens.")
+    pv = _number(settings.public_vote_pct)
+    if pv is None or not 0 <= pv < 100:
+        problems.append("The public vote share is a percentage from 0 up to (not including) 100.")
+    return problems
+
+
+def _apply_round(rnd: Round, settings: RoundSettings) -> None:
+    rnd.label = settings.label.strip()
+    rnd.label_zh = settings.label_zh.strip()
+    rnd.scored = bool(settings.scored)
+    rnd.blind = bool(settings.blind)
+    rnd.judges_per_entry = int(settings.judges_per_entry)
+    rnd.advancement_rule = settings.advancement_rule
+    rnd.advancement_value = 0.0 if settings.advancement_rule == AdvancementRule.none.value else float(settings.advancement_value)
+    rnd.opens_at = _utc(settings.opens_at)
+    rnd.closes_at = _utc(settings.closes_at)
+    rnd.region_conflicts = bool(settings.region_conflicts)
+    rnd.public_vote_weight = float(settings.public_vote_pct) / 100.0
+
+
+def _round_audit(rnd: Round) -> dict:
+    return {k: _iso(v) for k, v in _round_row(rnd).items() if k not in ("id", "status")}
+
+
+def _reorder(session: Session, edition_id: int, rnd: Round, order: int | None) -> None:
+    """Put the round at 1-based place `order` and number the others around it."""
+    others = [r for r in _rounds(session, edition_id) if r.id != rnd.id]
+    place = len(others) if order is None else min(max(int(order) - 1, 0), len(others))
+    others.insert(place, rnd)
+    for pos, r in enumerate(others):
+        if r.position != pos:
+            r.position = pos
+            session.add(r)
+
+
+def update_round(*, session: Session, actor: Actor, round_id: int, settings: RoundSettings,
+                 order: int | None = None) -> Round:
+    """Change a round's order, scoring, blindness, judges per entry, advancement and dates."""
+    require_role(actor, Role.organiser)
+    rnd = _round(session, round_id)
+    problems = round_problems(settings)
+    if rnd.scored and not settings.scored:
+        scored = _count(session, select(ScoreSheet.id).where(ScoreSheet.round_id == rnd.id))
+        if scored:
+            problems.append(f"{rnd.label} already has {scored} score sheets; it cannot become an unscored round.")
+    if problems:
+        raise InvalidInput(" ".join(problems), problems)
+    before = _round_audit(rnd)
+    _apply_round(rnd, settings)
+    session.add(rnd)
+    if order is not None:
+        _reorder(session, rnd.edition_id, rnd, order)
+    session.flush()
+    after = _round_audit(rnd)
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if changed:
+        audit(session, actor, "round.update", "round", rnd.id, edition_id=rnd.edition_id, key=rnd.key, changed=changed)
+    session.commit()
+    return rnd
+
+
+def add_round(*, session: Session, actor: Actor, edition_id: int, key: str, settings: RoundSettings,
+              order: int | None = None) -> Round:
+    """A new round; its score sheets are added afterwards per category."""
+    require_role(actor, Role.organiser)
+    _edition(session, edition_id)
+    key = (key or "").strip()
+    problems = round_problems(settings)
+    if not KEY_PATTERN.match(key):
+        problems.append(f"The round key '{key}' must be {KEY_RULE}.")
+    elif session.exec(select(Round.id).where(Round.edition_id == edition_id, Round.key == key)).first():
+        problems.append(f"There is already a round '{key}'.")
+    if problems:
+        raise InvalidInput(" ".join(problems), problems)
+    rnd = Round(edition_id=edition_id, key=key, label=settings.label.strip())
+    _apply_round(rnd, settings)
+    rnd.position = len(_rounds(session, edition_id))
+    session.add(rnd)
+    session.flush()
+    _reorder(session, edition_id, rnd, order)
+    audit(session, actor, "round.add", "round", rnd.id, edition_id=edition_id, **_round_audit(rnd))
+    session.commit()
+    return rnd
+
+
+def remove_round(*, session: Session, actor: Actor, round_id: int) -> None:
+    """Only a round nothing refers to yet: no entries in it, no assignments, scores or decisions."""
+    require_role(actor, Role.organiser)
+    rnd = _round(session, round_id)
+    uses = {
+        "entries are in it": select(Entry.id).where(Entry.current_round_id == rnd.id),
+        "judges are assigned in it": select(Assignment.id).where(Assignment.round_id == rnd.id),
+        "score sheets exist": select(ScoreSheet.id).where(ScoreSheet.round_id == rnd.id),
+        "decisions refer to it": select(Decision.id).where(Decision.round_id == rnd.id),
+    }
+    reasons = [why for why, stmt in uses.items() if _count(session, stmt)]
+    if reasons:
+        raise InvalidInput(f"{rnd.label} cannot be removed: {', '.join(reasons)}.")
+    sheets = session.exec(select(SheetDefinition).where(SheetDefinition.round_id == rnd.id)).all()
+    for sheet in sheets:
+        for c in session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)).all():
+            session.delete(c)
+        session.flush()
+        session.delete(sheet)
+    session.flush()
+    audit(session, actor, "round.remove", "round", rnd.id, edition_id=rnd.edition_id, key=rnd.key)
+    edition_id = rnd.edition_id
+    session.delete(rnd)
+    session.flush()
+    for pos, r in enumerate(_rounds(session, edition_id)):
+        r.position = pos
+        session.add(r)
+    session.commit()
+
+
+# --- score sheets of a round and category ---------------------------------------------------------
+
+
+def save_sheets(*, session: Session, actor: Actor, round_id: int, category_id: int,
+                rows: list[Mapping[str, Any]]) -> None:
+    """The sheets a category is scored on in a round and their weights (percent, sum 100).
+
+    Weights and the list of sheets are fixed once any of them has score sheets.
+    """
+    require_role(actor, Role.organiser)
+    rnd = _round(session, round_id)
+    category = session.get(Category, category_id)
+    if category is None or category.edition_id != rnd.edition_id:
+        raise NotFound("No such category in this edition.")
+    current = {s.key: s for s in session.exec(select(SheetDefinition).where(
+        SheetDefinition.round_id == round_id, SheetDefinition.category_id == category_id,
+        SheetDefinition.active == True))}  # noqa: E712
+    problems = key_label_problems(rows, "Sheet")
+    if not rows and rnd.scored:
+        problems.append(f"{rnd.label} is scored: the {category.label} category needs at least one sheet.")
+    problems += check_weights(list(rows), "Sheet")
+    if problems:
+        raise InvalidInput("The score sheets were not saved.", problems)
+    all_versions = session.exec(select(SheetDefinition.id).where(
+        SheetDefinition.round_id == round_id, SheetDefinition.category_id == category_id)).all()
+    in_use = _score_sheet_count(session, list(all_versions))
+    total_now = sum(s.weight for s in current.values()) or 1.0
+    old_weights = {k: round(100.0 * s.weight / total_now, 6) for k, s in current.items()}
+    new_weights = {_text(r["key"]): round(float(_number(r["weight"])), 6) for r in rows}
+    if in_use and (set(old_weights) != set(new_weights)
+                   or any(abs(old_weights[k] - new_weights[k]) > WEIGHT_TOLERANCE_PCT for k in new_weights)):
+        raise RubricInUse(
+            f"{rnd.label}, {category.label}: {in_use} score sheets exist, so the sheets and their weights "
+            "can no longer change (round scores would be recomputed). Labels can still be corrected."
+        )
+    for key, sheet in current.items():
+        if key not in new_weights:
+            for c in session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)).all():
+                session.delete(c)
+            session.flush()
+            audit(session, actor, "sheet.remove", "sheet_definition", sheet.id, edition_id=rnd.edition_id,
+                  round=rnd.key, category=category.key, key=key)
+            session.delete(sheet)
+    session.flush()
+    for pos, row in enumerate(rows):
+        key = _text(row["key"])
+        sheet = current.get(key)
+        values = {"label": _text(row.get("label")), "label_zh": _text(row.get("label_zh")),
+                  "weight": new_weights[key] / 100.0, "position": pos}
+        if sheet is None:
+            sheet = SheetDefinition(round_id=round_id, category_id=category_id, key=key, **values)
+            session.add(sheet)
+            session.flush()
+            audit(session, actor, "sheet.add", "sheet_definition", sheet.id, edition_id=rnd.edition_id,
+                  round=rnd.key, category=category.key, key=key, weight_pct=new_weights[key])
+            continue
+        before = {"label": sheet.label, "label_zh": sheet.label_zh, "weight_pct": old_weights[key], "position": sheet.position}
+        for name, value in values.items():
+            setattr(sheet, name, value)
+        session.add(sheet)
+        after = {"label": sheet.label, "label_zh": sheet.label_zh, "weight_pct": new_weights[key], "position": pos}
+        if before != after:
+            audit(session, actor, "sheet.update", "sheet_definition", sheet.id, edition_id=rnd.edition_id,
+                  round=rnd.key, category=category.key, key=key, before=before, after=after)
+    session.commit()
+
+
+@dataclass(frozen=True)
+class RubricSaved:
+    sheet_id: int  # the active sheet now (a new one when a version was made)
+    version: int
+    new_version: bool
+    changed: bool
+
+
+def save_criteria(*, session: Session, actor: Actor, sheet_id: int, rows: list[Mapping[str, Any]],
+                  new_version: bool = False) -> RubricSaved:
+    """Save a sheet's criteria (weights in percent summing to 100, bands as text).
+
+    With score sheets present, a change to what decides totals is refused unless
+    new_version: then a new version becomes active and the old one is kept with its scores.
+    """
+    require_role(actor, Role.organiser)
+    sheet = _sheet(session, sheet_id)
+    rnd = _round(session, sheet.round_id)
+    if not sheet.active:
+        raise InvalidInput(f"Version {sheet.version} of '{sheet.label}' is kept for the scores given on it; "
+                           "edit the active version instead.")
+    clean, problems = check_criteria(list(rows))
+    if problems:
+        raise InvalidInput(f"The criteria of '{sheet.label}' were not saved.", problems)
+    for c in clean:
+        c["weight"] = c["weight"] / 100.0
+    existing = list(session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)
+                                 .order_by(Criterion.position, Criterion.id)))
+    old = [{"key": c.key, "label": c.label, "label_zh": c.label_zh, "description": c.description,
+            "max_points": c.max_points, "step": c.step, "weight": c.weight, "bands": list(c.bands)} for c in existing]
+    if _comparable(old) == _comparable(clean):
+        return RubricSaved(sheet.id, sheet.version, False, False)
+    scoring_changed = _scoring_signature(old) != _scoring_signature(clean)
+    in_use = _score_sheet_count(session, [sheet.id])
+    category = session.get(Category, sheet.category_id)
+    where = f"'{sheet.label}' ({rnd.label}, {category.label if category else ''})"
+    if scoring_changed and in_use and not new_version:
+        raise RubricInUse(
+            f"The rubric {where} already has {in_use} score sheets. Changing criteria, points, steps, weights "
+            "or bands would change their totals: save it as a new version (the current version and its "
+            "scores are kept) or leave it as it is."
+        )
+    details = {"round": rnd.key, "category": category.key if category else None, "sheet": sheet.key,
+               "before": _audit_criteria(old), "after": _audit_criteria(clean)}
+    if scoring_changed and in_use:
+        sheet.active = False
+        session.add(sheet)
+        session.flush()
+        successor = SheetDefinition(round_id=sheet.round_id, category_id=sheet.category_id, key=sheet.key,
+                                    label=sheet.label, label_zh=sheet.label_zh, weight=sheet.weight,
+                                    version=_next_version(session, sheet), active=True, position=sheet.position)
+        session.add(successor)
+        session.flush()
+        for pos, c in enumerate(clean):
+            session.add(Criterion(sheet_id=successor.id, position=pos, **c))
+        audit(session, actor, "rubric.new_version", "sheet_definition", successor.id, edition_id=rnd.edition_id,
+              previous_sheet_id=sheet.id, previous_version=sheet.version, version=successor.version,
+              score_sheets_on_previous=in_use, **details)
+        session.commit()
+        return RubricSaved(successor.id, successor.version, True, True)
+    by_key = {c.key: c for c in existing}
+    wanted = {c["key"] for c in clean}
+    for key, record in by_key.items():
+        if key not in wanted:
+            session.delete(record)
+    session.flush()
+    for pos, c in enumerate(clean):
+        record = by_key.get(c["key"]) or Criterion(sheet_id=sheet.id, key=c["key"])
+        for name, value in c.items():
+            setattr(record, name, value)
+        record.position = pos
+        session.add(record)
+    audit(session, actor, "rubric.update", "sheet_definition", sheet.id, edition_id=rnd.edition_id,
+          wording_only=not scoring_changed, score_sheets=in_use, **details)
+    session.commit()
+    return RubricSaved(sheet.id, sheet.version, False, True)
+
+
+def _next_version(session: Session, sheet: SheetDefinition) -> int:
+    top = session.exec(select(func.max(SheetDefinition.version)).where(
+        SheetDefinition.round_id == sheet.round_id, SheetDefinition.category_id == sheet.category_id,
+        SheetDefinition.key == sheet.key)).one()
+    return int(top or 0) + 1
+
+
+def _comparable(criteria: list[dict]) -> list:
+    return [
+        (c["key"], c["label"], c["label_zh"], c["description"], round(float(c["max_points"]), 9),
+         round(float(c["step"]), 9), round(float(c["weight"]), 9),
+         tuple((round(float(b["low"]), 6), round(float(b["high"]), 6), b["label"]) for b in c["bands"]))
+        for c in criteria
+    ]
+
+
+def _audit_criteria(criteria: list[dict]) -> list[dict]:
+    return [{"key": c["key"], "label": c["label"], "max_points": c["max_points"], "step": c["step"],
+             "weight_pct": round(100.0 * float(c["weight"]), 6), "bands": format_bands(c["bands"])} for c in criteria]
