@@ -228,14 +228,7 @@ def run_assignment(
 
 
 def _withdraw(session: Session, row: Assignment) -> None:
-    row.status = AssignmentStatus.withdrawn.value
-    session.add(row)
-    for sheet in session.exec(select(ScoreSheet).where(
-        ScoreSheet.round_id == row.round_id, ScoreSheet.entry_id == row.entry_id,
-        ScoreSheet.judge_id == row.judge_id,
-    )):
-        sheet.status = SheetStatus.withdrawn.value
-        session.add(sheet)
+    conflict_service.withdraw_assignment(session, row)
 
 
 def _activate(session: Session, round_id: int, entry_id: int, judge_id: int, actor: Actor,

@@ -1,5 +1,6 @@
-"""Conflicts of interest: found automatically, added by the organiser, declared by the
-judge (or imported). Every conflict keeps its reason; a conflicted pair is never assigned."""
+"""Conflicts of interest: found automatically, added by the organiser (declared by the
+judge in services/judging.py, imported in services/imports.py). Every conflict keeps its
+reason; a conflicted pair is never assigned."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlmodel import Session, select
 
 from contest import conflicts as rules
 from contest.auth import Actor
+from contest.dbtypes import utcnow
 from contest.models import (
     Assignment,
     AssignmentStatus,
@@ -18,12 +20,11 @@ from contest.models import (
     EntryStatus,
     JudgeProfile,
     Role,
-    Round,
     ScoreSheet,
     SheetStatus,
     User,
 )
-from contest.services import InvalidInput, NotFound, PermissionDenied, audit, require_role
+from contest.services import InvalidInput, NotFound, audit, require_role
 
 # Entries that can still be judged; drafts and withdrawn entries never are.
 JUDGED_STATUSES = (EntryStatus.submitted.value, EntryStatus.eligible.value)
@@ -210,61 +211,38 @@ def add_conflict(
     return conflict
 
 
-def declare_conflict(*, session: Session, actor: Actor, entry_id: int, reason: str) -> Conflict:
-    """A judge declares a conflict with an entry; their assignment to it (and any sheet
-    not yet submitted) is withdrawn so the organiser can assign someone else."""
-    require_role(actor, Role.judge)
-    reason = _clean_reason(reason)
-    entry = session.get(Entry, entry_id)
-    if entry is None:
-        raise NotFound("That entry does not exist.")
-    in_pool = session.exec(select(JudgeProfile.id).where(
-        JudgeProfile.edition_id == entry.edition_id, JudgeProfile.user_id == actor.user_id
-    )).first()
-    if in_pool is None:
-        raise PermissionDenied("You are not a judge of this edition.")
-    existing = session.exec(select(Conflict).where(
-        Conflict.judge_id == actor.user_id, Conflict.entry_id == entry_id,
-        Conflict.source == ConflictSource.declared.value,
-    )).first()
-    if existing is not None:
-        return existing
-    conflict = Conflict(edition_id=entry.edition_id, judge_id=actor.user_id, entry_id=entry_id,
-                        source=ConflictSource.declared.value, reason=reason,
-                        created_by=actor.user_id)
-    session.add(conflict)
-    session.flush()
-    withdrawn = _withdraw_assignments(session, actor.user_id, [entry_id], include_submitted=True)
-    audit(session, actor, "conflict.declare", "conflict", conflict.id,
-          edition_id=entry.edition_id, entry_id=entry_id, reason=reason,
-          withdrawn_assignments=withdrawn)
-    session.commit()
-    return conflict
+def withdraw_assignment(session: Session, row: Assignment) -> None:
+    """Withdraw one assignment and its sheets; a sheet's version moves on so a judge
+    saving an open copy is told it changed instead of writing into a withdrawn sheet."""
+    row.status = AssignmentStatus.withdrawn.value
+    session.add(row)
+    for sheet in session.exec(select(ScoreSheet).where(
+        ScoreSheet.round_id == row.round_id, ScoreSheet.entry_id == row.entry_id,
+        ScoreSheet.judge_id == row.judge_id, ScoreSheet.status != SheetStatus.withdrawn.value,
+    )):
+        sheet.status = SheetStatus.withdrawn.value
+        sheet.version += 1
+        sheet.updated_at = utcnow()
+        session.add(sheet)
 
 
-def _withdraw_assignments(session: Session, judge_id: int, entry_ids: list[int],
-                          *, include_submitted: bool = False) -> int:
-    """Withdraw the judge's active assignments to these entries with their sheets; a
-    submitted sheet stays unless the judge declared the conflict themselves."""
+def _withdraw_assignments(session: Session, judge_id: int, entry_ids: list[int]) -> int:
+    """Withdraw the judge's active assignments to these entries that have no submitted
+    sheet (submitted work stays for the organiser to decide on)."""
     if not entry_ids:
         return 0
     count = 0
-    for assignment in session.exec(select(Assignment).where(
+    for row in session.exec(select(Assignment).where(
         Assignment.judge_id == judge_id, Assignment.entry_id.in_(entry_ids),
         Assignment.status == AssignmentStatus.active.value,
-    )):
-        sheets = session.exec(select(ScoreSheet).where(
-            ScoreSheet.round_id == assignment.round_id, ScoreSheet.entry_id == assignment.entry_id,
-            ScoreSheet.judge_id == judge_id,
-        )).all()
-        if not include_submitted and any(s.status == SheetStatus.submitted.value for s in sheets):
-            continue
-        for sheet in sheets:
-            sheet.status = SheetStatus.withdrawn.value
-            session.add(sheet)
-        assignment.status = AssignmentStatus.withdrawn.value
-        session.add(assignment)
-        count += 1
+    )).all():
+        submitted = session.exec(select(ScoreSheet.id).where(
+            ScoreSheet.round_id == row.round_id, ScoreSheet.entry_id == row.entry_id,
+            ScoreSheet.judge_id == judge_id, ScoreSheet.status == SheetStatus.submitted.value,
+        )).first()
+        if submitted is None:
+            withdraw_assignment(session, row)
+            count += 1
     return count
 
 
@@ -299,15 +277,8 @@ def list_conflicts(*, session: Session, actor: Actor, edition_id: int) -> list[d
     ]
 
 
-def round_of(session: Session, round_id: int) -> Round:
-    rnd = session.get(Round, round_id)
-    if rnd is None:
-        raise NotFound("That round does not exist.")
-    return rnd
-
-
 __all__ = [
-    "PoolJudge", "add_conflict", "declare_conflict", "detect_conflicts", "forbidden_pairs",
+    "PoolJudge", "add_conflict", "detect_conflicts", "forbidden_pairs",
     "judge_pool", "judged_entries", "list_conflicts", "pair_conflict_reason",
-    "remove_conflict", "round_of",
+    "remove_conflict", "withdraw_assignment",
 ]
