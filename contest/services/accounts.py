@@ -161,7 +161,7 @@ def sign_in(
     user.last_sign_in_at = utcnow()
     session.add(user)
     token = open_session(session=session, user_id=user.id)
-    audit(session, None, "user.sign_in", "user", user.id)
+    audit(session, actor_for(session, user), "user.sign_in", "user", user.id)
     session.commit()
     return user, token
 
@@ -238,7 +238,8 @@ def sign_out(*, session: Session, token: str | None) -> None:
     if row is not None and row.revoked_at is None:
         row.revoked_at = utcnow()
         session.add(row)
-        audit(session, None, "user.sign_out", "user", row.user_id)
+        user = session.get(User, row.user_id)
+        audit(session, actor_for(session, user) if user else None, "user.sign_out", "user", row.user_id)
         session.commit()
 
 

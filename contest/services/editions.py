@@ -136,3 +136,7 @@ def find_round(*, session: Session, edition_id: int, key: str) -> Round:
 
 def rounds_of(*, session: Session, edition_id: int) -> list[Round]:
     return list(session.exec(select(Round).where(Round.edition_id == edition_id).order_by(Round.position)).all())
+
+
+def list_editions(*, session: Session) -> list[Edition]:
+    return list(session.exec(select(Edition).order_by(Edition.id.desc())).all())

@@ -24,6 +24,7 @@ class PageSpec:
 ROLE_PAGES: dict[Role, list[PageSpec]] = {
     Role.organiser: [
         PageSpec("organiser_home.py", "Dashboard", ":material/dashboard:", "dashboard"),
+        PageSpec("organiser_audit.py", "Audit trail", ":material/history:", "audit"),
     ],
     Role.judge: [
         PageSpec("judge_home.py", "My assignments", ":material/assignment:", "assignments"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from contest import db
-from contest.services import accounts
+from contest.services import accounts, editions
 from contest.ui import context, navigation, signin
 
 
@@ -16,6 +16,15 @@ def _database_ready() -> bool:
         st.error(str(exc))
         return False
     return True
+
+
+def _edition_picker() -> None:
+    """With several editions, choose the one to work on (newest first)."""
+    with context.session(read_only=True) as s:
+        found = editions.list_editions(session=s)
+    if len(found) > 1:
+        names = {e.id: e.name for e in found}
+        st.selectbox("Edition", list(names), format_func=names.get, key="edition_id")
 
 
 def main() -> None:
@@ -38,4 +47,5 @@ def main() -> None:
         st.caption(f"Signed in as **{actor.name}**  \n{actor.email}")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):
             signin.sign_out()
+        _edition_picker()
     st.navigation(navigation.pages_for(actor.roles)).run()
