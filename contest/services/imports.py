@@ -1,0 +1,456 @@
+"""Import workbooks (entries with patents, judges, conflicts, scores) into an edition.
+
+All or nothing: every row is checked first (file rules in contest.excel, domain rules
+here), every problem is reported with its sheet, row and column, and nothing is stored
+unless there are none. A dry run checks everything and stores nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete
+from sqlmodel import Session, select
+
+from contest import eligibility, excel, organisations, patents, scoring
+from contest.auth import Actor
+from contest.dbtypes import utcnow
+from contest.models import (
+    Assignment,
+    AssignmentStatus,
+    Category,
+    Conflict,
+    ConflictSource,
+    ContestGroup,
+    Criterion,
+    CriterionScore,
+    Edition,
+    Entry,
+    EntryStatus,
+    JudgeProfile,
+    Patent,
+    Role,
+    Round,
+    ScoreSheet,
+    SheetDefinition,
+    SheetStatus,
+    Track,
+    User,
+    UserRole,
+)
+from contest.services import InvalidInput, NotFound, ServiceError, accounts, audit, require_role
+
+KINDS = ("entries", "judges", "conflicts", "scores")
+
+
+@dataclass
+class ImportReport:
+    """What an import stored (or, in a dry run, would store)."""
+
+    kind: str
+    dry_run: bool
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped_examples: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        verb = "would import" if self.dry_run else "imported"
+        text = (f"{self.kind}: {verb} {self.created} new, {self.updated} updated, "
+                f"{self.unchanged} unchanged")
+        if self.skipped_examples:
+            text += f"; {self.skipped_examples} example rows skipped"
+        return text + (" (dry run: nothing stored)" if self.dry_run else "")
+
+
+def import_workbook(*, session: Session, actor: Actor | None, edition_id: int, kind: str,
+                    data: bytes, round_key: str | None = None, dry_run: bool = False,
+                    progress: Callable[[float], None] | None = None) -> ImportReport:
+    """Check and import a workbook of `kind`; raises InvalidInput listing every problem.
+
+    `actor` None is the command line (a trusted operator); pages always pass the actor.
+    """
+    if actor is not None:
+        require_role(actor, Role.organiser)
+    if kind not in KINDS:
+        raise InvalidInput(f"Unknown import '{kind}'; choose one of {', '.join(KINDS)}.")
+    edition = session.get(Edition, edition_id)
+    if edition is None:
+        raise NotFound("No such edition.")
+    read = excel.read_workbook(kind, data, choices=edition_choices(session=session,
+                                                                   edition_id=edition.id))
+    if progress:
+        progress(0.3)
+    if read.errors:
+        raise _refused(kind, [str(e) for e in read.errors])
+    report = ImportReport(kind, dry_run, skipped_examples=read.skipped_examples)
+    importer = {"entries": _import_entries, "judges": _import_judges,
+                "conflicts": _import_conflicts, "scores": _import_scores}[kind]
+    try:
+        errors = importer(session, actor, edition, read, report, round_key)
+        if errors:
+            raise _refused(kind, [str(e) for e in errors])
+        session.flush()
+    except BaseException:
+        session.rollback()
+        raise
+    if progress:
+        progress(0.9)
+    if dry_run:
+        session.rollback()
+        return report
+    audit(session, actor, f"import.{kind}", "edition", edition.id, edition_id=edition.id,
+          created=report.created, updated=report.updated, unchanged=report.unchanged,
+          round=round_key)
+    session.commit()
+    if progress:
+        progress(1.0)
+    return report
+
+
+def edition_choices(*, session: Session, edition_id: int) -> dict[str, list[str]]:
+    """The edition's own keys for the columns whose values it configures."""
+    def keys(model):
+        return list(session.exec(select(model.key).where(model.edition_id == edition_id)
+                                 .order_by(model.position)).all())
+    return {"group": keys(ContestGroup), "category": keys(Category), "track": keys(Track)}
+
+
+def _refused(kind: str, problems: list[str]) -> InvalidInput:
+    count = len(problems)
+    return InvalidInput(f"The {kind} workbook has {count} error{'s' if count != 1 else ''}; "
+                        f"nothing was stored.", problems)
+
+
+# ---------------------------------------------------------------- entries
+
+def _import_entries(session, actor, edition, read, report, round_key):
+    errors: list[excel.CellError] = []
+    ids = {name: {k: i for i, k in session.exec(select(model.id, model.key).where(
+        model.edition_id == edition.id)).all()}
+        for name, model in (("group", ContestGroup), ("category", Category),
+                            ("track", Track))}
+    existing = {e.code.casefold(): e for e in session.exec(
+        select(Entry).where(Entry.edition_id == edition.id)).all()}
+    portfolio: dict[str, list[excel.Row]] = defaultdict(list)
+    for row in read.sheets["patents"]:
+        portfolio[excel.entry_key(row)].append(row)
+    codes = _code_maker([e.code for e in existing.values()] + [
+        r["entry_code"] for r in read.sheets["entries"] if r["entry_code"]])
+    imported: list[tuple[Entry, list[Patent]]] = []
+    for row in read.sheets["entries"]:
+        rows = portfolio.get(excel.entry_key(row), [])
+        found, problems = _portfolio(row, rows)
+        errors += problems
+        if row["applicant_type"] in ("university", "institute") and row["group"] != "startup":
+            errors.append(row.error("group", "universities and institutes always enter the "
+                                             "startup group"))
+            continue
+        if problems:
+            continue
+        entry = existing.get((row["entry_code"] or "").casefold())
+        if entry is None:
+            entry = Entry(edition_id=edition.id, code=row["entry_code"] or next(codes),
+                          status=EntryStatus.submitted.value, submitted_at=utcnow())
+            report.created += 1
+        else:
+            session.exec(delete(Patent).where(Patent.entry_id == entry.id))
+            report.updated += 1
+        entry.title = row["title"]
+        entry.group_id = ids["group"][row["group"]]
+        entry.category_id = ids["category"][row["category"]]
+        entry.track_id = ids["track"].get(row["track"]) if row["track"] else None
+        entry.applicant = row["applicant"]
+        entry.applicant_type = row["applicant_type"]
+        entry.revenue_band = "" if row["applicant_type"] in ("university", "institute") else (
+            "le_20m" if row["group"] == "startup" else "gt_20m")
+        entry.region = row["region"]
+        entry.contact_email = row["contact_email"] or ""
+        entry.summary = row["summary"] or ""
+        entry.updated_at = utcnow()
+        session.add(entry)
+        imported.append((entry, found))
+    if errors:
+        return errors
+    session.flush()
+    for entry, found in imported:
+        for patent in found:
+            patent.entry_id = entry.id
+            session.add(patent)
+    report.notes += _eligibility_notes(session, edition, imported)
+    return []
+
+
+def _portfolio(entry_row, rows) -> tuple[list[Patent], list[excel.CellError]]:
+    """The entry's patents checked like the entrant editor does: numbers, kinds,
+    duplicates, the core patent among them."""
+    errors = []
+    found: list[Patent] = []
+    first_row: dict[str, int] = {}
+    for position, row in enumerate(rows):
+        parsed = patents.parse_patent_number(row["patent_number"])
+        if parsed.errors:
+            errors.append(row.error("patent_number", parsed.errors[0]))
+            continue
+        mismatch = patents.kind_mismatch(parsed, row["kind"])
+        if mismatch:
+            errors.append(row.error("kind", mismatch))
+            continue
+        if parsed.normalised in first_row:
+            errors.append(row.error("patent_number", f"the same patent as row "
+                                                     f"{first_row[parsed.normalised]}"))
+            continue
+        first_row[parsed.normalised] = row.number
+        found.append(Patent(
+            entry_id=0, number=row["patent_number"], normalised=parsed.normalised,
+            jurisdiction=row["jurisdiction"] or parsed.jurisdiction or "",
+            kind=row["kind"] or parsed.kind or "", title=row["title"] or "",
+            status=row["status"], filing_date=row["filing_date"],
+            grant_date=row["grant_date"], holder=row["holder"] or "", position=position))
+    core = patents.parse_patent_number(entry_row["core_patent"])
+    if core.errors:
+        errors.append(entry_row.error("core_patent", core.errors[0]))
+    elif not errors:
+        match = [p for p in found if p.normalised == core.normalised]
+        if not match:
+            errors.append(entry_row.error("core_patent", f"{core.normalised} is not among this "
+                                                         f"entry's patents"))
+        else:
+            match[0].is_core = True
+    return found, errors
+
+
+def _code_maker(taken_codes: list[str]):
+    """New codes continue the edition's numbering (prefix and width of its codes)."""
+    pattern = re.compile(r"^(.*?)(\d+)$")
+    prefixes: Counter = Counter()
+    top: dict[str, int] = defaultdict(int)
+    width = 4
+    for code in taken_codes:
+        match = pattern.match(code)
+        if match:
+            prefixes[match.group(1)] += 1
+            top[match.group(1)] = max(top[match.group(1)], int(match.group(2)))
+            width = len(match.group(2))
+    prefix = prefixes.most_common(1)[0][0] if prefixes else "E-"
+    number = top[prefix]
+    taken = {code.casefold() for code in taken_codes}
+    while True:
+        number += 1
+        code = f"{prefix}{number:0{width}d}"
+        if code.casefold() not in taken:
+            taken.add(code.casefold())
+            yield code
+
+
+def _eligibility_notes(session, edition, imported) -> list[str]:
+    """The entry rules each imported entry fails today (screening decides; documents are
+    uploaded later, so that rule is left out here)."""
+    if edition.core_patent_cutoff is None:
+        return []
+    rules = eligibility.EditionRules(core_patent_cutoff=edition.core_patent_cutoff,
+                                     max_entries_per_enterprise=edition.max_entries_per_enterprise,
+                                     required_documents=frozenset())
+    categories = dict(session.exec(select(Category.id, Category.key).where(
+        Category.edition_id == edition.id)).all())
+    applicants = Counter(organisations.normalise_organisation(a) for a in session.exec(
+        select(Entry.applicant).where(Entry.edition_id == edition.id,
+                                      Entry.status != EntryStatus.withdrawn.value)).all())
+    notes = []
+    for entry, found in imported:
+        core = next((p.normalised for p in found if p.is_core), None)
+        facts = eligibility.EntryFacts(
+            applicant=entry.applicant, applicant_type=entry.applicant_type,
+            category=categories.get(entry.category_id, ""), core_patent=core,
+            patents=tuple(eligibility.PatentFacts(p.normalised, p.kind or None, p.status,
+                                                  p.grant_date, p.holder, p.jurisdiction)
+                          for p in found))
+        others = applicants[organisations.normalise_organisation(entry.applicant)] - 1
+        failed = eligibility.failures(eligibility.check_entry(
+            facts, rules, entries_by_same_applicant=max(others, 0)))
+        if failed:
+            notes.append(f"{entry.code}: {' '.join(failed)}")
+    return notes
+
+
+# ---------------------------------------------------------------- judges
+
+def _import_judges(session, actor, edition, read, report, round_key):
+    errors = []
+    rows = read.sheets["judges"]
+    emails = [r["email"] for r in rows]
+    users = {u.email: u for u in session.exec(select(User).where(User.email.in_(emails))).all()}
+    profiles = {p.user_id: p for p in session.exec(select(JudgeProfile).where(
+        JudgeProfile.edition_id == edition.id)).all()}
+    for row in rows:
+        user = users.get(row["email"])
+        if user is None:
+            try:
+                user = accounts.create_user(session=session, email=row["email"],
+                                            name=row["name"], roles=[Role.judge],
+                                            organisation=row["organisation"] or "",
+                                            actor=actor, commit=False)
+            except ServiceError as exc:
+                errors.append(row.error("email", str(exc)))
+                continue
+        else:
+            accounts.add_roles(session=session, actor=actor, user=user, roles=[Role.judge])
+        profile = profiles.get(user.id)
+        values = dict(organisation=row["organisation"] or "", region=row["region"] or "",
+                      expertise=list(row["expertise"] or ()), max_load=row["max_load"])
+        if profile is None:
+            session.add(JudgeProfile(edition_id=edition.id, user_id=user.id, **values))
+            report.created += 1
+        elif any(getattr(profile, k) != v for k, v in values.items()) or not profile.active:
+            for key, value in values.items():
+                setattr(profile, key, value)
+            profile.active = True
+            session.add(profile)
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    return errors
+
+
+# ---------------------------------------------------------------- conflicts
+
+def _import_conflicts(session, actor, edition, read, report, round_key):
+    errors = []
+    judges = dict(session.exec(select(User.email, User.id).join(
+        JudgeProfile, JudgeProfile.user_id == User.id).where(
+        JudgeProfile.edition_id == edition.id)).all())
+    entries = {code.casefold(): i for i, code in session.exec(select(Entry.id, Entry.code).where(
+        Entry.edition_id == edition.id)).all()}
+    known = {(c.judge_id, c.entry_id, c.organisation.casefold()) for c in session.exec(
+        select(Conflict).where(Conflict.edition_id == edition.id)).all()}
+    for row in read.sheets["conflicts"]:
+        judge_id = judges.get(row["judge_email"])
+        if judge_id is None:
+            errors.append(row.error("judge_email", "no judge with this email in the edition's "
+                                                   "judge pool"))
+        entry_id = None
+        if row["entry_code"]:
+            entry_id = entries.get(row["entry_code"].casefold())
+            if entry_id is None:
+                errors.append(row.error("entry_code", f"no entry '{row['entry_code']}' in this "
+                                                      f"edition"))
+                continue
+        if judge_id is None:
+            continue
+        organisation = row["organisation"] or ""
+        key = (judge_id, entry_id, organisation.casefold())
+        if key in known:
+            report.unchanged += 1
+            continue
+        known.add(key)
+        session.add(Conflict(edition_id=edition.id, judge_id=judge_id, entry_id=entry_id,
+                             organisation=organisation, source=ConflictSource.imported.value,
+                             reason=row["reason"],
+                             created_by=actor.user_id if actor else None))
+        report.created += 1
+    return errors
+
+
+# ---------------------------------------------------------------- scores
+
+def _import_scores(session, actor, edition, read, report, round_key):
+    errors = []
+    rounds = {r.key: r for r in session.exec(select(Round).where(
+        Round.edition_id == edition.id)).all()}
+    if round_key is not None and round_key not in rounds:
+        raise InvalidInput(f"No round '{round_key}'. Rounds: {', '.join(rounds)}.")
+    entries = {e.code.casefold(): e for e in session.exec(select(Entry).where(
+        Entry.edition_id == edition.id)).all()}
+    judges = dict(session.exec(select(User.email, User.id).join(
+        UserRole, UserRole.user_id == User.id).where(UserRole.role == Role.judge.value)).all())
+    round_ids = [r.id for r in rounds.values()]
+    assigned = set(session.exec(select(Assignment.round_id, Assignment.entry_id,
+                                       Assignment.judge_id).where(
+        Assignment.round_id.in_(round_ids),
+        Assignment.status == AssignmentStatus.active.value)).all())
+    sheet_defs = {(s.round_id, s.category_id, s.key): s for s in session.exec(
+        select(SheetDefinition).where(SheetDefinition.round_id.in_(round_ids),
+                                      SheetDefinition.active == True)).all()}  # noqa: E712
+    criteria: dict[int, list[Criterion]] = defaultdict(list)
+    for c in session.exec(select(Criterion).where(Criterion.sheet_id.in_(
+            [s.id for s in sheet_defs.values()])).order_by(Criterion.position)).all():
+        criteria[c.sheet_id].append(c)
+    sheets = {(s.round_id, s.sheet_id, s.entry_id, s.judge_id): s for s in session.exec(
+        select(ScoreSheet).where(ScoreSheet.round_id.in_(round_ids))).all()}
+
+    groups: dict[tuple, list[excel.Row]] = defaultdict(list)
+    for row in read.sheets["scores"]:
+        groups[(row["round"], row["sheet"], row["entry_code"].casefold(),
+                row["judge_email"])].append(row)
+    now = utcnow()
+    for (round_value, sheet_key, code, email), rows in groups.items():
+        first = rows[0]
+        rnd = rounds.get(round_value)
+        if rnd is None or not rnd.scored:
+            errors.append(first.error("round", f"no scored round '{round_value}' in this "
+                                               f"edition"))
+            continue
+        if round_key is not None and round_value != round_key:
+            errors.append(first.error("round", f"this import is for round '{round_key}'"))
+            continue
+        entry = entries.get(code)
+        judge_id = judges.get(email)
+        if entry is None:
+            errors.append(first.error("entry_code", f"no entry '{first['entry_code']}' in this "
+                                                    f"edition"))
+        if judge_id is None:
+            errors.append(first.error("judge_email", "no judge with this email"))
+        if entry is None or judge_id is None:
+            continue
+        if (rnd.id, entry.id, judge_id) not in assigned:
+            errors.append(first.error("judge_email", f"{email} is not assigned to "
+                                                     f"{entry.code} in round '{rnd.key}'"))
+            continue
+        definition = sheet_defs.get((rnd.id, entry.category_id, sheet_key))
+        if definition is None:
+            errors.append(first.error("sheet", f"round '{rnd.key}' has no sheet '{sheet_key}' "
+                                               f"for the category of {entry.code}"))
+            continue
+        stored = criteria[definition.id]
+        specs = [scoring.CriterionSpec(c.key, c.label, c.max_points, c.step, c.weight)
+                 for c in stored]
+        by_key = {r["criterion"]: r for r in rows}
+        values = {key: r["score"] for key, r in by_key.items()}
+        try:
+            scoring.validate_scores(specs, values, complete=True)
+        except scoring.ScoreError as exc:
+            for key, message in exc.problems:
+                row = by_key.get(key)
+                errors.append(row.error("score", message) if row and key in
+                              {c.key for c in stored} else (row or first).error(
+                    "criterion", message))
+            continue
+        comments = [r["comment"] for r in rows if r["comment"]]
+        sheet = sheets.get((rnd.id, definition.id, entry.id, judge_id))
+        if sheet is None:
+            sheet = ScoreSheet(round_id=rnd.id, sheet_id=definition.id, entry_id=entry.id,
+                               judge_id=judge_id)
+            report.created += 1
+        else:
+            sheet.version += 1
+            report.updated += 1
+        sheet.status = SheetStatus.submitted.value
+        sheet.total = scoring.sheet_total(specs, values)
+        sheet.comment = "\n".join(dict.fromkeys(comments))
+        sheet.submitted_at = now
+        sheet.updated_at = now
+        session.add(sheet)
+        session.flush()
+        existing = {s.criterion_id: s for s in session.exec(select(CriterionScore).where(
+            CriterionScore.score_sheet_id == sheet.id)).all()}
+        for criterion in stored:
+            score = existing.get(criterion.id) or CriterionScore(score_sheet_id=sheet.id,
+                                                                 criterion_id=criterion.id)
+            score.value = float(values[criterion.key])
+            score.comment = by_key[criterion.key]["comment"] or ""
+            session.add(score)
+    return errors
