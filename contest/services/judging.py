@@ -1,0 +1,811 @@
+"""Judges' work: the assignment list, the (blind) portfolio view, score sheets saved with
+optimistic locking, submission, reopening, declared conflicts and a sheet's audit trail.
+
+A judge only ever reaches entries assigned to them and only their own sheets; nothing here
+returns another judge's scores or comments, or any ranking.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from contest import assignment, documents, organisations, scoring
+from contest.auth import Actor
+from contest.dbtypes import utcnow
+from contest.models import (
+    Assignment,
+    AssignmentStatus,
+    AuditEvent,
+    Category,
+    Conflict,
+    ConflictSource,
+    ContestGroup,
+    Criterion,
+    CriterionScore,
+    Document,
+    Entry,
+    JudgeProfile,
+    Patent,
+    Role,
+    Round,
+    ScoreSheet,
+    SheetDefinition,
+    SheetStatus,
+    Track,
+    User,
+    UserRole,
+)
+from contest.services import (
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    StaleData,
+    audit,
+    require_role,
+)
+from contest.services import storage
+
+STALE_MESSAGE = "Someone saved this sheet after you opened it; reload to see the newer scores."
+NOT_ASSIGNED = "This entry is not assigned to you."
+NOT_YOUR_SHEET = "You can only open your own score sheets."
+LOCKED_MESSAGE = (
+    "This sheet is submitted and locked. Ask the contest office to reopen it if a score must change."
+)
+REDACTED = "[applicant]"
+MAX_COMMENT = 4000
+MAX_REASON = 1000
+# Larger PDFs are offered for download only: inline viewing sends the whole file to the page.
+INLINE_PDF_LIMIT = 8 * 1024 * 1024
+
+STATE_TO_DO = "to do"
+STATE_DRAFT = "draft"
+STATE_SUBMITTED = "submitted"
+
+
+@dataclass(frozen=True)
+class SavedSheet:
+    """What a save returns: the sheet's id, its new version, status and total (if submitted)."""
+
+    sheet_id: int
+    version: int
+    status: str
+    total: float | None
+
+
+# --- small pure helpers ----------------------------------------------------------------
+
+
+def criterion_spec(criterion: Criterion) -> scoring.CriterionSpec:
+    """A stored criterion as the scoring rules see it (preset bands when it has none)."""
+    bands = tuple(
+        scoring.Band(float(b["low"]), float(b["high"]), str(b["label"])) for b in (criterion.bands or [])
+    ) or scoring.DEFAULT_BANDS
+    return scoring.CriterionSpec(
+        key=criterion.key, label=criterion.label, max_points=float(criterion.max_points),
+        step=float(criterion.step), weight=float(criterion.weight), bands=bands,
+    )
+
+
+def partial_total(criteria: Sequence[scoring.CriterionSpec], values: Mapping[str, object]) -> float:
+    """The running total (0-100) of the criteria scored so far; empty ones count 0."""
+    weights = scoring.normalised_weights(criteria)
+    total = 0.0
+    for c in criteria:
+        raw = values.get(c.key)
+        try:
+            number = float(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(number) and c.max_points:
+            total += weights[c.key] * min(max(number, 0.0), c.max_points) / c.max_points
+    return 100.0 * total
+
+
+def band_points(criterion: scoring.CriterionSpec) -> list[tuple[float, float, str]]:
+    """Each band descriptor as (low points, high points, label) for showing beside the input."""
+    return [
+        (b.low_pct * criterion.max_points / 100.0, b.high_pct * criterion.max_points / 100.0, b.label)
+        for b in sorted(criterion.bands, key=lambda b: b.low_pct)
+    ]
+
+
+def redact(text: str, identities: Sequence[str]) -> str:
+    """Text with every identity string (applicant, contact ...) replaced, ignoring case."""
+    for name in sorted({i.strip() for i in identities if i and len(i.strip()) >= 3}, key=len, reverse=True):
+        text = re.sub(re.escape(name), REDACTED, text, flags=re.IGNORECASE)
+    return text
+
+
+def next_to_score(entries: Sequence[Mapping]) -> Mapping | None:
+    """The entry to open next: a started draft first, then the first one still to do."""
+    for state in (STATE_DRAFT, STATE_TO_DO):
+        for entry in entries:
+            if entry["state"] == state:
+                return entry
+    return None
+
+
+def filter_entries(
+    entries: Sequence[Mapping], *, states: Sequence[str] = (), text: str = "", track: str = ""
+) -> list[Mapping]:
+    """Entries in any of the given states, whose code or title holds the text, of the track."""
+    needle = text.strip().casefold()
+    return [
+        e for e in entries
+        if (not states or e["state"] in states)
+        and (not needle or needle in e["code"].casefold() or needle in e["title"].casefold())
+        and (not track or e["track"] == track)
+    ]
+
+
+# --- loading with permission checks ----------------------------------------------------
+
+
+def _require_assignment(session: Session, actor: Actor, round_id: int, entry_id: int) -> Assignment:
+    require_role(actor, Role.judge)
+    found = session.exec(
+        select(Assignment).where(
+            Assignment.round_id == round_id, Assignment.entry_id == entry_id,
+            Assignment.judge_id == actor.user_id, Assignment.status == AssignmentStatus.active.value,
+        )
+    ).first()
+    if found is None:
+        raise PermissionDenied(NOT_ASSIGNED)
+    return found
+
+
+def _round_entry(session: Session, round_id: int, entry_id: int) -> tuple[Round, Entry]:
+    rnd = session.get(Round, round_id)
+    entry = session.get(Entry, entry_id)
+    if rnd is None or entry is None or entry.edition_id != rnd.edition_id:
+        raise NotFound("No such entry in this round.")
+    return rnd, entry
+
+
+def _identities(session: Session, entry: Entry) -> list[str]:
+    owner = session.get(User, entry.owner_id) if entry.owner_id else None
+    names = [entry.applicant, entry.contact_name, entry.contact_email, entry.contact_phone]
+    if owner is not None:
+        names += [owner.name, owner.email, owner.organisation, owner.phone]
+    return [n for n in names if n]
+
+
+def _sheet_definitions(session: Session, round_id: int, category_id: int | None) -> list[SheetDefinition]:
+    return list(session.exec(
+        select(SheetDefinition).where(
+            SheetDefinition.round_id == round_id, SheetDefinition.category_id == category_id,
+            SheetDefinition.active == True,  # noqa: E712
+        ).order_by(SheetDefinition.position, SheetDefinition.id)
+    ).all())
+
+
+def _criteria(session: Session, sheet_def_id: int) -> list[Criterion]:
+    return list(session.exec(
+        select(Criterion).where(Criterion.sheet_id == sheet_def_id).order_by(Criterion.position, Criterion.id)
+    ).all())
+
+
+def _round_closed(rnd: Round) -> str | None:
+    if rnd.closes_at is not None and utcnow() > rnd.closes_at:
+        return f"The {rnd.label} round closed on {rnd.closes_at:%Y-%m-%d %H:%M} UTC; scores can no longer change."
+    return None
+
+
+# --- the assignment list ---------------------------------------------------------------
+
+
+def judge_workspace(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+    """Per round: the judge's active assignments, each with its state (to do, draft,
+    submitted), and the round's progress. Blind rounds show no applicant names."""
+    require_role(actor, Role.judge)
+    rows = session.exec(
+        select(Round, Entry.id, Entry.code, Entry.title, Entry.category_id, Entry.applicant, Track.label)
+        .join(Assignment, Assignment.round_id == Round.id)
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .join(Track, Track.id == Entry.track_id, isouter=True)
+        .where(
+            Round.edition_id == edition_id, Assignment.judge_id == actor.user_id,
+            Assignment.status == AssignmentStatus.active.value,
+        )
+        .order_by(Round.position, Entry.code)
+    ).all()
+    if not rows:
+        return []
+    round_ids = sorted({r[0].id for r in rows})
+    needed = {
+        (rid, cid): n for rid, cid, n in session.exec(
+            select(SheetDefinition.round_id, SheetDefinition.category_id, func.count())
+            .where(SheetDefinition.round_id.in_(round_ids), SheetDefinition.active == True)  # noqa: E712
+            .group_by(SheetDefinition.round_id, SheetDefinition.category_id)
+        ).all()
+    }
+    mine: dict[tuple[int, int], list[str]] = {}
+    for rid, eid, status in session.exec(
+        select(ScoreSheet.round_id, ScoreSheet.entry_id, ScoreSheet.status).where(
+            ScoreSheet.judge_id == actor.user_id, ScoreSheet.round_id.in_(round_ids),
+            ScoreSheet.status != SheetStatus.withdrawn.value,
+        )
+    ).all():
+        mine.setdefault((rid, eid), []).append(status)
+    rounds: dict[int, dict] = {}
+    for rnd, entry_id, code, title, category_id, applicant, track in rows:
+        info = rounds.setdefault(rnd.id, {
+            "round_id": rnd.id, "round": rnd.label, "round_key": rnd.key, "blind": rnd.blind,
+            "closes_at": rnd.closes_at, "entries": [],
+        })
+        statuses = mine.get((rnd.id, entry_id), [])
+        submitted = sum(1 for s in statuses if s == SheetStatus.submitted.value)
+        need = needed.get((rnd.id, category_id), 0)
+        if need and submitted >= need:
+            state = STATE_SUBMITTED
+        elif statuses:
+            state = STATE_DRAFT
+        else:
+            state = STATE_TO_DO
+        info["entries"].append({
+            "round_id": rnd.id, "entry_id": entry_id, "code": code,
+            "title": redact(title, [applicant]) if rnd.blind else title,
+            "track": track or "", "state": state,
+        })
+    for info in rounds.values():
+        info["total"] = len(info["entries"])
+        info["done"] = sum(1 for e in info["entries"] if e["state"] == STATE_SUBMITTED)
+        info["drafts"] = sum(1 for e in info["entries"] if e["state"] == STATE_DRAFT)
+        info["to_do"] = info["total"] - info["done"]
+    return list(rounds.values())
+
+
+# --- the portfolio ---------------------------------------------------------------------
+
+
+def portfolio(*, session: Session, actor: Actor, round_id: int, entry_id: int) -> dict:
+    """The project, its patents and documents for an assigned judge. In a blind round the
+    applicant's name, organisation, contact and region are left out and redacted from text."""
+    _require_assignment(session, actor, round_id, entry_id)
+    rnd, entry = _round_entry(session, round_id, entry_id)
+    hidden = _identities(session, entry) if rnd.blind else []
+
+    def shown(text: str) -> str:
+        return redact(text or "", hidden) if rnd.blind else (text or "")
+
+    category = session.get(Category, entry.category_id) if entry.category_id else None
+    track = session.get(Track, entry.track_id) if entry.track_id else None
+    group = session.get(ContestGroup, entry.group_id) if entry.group_id else None
+    patents = session.exec(select(Patent).where(Patent.entry_id == entry.id).order_by(Patent.position, Patent.id)).all()
+    docs = session.exec(select(Document).where(Document.entry_id == entry.id).order_by(Document.id)).all()
+    result = {
+        "round_id": rnd.id, "round": rnd.label, "blind": rnd.blind, "entry_id": entry.id, "code": entry.code,
+        "title": shown(entry.title), "category": category.label if category else "",
+        "track": track.label if track else "", "group": group.label if group else "",
+        "summary": shown(entry.summary),
+        "patents": [
+            {
+                "number": p.number, "jurisdiction": p.jurisdiction, "kind": p.kind, "status": p.status,
+                "grant_date": p.grant_date, "title": shown(p.title), "core": p.is_core,
+                **({} if rnd.blind else {"holder": p.holder}),
+            }
+            for p in patents
+        ],
+        "documents": [
+            {"id": d.id, "kind": d.kind, "name": _document_name(entry, d, rnd.blind, hidden), "pages": d.pages,
+             "size": d.size, "inline": d.size <= INLINE_PDF_LIMIT}
+            for d in docs
+        ],
+    }
+    if not rnd.blind:
+        result.update({
+            "applicant": entry.applicant, "applicant_type": entry.applicant_type, "region": entry.region,
+            "contact_name": entry.contact_name, "contact_email": entry.contact_email,
+            "contact_phone": entry.contact_phone,
+        })
+    return result
+
+
+def _document_name(entry: Entry, doc: Document, blind: bool, hidden: Sequence[str]) -> str:
+    if not blind:
+        return doc.name
+    # An uploaded file name often carries the company's name; a neutral one cannot.
+    return documents.sanitise_filename(f"{entry.code}-{doc.kind}-{doc.id}")
+
+
+def document_for_judge(
+    *, session: Session, actor: Actor, round_id: int, entry_id: int, document_id: int
+) -> tuple[str, bytes]:
+    """(file name, PDF bytes) of a document of an assigned entry; in a blind round the PDF's
+    metadata (author, creator, producer, title, XMP) is stripped first."""
+    _require_assignment(session, actor, round_id, entry_id)
+    rnd, entry = _round_entry(session, round_id, entry_id)
+    doc = session.get(Document, document_id)
+    if doc is None or doc.entry_id != entry.id:
+        raise NotFound("No such document for this entry.")
+    data = storage.document_bytes(session=session, document=doc)
+    if not data:
+        raise NotFound(f"The file of document {doc.name} is missing; tell the contest office.")
+    if rnd.blind:
+        data = documents.strip_metadata(data)
+    return _document_name(entry, doc, rnd.blind, []), data
+
+
+# --- score form and saving -------------------------------------------------------------
+
+
+def score_form(*, session: Session, actor: Actor, round_id: int, entry_id: int) -> dict:
+    """The judge's own sheets for an assigned entry: criteria (max, step, bands), the saved
+    values and comments, status and version (0: nothing saved yet)."""
+    _require_assignment(session, actor, round_id, entry_id)
+    rnd, entry = _round_entry(session, round_id, entry_id)
+    sheets = []
+    for definition in _sheet_definitions(session, rnd.id, entry.category_id):
+        criteria = _criteria(session, definition.id)
+        specs = [criterion_spec(c) for c in criteria]
+        row = session.exec(
+            select(ScoreSheet).where(
+                ScoreSheet.round_id == rnd.id, ScoreSheet.sheet_id == definition.id,
+                ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == actor.user_id,
+            )
+        ).first()
+        values: dict[str, float | None] = {c.key: None for c in criteria}
+        comments: dict[str, str] = {c.key: "" for c in criteria}
+        if row is not None:
+            key_of = {c.id: c.key for c in criteria}
+            for score in session.exec(select(CriterionScore).where(CriterionScore.score_sheet_id == row.id)).all():
+                if score.criterion_id in key_of:
+                    values[key_of[score.criterion_id]] = score.value
+                    comments[key_of[score.criterion_id]] = score.comment
+        sheets.append({
+            "sheet_def_id": definition.id, "key": definition.key, "label": definition.label,
+            "weight": definition.weight, "criteria": specs,
+            "descriptions": {c.key: c.description for c in criteria},
+            "sheet_id": row.id if row else None, "version": row.version if row else 0,
+            "status": row.status if row else SheetStatus.draft.value,
+            "values": values, "comments": comments, "comment": row.comment if row else "",
+            "total": row.total if row else None, "submitted_at": row.submitted_at if row else None,
+            "reopened_reason": row.reopened_reason if row else "",
+        })
+    return {"round_id": rnd.id, "entry_id": entry.id, "code": entry.code, "closed": _round_closed(rnd),
+            "sheets": sheets}
+
+
+def _check_comments(
+    specs: Sequence[scoring.CriterionSpec], checked: Mapping[str, float], comments: Mapping[str, str],
+    *, submit: bool,
+) -> list[str]:
+    problems = []
+    known = {c.key for c in specs}
+    for key, text in comments.items():
+        if key not in known:
+            problems.append(f"Unknown criterion '{key}': this sheet has no such criterion.")
+        elif len(text or "") > MAX_COMMENT:
+            label = next(c.label for c in specs if c.key == key)
+            problems.append(f"{label}: the comment is longer than {MAX_COMMENT} characters.")
+    if submit:
+        for c in specs:
+            if c.key in checked and scoring.comment_required(c, checked[c.key]) and not (comments.get(c.key) or "").strip():
+                band = scoring.band_for(c, checked[c.key]).label
+                problems.append(
+                    f"{c.label}: {checked[c.key]:g} is in the {band} band; a comment explaining it is required."
+                )
+    return problems
+
+
+def save_scores(
+    *,
+    session: Session,
+    actor: Actor,
+    expected_version: int,
+    values: Mapping[str, object],
+    comments: Mapping[str, str] | None = None,
+    comment: str = "",
+    submit: bool = False,
+    sheet_id: int | None = None,
+    round_id: int | None = None,
+    entry_id: int | None = None,
+    sheet_def_id: int | None = None,
+) -> SavedSheet:
+    """Save (submit=False: a draft, criteria may be empty) or submit (every criterion, lock)
+    the judge's sheet, given by sheet_id or by (round_id, entry_id, sheet_def_id).
+
+    `values` and `comments` are the whole sheet: a criterion left out is empty. The save is
+    a conditional UPDATE on (id, version); a stale expected_version raises StaleData and
+    keeps the newer data. expected_version 0 means "no sheet saved yet".
+    """
+    require_role(actor, Role.judge)
+    comments = dict(comments or {})
+    if sheet_id is not None:
+        existing = session.get(ScoreSheet, sheet_id)
+        if existing is None or existing.judge_id != actor.user_id:
+            raise PermissionDenied(NOT_YOUR_SHEET)
+        round_id, entry_id, sheet_def_id = existing.round_id, existing.entry_id, existing.sheet_id
+    elif round_id is None or entry_id is None or sheet_def_id is None:
+        raise InvalidInput("Say which sheet to save: its id, or the round, entry and sheet.")
+    _require_assignment(session, actor, round_id, entry_id)
+    rnd, entry = _round_entry(session, round_id, entry_id)
+    definition = session.get(SheetDefinition, sheet_def_id)
+    if (definition is None or definition.round_id != rnd.id or definition.category_id != entry.category_id
+            or not definition.active):
+        raise NotFound("This score sheet does not belong to this entry's category in this round.")
+    closed = _round_closed(rnd)
+    if closed:
+        raise ServiceError(closed)
+    if len(comment or "") > 8000:
+        raise InvalidInput("The overall comment is longer than 8000 characters.")
+
+    criteria = _criteria(session, definition.id)
+    specs = [criterion_spec(c) for c in criteria]
+    try:
+        checked = scoring.validate_scores(specs, values, complete=submit)
+    except scoring.ScoreError as exc:
+        problems = [message for _, message in exc.problems]
+        raise InvalidInput(problems[0] if len(problems) == 1 else "Some scores cannot be saved.", problems) from None
+    comment_problems = _check_comments(specs, checked, comments, submit=submit)
+    if comment_problems:
+        raise InvalidInput(
+            comment_problems[0] if len(comment_problems) == 1 else "Some comments are missing.", comment_problems
+        )
+    total = scoring.sheet_total(specs, checked) if submit else None
+    now = utcnow()
+    status = SheetStatus.submitted.value if submit else SheetStatus.draft.value
+
+    current = session.exec(
+        select(ScoreSheet.id).where(
+            ScoreSheet.round_id == rnd.id, ScoreSheet.sheet_id == definition.id,
+            ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == actor.user_id,
+        )
+    ).first()
+    if current is None:
+        if expected_version != 0:
+            raise StaleData(STALE_MESSAGE)
+        row = ScoreSheet(
+            round_id=rnd.id, sheet_id=definition.id, entry_id=entry.id, judge_id=actor.user_id, status=status,
+            version=1, comment=comment or "", total=total, submitted_at=now if submit else None,
+            created_at=now, updated_at=now,
+        )
+        session.add(row)
+        try:
+            session.flush()
+        except IntegrityError:
+            # Another tab created the sheet between our look and our insert: theirs stays.
+            session.rollback()
+            raise StaleData(STALE_MESSAGE) from None
+        sheet_pk, new_version = row.id, 1
+    else:
+        sheet_pk = current
+        result = session.execute(
+            update(ScoreSheet)
+            .where(
+                ScoreSheet.id == sheet_pk, ScoreSheet.version == expected_version,
+                ScoreSheet.judge_id == actor.user_id, ScoreSheet.status == SheetStatus.draft.value,
+            )
+            .values(
+                version=ScoreSheet.version + 1, status=status, comment=comment or "", total=total,
+                submitted_at=now if submit else None, updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            version, state = session.exec(
+                select(ScoreSheet.version, ScoreSheet.status).where(ScoreSheet.id == sheet_pk)
+            ).one()
+            session.rollback()
+            if version != expected_version:
+                raise StaleData(STALE_MESSAGE)
+            if state == SheetStatus.submitted.value:
+                raise ServiceError(LOCKED_MESSAGE)
+            raise PermissionDenied("This sheet was withdrawn (conflict of interest); it cannot be scored.")
+        new_version = expected_version + 1
+
+    _write_criterion_scores(session, sheet_pk, criteria, checked, comments)
+    audit(
+        session, actor, "sheet.submit" if submit else "sheet.save", "score_sheet", sheet_pk,
+        edition_id=rnd.edition_id, entry=entry.code, round=rnd.key, sheet=definition.key, version=new_version,
+        scores=checked, total=total,
+    )
+    session.commit()
+    return SavedSheet(sheet_id=sheet_pk, version=new_version, status=status, total=total)
+
+
+def _write_criterion_scores(
+    session: Session, sheet_pk: int, criteria: Sequence[Criterion], checked: Mapping[str, float],
+    comments: Mapping[str, str],
+) -> None:
+    # Runs after the sheet row is ours (inserted, or updated under its version), so no other
+    # save of this sheet writes these rows at the same time.
+    existing = {
+        s.criterion_id: s
+        for s in session.exec(select(CriterionScore).where(CriterionScore.score_sheet_id == sheet_pk)).all()
+    }
+    for c in criteria:
+        row = existing.get(c.id) or CriterionScore(score_sheet_id=sheet_pk, criterion_id=c.id)
+        row.value = checked.get(c.key)
+        row.comment = (comments.get(c.key) or "").strip()
+        session.add(row)
+
+
+# --- the organiser: reopen, overview, history ------------------------------------------
+
+
+def reopen_sheet(
+    *, session: Session, actor: Actor, sheet_id: int, reason: str, expected_version: int | None = None
+) -> SavedSheet:
+    """The organiser reopens a submitted sheet, with a reason; the judge can edit and
+    resubmit. The version moves on, so a page holding the old version must reload."""
+    require_role(actor, Role.organiser)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Give a reason for reopening the sheet; the judge will see it.")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"The reason is longer than {MAX_REASON} characters.")
+    sheet = session.get(ScoreSheet, sheet_id)
+    if sheet is None:
+        raise NotFound(f"No score sheet {sheet_id}.")
+    if sheet.status != SheetStatus.submitted.value:
+        raise InvalidInput(f"Sheet {sheet_id} is {sheet.status}; only submitted sheets can be reopened.")
+    version = sheet.version if expected_version is None else expected_version
+    result = session.execute(
+        update(ScoreSheet)
+        .where(ScoreSheet.id == sheet_id, ScoreSheet.version == version,
+               ScoreSheet.status == SheetStatus.submitted.value)
+        .values(version=ScoreSheet.version + 1, status=SheetStatus.draft.value, submitted_at=None, total=None,
+                reopened_reason=reason, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        raise StaleData(STALE_MESSAGE)
+    rnd = session.get(Round, sheet.round_id)
+    audit(session, actor, "sheet.reopen", "score_sheet", sheet_id, edition_id=rnd.edition_id if rnd else None,
+          reason=reason, version=version + 1)
+    session.commit()
+    return SavedSheet(sheet_id=sheet_id, version=version + 1, status=SheetStatus.draft.value, total=None)
+
+
+def find_sheets(
+    *, session: Session, actor: Actor, edition_id: int, entry_code: str = "", judge_email: str = "",
+    status: str = "", limit: int = 200,
+) -> list[dict]:
+    """The organiser's list of score sheets, filtered by entry code, judge email or status."""
+    require_role(actor, Role.organiser)
+    query = (
+        select(ScoreSheet, Round.label, Entry.code, User.email, User.name, SheetDefinition.label)
+        .join(Round, Round.id == ScoreSheet.round_id)
+        .join(Entry, Entry.id == ScoreSheet.entry_id)
+        .join(User, User.id == ScoreSheet.judge_id)
+        .join(SheetDefinition, SheetDefinition.id == ScoreSheet.sheet_id)
+        .where(Round.edition_id == edition_id)
+    )
+    if entry_code.strip():
+        query = query.where(func.lower(Entry.code) == entry_code.strip().lower())
+    if judge_email.strip():
+        query = query.where(func.lower(User.email) == judge_email.strip().lower())
+    if status:
+        query = query.where(ScoreSheet.status == status)
+    rows = session.exec(query.order_by(Entry.code, User.email).limit(limit)).all()
+    return [
+        {"sheet_id": s.id, "round": rlabel, "entry": code, "judge": f"{name} <{email}>", "sheet": slabel,
+         "status": s.status, "version": s.version, "total": s.total, "submitted_at": s.submitted_at,
+         "reopened_reason": s.reopened_reason}
+        for s, rlabel, code, email, name, slabel in rows
+    ]
+
+
+def sheet_history(*, session: Session, actor: Actor, sheet_id: int) -> list[dict]:
+    """Every recorded step of a sheet (saves, submissions, reopenings, withdrawal) with who
+    and when; for the organiser, or the sheet's own judge."""
+    require_role(actor, Role.organiser, Role.judge)
+    sheet = session.get(ScoreSheet, sheet_id)
+    if sheet is None:
+        raise NotFound(f"No score sheet {sheet_id}.")
+    if not actor.is_organiser and sheet.judge_id != actor.user_id:
+        raise PermissionDenied(NOT_YOUR_SHEET)
+    rows = session.exec(
+        select(AuditEvent, User.name, User.email)
+        .join(User, User.id == AuditEvent.actor_id, isouter=True)
+        .where(AuditEvent.object_type == "score_sheet", AuditEvent.object_id == sheet_id)
+        .order_by(AuditEvent.at, AuditEvent.id)
+    ).all()
+    return [
+        {"at": event.at, "who": f"{name} <{email}>" if name else "system", "action": event.action,
+         "version": event.details.get("version"), "total": event.details.get("total"),
+         "reason": event.details.get("reason", "")}
+        for event, name, email in rows
+    ]
+
+
+# --- conflicts declared by the judge, and replacements ---------------------------------
+
+
+def declare_conflict(*, session: Session, actor: Actor, round_id: int, entry_id: int, reason: str) -> Conflict:
+    """A judge declares a conflict with an assigned entry: the conflict is recorded with its
+    reason, the judge's assignments and sheets for the entry are withdrawn."""
+    _require_assignment(session, actor, round_id, entry_id)
+    rnd, entry = _round_entry(session, round_id, entry_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Say why you have a conflict with this entry (for example: former employer).")
+    if len(reason) > MAX_REASON:
+        raise InvalidInput(f"The reason is longer than {MAX_REASON} characters.")
+    conflict = Conflict(edition_id=entry.edition_id, judge_id=actor.user_id, entry_id=entry.id,
+                        source=ConflictSource.declared.value, reason=reason, created_by=actor.user_id)
+    session.add(conflict)
+    session.flush()
+    withdrawn = session.exec(
+        select(Assignment).where(Assignment.entry_id == entry.id, Assignment.judge_id == actor.user_id,
+                                 Assignment.status == AssignmentStatus.active.value)
+    ).all()
+    for a in withdrawn:
+        a.status = AssignmentStatus.withdrawn.value
+        session.add(a)
+        audit(session, actor, "assignment.withdraw", "assignment", a.id, edition_id=entry.edition_id,
+              entry=entry.code, reason="conflict declared")
+    sheets = session.exec(
+        select(ScoreSheet.id, ScoreSheet.version).where(
+            ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == actor.user_id,
+            ScoreSheet.status != SheetStatus.withdrawn.value,
+        )
+    ).all()
+    for sid, version in sheets:
+        session.execute(
+            update(ScoreSheet).where(ScoreSheet.id == sid)
+            .values(version=ScoreSheet.version + 1, status=SheetStatus.withdrawn.value, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        audit(session, actor, "sheet.withdraw", "score_sheet", sid, edition_id=entry.edition_id,
+              version=version + 1, reason=reason)
+    audit(session, actor, "conflict.declare", "conflict", conflict.id, edition_id=entry.edition_id,
+          entry=entry.code, round=rnd.key, reason=reason)
+    session.commit()
+    return conflict
+
+
+def declared_conflicts(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+    """Conflicts judges declared, with the rounds where the entry is now short of judges."""
+    require_role(actor, Role.organiser)
+    rows = session.exec(
+        select(Conflict, Entry.code, User.name, User.email)
+        .join(Entry, Entry.id == Conflict.entry_id)
+        .join(User, User.id == Conflict.judge_id)
+        .where(Conflict.edition_id == edition_id, Conflict.source == ConflictSource.declared.value)
+        .order_by(Conflict.created_at.desc())
+    ).all()
+    out = []
+    for conflict, code, name, email in rows:
+        rounds = session.exec(
+            select(Round.id, Round.label, Round.judges_per_entry)
+            .join(Assignment, Assignment.round_id == Round.id)
+            .where(Assignment.entry_id == conflict.entry_id, Assignment.judge_id == conflict.judge_id)
+        ).all()
+        for rid, label, k in rounds:
+            active = session.exec(
+                select(func.count()).select_from(Assignment).where(
+                    Assignment.round_id == rid, Assignment.entry_id == conflict.entry_id,
+                    Assignment.status == AssignmentStatus.active.value,
+                )
+            ).one()
+            out.append({"conflict_id": conflict.id, "round_id": rid, "round": label, "entry_id": conflict.entry_id,
+                        "entry": code, "judge": f"{name} <{email}>", "reason": conflict.reason,
+                        "declared_at": conflict.created_at, "judges_now": active, "judges_needed": k})
+    return out
+
+
+def _forbidden_for(session: Session, entry: Entry) -> set[tuple[int, int]]:
+    applicant_key = organisations.normalise_organisation(entry.applicant)
+    forbidden = set()
+    for judge_id, entry_ref, organisation in session.exec(
+        select(Conflict.judge_id, Conflict.entry_id, Conflict.organisation).where(
+            Conflict.edition_id == entry.edition_id)
+    ).all():
+        if entry_ref == entry.id or (
+            entry_ref is None and organisation and organisations.normalise_organisation(organisation) == applicant_key
+        ):
+            forbidden.add((judge_id, entry.id))
+    return forbidden
+
+
+def replacement_suggestions(
+    *, session: Session, actor: Actor, round_id: int, entry_id: int, count: int = 3
+) -> list[dict]:
+    """Up to `count` judges who could replace a withdrawn one: never conflicted, never one the
+    entry already had, one per organisation (assignment.second_look), least loaded first."""
+    require_role(actor, Role.organiser)
+    rnd, entry = _round_entry(session, round_id, entry_id)
+    profiles = session.exec(
+        select(JudgeProfile, User.name, User.email)
+        .join(User, User.id == JudgeProfile.user_id)
+        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.judge.value))
+        .where(JudgeProfile.edition_id == entry.edition_id, JudgeProfile.active == True,  # noqa: E712
+               User.active == True)  # noqa: E712
+    ).all()
+    if not profiles:
+        return []
+    applicant_key = organisations.normalise_organisation(entry.applicant)
+    forbidden = _forbidden_for(session, entry)
+    judges = []
+    for profile, _, _ in profiles:
+        org = organisations.normalise_organisation(profile.organisation)
+        if org and org == applicant_key:
+            forbidden.add((profile.user_id, entry.id))
+        judges.append(assignment.JudgeSpec(id=profile.user_id, organisation=org,
+                                           expertise=frozenset(profile.expertise or [])))
+    had = session.exec(
+        select(Assignment.judge_id, Assignment.status).where(Assignment.round_id == rnd.id,
+                                                             Assignment.entry_id == entry.id)
+    ).all()
+    # Withdrawn judges count as "had" (never back), but only active ones use up an organisation.
+    active = [j for j, status in had if status == AssignmentStatus.active.value]
+    forbidden |= {(j, entry.id) for j, status in had if status != AssignmentStatus.active.value}
+    loads = dict(session.exec(
+        select(Assignment.judge_id, func.count()).where(Assignment.round_id == rnd.id,
+                                                        Assignment.status == AssignmentStatus.active.value)
+        .group_by(Assignment.judge_id)
+    ).all())
+    track = session.get(Track, entry.track_id) if entry.track_id else None
+    spec = assignment.EntrySpec(id=entry.id, track=track.key if track else None)
+    picked: list[int] = []
+    for _ in range(count):
+        solved = assignment.second_look([spec], judges, extra=1, forbidden=forbidden | {(j, entry.id) for j in picked},
+                                        existing={entry.id: active})
+        if not solved.added or solved.problems:
+            break
+        picked.append(solved.added[0][0])
+    info = {p.user_id: (p, name, email) for p, name, email in profiles}
+    suggestions = []
+    for judge_id in picked:
+        profile, name, email = info[judge_id]
+        suggestions.append({"judge_id": judge_id, "judge": f"{name} <{email}>", "organisation": profile.organisation,
+                            "expertise_match": bool(track and track.key in (profile.expertise or [])),
+                            "load": loads.get(judge_id, 0)})
+    return sorted(suggestions, key=lambda s: (not s["expertise_match"], s["load"]))
+
+
+def assign_replacement(*, session: Session, actor: Actor, round_id: int, entry_id: int, judge_id: int) -> Assignment:
+    """The organiser assigns a replacement judge to an entry in a round (checked again here:
+    not conflicted, not already on the entry)."""
+    require_role(actor, Role.organiser)
+    rnd, entry = _round_entry(session, round_id, entry_id)
+    profile = session.exec(
+        select(JudgeProfile).where(JudgeProfile.edition_id == entry.edition_id, JudgeProfile.user_id == judge_id)
+    ).first()
+    if profile is None:
+        raise NotFound("That person is not in this edition's judge pool.")
+    if (judge_id, entry.id) in _forbidden_for(session, entry):
+        raise InvalidInput("That judge has a conflict with this entry.")
+    if organisations.normalise_organisation(profile.organisation) == organisations.normalise_organisation(
+            entry.applicant) and profile.organisation:
+        raise InvalidInput("That judge belongs to the applicant's organisation.")
+    existing = session.exec(
+        select(Assignment).where(Assignment.round_id == rnd.id, Assignment.entry_id == entry.id,
+                                 Assignment.judge_id == judge_id)
+    ).first()
+    if existing is not None:
+        raise InvalidInput("That judge already had this entry in this round.")
+    row = Assignment(round_id=rnd.id, entry_id=entry.id, judge_id=judge_id, source="replacement",
+                     created_by=actor.user_id)
+    session.add(row)
+    session.flush()
+    audit(session, actor, "assignment.replace", "assignment", row.id, edition_id=entry.edition_id,
+          entry=entry.code, round=rnd.key, judge_id=judge_id)
+    session.commit()
+    return row
+
+
+def my_sheet_ids(*, session: Session, actor: Actor, round_id: int, entry_id: int) -> list[int]:
+    """Ids of the judge's own sheets for an entry in a round (for showing their history)."""
+    require_role(actor, Role.judge)
+    return list(session.exec(
+        select(ScoreSheet.id).where(ScoreSheet.round_id == round_id, ScoreSheet.entry_id == entry_id,
+                                    ScoreSheet.judge_id == actor.user_id).order_by(ScoreSheet.id)
+    ).all())
+
+
+def when(at: datetime | None) -> str:
+    """A timestamp as the pages show it (UTC, to the second)."""
+    return f"{at:%Y-%m-%d %H:%M:%S} UTC" if at else ""
