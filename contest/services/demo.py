@@ -195,6 +195,7 @@ def build_demo(
         org, region = _JUDGE_ORGS[j % len(_JUDGE_ORGS)]
         name = f"{rng.choice(_FAMILY)} {rng.choice(_GIVEN)}"
         user = person(f"judge{j + 1:02d}", Role.judge, name, org)
+        user.confidentiality_ack_at = now  # demo judges have accepted the undertaking (shown at a first sign-in)
         expertise = sorted({tracks[(j * 2) % len(tracks)].key, tracks[(j * 2 + 1) % len(tracks)].key})
         session.add(JudgeProfile(edition_id=edition.id, user_id=user.id, organisation=org, region=region,
                                  expertise=expertise, max_load=None))

@@ -8,6 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from contest.models import Role
+from contest.ui.i18n import t
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
@@ -24,6 +25,12 @@ class PageSpec:
 ROLE_PAGES: dict[Role, list[PageSpec]] = {
     Role.organiser: [
         PageSpec("organiser_home.py", "Dashboard", ":material/dashboard:", "dashboard"),
+        PageSpec("organiser_setup.py", "Edition set-up", ":material/tune:", "setup"),
+        PageSpec("organiser_screening.py", "Eligibility screening", ":material/fact_check:", "screening"),
+        PageSpec("organiser_judges.py", "Judge pool", ":material/groups:", "judges"),
+        PageSpec("organiser_conflicts.py", "Conflicts", ":material/block:", "conflicts"),
+        PageSpec("organiser_assignment.py", "Assignment", ":material/group_add:", "assignment"),
+        PageSpec("organiser_progress.py", "Progress", ":material/monitoring:", "progress"),
         PageSpec("organiser_audit.py", "Audit trail", ":material/history:", "audit"),
     ],
     Role.judge: [
@@ -56,19 +63,21 @@ def pages_for(roles: frozenset[str]) -> dict[str, list[st.Page]]:
         pages = []
         for spec in ROLE_PAGES[role]:
             pages.append(
-                st.Page(PAGES_DIR / spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path, default=first)
+                st.Page(PAGES_DIR / spec.file, title=t(spec.title), icon=spec.icon, url_path=spec.url_path, default=first)
             )
             first = False
-        sections[SECTION_TITLES[role]] = pages
+        sections[t(SECTION_TITLES[role])] = pages
     return sections
 
 
 # Pages open to visitors who are not signed in (registration is added by the entrants' work).
-PUBLIC_PAGES: list[PageSpec] = []
+PUBLIC_PAGES: list[PageSpec] = [
+    PageSpec("invitation.py", "Set your password", ":material/key:", "invite"),
+]
 
 
 def public_pages() -> list[st.Page]:
     return [
-        st.Page(PAGES_DIR / spec.file, title=spec.title, icon=spec.icon, url_path=spec.url_path)
+        st.Page(PAGES_DIR / spec.file, title=t(spec.title), icon=spec.icon, url_path=spec.url_path)
         for spec in PUBLIC_PAGES
     ]

@@ -6,7 +6,9 @@ import streamlit as st
 
 from contest import db
 from contest.services import accounts, editions
+from contest.services import judges
 from contest.ui import context, navigation, signin
+from contest.ui.i18n import LANGUAGES, t
 
 
 def _database_ready() -> bool:
@@ -18,13 +20,23 @@ def _database_ready() -> bool:
     return True
 
 
+def _language_picker(actor) -> None:
+    current = st.session_state.get("language") or actor.language
+    chosen = st.selectbox(t("Language"), list(LANGUAGES), index=list(LANGUAGES).index(current),
+                          format_func=LANGUAGES.get, key="language_picker")
+    st.session_state["language"] = chosen
+    if chosen != actor.language:
+        with context.session() as s:
+            accounts.set_language(session=s, actor=actor, language=chosen)
+
+
 def _edition_picker() -> None:
     """With several editions, choose the one to work on (newest first)."""
     with context.session(read_only=True) as s:
         found = editions.list_editions(session=s)
     if len(found) > 1:
         names = {e.id: e.name for e in found}
-        st.selectbox("Edition", list(names), format_func=names.get, key="edition_id")
+        st.selectbox(t("Edition"), list(names), format_func=names.get, key="edition_id")
 
 
 def main() -> None:
@@ -34,18 +46,25 @@ def main() -> None:
     with context.session(read_only=True) as s:
         any_user = accounts.has_any_user(session=s)
     if not any_user:
-        st.navigation([st.Page(signin.first_organiser_page, title="Welcome", url_path="welcome")]).run()
+        st.navigation([st.Page(signin.first_organiser_page, title=t("Welcome"), url_path="welcome")]).run()
         return
     actor = signin.current_actor()
     st.session_state["actor"] = actor
     if actor is None:
-        public = [st.Page(signin.sign_in_page, title="Sign in", icon=":material/login:", url_path="signin")]
+        public = [st.Page(signin.sign_in_page, title=t("Sign in"), icon=":material/login:", url_path="signin")]
         public += navigation.public_pages()
         st.navigation(public, position="top" if len(public) > 1 else "hidden").run()
         return
     with st.sidebar:
-        st.caption(f"Signed in as **{actor.name}**  \n{actor.email}")
-        if st.button("Sign out", icon=":material/logout:", key="sign_out"):
+        st.caption(f"{t('Signed in as')} **{actor.name}**  \n{actor.email}")
+        _language_picker(actor)
+        if st.button(t("Sign out"), icon=":material/logout:", key="sign_out"):
             signin.sign_out()
         _edition_picker()
+    with context.session(read_only=True) as s:
+        unacknowledged = judges.needs_confidentiality_ack(session=s, actor=actor)
+    if unacknowledged:  # a judge's first sign-in: the undertaking before anything else
+        st.navigation([st.Page(navigation.PAGES_DIR / "confidentiality.py", title="Confidentiality",
+                               url_path="confidentiality")]).run()
+        return
     st.navigation(navigation.pages_for(actor.roles)).run()
