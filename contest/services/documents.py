@@ -1,0 +1,129 @@
+"""Entry documents: upload (checked by content), remove, list, and view or download.
+
+The owner changes documents until the deadline; the owner, organisers and judges assigned
+to the entry read them. In a blind round a judge gets the PDF without its metadata.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from contest import documents
+from contest.auth import Actor
+from contest.models import Assignment, AssignmentStatus, Document, DocumentBlob, Entry, Role, Round
+from contest.services import InvalidInput, NotFound, audit, entries, require_role, storage
+
+SINGLE_KINDS = ("report", "roadshow")  # a new upload replaces the old one
+
+
+@dataclasses.dataclass(frozen=True)
+class DocumentFile:
+    """What a viewer gets: the bytes to show inline or download, and their name."""
+
+    id: int
+    entry_id: int
+    kind: str
+    name: str
+    pages: int
+    size: int
+    data: bytes
+    metadata_stripped: bool
+
+
+def upload_document(*, session: Session, actor: Actor, entry_id: int, kind: str, filename: str,
+                    data: bytes, max_bytes: int, now: dt.datetime | None = None) -> Document:
+    """Store a PDF for the entry; anything else is refused with a clear message, nothing kept."""
+    entry, _edition = entries.load_editable_entry(session, actor, entry_id, now)
+    if kind not in documents.DOCUMENT_KINDS:
+        raise InvalidInput(f"Document kind: choose one of {', '.join(documents.DOCUMENT_KINDS)}.")
+    try:
+        document = storage.store_document(session=session, entry_id=entry.id, data=data,
+                                          filename=filename, kind=kind,
+                                          uploaded_by=actor.user_id, max_bytes=max_bytes)
+    except documents.DocumentRejected as rejected:
+        session.rollback()
+        raise InvalidInput(str(rejected)) from None
+    if kind in SINGLE_KINDS:
+        older = session.exec(select(Document).where(
+            Document.entry_id == entry.id, Document.kind == kind, Document.id != document.id)).all()
+        for old in older:
+            _remove(session, old)
+    audit(session, actor, "document.upload", "document", document.id, edition_id=entry.edition_id,
+          entry_id=entry.id, kind=kind, sha256=document.sha256, pages=document.pages)
+    entries.record_change(session, actor, entry, "entry.documents_changed")
+    return document
+
+
+def delete_document(*, session: Session, actor: Actor, document_id: int,
+                    now: dt.datetime | None = None) -> None:
+    """The owner removes one of the entry's documents before the deadline."""
+    require_role(actor, Role.entrant)
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFound("No such document.")
+    try:
+        entry, _edition = entries.load_editable_entry(session, actor, document.entry_id, now)
+    except NotFound:
+        raise NotFound("No such document.") from None
+    _remove(session, document)
+    audit(session, actor, "document.delete", "document", document_id, edition_id=entry.edition_id,
+          entry_id=entry.id)
+    entries.record_change(session, actor, entry, "entry.documents_changed")
+
+
+def list_documents(*, session: Session, actor: Actor, entry_id: int) -> list[Document]:
+    entry = entries.load_readable_entry(session, actor, entry_id)
+    return list(session.exec(select(Document).where(Document.entry_id == entry.id)
+                             .order_by(Document.kind, Document.uploaded_at, Document.id)).all())
+
+
+def get_document_for_viewer(*, session: Session, actor: Actor, document_id: int) -> DocumentFile:
+    """The document for its entry's owner, organisers, or a judge assigned to the entry.
+
+    Anyone else is told it does not exist. A judge whose only assignments to the entry are
+    in blind rounds gets the PDF without author, creator and XMP metadata.
+    """
+    if actor is None:
+        raise NotFound("No such document.")
+    document = session.get(Document, document_id)
+    entry = session.get(Entry, document.entry_id) if document is not None else None
+    if document is None or entry is None:
+        raise NotFound("No such document.")
+    blind = False
+    if (entry.owner_id == actor.user_id and actor.has(Role.entrant)) or actor.is_organiser:
+        pass
+    elif actor.has(Role.judge):
+        rounds = session.exec(select(Round.blind).join(Assignment, Assignment.round_id == Round.id)
+                              .where(Assignment.entry_id == entry.id,
+                                     Assignment.judge_id == actor.user_id,
+                                     Assignment.status == AssignmentStatus.active.value)).all()
+        if not rounds:
+            raise NotFound("No such document.")
+        blind = all(rounds)
+    else:
+        raise NotFound("No such document.")
+    data = storage.document_bytes(session=session, document=document)
+    name = document.name
+    if blind:
+        data = documents.strip_metadata(data)
+        name = f"{entry.code}-{document.kind}.pdf"
+    return DocumentFile(document.id, entry.id, document.kind, name, document.pages,
+                        len(data), data, blind)
+
+
+def _remove(session: Session, document: Document) -> None:
+    sha256 = document.sha256
+    session.delete(document)
+    session.flush()
+    # Blobs are shared by content; drop one only when no document points at it any more.
+    still_used = session.exec(select(func.count()).select_from(Document)
+                              .where(Document.sha256 == sha256)).one()
+    if not still_used:
+        blob = session.get(DocumentBlob, sha256)
+        if blob is not None:
+            session.delete(blob)
+            session.flush()

@@ -1,0 +1,658 @@
+"""Entrants: registration, profile, entries (draft, submit, withdraw), their patents and the
+live eligibility check.
+
+An entrant reaches only their own entries; an id of someone else's entry is answered as if
+it did not exist. Nothing can change after the edition's submission deadline.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import delete, func
+from sqlmodel import Session, select
+
+from contest import eligibility, excel, organisations, patents
+from contest.auth import Actor
+from contest.dbtypes import utcnow
+from contest.models import (
+    ApplicantType,
+    AuditEvent,
+    Category,
+    ContestGroup,
+    Document,
+    Edition,
+    Entry,
+    EntryStatus,
+    Patent,
+    PatentKind,
+    PatentStatus,
+    Publication,
+    Region,
+    Role,
+    Track,
+    User,
+)
+from contest.services import InvalidInput, NotFound, PermissionDenied, accounts, audit, require_role
+
+MAX_PATENTS = 200
+EDITABLE = (EntryStatus.draft.value, EntryStatus.submitted.value)
+LIVE = (EntryStatus.submitted.value, EntryStatus.eligible.value)
+PATENT_FIELDS = ("patent_number", "kind", "title", "status", "filing_date", "grant_date", "holder")
+
+
+@dataclasses.dataclass(frozen=True)
+class PatentRow:
+    """One stored patent of an entry, as the editor shows it."""
+
+    patent_number: str
+    normalised: str
+    jurisdiction: str
+    kind: str
+    title: str
+    status: str
+    filing_date: dt.date | None
+    grant_date: dt.date | None
+    holder: str
+    is_core: bool
+    warnings: tuple[str, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class EntryView:
+    entry: Entry
+    group: str  # key, "" until the applicant step decides it
+    category: str
+    track: str
+    patents: tuple[PatentRow, ...]
+    documents: tuple[Document, ...]
+    editable: bool
+    deadline: dt.datetime | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Receipt:
+    code: str
+    title: str
+    submitted_at: dt.datetime
+    reference: str  # digest of what was submitted
+    patents: int
+    documents: int
+
+
+# --- accounts ----------------------------------------------------------------------------
+
+
+def register_entrant(*, session: Session, email: str, name: str, organisation: str,
+                     password: str, password_repeat: str | None = None) -> User:
+    """A new entrant account: unique email, a name, and a password that follows the rules."""
+    if password_repeat is not None and password != password_repeat:
+        raise InvalidInput("The two passwords are not the same.")
+    return accounts.create_user(session=session, email=email, name=name,
+                                organisation=organisation or "", password=password,
+                                roles=[Role.entrant])
+
+
+def update_profile(*, session: Session, actor: Actor, name: str, organisation: str,
+                   phone: str = "", language: str = "en") -> User:
+    """Change one's own name, organisation, phone and language (never someone else's)."""
+    require_role(actor, Role.entrant, Role.organiser, Role.judge, Role.observer)
+    user = session.get(User, actor.user_id)
+    if user is None:
+        raise NotFound("Your account no longer exists.")
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput("A name is required.")
+    if language not in ("en", "zh"):
+        raise InvalidInput(f"Unknown language '{language}'; choose en or zh.")
+    user.name, user.organisation = name[:200], (organisation or "").strip()[:200]
+    user.phone, user.language = (phone or "").strip()[:40], language
+    session.add(user)
+    audit(session, actor, "user.update_profile", "user", user.id)
+    session.commit()
+    return user
+
+
+# --- entries -----------------------------------------------------------------------------
+
+
+def new_entry_code(*, session: Session, edition: Edition) -> str:
+    """The next free code of an edition: preset letters, two-digit year, a counter (GBA26-0042)."""
+    year = (edition.created_at or utcnow()).strftime("%y")
+    prefix = f"{(edition.preset or 'E').upper()}{year}-"
+    count = session.exec(select(func.count()).select_from(Entry)
+                         .where(Entry.edition_id == edition.id)).one()
+    number = count + 1
+    while session.exec(select(Entry.id).where(Entry.edition_id == edition.id,
+                                              Entry.code == f"{prefix}{number:04d}")).first():
+        number += 1
+    return f"{prefix}{number:04d}"
+
+
+def create_entry(*, session: Session, actor: Actor, edition_id: int,
+                 now: dt.datetime | None = None) -> Entry:
+    """A new draft entry owned by the entrant, with their details filled in."""
+    require_role(actor, Role.entrant)
+    edition = session.get(Edition, edition_id)
+    if edition is None:
+        raise NotFound("No such edition.")
+    _check_deadline(edition, now)
+    user = session.get(User, actor.user_id)
+    entry = Entry(edition_id=edition.id, code=new_entry_code(session=session, edition=edition),
+                  owner_id=actor.user_id, applicant=user.organisation if user else "",
+                  contact_name=actor.name, contact_email=actor.email)
+    session.add(entry)
+    session.flush()
+    audit(session, actor, "entry.create", "entry", entry.id, edition_id=edition.id, code=entry.code)
+    session.commit()
+    return entry
+
+
+def my_entries(*, session: Session, actor: Actor, edition_id: int) -> list[Entry]:
+    require_role(actor, Role.entrant)
+    return list(session.exec(select(Entry).where(Entry.owner_id == actor.user_id,
+                                                 Entry.edition_id == edition_id)
+                             .order_by(Entry.created_at, Entry.id)).all())
+
+
+def get_entry(*, session: Session, actor: Actor, entry_id: int,
+              now: dt.datetime | None = None) -> EntryView:
+    """The entry with its patents and documents: for its owner and organisers only."""
+    entry = load_readable_entry(session, actor, entry_id)
+    edition = session.get(Edition, entry.edition_id)
+    rows = tuple(_patent_row(p) for p in _patents_of(session, entry.id))
+    docs = tuple(session.exec(select(Document).where(Document.entry_id == entry.id)
+                              .order_by(Document.kind, Document.uploaded_at, Document.id)).all())
+    return EntryView(
+        entry=entry,
+        group=_key_of(session, ContestGroup, entry.group_id),
+        category=_key_of(session, Category, entry.category_id),
+        track=_key_of(session, Track, entry.track_id),
+        patents=rows,
+        documents=docs,
+        editable=entry.owner_id == actor.user_id and _is_editable(entry, edition, now),
+        deadline=edition.submission_deadline,
+    )
+
+
+def edition_choices(*, session: Session, edition_id: int) -> dict[str, dict[str, str]]:
+    """Keys and labels the entry editor offers: groups, categories, tracks, and fixed lists."""
+    def labels(model):
+        rows = session.exec(select(model).where(model.edition_id == edition_id)
+                            .order_by(model.position)).all()
+        return {row.key: row.label for row in rows}
+
+    return {
+        "group": labels(ContestGroup),
+        "category": labels(Category),
+        "track": labels(Track),
+        "applicant_type": {t.value: t.value.capitalize() for t in ApplicantType},
+        "region": {r.value: r.value.replace("_", " ").capitalize() for r in Region},
+        "revenue_band": dict(eligibility.REVENUE_BANDS),
+        "kind": {k.value: patents.KIND_LABELS[k.value] for k in PatentKind},
+        "status": {s.value: s.value.capitalize() for s in PatentStatus},
+    }
+
+
+def save_project(*, session: Session, actor: Actor, entry_id: int, title: str, category: str,
+                 track: str, summary: str, now: dt.datetime | None = None) -> Entry:
+    """Step 1: title, category, track and summary."""
+    entry, _edition = load_editable_entry(session, actor, entry_id, now)
+    problems = []
+    title = (title or "").strip()
+    if not title:
+        problems.append("Title: a title is required.")
+    elif len(title) > 300:
+        problems.append("Title: at most 300 characters.")
+    category_id = _id_of(session, Category, entry.edition_id, category, "Category", problems)
+    track_id = _id_of(session, Track, entry.edition_id, track, "Track", problems)
+    summary = (summary or "").strip()
+    if len(summary) > 8000:
+        problems.append("Summary: at most 8000 characters.")
+    _raise_if(problems)
+    entry.title, entry.category_id, entry.track_id, entry.summary = title, category_id, track_id, summary
+    record_change(session, actor, entry, "entry.save_project")
+    return entry
+
+
+def save_applicant(*, session: Session, actor: Actor, entry_id: int, applicant: str,
+                   applicant_type: str, region: str, revenue_band: str | None,
+                   contact_name: str, contact_email: str, contact_phone: str = "",
+                   now: dt.datetime | None = None) -> Entry:
+    """Step 2: who enters; the revenue band (or being a university/institute) sets the group."""
+    entry, _edition = load_editable_entry(session, actor, entry_id, now)
+    problems = []
+    applicant = (applicant or "").strip()
+    if not applicant:
+        problems.append("Applicant: the applicant's name is required.")
+    if region not in {r.value for r in Region}:
+        problems.append("Region: choose the applicant's region.")
+    contact_email = accounts.normalise_email(contact_email)
+    if "@" not in contact_email or "." not in contact_email.partition("@")[2]:
+        problems.append("Contact email: a valid email address is required.")
+    group = None
+    try:
+        group = eligibility.group_for(applicant_type, revenue_band or None)
+    except ValueError as error:
+        problems.append(f"Revenue band: {error}" if applicant_type in eligibility.APPLICANT_TYPES
+                        else f"Applicant type: {error}")
+    group_id = _id_of(session, ContestGroup, entry.edition_id, group, "Group", problems) \
+        if group else None
+    _raise_if(problems)
+    entry.applicant, entry.applicant_type, entry.region = applicant[:300], applicant_type, region
+    entry.revenue_band = revenue_band or ""
+    entry.group_id = group_id
+    entry.contact_name = (contact_name or "").strip()[:200]
+    entry.contact_email, entry.contact_phone = contact_email, (contact_phone or "").strip()[:40]
+    record_change(session, actor, entry, "entry.save_applicant", group=group)
+    return entry
+
+
+def save_patents(*, session: Session, actor: Actor, entry_id: int,
+                 rows: Sequence[Mapping[str, object]], now: dt.datetime | None = None
+                 ) -> tuple[PatentRow, ...]:
+    """Step 3: replace the entry's patent list; every row is checked, all or nothing.
+
+    Blank rows are skipped. The core patent stays core if it is still listed.
+    """
+    entry, _edition = load_editable_entry(session, actor, entry_id, now)
+    labelled = [(f"Row {n}", row) for n, row in enumerate(rows, start=1) if not _blank(row)]
+    checked = _check_patent_rows(labelled)
+    _store_patents(session, entry, checked)
+    record_change(session, actor, entry, "entry.save_patents", patents=len(checked))
+    return tuple(_patent_row(p) for p in _patents_of(session, entry.id))
+
+
+def add_patents_from_workbook(*, session: Session, actor: Actor, entry_id: int, data: bytes,
+                              now: dt.datetime | None = None) -> tuple[PatentRow, ...]:
+    """Add the rows of a `patents` sheet (the patents import template) to the entry's list.
+
+    Errors name the sheet, row and column; nothing is stored unless every row is right.
+    """
+    entry, _edition = load_editable_entry(session, actor, entry_id, now)
+    read = excel.read_workbook("patents", data)
+    if not read.ok:
+        problems = [str(error) for error in read.errors]
+        raise InvalidInput(problems[0] if len(problems) == 1 else
+                           "The workbook has errors; nothing was added.", problems)
+    existing = [(f"Row {n}", _as_input(p)) for n, p in
+                enumerate(_patents_of(session, entry.id), start=1)]
+    problems, uploaded = [], []
+    for row in read.sheets.get("patents", []):
+        code = row.get("entry_code")
+        if code and str(code).strip().upper() != entry.code.upper():
+            problems.append(str(row.error("entry_code", f"belongs to entry {code}, not to "
+                                                        f"{entry.code}")))
+        values = {key: row.get(key) for key in PATENT_FIELDS + ("jurisdiction",)}
+        uploaded.append((f"patents row {row.number}", values))
+    _raise_if(problems)
+    if not uploaded:
+        raise InvalidInput("The patents sheet has no rows to add.")
+    checked = _check_patent_rows(existing + uploaded)
+    _store_patents(session, entry, checked)
+    record_change(session, actor, entry, "entry.add_patents_from_workbook", added=len(uploaded))
+    return tuple(_patent_row(p) for p in _patents_of(session, entry.id))
+
+
+def set_core_patent(*, session: Session, actor: Actor, entry_id: int, normalised: str | None,
+                    now: dt.datetime | None = None) -> Entry:
+    """Step 4: name one of the entry's patents as the core patent (None: none)."""
+    entry, _edition = load_editable_entry(session, actor, entry_id, now)
+    rows = _patents_of(session, entry.id)
+    if normalised and normalised not in {p.normalised for p in rows}:
+        raise InvalidInput(f"Core patent: {normalised} is not in this entry's patent list.")
+    for patent in rows:
+        patent.is_core = patent.normalised == normalised
+        session.add(patent)
+    record_change(session, actor, entry, "entry.set_core_patent", core=normalised)
+    return entry
+
+
+def entry_eligibility(*, session: Session, actor: Actor, entry_id: int
+                      ) -> list[eligibility.RuleResult]:
+    """The edition's entry rules applied to the entry as it is now (shown live)."""
+    entry = load_readable_entry(session, actor, entry_id)
+    return _eligibility(session, entry)
+
+
+def submit_entry(*, session: Session, actor: Actor, entry_id: int,
+                 now: dt.datetime | None = None) -> Receipt:
+    """Submit (or re-submit after changes) before the deadline; returns a dated receipt.
+
+    A complete entry is required (project, applicant, patents, core patent); the cap per
+    enterprise and required documents block; other rules are the contest office's check.
+    """
+    entry, edition = load_editable_entry(session, actor, entry_id, now)
+    results = _eligibility(session, entry)
+    problems = _completeness(session, entry)
+    blocking = {"core_patent", "entries_per_enterprise", "documents"}
+    problems += [r.message for r in results if not r.passed and r.key in blocking
+                 and r.message not in problems]
+    _raise_if(problems, "The entry cannot be submitted yet")
+    when = now or utcnow()
+    entry.status = EntryStatus.submitted.value
+    entry.submitted_at = when
+    entry.updated_at = when
+    session.add(entry)
+    reference = _reference(session, entry)
+    counts = (len(_patents_of(session, entry.id)),
+              session.exec(select(func.count()).select_from(Document)
+                           .where(Document.entry_id == entry.id)).one())
+    audit(session, actor, "entry.submit", "entry", entry.id, edition_id=edition.id,
+          code=entry.code, reference=reference, submitted_at=when.isoformat(),
+          patents=counts[0], documents=counts[1],
+          failed_rules=[r.key for r in results if not r.passed])
+    session.commit()
+    return Receipt(entry.code, entry.title, when, reference, *counts)
+
+
+def latest_receipt(*, session: Session, actor: Actor, entry_id: int) -> Receipt | None:
+    """The receipt of the entry's last submission, as it was issued."""
+    entry = load_readable_entry(session, actor, entry_id)
+    if entry.status not in LIVE + (EntryStatus.ineligible.value,):
+        return None
+    event = session.exec(select(AuditEvent).where(
+        AuditEvent.object_type == "entry", AuditEvent.object_id == entry.id,
+        AuditEvent.action == "entry.submit").order_by(AuditEvent.id.desc())).first()
+    if event is None:
+        return None
+    details = event.details
+    return Receipt(entry.code, entry.title, dt.datetime.fromisoformat(details["submitted_at"]),
+                   details["reference"], details["patents"], details["documents"])
+
+
+def withdraw_entry(*, session: Session, actor: Actor, entry_id: int,
+                   now: dt.datetime | None = None) -> Entry:
+    """The owner withdraws a draft or submitted entry before the deadline."""
+    entry, _edition = load_editable_entry(session, actor, entry_id, now)
+    entry.status = EntryStatus.withdrawn.value
+    record_change(session, actor, entry, "entry.withdraw")
+    return entry
+
+
+def published_results(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+    """Rows of published result lists that name one of the entrant's entries."""
+    require_role(actor, Role.entrant)
+    codes = {e.code for e in my_entries(session=session, actor=actor, edition_id=edition_id)}
+    found = []
+    for publication in session.exec(select(Publication).where(
+            Publication.edition_id == edition_id).order_by(Publication.published_at)).all():
+        for row in publication.payload or []:
+            if isinstance(row, Mapping) and row.get("entry_code") in codes:
+                found.append({"list": publication.title or publication.kind,
+                              "published_at": publication.published_at,
+                              **{k: v for k, v in row.items() if k != "applicant"}})
+    return found
+
+
+# --- permission and state checks -----------------------------------------------------------
+
+
+def load_readable_entry(session: Session, actor: Actor, entry_id: int) -> Entry:
+    """The entry for its owner or an organiser; NotFound for anyone else."""
+    require_role(actor, Role.entrant, Role.organiser)
+    entry = session.get(Entry, entry_id)
+    # Someone else's entry is reported as missing, so ids cannot be probed.
+    if entry is None or (entry.owner_id != actor.user_id and not actor.is_organiser):
+        raise NotFound("No such entry.")
+    return entry
+
+
+def load_editable_entry(session: Session, actor: Actor, entry_id: int,
+                    now: dt.datetime | None) -> tuple[Entry, Edition]:
+    """The owner's entry while it may change: draft or submitted, before the deadline."""
+    require_role(actor, Role.entrant)
+    entry = session.get(Entry, entry_id)
+    if entry is None or entry.owner_id != actor.user_id:
+        raise NotFound("No such entry.")
+    edition = session.get(Edition, entry.edition_id)
+    _check_deadline(edition, now)
+    if entry.status not in EDITABLE:
+        raise PermissionDenied(f"Entry {entry.code} is {entry.status} and can no longer be "
+                               "changed.")
+    return entry, edition
+
+
+def _check_deadline(edition: Edition, now: dt.datetime | None) -> None:
+    deadline = edition.submission_deadline
+    if deadline is not None and (now or utcnow()) > deadline:
+        raise PermissionDenied(f"The submission deadline ({deadline:%Y-%m-%d %H:%M} UTC) has "
+                               "passed; entries can no longer be changed.")
+
+
+def _is_editable(entry: Entry, edition: Edition, now: dt.datetime | None) -> bool:
+    deadline = edition.submission_deadline
+    return entry.status in EDITABLE and (deadline is None or (now or utcnow()) <= deadline)
+
+
+def record_change(session: Session, actor: Actor, entry: Entry, action: str, **details) -> None:
+    """Stamp, audit and commit a change to an entry."""
+    entry.updated_at = utcnow()
+    session.add(entry)
+    audit(session, actor, action, "entry", entry.id, edition_id=entry.edition_id, **details)
+    session.commit()
+
+
+def _raise_if(problems: list[str], heading: str | None = None) -> None:
+    if problems:
+        message = problems[0] if len(problems) == 1 and heading is None else (
+            f"{heading or 'Please correct the following'}: {len(problems)} problem"
+            f"{'s' if len(problems) > 1 else ''}.")
+        raise InvalidInput(message, problems)
+
+
+# --- patents -----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class _CheckedPatent:
+    parsed: patents.PatentNumber
+    kind: str
+    title: str
+    status: str
+    filing_date: dt.date | None
+    grant_date: dt.date | None
+    holder: str
+
+
+def _check_patent_rows(labelled: list[tuple[str, Mapping[str, object]]]) -> list[_CheckedPatent]:
+    if len(labelled) > MAX_PATENTS:
+        raise InvalidInput(f"An entry lists at most {MAX_PATENTS} patents; this one has "
+                           f"{len(labelled)}.")
+    problems, checked = [], []
+    for label, row in labelled:
+        number = _text(row.get("patent_number"))
+        parsed = patents.parse_patent_number(number)
+        problems += [f"{label} (patent_number): {error}" for error in parsed.errors]
+        written = _text(row.get("jurisdiction")).upper()
+        if written and parsed.ok and parsed.jurisdiction and written != parsed.jurisdiction:
+            problems.append(f"{label} (jurisdiction): {written} does not match the number, "
+                            f"which is a {parsed.jurisdiction} number.")
+        kind = _text(row.get("kind")) or parsed.kind or ""
+        if kind not in {k.value for k in PatentKind}:
+            problems.append(f"{label} (kind): choose invention, utility_model, design or "
+                            f"ic_layout" + (f", not '{kind}'." if kind else "; the number "
+                                            "does not say."))
+        elif parsed.ok and (mismatch := patents.kind_mismatch(parsed, kind)):
+            problems.append(f"{label} (kind): {mismatch}")
+        status = _text(row.get("status")) or PatentStatus.granted.value
+        if status not in {s.value for s in PatentStatus}:
+            problems.append(f"{label} (status): choose granted, pending or lapsed, not "
+                            f"'{status}'.")
+        dates = {}
+        for field in ("filing_date", "grant_date"):
+            try:
+                dates[field] = _date(row.get(field))
+            except ValueError:
+                problems.append(f"{label} ({field}): '{row.get(field)}' is not a date "
+                                "(YYYY-MM-DD).")
+                dates[field] = None
+        if dates["filing_date"] and dates["grant_date"] and \
+                dates["grant_date"] < dates["filing_date"]:
+            problems.append(f"{label} (grant_date): the grant date is before the filing date.")
+        if status == PatentStatus.granted.value and dates["grant_date"] is None:
+            problems.append(f"{label} (grant_date): a granted patent needs its grant date.")
+        checked.append(_CheckedPatent(parsed, kind, _text(row.get("title"))[:300], status,
+                                      dates["filing_date"], dates["grant_date"],
+                                      _text(row.get("holder"))[:300]))
+    problems += patents.check_portfolio([_text(r.get("patent_number")) for _l, r in labelled],
+                                        labels=[label for label, _r in labelled])
+    _raise_if(problems, "The patent list has errors; nothing was saved")
+    return checked
+
+
+def _store_patents(session: Session, entry: Entry, checked: list[_CheckedPatent]) -> None:
+    core = next((p.normalised for p in _patents_of(session, entry.id) if p.is_core), None)
+    session.execute(delete(Patent).where(Patent.entry_id == entry.id))
+    for position, item in enumerate(checked):
+        session.add(Patent(
+            entry_id=entry.id, number=item.parsed.raw.strip()[:80],
+            normalised=item.parsed.normalised[:80], jurisdiction=item.parsed.jurisdiction or "",
+            kind=item.kind, title=item.title, status=item.status, filing_date=item.filing_date,
+            grant_date=item.grant_date, holder=item.holder,
+            is_core=item.parsed.normalised == core, position=position,
+        ))
+    session.flush()
+
+
+def _patents_of(session: Session, entry_id: int) -> list[Patent]:
+    return list(session.exec(select(Patent).where(Patent.entry_id == entry_id)
+                             .order_by(Patent.position, Patent.id)).all())
+
+
+def _patent_row(patent: Patent) -> PatentRow:
+    return PatentRow(patent.number, patent.normalised, patent.jurisdiction, patent.kind,
+                     patent.title, patent.status, patent.filing_date, patent.grant_date,
+                     patent.holder, patent.is_core,
+                     patents.parse_patent_number(patent.number).warnings)
+
+
+def _as_input(patent: Patent) -> dict[str, object]:
+    return {"patent_number": patent.number, "kind": patent.kind, "title": patent.title,
+            "status": patent.status, "filing_date": patent.filing_date,
+            "grant_date": patent.grant_date, "holder": patent.holder}
+
+
+def _blank(row: Mapping[str, object]) -> bool:
+    return not any(_text(row.get(field)) for field in PATENT_FIELDS if field != "status"
+                   and field != "kind")
+
+
+def _text(value: object) -> str:
+    # Table cells arrive as None, NaN or pandas NA when left empty.
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    try:
+        if value != value:  # pandas.NA and NaT compare unequal to themselves
+            return ""
+    except TypeError:
+        return ""
+    return str(value).strip()
+
+
+def _date(value: object) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "to_pydatetime"):  # pandas Timestamp
+        return value.to_pydatetime().date()
+    text = _text(value)
+    return dt.date.fromisoformat(text[:10]) if text else None
+
+
+# --- eligibility and submission ------------------------------------------------------------
+
+
+def _edition_rules(session: Session, edition: Edition) -> eligibility.EditionRules:
+    categories = session.exec(select(Category).where(Category.edition_id == edition.id)).all()
+    return eligibility.EditionRules(
+        core_patent_cutoff=edition.core_patent_cutoff or dt.date.min,
+        max_entries_per_enterprise=edition.max_entries_per_enterprise,
+        allowed_core_kinds={c.key: frozenset(c.core_kinds or [c.key]) for c in categories},
+        required_documents=frozenset((edition.rules or {}).get("required_documents", [])),
+    )
+
+
+def _entries_by_same_applicant(session: Session, entry: Entry) -> int:
+    key = organisations.normalise_organisation(entry.applicant)
+    if not key:
+        return 0
+    others = session.exec(select(Entry.applicant).where(
+        Entry.edition_id == entry.edition_id, Entry.id != entry.id,
+        Entry.status.in_(LIVE))).all()
+    return sum(1 for name in others if organisations.normalise_organisation(name) == key)
+
+
+def _eligibility(session: Session, entry: Entry) -> list[eligibility.RuleResult]:
+    edition = session.get(Edition, entry.edition_id)
+    rows = _patents_of(session, entry.id)
+    core = next((p.normalised for p in rows if p.is_core), None)
+    facts = eligibility.EntryFacts(
+        applicant=entry.applicant,
+        applicant_type=entry.applicant_type,
+        category=_key_of(session, Category, entry.category_id),
+        patents=tuple(eligibility.PatentFacts(p.normalised, p.kind or None, p.status,
+                                              p.grant_date, p.holder, p.jurisdiction or None)
+                      for p in rows),
+        core_patent=core,
+        document_kinds=frozenset(session.exec(select(Document.kind).where(
+            Document.entry_id == entry.id)).all()),
+    )
+    return eligibility.check_entry(facts, _edition_rules(session, edition),
+                                   entries_by_same_applicant=_entries_by_same_applicant(session,
+                                                                                        entry))
+
+
+def _completeness(session: Session, entry: Entry) -> list[str]:
+    problems = []
+    if not entry.title:
+        problems.append("Project: the title is missing.")
+    if entry.category_id is None:
+        problems.append("Project: choose a category.")
+    if entry.track_id is None:
+        problems.append("Project: choose a track.")
+    if not entry.applicant or entry.group_id is None or not entry.region:
+        problems.append("Applicant: fill in the applicant, its type, region and revenue band.")
+    if not _patents_of(session, entry.id):
+        problems.append("Patents: list at least one patent.")
+    return problems
+
+
+def _reference(session: Session, entry: Entry) -> str:
+    """A digest of the submitted content, so entrant and office can show the same version."""
+    content = {
+        "code": entry.code, "title": entry.title, "summary": entry.summary,
+        "applicant": entry.applicant, "category": entry.category_id, "track": entry.track_id,
+        "group": entry.group_id,
+        "patents": [[p.normalised, p.kind, p.status, str(p.grant_date), p.holder, p.is_core]
+                    for p in _patents_of(session, entry.id)],
+        "documents": sorted(session.exec(select(Document.sha256).where(
+            Document.entry_id == entry.id)).all()),
+    }
+    digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+    return f"{digest[:4]}-{digest[4:8]}-{digest[8:12]}".upper()
+
+
+def _key_of(session: Session, model, row_id: int | None) -> str:
+    if row_id is None:
+        return ""
+    row = session.get(model, row_id)
+    return row.key if row is not None else ""
+
+
+def _id_of(session: Session, model, edition_id: int, key: str | None, label: str,
+           problems: list[str]) -> int | None:
+    if not key:
+        problems.append(f"{label}: choose one.")
+        return None
+    row = session.exec(select(model).where(model.edition_id == edition_id,
+                                           model.key == key)).first()
+    if row is None:
+        problems.append(f"{label}: '{key}' is not offered in this edition.")
+        return None
+    return row.id
