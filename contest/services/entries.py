@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from sqlalchemy import delete, func
 from sqlmodel import Session, select
 
-from contest import eligibility, excel, organisations, patents
+from contest import eligibility, excel, patents
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -37,7 +37,15 @@ from contest.models import (
     Track,
     User,
 )
-from contest.services import InvalidInput, NotFound, PermissionDenied, accounts, audit, require_role
+from contest.services import (
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    accounts,
+    audit,
+    require_role,
+    screening,
+)
 
 MAX_PATENTS = 200
 EDITABLE = (EntryStatus.draft.value, EntryStatus.submitted.value)
@@ -568,44 +576,10 @@ def _date(value: object) -> dt.date | None:
 # --- eligibility and submission ------------------------------------------------------------
 
 
-def _edition_rules(session: Session, edition: Edition) -> eligibility.EditionRules:
-    categories = session.exec(select(Category).where(Category.edition_id == edition.id)).all()
-    return eligibility.EditionRules(
-        core_patent_cutoff=edition.core_patent_cutoff or dt.date.min,
-        max_entries_per_enterprise=edition.max_entries_per_enterprise,
-        allowed_core_kinds={c.key: frozenset(c.core_kinds or [c.key]) for c in categories},
-        required_documents=frozenset((edition.rules or {}).get("required_documents", [])),
-    )
-
-
-def _entries_by_same_applicant(session: Session, entry: Entry) -> int:
-    key = organisations.normalise_organisation(entry.applicant)
-    if not key:
-        return 0
-    others = session.exec(select(Entry.applicant).where(
-        Entry.edition_id == entry.edition_id, Entry.id != entry.id,
-        Entry.status.in_(LIVE))).all()
-    return sum(1 for name in others if organisations.normalise_organisation(name) == key)
-
-
 def _eligibility(session: Session, entry: Entry) -> list[eligibility.RuleResult]:
+    # The same computation the contest office's screening shows, so both always agree.
     edition = session.get(Edition, entry.edition_id)
-    rows = _patents_of(session, entry.id)
-    core = next((p.normalised for p in rows if p.is_core), None)
-    facts = eligibility.EntryFacts(
-        applicant=entry.applicant,
-        applicant_type=entry.applicant_type,
-        category=_key_of(session, Category, entry.category_id),
-        patents=tuple(eligibility.PatentFacts(p.normalised, p.kind or None, p.status,
-                                              p.grant_date, p.holder, p.jurisdiction or None)
-                      for p in rows),
-        core_patent=core,
-        document_kinds=frozenset(session.exec(select(Document.kind).where(
-            Document.entry_id == entry.id)).all()),
-    )
-    return eligibility.check_entry(facts, _edition_rules(session, edition),
-                                   entries_by_same_applicant=_entries_by_same_applicant(session,
-                                                                                        entry))
+    return screening.automatic_results(session, edition, [entry])[entry.id]
 
 
 def _completeness(session: Session, entry: Entry) -> list[str]:
