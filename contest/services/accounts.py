@@ -254,3 +254,13 @@ def revoke_all_sessions(*, session: Session, user_id: int) -> None:
 def forget_old_attempts(*, session: Session) -> None:
     session.execute(delete(SignInAttempt).where(SignInAttempt.at < utcnow() - timedelta(days=1)))
     session.commit()
+
+
+def set_language(*, session: Session, actor: Actor, language: str) -> None:
+    """The user's language for the interface and for exported workbook headers."""
+    if language not in {"en", "zh"}:
+        raise InvalidInput(f"Unknown language '{language}'.")
+    user = session.get(User, actor.user_id)
+    user.language = language
+    session.add(user)
+    session.commit()

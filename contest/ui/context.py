@@ -10,6 +10,7 @@ from contest import config, db
 from contest.auth import Actor
 from contest.models import Edition
 from contest.services import ServiceError, editions
+from contest.ui.i18n import t
 
 
 def engine():
@@ -50,8 +51,8 @@ def user_errors():
     except ServiceError as exc:
         problems = getattr(exc, "problems", None)
         if problems and len(problems) > 1:
-            st.error(str(exc) if len(str(exc)) < 200 else "Please correct the following:")
+            st.error(t(str(exc)) if len(str(exc)) < 200 else t("Please correct the following:"))
             for p in problems:
-                st.markdown(f"- {p}")
+                st.text(f"• {p}")
         else:
-            st.error(str(exc))
+            st.error(t(str(exc)))

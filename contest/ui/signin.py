@@ -9,6 +9,7 @@ import streamlit as st
 from contest import auth, config
 from contest.services import ServiceError, accounts
 from contest.ui import context
+from contest.ui.i18n import LANGUAGES, t
 
 
 def cookie_token() -> str | None:
@@ -49,18 +50,19 @@ def run_pending_browser_actions() -> None:
 
 
 def sign_in_page() -> None:
-    st.title("Sign in")
+    st.title(t("Sign in"))
     with st.form("sign_in"):
-        email = st.text_input("Email")
-        password = st.text_input("Password", type="password")
-        submitted = st.form_submit_button("Sign in", type="primary")
+        email = st.text_input(t("Email"))
+        password = st.text_input(t("Password"), type="password")
+        submitted = st.form_submit_button(t("Sign in"), type="primary")
+    st.selectbox(t("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key="language")
     if submitted:
         try:
             with context.session() as s:
                 _user, token = accounts.sign_in(session=s, email=email, password=password)
                 ticket = accounts.issue_cookie_ticket(session=s, token=token)
         except ServiceError as exc:
-            st.error(str(exc))
+            st.error(t(str(exc)))
             return
         st.session_state["auth_token"] = token
         st.session_state["cookie_ticket"] = ticket
@@ -71,20 +73,23 @@ def sign_out() -> None:
     with context.session() as s:
         for token in (st.session_state.get("auth_token"), cookie_token()):
             accounts.sign_out(session=s, token=token)
+    language = st.session_state.get("language")
     for key in list(st.session_state.keys()):
         del st.session_state[key]
+    if language:
+        st.session_state["language"] = language
     st.session_state["clear_cookie"] = True
     st.rerun()
 
 
 def first_organiser_page() -> None:
-    st.title("Welcome: create the first organiser")
-    st.write("This database is new. The first account is the contest office's organiser.")
+    st.title(t("Welcome: create the first organiser"))
+    st.write(t("This database is new. The first account is the contest office's organiser."))
     with st.form("first_organiser"):
-        name = st.text_input("Your name")
-        email = st.text_input("Email")
-        password = st.text_input("Password (at least 10 characters)", type="password")
-        submitted = st.form_submit_button("Create organiser", type="primary")
+        name = st.text_input(t("Your name"))
+        email = st.text_input(t("Email"))
+        password = st.text_input(t("Password (at least 10 characters)"), type="password")
+        submitted = st.form_submit_button(t("Create organiser"), type="primary")
     if submitted:
         try:
             with context.session() as s:

@@ -1,9 +1,9 @@
-"""An entrant's entries and their status."""
+"""An entrant's entries and their status; start a new entry or open one; published results."""
 
 import pandas as pd
 import streamlit as st
 
-from contest.services import home
+from contest.services import entries, home
 from contest.ui import context
 
 actor = context.require_actor()
@@ -13,14 +13,32 @@ if edition is None:
     st.info("Registration has not opened yet.")
     st.stop()
 st.caption(edition.name)
+if edition.submission_deadline:
+    st.caption(f"Submission deadline: {edition.submission_deadline:%Y-%m-%d %H:%M} UTC")
 with context.session(read_only=True) as s, context.user_errors():
-    entries = home.entrant_overview(session=s, actor=actor, edition_id=edition.id)
-if not entries:
+    overview = home.entrant_overview(session=s, actor=actor, edition_id=edition.id)
+    results = entries.published_results(session=s, actor=actor, edition_id=edition.id)
+if not overview:
     st.info("You have no entries yet.")
 else:
-    frame = pd.DataFrame(entries).drop(columns=["id"])
+    frame = pd.DataFrame(overview).drop(columns=["id"])
     st.dataframe(frame, hide_index=True, column_config={
         "code": "Entry", "title": "Title", "group": "Group", "category": "Category", "status": "Status",
         "reason": "Reason", "stage": "Stage", "award": "Award",
         "submitted_at": st.column_config.DatetimeColumn("Submitted", format="YYYY-MM-DD HH:mm"),
     })
+    labels = {row["id"]: f"{row['code']} – {row['title']}" for row in overview}
+    chosen = st.selectbox("Entry", list(labels), format_func=labels.get, key="home_entry_choice")
+    if st.button("Open entry", icon=":material/edit:", key="open_entry"):
+        st.session_state["entry_id"] = chosen
+        st.switch_page("contest/ui/pages/entrant_entry.py", query_params={"entry": str(chosen)})
+if st.button("Start a new entry", icon=":material/add:", type="primary", key="new_entry"):
+    created = None
+    with context.session() as s, context.user_errors():
+        created = entries.create_entry(session=s, actor=actor, edition_id=edition.id)
+    if created is not None:
+        st.session_state["entry_id"] = created.id
+        st.switch_page("contest/ui/pages/entrant_entry.py", query_params={"entry": str(created.id)})
+if results:
+    st.subheader("Published results")
+    st.dataframe(pd.DataFrame(results), hide_index=True)

@@ -4,17 +4,18 @@ import streamlit as st
 
 from contest.services import home
 from contest.ui import context
+from contest.ui.i18n import t
 
 actor = context.require_actor()
 edition = context.edition()
-st.title("Finalists")
+st.title(t("Finalists"))
 if edition is None:
-    st.info("There is no contest yet.")
+    st.info(t("There is no contest yet."))
     st.stop()
 with context.session(read_only=True) as s, context.user_errors():
     showcase = home.observer_finalists(session=s, actor=actor, edition_id=edition.id)
 if not showcase["entries"]:
-    st.info("No entries are in the running yet. They appear here once the office confirms eligibility.")
+    st.info(t("No entries are in the running yet. They appear here once the office confirms eligibility."))
 else:
     st.caption(f"Stage: {showcase['round']} · {len(showcase['entries'])} entries. "
                "Mark the teams you would like to meet after the contest.")
@@ -24,7 +25,7 @@ for f in showcase["entries"]:
         st.text(f"{f['title']}\n{f['applicant']} · {f['track']} · {f['group']}")
         if f["summary"]:
             st.text(f["summary"][:400])
-        marked = st.toggle("I want to meet this team", value=f["interested"], key=f"interest_{f['id']}")
+        marked = st.toggle(t("I want to meet this team"), value=f["interested"], key=f"interest_{f['id']}")
         if marked != f["interested"]:
             with context.session() as s, context.user_errors():
                 home.set_interest(session=s, actor=actor, entry_id=f["id"], interested=marked)

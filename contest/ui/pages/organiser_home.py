@@ -5,10 +5,11 @@ import streamlit as st
 
 from contest.services import home
 from contest.ui import context
+from contest.ui.i18n import t
 
 actor = context.require_actor()
 edition = context.edition()
-st.title("Dashboard")
+st.title(t("Dashboard"))
 if edition is None:
     st.info("No edition yet. Create one with `contest create NAME --preset gba` or `contest demo`.")
     st.stop()
@@ -17,18 +18,18 @@ with context.session(read_only=True) as s, context.user_errors():
     board = home.organiser_dashboard(session=s, actor=actor, edition_id=edition.id)
 
 cols = st.columns(4)
-cols[0].metric("Entries", board["entries"])
-cols[1].metric("Submitted or later", board["entries"] - board["by_status"].get("draft", 0))
-cols[2].metric("Eligible", board["by_status"].get("eligible", 0))
-cols[3].metric("Judges", board["judges"])
+cols[0].metric(t("Entries"), board["entries"])
+cols[1].metric(t("Submitted or later"), board["entries"] - board["by_status"].get("draft", 0))
+cols[2].metric(t("Eligible"), board["by_status"].get("eligible", 0))
+cols[3].metric(t("Judges"), board["judges"])
 
 
 def _bar(title: str, counts: dict) -> None:
-    st.subheader(title)
+    st.subheader(t(title))
     if counts:
         st.bar_chart(pd.Series(counts, name="entries"), horizontal=True)
     else:
-        st.caption("Nothing yet.")
+        st.caption(t("Nothing yet."))
 
 
 left, right = st.columns(2)
@@ -41,8 +42,8 @@ with right:
     _bar("Entries by category", board["by_category"])
     _bar("Entries by track", board["by_track"])
 
-st.subheader("Scoring progress")
+st.subheader(t("Scoring progress"))
 if board["progress"]:
     st.dataframe(pd.DataFrame(board["progress"]), hide_index=True)
 else:
-    st.caption("No assignments yet.")
+    st.caption(t("No assignments yet."))

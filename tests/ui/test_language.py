@@ -1,0 +1,25 @@
+"""The interface speaks the user's language: chosen before sign-in, remembered after."""
+
+from sqlmodel import select
+
+from contest import db
+from contest.models import User
+from tests.conftest import login_for
+from tests.ui.apptest_helpers import page_text, sign_in, start_app
+
+
+def test_a_judge_who_chooses_chinese_sees_chinese_and_keeps_it(demo_db, app_env):
+    url, logins = demo_db
+    app_env(url)
+    at = start_app()
+    at.selectbox(key="language").select("zh").run()
+    assert "登录" in page_text(at)
+    email, password = login_for(logins, "organiser")
+    sign_in(at, email, password)
+    assert not at.exception
+    assert "总览" in page_text(at)  # the dashboard
+    assert "评分进度" in page_text(at)
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        assert s.exec(select(User.language).where(User.email == email)).one() == "zh"
+    engine.dispose()
