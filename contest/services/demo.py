@@ -127,7 +127,7 @@ def _portfolio(rng: random.Random, category: str, applicant: str, region: str, c
             kind = {1: "invention", 2: "utility_model", 3: "design"}[t]
             year = rng.randint(2015, 2024)
         number = _cn_number(rng, year, t)
-        if i > 0 and region in ("hong_kong", "macao") and rng.random() < 0.25:
+        if i > 0 and region in ("hong_kong", "macao") and (i == 1 or rng.random() < 0.25):
             number = f"HK{rng.randrange(1_000_000, 9_999_999)}" if region == "hong_kong" else f"I/{rng.randrange(1000, 9999)}"
             kind = "invention"
         filing = date(year, rng.randint(1, 12), rng.randint(1, 28))

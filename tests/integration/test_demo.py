@@ -1,0 +1,51 @@
+"""The demo edition is realistic: valid CN, HK and MO portfolios with a core patent,
+real PDFs, a judge pool with organisations and expertise, k judges per eligible entry
+and part of the preliminary scored."""
+
+from collections import Counter
+
+from sqlmodel import select
+
+from contest import db, patents
+from contest.models import Assignment, Document, Entry, JudgeProfile, Patent, ScoreSheet
+from contest.services import storage
+
+
+def test_the_demo_edition_is_complete_and_valid(demo_db):
+    url, logins = demo_db
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        entries = s.exec(select(Entry)).all()
+        assert len(entries) == 24
+        assert {e.group_id for e in entries}.__len__() == 2
+        assert len({e.category_id for e in entries}) >= 2
+        assert {"guangdong", "hong_kong", "macao"} <= {e.region for e in entries}
+
+        portfolio = Counter()
+        for p in s.exec(select(Patent)).all():
+            parsed = patents.parse_patent_number(p.number)
+            assert parsed.ok, (p.number, parsed.errors)
+            assert parsed.normalised == p.normalised
+            portfolio[p.entry_id] += 1
+            portfolio[("jurisdiction", parsed.jurisdiction)] += 1
+        assert {"CN", "HK", "MO"} <= {k[1] for k in portfolio if isinstance(k, tuple)}
+        for e in entries:
+            assert 5 <= portfolio[e.id] <= 12
+            cores = s.exec(select(Patent).where(Patent.entry_id == e.id, Patent.is_core == True)).all()  # noqa: E712
+            assert len(cores) == 1 and cores[0].status == "granted"
+
+        doc = s.exec(select(Document)).first()
+        assert doc.pages == 2 and storage.document_bytes(session=s, document=doc).startswith(b"%PDF")
+
+        judges = s.exec(select(JudgeProfile)).all()
+        assert len(judges) == 9 and all(j.organisation and j.expertise for j in judges)
+
+        eligible = [e for e in entries if e.status == "eligible"]
+        per_entry = Counter(a.entry_id for a in s.exec(select(Assignment)).all())
+        assert eligible and all(per_entry[e.id] == 3 for e in eligible)
+        statuses = Counter(sh.status for sh in s.exec(select(ScoreSheet)).all())
+        assert statuses["submitted"] > 0 and statuses["draft"] > 0
+        assert sum(statuses.values()) < sum(per_entry.values())  # some not started yet
+    engine.dispose()
+    roles = Counter(role for role, _e, _p in logins.logins)
+    assert roles == {"organiser": 1, "observer": 1, "judge": 9, "entrant": 24}
