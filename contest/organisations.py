@@ -126,13 +126,20 @@ def email_domain(email: str | None) -> str:
     return domain
 
 
+# Reserved for documentation and tests (RFC 2606, RFC 6761): nobody's employer.
+RESERVED_MAIL_DOMAINS: frozenset[str] = frozenset(
+    {"example.com", "example.net", "example.org", "test", "example", "invalid", "localhost"}
+)
+
+
 def is_public_mail_domain(domain: str) -> bool:
-    """True for free mailbox providers (qq.com, gmail.com, ...), including their
-    subdomains, where a shared domain is no evidence of a shared employer."""
+    """True for free mailbox providers (qq.com, gmail.com, ...) and reserved example
+    domains, subdomains included: a shared one is no evidence of a shared employer."""
     domain = (domain or "").casefold().rstrip(".")
-    if domain in PUBLIC_MAIL_DOMAINS:
+    shared = PUBLIC_MAIL_DOMAINS | RESERVED_MAIL_DOMAINS
+    if domain in shared:
         return True
-    return any(domain.endswith("." + public) for public in PUBLIC_MAIL_DOMAINS)
+    return any(domain.endswith("." + public) for public in shared)
 
 
 _GENERIC_SECOND_LEVEL = frozenset({"com", "edu", "org", "net", "gov", "ac", "co", "or", "ne"})

@@ -277,8 +277,19 @@ def list_conflicts(*, session: Session, actor: Actor, edition_id: int) -> list[d
     ]
 
 
+
+
+def choices(*, session: Session, actor: Actor, edition_id: int) -> dict:
+    """Judges and judged entries of the edition, as (id, label) pairs for pickers."""
+    require_role(actor, Role.organiser)
+    return {
+        "judges": [(j.user_id, f"{j.name} <{j.email}>") for j in judge_pool(session, edition_id)],
+        "entries": [(e.id, f"{e.code} · {e.applicant}") for e in judged_entries(session, edition_id)],
+    }
+
+
 __all__ = [
-    "PoolJudge", "add_conflict", "detect_conflicts", "forbidden_pairs",
+    "PoolJudge", "add_conflict", "choices", "detect_conflicts", "forbidden_pairs",
     "judge_pool", "judged_entries", "list_conflicts", "pair_conflict_reason",
     "remove_conflict", "withdraw_assignment",
 ]

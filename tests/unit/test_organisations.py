@@ -104,7 +104,7 @@ def test_subdomain_of_a_free_mailbox_is_public_but_company_domain_is_not():
         ("chan@cs.hku.hk", "hku.hk"),
         ("chan@polyu.edu.hk", "polyu.edu.hk"),
         ("a@company.com.cn", "company.com.cn"),
-        ("a@localhost", "localhost"),
+        ("a@intranet", "intranet"),
     ],
 )
 def test_employer_domain_ignores_department_subdomains(email, key):
@@ -114,3 +114,9 @@ def test_employer_domain_ignores_department_subdomains(email, key):
 def test_universities_under_one_zone_keep_different_domains():
     assert organisations.organisation_mail_domain("a@szu.edu.cn") != \
         organisations.organisation_mail_domain("b@sztu.edu.cn")
+
+
+@pytest.mark.parametrize("email", ["judge01@demo.example.org", "a@example.com", "b@lab.test",
+                                   "c@host.localhost"])
+def test_reserved_example_domains_identify_no_employer(email):
+    assert organisations.organisation_mail_domain(email) == ""

@@ -1,0 +1,141 @@
+"""AppTest: an organiser configures the preliminary round, previews and commits an
+assignment, changes it by hand, records a conflict, and sees progress."""
+
+import pytest
+from sqlmodel import select
+
+from contest import db
+from contest.models import (
+    Assignment, AssignmentStatus, Conflict, Entry, Round, ScoreSheet, SheetStatus, User,
+)
+from tests.conftest import login_for
+from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
+
+
+@pytest.fixture
+def organiser_app(demo_db, app_env):
+    url, logins = demo_db
+    app_env(url)
+    at = start_app()
+    sign_in(at, *login_for(logins, "organiser"))
+    return at, url
+
+
+def _open(at, page):
+    at.switch_page(str(PAGES / page))
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def _active(url):
+    engine = db.make_engine(url)
+    with db.session_scope(engine, read_only=True) as s:
+        rnd = s.exec(select(Round).where(Round.key == "preliminary")).one()
+        pairs = set(s.exec(select(Assignment.judge_id, Assignment.entry_id).where(
+            Assignment.round_id == rnd.id, Assignment.status == AssignmentStatus.active.value)).all())
+        k = rnd.judges_per_entry
+    engine.dispose()
+    return pairs, k
+
+
+def test_organiser_configures_previews_commits_and_sees_progress(organiser_app):
+    at, url = organiser_app
+    _open(at, "organiser_assignment.py")
+    assert "Assignment" in page_text(at)
+
+    # Configure the round: 4 judges per entry.
+    at.number_input[0].set_value(4)
+    next(b for b in at.button if b.label == "Save round rules").click()
+    at.run()
+    assert "Preliminary: 4 judges per entry." in page_text(at)
+    assert _active(url)[1] == 4
+
+    before, _ = _active(url)
+    _button(at, "Preview assignment").click()
+    at.run()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Connected"] == "yes"
+    assert metrics["Load spread"] in {"0", "1"}
+    assert metrics["Expertise match"].endswith("%")
+    assert _active(url)[0] == before  # a preview stores nothing
+
+    _button(at, "Commit assignment").click()
+    at.run()
+    assert not at.exception
+    assert any("Assignment stored" in s.value for s in at.success)
+    after, _ = _active(url)
+    entries = {e for _, e in after}
+    assert all(sum(1 for _, x in after if x == e) == 4 for e in entries)
+
+    _open(at, "organiser_progress.py")
+    text = page_text(at)
+    assert "Coverage per track" in text and "Per judge" in text
+    metrics = {m.label: m.value for m in at.metric}
+    assert int(metrics["Assigned"]) == len(after)
+
+
+def _pair_with_sheet_status(url, submitted: bool):
+    """An active (entry code, judge email) pair of the preliminary with or without a
+    submitted sheet."""
+    engine = db.make_engine(url)
+    with db.session_scope(engine, read_only=True) as s:
+        rows = s.exec(select(Entry.code, User.email, Assignment.judge_id, Assignment.entry_id)
+                      .join(Entry, Entry.id == Assignment.entry_id)
+                      .join(User, User.id == Assignment.judge_id)
+                      .where(Assignment.status == AssignmentStatus.active.value)
+                      .order_by(Entry.code, User.email)).all()
+        done = set(s.exec(select(ScoreSheet.judge_id, ScoreSheet.entry_id).where(
+            ScoreSheet.status == SheetStatus.submitted.value)).all())
+    engine.dispose()
+    return next((code, email) for code, email, j, e in rows if ((j, e) in done) == submitted)
+
+
+def _choose(at, key, text):
+    box = at.selectbox(key=key)
+    box.set_value(next(option for option in box.options if text in option))
+    at.run()
+
+
+@pytest.mark.parametrize("submitted", [False, True])
+def test_organiser_removes_a_judge_by_hand_unless_they_submitted(organiser_app, submitted):
+    at, url = organiser_app
+    _open(at, "organiser_assignment.py")
+    before, _ = _active(url)
+    code, email = _pair_with_sheet_status(url, submitted)
+    _choose(at, "manual_entry", code)
+    _choose(at, "manual_judge", email)
+    _button(at, "Remove judge").click()
+    at.run()
+    assert not at.exception
+    after, _ = _active(url)
+    if submitted:
+        assert any("already submitted" in e.value for e in at.error)
+        assert after == before
+    else:
+        assert [s.value for s in at.success] == [f"Done: remove on {code}."]
+        assert len(after) == len(before) - 1 and after < before
+
+
+def test_organiser_adds_a_conflict_with_its_reason(organiser_app):
+    at, url = organiser_app
+    _open(at, "organiser_conflicts.py")
+    _button(at, "Find automatic conflicts").click()
+    at.run()
+    assert any("automatic conflicts" in s.value for s in at.success)
+    next(box for box in at.selectbox if box.label == "Entry").select_index(1)
+    at.text_input[1].input("Former colleague of the inventor")
+    next(b for b in at.button if b.label == "Add conflict").click()
+    at.run()
+    assert not at.exception
+    engine = db.make_engine(url)
+    with db.session_scope(engine, read_only=True) as s:
+        reasons = {c.reason for c in s.exec(select(Conflict).where(Conflict.source == "organiser"))}
+    engine.dispose()
+    assert reasons == {"Former colleague of the inventor"}
+    assert "Former colleague of the inventor" in page_text(at)
