@@ -216,12 +216,135 @@ def assign_command(
         typer.echo("load per judge: " + assignment.load_histogram(result.loads))
 
 
+@app.command("rank")
+def rank_command(
+    round_key: str = typer.Option(..., "--round", help="Round key, e.g. preliminary."),
+    method: Optional[str] = typer.Option(None, "--method", help="model (default), mean, trimmed, median or zscore."),
+    top: Optional[int] = typer.Option(None, "--top", min=1, help="Print only the first N of each group."),
+    draws: int = typer.Option(1000, "--draws", min=0, max=20000, help="Interval draws; 0 skips the intervals."),
+    seed: int = typer.Option(0, "--seed", help="Same seed, same intervals."),
+    contest_slug: Optional[str] = ContestOption,
+) -> None:
+    """Print the round's ranking per group: adjusted score beside the raw mean and the number
+    of judges, the 90 % rank interval, the chance of clearing the cut and the tie rule used."""
+    from contest.services import results
+
+    with open_session() as session:
+        edition = editions.find_edition(session=session, slug=contest_slug)
+        rnd = editions.find_round(session=session, edition_id=edition.id, key=round_key)
+        with progress_bar(f"Ranking {rnd.label}") as update:
+            ranked = results.rank_round(session=session, actor=_cli_organiser(), round_id=rnd.id, method=method,
+                                        draws=draws, seed=seed, progress=update)
+    cut = ranked.cut
+    cut_text = f"top {cut.top} per group" if cut and cut.top else f"score >= {cut.threshold:g}" if cut else "none"
+    typer.echo(f"{ranked.round_label}: method {ranked.method}, {len(ranked.table)} entries, cut {cut_text}")
+    for warning in ranked.warnings:
+        typer.echo(f"note: {warning}")
+    header = f"{'rank':>4}  {'entry':<14} {'adjusted':>8} {'raw':>6} {'judges':>6} {'90% rank':>9} {'P(cut)':>6}  flags"
+    for label, part in ranked.table.groupby("pool_label", sort=True):
+        typer.echo(f"\n{label}")
+        typer.echo(header)
+        shown = part.sort_values(["rank", "entry_code"])
+        for row in (shown.head(top) if top else shown).itertuples():
+            interval = "" if row.rank_low != row.rank_low else f"{int(row.rank_low)}-{int(row.rank_high)}"
+            p_cut = "" if row.p_cut != row.p_cut else f"{row.p_cut:.0%}"
+            notes = ", ".join(x for x in (row.flags, f"tie broken by {row.tie_broken_by}" if row.tie_broken_by else "",
+                                          "borderline" if row.borderline else "") if x)
+            typer.echo(f"{int(row.rank):>4}  {row.entry_code:<14} {row.adjusted_score:>8.2f} {row.raw_mean:>6.2f} "
+                       f"{int(row.n_judges):>6} {interval:>9} {p_cut:>6}  {notes}")
+
+
 def _cli_organiser():
     """The command line acts as the contest office: whoever runs it holds the database."""
     from contest.auth import Actor
 
     return Actor(user_id=None, email="cli", name="command line", roles=frozenset({Role.organiser.value}),
                  language="en")
+
+
+@app.command("template")
+def template_command(
+    kind: str = typer.Argument(..., help="entries, patents, judges, conflicts or scores"),
+    out: Path = typer.Option(..., "--out", help="Where to write the .xlsx file."),
+    lang: str = typer.Option("en", "--lang", help="Language of the explanations: en or zh."),
+    contest_slug: Optional[str] = ContestOption,
+) -> None:
+    """An empty import workbook for KIND, with a sheet that explains each column."""
+    from contest import excel
+    from contest.services import exports
+
+    if kind not in excel.KINDS:
+        fail(f"unknown template '{kind}'; choose one of {', '.join(excel.KINDS)}")
+    url = config.settings().database_url
+    try:  # the edition's tracks make a drop-down; without a database the template is generic
+        db.ensure_ready(db.engine_for(url))
+        ready = True
+    except Exception:
+        ready = False
+    if ready:
+        with open_session() as session:
+            edition = editions.find_edition(session=session, slug=contest_slug) \
+                if contest_slug or editions.latest_edition(session=session) else None
+            data = exports.template(session=session, actor=None, kind=kind, lang=lang,
+                                    edition_id=edition.id if edition else None)
+    else:
+        data = excel.template_workbook(kind, lang=lang)
+    _write_file(out, data)
+    typer.echo(f"wrote the {kind} template to {out}")
+
+
+@app.command("import")
+def import_command(
+    kind: str = typer.Argument(..., help="entries, judges, conflicts or scores"),
+    file: Path = typer.Argument(..., help="The .xlsx workbook."),
+    round_key: Optional[str] = typer.Option(None, "--round", help="Scores: the round they belong to."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check everything, store nothing."),
+    contest_slug: Optional[str] = ContestOption,
+) -> None:
+    """Import a workbook; all or nothing, one line per error with sheet, row and column."""
+    from contest.services import imports
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror or exc}")
+    with open_session() as session:
+        edition = editions.find_edition(session=session, slug=contest_slug)
+        with progress_bar(f"Importing {kind}") as update:
+            report = imports.import_workbook(session=session, actor=_cli_organiser(),
+                                             edition_id=edition.id, kind=kind, data=data,
+                                             round_key=round_key, dry_run=dry_run,
+                                             progress=update)
+    typer.echo(report.summary())
+    for note in report.notes:
+        typer.echo(f"note: {note}")
+
+
+@app.command("export")
+def export_command(
+    round_key: str = typer.Option(..., "--round", help="Round key, e.g. preliminary."),
+    out: Path = typer.Option(..., "--out", help="Where to write the .xlsx file."),
+    method: Optional[str] = typer.Option(None, "--method", help="model, mean, trimmed, median or zscore"),
+    lang: str = typer.Option("en", "--lang", help="Language of the header notes: en or zh."),
+    contest_slug: Optional[str] = ContestOption,
+) -> None:
+    """The results workbook of a round."""
+    from contest.services import exports
+
+    with open_session() as session:
+        edition = editions.find_edition(session=session, slug=contest_slug)
+        data = exports.results_workbook(session=session, actor=_cli_organiser(),
+                                        edition_id=edition.id, round_key=round_key,
+                                        method=method, lang=lang)
+    _write_file(out, data)
+    typer.echo(f"wrote the {round_key} results to {out}")
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}")
 
 
 def main() -> None:

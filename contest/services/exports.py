@@ -1,0 +1,217 @@
+"""Downloads for organisers: import templates and the results workbook of a round.
+
+The ranking, per-criterion, judge and reliability sheets come from the results service
+(`results.results_for_export`); this module adds what is a plain record of the round:
+every submitted criterion score (importable again), the assignments, the rubric and the
+published statistics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from contest import excel
+from contest.auth import Actor
+from contest.dbtypes import utcnow
+from contest.models import (
+    Assignment,
+    Category,
+    ContestGroup,
+    Criterion,
+    CriterionScore,
+    Decision,
+    Edition,
+    Entry,
+    Role,
+    Round,
+    ScoreSheet,
+    SheetDefinition,
+    SheetStatus,
+    Track,
+    User,
+)
+from contest.services import InvalidInput, NotFound, editions, imports, require_role
+
+BOOK_FIELDS = ("ranking", "criteria", "judges", "reliability", "counts", "warnings",
+               "method_settings")
+
+
+def template(*, session: Session, actor: Actor | None, edition_id: int | None, kind: str,
+             lang: str = "en") -> bytes:
+    """An empty import workbook, with the edition's groups, categories and tracks as
+    drop-downs when an edition is given."""
+    if actor is not None:
+        require_role(actor, Role.organiser, Role.entrant)
+    if kind not in excel.KINDS:
+        raise InvalidInput(f"Unknown template '{kind}'; choose one of {', '.join(excel.KINDS)}.")
+    choices = imports.edition_choices(session=session, edition_id=edition_id) if edition_id \
+        else {}
+    return excel.template_workbook(kind, choices={k: v for k, v in choices.items() if v},
+                                   lang=lang)
+
+
+def results_workbook(*, session: Session, actor: Actor | None, edition_id: int, round_key: str,
+                     method: str | None = None, lang: str = "en") -> bytes:
+    """The results workbook of a round as .xlsx bytes (INTERFACES.md)."""
+    book = results_book(session=session, actor=actor, edition_id=edition_id,
+                        round_key=round_key, method=method)
+    return excel.results_workbook(book, lang=lang)
+
+
+def results_book(*, session: Session, actor: Actor | None, edition_id: int, round_key: str,
+                 method: str | None = None) -> excel.ResultsBook:
+    """Everything the results workbook shows, gathered for one round."""
+    if actor is not None:
+        require_role(actor, Role.organiser)
+    edition = session.get(Edition, edition_id)
+    if edition is None:
+        raise NotFound("No such edition.")
+    rnd = editions.find_round(session=session, edition_id=edition.id, key=round_key)
+    if not rnd.scored:
+        raise InvalidInput(f"Round '{rnd.key}' is not scored; it has no results to export.")
+    method = method or rnd.method
+    from contest.services import results  # the results service ranks the round
+
+    found = results.results_for_export(session=session, round_id=rnd.id, method=method)
+    parts = _parts(found)
+    scores = scores_frame(session=session, round_id=rnd.id)
+    assignments = assignments_frame(session=session, round_id=rnd.id)
+    counts = {"entries": int(len(parts.get("ranking", ()))),
+              "judges": int(assignments["judge_email"].nunique()) if len(assignments) else 0,
+              "sheets": int(len(scores.groupby(["sheet", "entry_code", "judge_email"])))
+              if len(scores) else 0,
+              "scores": int(len(scores)), "assignments": int(len(assignments))}
+    counts.update(parts.get("counts") or {})
+    return excel.ResultsBook(
+        edition=edition.name, round=rnd.key, method=method, generated_at=utcnow(),
+        ranking=parts["ranking"], criteria=parts.get("criteria"), scores=scores,
+        judges=parts.get("judges"), reliability=parts.get("reliability"),
+        assignments=assignments, rubric=rubric_frame(session=session, round_id=rnd.id),
+        statistics=statistics_frame(session=session, edition=edition, round_id=rnd.id),
+        counts=counts, warnings=list(parts.get("warnings") or ()),
+        method_settings=dict(parts.get("method_settings") or {}), blind=rnd.blind)
+
+
+def _parts(found) -> dict:
+    """The results service's answer as a dict of BOOK_FIELDS (a mapping or an object)."""
+    if isinstance(found, Mapping):
+        parts = {k: found.get(k) for k in BOOK_FIELDS}
+    else:
+        parts = {k: getattr(found, k, None) for k in BOOK_FIELDS}
+    if parts.get("ranking") is None:
+        raise InvalidInput("The results service returned no ranking for this round.")
+    return {k: v for k, v in parts.items() if v is not None}
+
+
+def scores_frame(*, session: Session, round_id: int) -> pd.DataFrame:
+    """Every submitted criterion score of the round, in the scores import's columns.
+
+    A sheet comment with no per-criterion comment goes on the sheet's first row, so that
+    importing the sheet again keeps it.
+    """
+    rnd = session.get(Round, round_id)
+    rows = session.exec(
+        select(SheetDefinition.key, Entry.code, User.email, Criterion.key,
+               CriterionScore.value, CriterionScore.comment, ScoreSheet.id,
+               ScoreSheet.comment, Criterion.position)
+        .join(ScoreSheet, ScoreSheet.id == CriterionScore.score_sheet_id)
+        .join(SheetDefinition, SheetDefinition.id == ScoreSheet.sheet_id)
+        .join(Criterion, Criterion.id == CriterionScore.criterion_id)
+        .join(Entry, Entry.id == ScoreSheet.entry_id)
+        .join(User, User.id == ScoreSheet.judge_id)
+        .where(ScoreSheet.round_id == round_id,
+               ScoreSheet.status == SheetStatus.submitted.value)
+        .order_by(Entry.code, User.email, SheetDefinition.position, Criterion.position)
+    ).all()
+    records = []
+    commented: set[int] = {r[6] for r in rows if r[5]}
+    placed: set[int] = set()
+    for sheet, code, email, criterion, value, comment, sheet_id, sheet_comment, _ in rows:
+        if not comment and sheet_comment and sheet_id not in commented \
+                and sheet_id not in placed:
+            comment = sheet_comment
+            placed.add(sheet_id)
+        records.append((rnd.key, sheet, code, email, criterion, value, comment or None))
+    return pd.DataFrame.from_records(records, columns=list(
+        excel.schema.RESULT_REQUIRED["scores"]))
+
+
+def assignments_frame(*, session: Session, round_id: int) -> pd.DataFrame:
+    rnd = session.get(Round, round_id)
+    rows = session.exec(
+        select(Entry.code, User.email, Assignment.status, Assignment.source,
+               Assignment.created_at)
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .join(User, User.id == Assignment.judge_id)
+        .where(Assignment.round_id == round_id)
+        .order_by(Entry.code, User.email)).all()
+    frame = pd.DataFrame.from_records(rows, columns=["entry_code", "judge_email", "status",
+                                                     "source", "assigned_at"])
+    frame.insert(0, "round", rnd.key)
+    return frame
+
+
+def rubric_frame(*, session: Session, round_id: int) -> pd.DataFrame:
+    """The active sheets and criteria of the round: the rubric the scores were given on."""
+    rnd = session.get(Round, round_id)
+    rows = session.exec(
+        select(Category.key, SheetDefinition.key, SheetDefinition.weight,
+               SheetDefinition.version, Criterion.key, Criterion.label, Criterion.label_zh,
+               Criterion.max_points, Criterion.step, Criterion.weight, Criterion.bands)
+        .join(SheetDefinition, SheetDefinition.id == Criterion.sheet_id)
+        .join(Category, Category.id == SheetDefinition.category_id)
+        .where(SheetDefinition.round_id == round_id,
+               SheetDefinition.active == True)  # noqa: E712
+        .order_by(Category.position, SheetDefinition.position, Criterion.position)).all()
+    records = [(rnd.key, category, sheet, sheet_weight, version, key, label, label_zh,
+                max_points, step, weight, _bands(bands))
+               for (category, sheet, sheet_weight, version, key, label, label_zh,
+                    max_points, step, weight, bands) in rows]
+    return pd.DataFrame.from_records(records, columns=[
+        "round", "category", "sheet", "sheet_weight", "version", "criterion", "label",
+        "label_zh", "max_points", "step", "weight", "descriptors"])
+
+
+def _bands(bands) -> str:
+    parts = []
+    for band in bands or []:
+        if isinstance(band, Mapping):
+            parts.append(f"{band.get('low', '')}-{band.get('high', '')} % "
+                         f"{band.get('label', '')}".strip())
+    return "; ".join(parts)
+
+
+def statistics_frame(*, session: Session, edition: Edition, round_id: int) -> pd.DataFrame:
+    """Entries, eligible, advanced from this round, and awards by region, applicant type,
+    track, category and group."""
+    def labels(model):
+        return dict(session.exec(select(model.id, model.key).where(
+            model.edition_id == edition.id)).all())
+
+    groups, categories, tracks = labels(ContestGroup), labels(Category), labels(Track)
+    entries = session.exec(select(Entry.id, Entry.region, Entry.applicant_type, Entry.track_id,
+                                  Entry.category_id, Entry.group_id, Entry.status).where(
+        Entry.edition_id == edition.id, Entry.status != "draft",
+        Entry.status != "withdrawn")).all()
+    decisions = session.exec(select(Decision.entry_id, Decision.kind, Decision.outcome,
+                                    Decision.round_id).where(
+        Decision.edition_id == edition.id, Decision.active == True)).all()  # noqa: E712
+    eligible = {e for e, kind, outcome, _ in decisions
+                if kind == "eligibility" and outcome == "eligible"}
+    advanced = {e for e, kind, outcome, r in decisions
+                if kind == "advancement" and r == round_id and outcome not in ("", "not_advanced",
+                                                                               "eliminated")}
+    awards = {e: outcome for e, kind, outcome, _ in decisions if kind == "award"}
+    frame = pd.DataFrame.from_records([
+        {"region": region, "applicant_type": applicant_type, "track": tracks.get(track),
+         "category": categories.get(category), "group": groups.get(group),
+         "eligible": entry_id in eligible or status == "eligible",
+         "advanced": entry_id in advanced, "award": awards.get(entry_id)}
+        for entry_id, region, applicant_type, track, category, group, status in entries],
+        columns=["region", "applicant_type", "track", "category", "group", "eligible",
+                 "advanced", "award"])
+    order = [a.get("key") for a in edition.rules.get("awards", []) if a.get("key")]
+    return excel.entry_statistics(frame, awards=order or None)
