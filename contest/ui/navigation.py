@@ -31,6 +31,7 @@ ROLE_PAGES: dict[Role, list[PageSpec]] = {
         PageSpec("organiser_conflicts.py", "Conflicts", ":material/block:", "conflicts"),
         PageSpec("organiser_assignment.py", "Assignment", ":material/group_add:", "assignment"),
         PageSpec("organiser_progress.py", "Progress", ":material/monitoring:", "progress"),
+        PageSpec("organiser_excel.py", "Excel import and export", ":material/table_view:", "excel"),
         PageSpec("organiser_audit.py", "Audit trail", ":material/history:", "audit"),
     ],
     Role.judge: [

@@ -1,0 +1,66 @@
+"""Excel in and out: import templates, imports (every error listed; dry run), the results
+workbook of a round."""
+
+import streamlit as st
+
+from contest import excel
+from contest.services import InvalidInput, ServiceError, editions, exports, imports
+from contest.ui import context
+from contest.ui.i18n import language, t
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+METHODS = ["model", "mean", "trimmed", "median", "zscore"]
+
+actor = context.require_actor()
+edition = context.edition()
+st.title(t("Excel import and export"))
+if edition is None:
+    st.info(t("No edition yet."))
+    st.stop()
+with context.session(read_only=True) as s, context.user_errors():
+    scored = [r.key for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored]
+    templates = {kind: exports.template(session=s, actor=actor, edition_id=edition.id,
+                                        kind=kind, lang=language()) for kind in excel.KINDS}
+
+st.subheader(t("Templates"))
+st.caption(t("Each template explains its columns; rows starting with EXAMPLE are skipped."))
+for column, (kind, data) in zip(st.columns(len(templates)), templates.items()):
+    column.download_button(kind, data, file_name=f"{kind}-template.xlsx", mime=XLSX,
+                           key=f"template_{kind}")
+
+st.subheader(t("Import"))
+kind = st.selectbox(t("What to import"), imports.KINDS, key="import_kind")
+round_key = st.selectbox(t("Round"), scored, key="import_round") if kind == "scores" else None
+upload = st.file_uploader(t("Workbook (.xlsx)"), type=["xlsx"], key="import_file")
+dry_run = st.checkbox(t("Dry run: check everything, store nothing"), value=True,
+                      key="import_dry_run")
+if st.button(t("Import"), disabled=upload is None, key="import_go"):
+    try:
+        with context.session() as s:
+            report = imports.import_workbook(session=s, actor=actor, edition_id=edition.id,
+                                             kind=kind, data=upload.getvalue(),
+                                             round_key=round_key, dry_run=dry_run)
+        st.success(report.summary())
+        if report.notes:
+            st.dataframe({t("note"): report.notes}, hide_index=True)
+    except InvalidInput as exc:
+        st.error(str(exc))
+        st.dataframe({t("error"): exc.problems}, hide_index=True, use_container_width=True)
+    except ServiceError as exc:
+        st.error(str(exc))
+
+st.subheader(t("Results workbook"))
+left, right = st.columns(2)
+result_round = left.selectbox(t("Round"), scored, key="export_round")
+method = right.selectbox(t("Method"), [None, *METHODS], key="export_method",
+                         format_func=lambda m: t("the round's method") if m is None else m)
+if st.button(t("Prepare the results workbook"), key="export_go", disabled=not scored):
+    with context.session(read_only=True) as s, context.user_errors():
+        st.session_state["results_workbook"] = (result_round, exports.results_workbook(
+            session=s, actor=actor, edition_id=edition.id, round_key=result_round,
+            method=method, lang=language()))
+prepared = st.session_state.get("results_workbook")
+if prepared:
+    st.download_button(t("Download results"), prepared[1],
+                       file_name=f"results-{edition.slug}-{prepared[0]}.xlsx", mime=XLSX,
+                       key="export_download")
