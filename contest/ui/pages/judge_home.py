@@ -1,10 +1,11 @@
-"""A judge's assignments per round with progress."""
+"""A judge's working list: assignments per round with progress, filters, and a button that
+opens the next entry to score."""
 
 import pandas as pd
 import streamlit as st
 
-from contest.services import home
-from contest.ui import context
+from contest.services import judging
+from contest.ui import context, navigation
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -13,13 +14,36 @@ st.title(t("My assignments"))
 if edition is None:
     st.info(t("There is no contest yet."))
     st.stop()
+rounds = []
 with context.session(read_only=True) as s, context.user_errors():
-    rounds = home.judge_overview(session=s, actor=actor, edition_id=edition.id)
+    rounds = judging.judge_workspace(session=s, actor=actor, edition_id=edition.id)
 if not rounds:
     st.info(t("Nothing is assigned to you yet. You will see your entries here once the contest office assigns them."))
+SCORE_PAGE = navigation.PAGES_DIR / "judge_score.py"
 for info in rounds:
+    rid = info["round_id"]
     st.subheader(info["round"])
     st.progress(info["done"] / info["total"] if info["total"] else 0.0,
                 text=t("{done} of {total} submitted", done=info["done"], total=info["total"]))
-    st.dataframe(pd.DataFrame(info["entries"]), hide_index=True,
-                 column_config={"code": "Entry", "title": "Title", "state": "State"})
+    done, drafts, todo = st.columns(3)
+    done.metric(t("Done"), info["done"])
+    drafts.metric(t("Started"), info["drafts"])
+    todo.metric(t("To do"), info["to_do"])
+    upcoming = judging.next_to_score(info["entries"])
+    if upcoming is not None and st.button(t("Next to score: {code}", code=upcoming["code"]), key=f"next_{rid}",
+                                          type="primary"):
+        st.switch_page(SCORE_PAGE, query_params={"round": str(rid), "entry": str(upcoming["entry_id"])})
+    states, text, track = st.columns(3)
+    chosen = states.multiselect(t("State"), ["to do", "draft", "submitted"], key=f"states_{rid}",
+                                format_func=t)
+    needle = text.text_input(t("Search code or title"), key=f"search_{rid}")
+    tracks = sorted({e["track"] for e in info["entries"] if e["track"]})
+    picked = track.selectbox(t("Track"), [""] + tracks, key=f"track_{rid}", format_func=lambda v: v or t("all"))
+    shown = judging.filter_entries(info["entries"], states=chosen, text=needle, track=picked)
+    st.dataframe(pd.DataFrame(shown, columns=["code", "title", "track", "state"]), hide_index=True,
+                 column_config={"code": t("Entry"), "title": t("Title"), "track": t("Track"), "state": t("State")})
+    if shown:
+        labels = {e["entry_id"]: f"{e['code']} · {e['title']}" for e in shown}
+        entry_id = st.selectbox(t("Open an entry"), list(labels), format_func=labels.get, key=f"open_{rid}")
+        if st.button(t("Open"), key=f"open_button_{rid}"):
+            st.switch_page(SCORE_PAGE, query_params={"round": str(rid), "entry": str(entry_id)})

@@ -1,0 +1,225 @@
+"""Score an assigned entry: its portfolio (blind when the round is), every sheet with the
+band descriptors beside each input and a running total; every change is saved as a draft
+at once (a reload loses nothing); submit locks the sheet. A conflict can be declared here."""
+
+import base64
+import importlib.util
+
+import pandas as pd
+import streamlit as st
+
+from contest import scoring
+from contest.services import ServiceError, StaleData, judging
+from contest.ui import context
+from contest.ui.i18n import t
+
+actor = context.require_actor()
+edition = context.edition()
+state = st.session_state
+st.title(t("Score an entry"))
+if edition is None:
+    st.info(t("There is no contest yet."))
+    st.stop()
+with context.session(read_only=True) as s, context.user_errors():
+    rounds = judging.judge_workspace(session=s, actor=actor, edition_id=edition.id)
+entries = [e for info in rounds for e in info["entries"]]
+if not entries:
+    st.info(t("Nothing is assigned to you yet."))
+    st.stop()
+
+# The entry comes from the URL (?round=..&entry=..) so a reload reopens the same sheet.
+targets = [(e["round_id"], e["entry_id"]) for e in entries]
+try:
+    wanted = (int(st.query_params.get("round", "")), int(st.query_params.get("entry", "")))
+except ValueError:
+    wanted = None
+if wanted not in targets:
+    upcoming = judging.next_to_score(entries) or entries[0]
+    wanted = (upcoming["round_id"], upcoming["entry_id"])
+labels = {(e["round_id"], e["entry_id"]): f"{e['code']} · {e['title']} ({t(e['state'])})" for e in entries}
+picked = st.selectbox(t("Entry"), targets, index=targets.index(wanted), format_func=labels.get)
+if picked != wanted or st.query_params.get("entry") != str(picked[1]):
+    st.query_params.update(round=str(picked[0]), entry=str(picked[1]))
+round_id, entry_id = picked
+
+
+def _num(spec: scoring.CriterionSpec):
+    """Whole-point rubrics get integer inputs; others floats with enough decimals."""
+    whole = float(spec.max_points).is_integer() and float(spec.step).is_integer()
+    return (int, "%d") if whole else (float, "%.2f")
+
+
+def _keys(sheet: dict) -> dict:
+    base = f"s{round_id}_{entry_id}_{sheet['sheet_def_id']}"
+    return {
+        "base": base, "version": base + "_version", "message": base + "_message", "overall": base + "_overall",
+        "values": {c.key: f"{base}_v_{c.key}" for c in sheet["criteria"]},
+        "comments": {c.key: f"{base}_c_{c.key}" for c in sheet["criteria"]},
+    }
+
+
+def _load(sheet: dict, keys: dict) -> None:
+    """Put the stored sheet into the widgets (first view, after a reload, or on request)."""
+    for spec in sheet["criteria"]:
+        cast, _ = _num(spec)
+        value = sheet["values"][spec.key]
+        state[keys["values"][spec.key]] = None if value is None else cast(value)
+        state[keys["comments"][spec.key]] = sheet["comments"][spec.key]
+    state[keys["overall"]] = sheet["comment"]
+    state[keys["version"]] = sheet["version"]
+
+
+def _reload(keys: dict) -> None:
+    for key in [*keys["values"].values(), *keys["comments"].values(), keys["overall"], keys["version"]]:
+        state.pop(key, None)
+    state[keys["message"]] = ("info", t("Loaded the newest saved version."), [])
+
+
+def _save(sheet_def_id: int, keys: dict, submit: bool) -> None:
+    values = {k: state.get(w) for k, w in keys["values"].items()}
+    comments = {k: state.get(w) or "" for k, w in keys["comments"].items()}
+    try:
+        with context.session() as session:
+            saved = judging.save_scores(
+                session=session, actor=actor, round_id=round_id, entry_id=entry_id, sheet_def_id=sheet_def_id,
+                expected_version=state.get(keys["version"], 0), values=values, comments=comments,
+                comment=state.get(keys["overall"]) or "", submit=submit,
+            )
+    except StaleData as exc:
+        state[keys["message"]] = ("error", str(exc), [])
+    except ServiceError as exc:
+        state[keys["message"]] = ("error", str(exc), getattr(exc, "problems", []))
+    else:
+        state[keys["version"]] = saved.version
+        text = t("Submitted. The sheet is locked.") if submit else t("Draft saved (version {v}).", v=saved.version)
+        state[keys["message"]] = ("success", text, [])
+
+
+def _show_message(keys: dict) -> None:
+    kind, text, problems = state.pop(keys["message"], (None, "", []))
+    if kind:
+        getattr(st, kind)(text)
+        for problem in problems if len(problems) > 1 else []:
+            st.text(f"• {problem}")
+
+
+def _bands(spec: scoring.CriterionSpec, value) -> None:
+    current = scoring.band_for(spec, value).label if value is not None else None
+    for low, high, label in judging.band_points(spec):
+        mark = "▶ " if label == current else ""
+        st.caption(f"{mark}{low:g}–{high:g}: {label}")
+
+
+def _sheet(form: dict, sheet: dict) -> None:
+    keys = _keys(sheet)
+    if any(w not in state for w in keys["values"].values()) or keys["version"] not in state:
+        _load(sheet, keys)
+    locked = sheet["status"] != "draft" or bool(form["closed"])
+    st.subheader(sheet["label"])
+    if sheet["status"] == "submitted":
+        st.success(t("Submitted {at}. The sheet is locked; the contest office can reopen it.",
+                     at=judging.when(sheet["submitted_at"])))
+    elif sheet["status"] == "withdrawn":
+        st.warning(t("This sheet was withdrawn after a declared conflict."))
+    if sheet["status"] == "draft" and sheet["reopened_reason"]:
+        st.warning(t("The contest office reopened this sheet. Their reason:"))
+        st.text(sheet["reopened_reason"])
+    if form["closed"]:
+        st.warning(form["closed"])
+    if state[keys["version"]] != sheet["version"]:
+        st.warning(judging.STALE_MESSAGE)
+        st.button(t("Load the newest version"), key=keys["base"] + "_reload", on_click=_reload, args=(keys,))
+    args = (sheet["sheet_def_id"], keys, False)
+    for spec in sheet["criteria"]:
+        cast, fmt = _num(spec)
+        left, right = st.columns([3, 2])
+        with left:
+            value = st.number_input(
+                f"{spec.label} (0–{spec.max_points:g}, step {spec.step:g})", min_value=cast(0),
+                max_value=cast(spec.max_points), step=cast(spec.step), format=fmt, key=keys["values"][spec.key],
+                on_change=_save, args=args, disabled=locked, placeholder=t("not scored yet"),
+            )
+            needed = value is not None and scoring.comment_required(spec, value)
+            st.text_area(
+                t("Comment on {c} (required for this score)", c=spec.label) if needed
+                else t("Comment on {c}", c=spec.label),
+                key=keys["comments"][spec.key], on_change=_save, args=args, disabled=locked, height=68,
+            )
+        with right:
+            if sheet["descriptions"].get(spec.key):
+                st.text(sheet["descriptions"][spec.key])
+            _bands(spec, value)
+    st.text_area(t("Overall comment"), key=keys["overall"], on_change=_save, args=args, disabled=locked)
+    values = {k: state.get(w) for k, w in keys["values"].items()}
+    scored = sum(v is not None for v in values.values())
+    st.metric(t("Total so far"), f"{judging.partial_total(sheet['criteria'], values):.1f} / 100",
+              help=t("{n} of {m} criteria scored", n=scored, m=len(values)))
+    _show_message(keys)
+    save_col, submit_col = st.columns(2)
+    save_col.button(t("Save draft"), key=keys["base"] + "_save", on_click=_save, args=args, disabled=locked)
+    submit_col.button(t("Submit"), key=keys["base"] + "_submit", type="primary", on_click=_save,
+                      args=(sheet["sheet_def_id"], keys, True), disabled=locked)
+
+
+def _documents(view: dict) -> None:
+    for doc in view["documents"]:
+        st.text(f"{doc['name']} · {doc['kind']} · {doc['pages']} p.")
+        if not st.toggle(t("Show"), key=f"doc_{round_id}_{entry_id}_{doc['id']}"):
+            continue
+        with context.session(read_only=True) as s, context.user_errors():
+            name, data = judging.document_for_judge(session=s, actor=actor, round_id=round_id, entry_id=entry_id,
+                                                    document_id=doc["id"])
+            if doc["inline"] and importlib.util.find_spec("streamlit_pdf"):
+                st.pdf(data, height=700, alt=name)
+            elif doc["inline"]:
+                st.iframe("data:application/pdf;base64," + base64.b64encode(data).decode(), height=700, alt=name)
+            st.download_button(t("Download {name}", name=name), data, file_name=name, mime="application/pdf",
+                               key=f"dl_{doc['id']}")
+
+
+view = form = None
+history: list[dict] = []
+with context.session(read_only=True) as s, context.user_errors():
+    view = judging.portfolio(session=s, actor=actor, round_id=round_id, entry_id=entry_id)
+    form = judging.score_form(session=s, actor=actor, round_id=round_id, entry_id=entry_id)
+    history = [row for sid in judging.my_sheet_ids(session=s, actor=actor, round_id=round_id, entry_id=entry_id)
+               for row in judging.sheet_history(session=s, actor=actor, sheet_id=sid)]
+if view is None or form is None:
+    st.stop()
+
+portfolio_tab, score_tab, history_tab = st.tabs([t("Portfolio"), t("Score sheet"), t("History")])
+with portfolio_tab:
+    st.text(f"{view['code']} · {view['title']}")
+    st.caption(f"{view['round']} · {view['category']} · {view['track']} · {view['group']}")
+    if view["blind"]:
+        st.info(t("Blind round: the applicant's name, organisation, contact and region are hidden."))
+    else:
+        st.text(f"{view['applicant']} ({view['applicant_type']}, {view['region']})")
+        st.text(f"{view['contact_name']} · {view['contact_email']} · {view['contact_phone']}")
+    st.text(view["summary"])
+    st.dataframe(pd.DataFrame(view["patents"]), hide_index=True)
+    _documents(view)
+with score_tab:
+    if not form["sheets"]:
+        st.info(t("This round has no score sheet for this entry's category yet."))
+    for sheet in form["sheets"]:
+        _sheet(form, sheet)
+    with st.expander(t("Declare a conflict of interest")):
+        st.caption(t("Declaring a conflict withdraws this entry and your sheet; the contest office assigns "
+                     "another judge."))
+        reason = st.text_area(t("Reason"), key=f"conflict_{round_id}_{entry_id}")
+        if st.button(t("Declare conflict"), key=f"declare_{round_id}_{entry_id}"):
+            with context.session() as s, context.user_errors():
+                judging.declare_conflict(session=s, actor=actor, round_id=round_id, entry_id=entry_id,
+                                         reason=reason)
+                st.success(t("Conflict recorded; the entry was withdrawn from your list."))
+                st.query_params.clear()
+with history_tab:
+    if history:
+        st.dataframe(pd.DataFrame(history), hide_index=True, column_config={
+            "at": st.column_config.DatetimeColumn(t("When (UTC)"), format="YYYY-MM-DD HH:mm:ss"),
+            "who": t("Who"), "action": t("What"), "version": t("Version"), "total": t("Total"),
+            "reason": t("Reason"),
+        })
+    else:
+        st.info(t("Nothing saved yet."))

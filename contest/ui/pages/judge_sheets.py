@@ -1,0 +1,77 @@
+"""The organiser's view of judges' score sheets: find a sheet, read its history (who did what
+and when), reopen a submitted sheet with a reason; replace judges who declared a conflict."""
+
+import pandas as pd
+import streamlit as st
+
+from contest.services import judging
+from contest.ui import context
+from contest.ui.i18n import t
+
+actor = context.require_actor()
+edition = context.edition()
+st.title(t("Score sheets"))
+if edition is None:
+    st.info(t("There is no contest yet."))
+    st.stop()
+
+code_col, judge_col, status_col = st.columns(3)
+entry_code = code_col.text_input(t("Entry code"), key="sheets_entry")
+judge_email = judge_col.text_input(t("Judge email"), key="sheets_judge")
+status = status_col.selectbox(t("Status"), ["", "draft", "submitted", "withdrawn"], key="sheets_status",
+                              format_func=lambda v: t(v) if v else t("all"))
+sheets: list[dict] = []
+with context.session(read_only=True) as s, context.user_errors():
+    sheets = judging.find_sheets(session=s, actor=actor, edition_id=edition.id, entry_code=entry_code,
+                                 judge_email=judge_email, status=status)
+if not sheets:
+    st.info(t("No score sheets match."))
+else:
+    st.dataframe(pd.DataFrame(sheets), hide_index=True, column_config={
+        "sheet_id": t("Sheet"), "submitted_at": st.column_config.DatetimeColumn(t("Submitted (UTC)"))})
+    by_id = {row["sheet_id"]: row for row in sheets}
+    sheet_id = st.selectbox(t("Sheet"), list(by_id), key="sheets_pick",
+                            format_func=lambda i: f"#{i} · {by_id[i]['entry']} · {by_id[i]['judge']} · "
+                                                  f"{t(by_id[i]['status'])}")
+    chosen = by_id[sheet_id]
+    with context.session(read_only=True) as s, context.user_errors():
+        history = judging.sheet_history(session=s, actor=actor, sheet_id=sheet_id)
+        st.dataframe(pd.DataFrame(history), hide_index=True, column_config={
+            "at": st.column_config.DatetimeColumn(t("When (UTC)"), format="YYYY-MM-DD HH:mm:ss"),
+            "who": t("Who"), "action": t("What"), "version": t("Version"), "total": t("Total"),
+            "reason": t("Reason")})
+    if chosen["status"] == "submitted":
+        reason = st.text_area(t("Reason for reopening (the judge sees it)"), key=f"reopen_reason_{sheet_id}")
+        if st.button(t("Reopen the sheet"), key=f"reopen_{sheet_id}"):
+            with context.session() as s, context.user_errors():
+                judging.reopen_sheet(session=s, actor=actor, sheet_id=sheet_id, reason=reason,
+                                     expected_version=chosen["version"])
+                st.success(t("Sheet reopened; the judge can edit and resubmit it."))
+
+st.header(t("Declared conflicts"))
+conflicts: list[dict] = []
+with context.session(read_only=True) as s, context.user_errors():
+    conflicts = judging.declared_conflicts(session=s, actor=actor, edition_id=edition.id)
+if not conflicts:
+    st.info(t("No judge has declared a conflict."))
+for row in conflicts:
+    st.text(f"{row['entry']} · {row['round']} · {row['judge']}: {row['reason']}")
+    st.caption(t("{now} of {needed} judges now", now=row["judges_now"], needed=row["judges_needed"]))
+    if row["judges_now"] >= row["judges_needed"]:
+        continue
+    suggestions: list[dict] = []
+    with context.session(read_only=True) as s, context.user_errors():
+        suggestions = judging.replacement_suggestions(session=s, actor=actor, round_id=row["round_id"],
+                                                      entry_id=row["entry_id"])
+    if not suggestions:
+        st.warning(t("No judge in the pool can take this entry without a conflict."))
+        continue
+    names = {sug["judge_id"]: f"{sug['judge']} · {sug['organisation']} · {t('load')} {sug['load']}"
+             + (f" · {t('expertise match')}" if sug["expertise_match"] else "") for sug in suggestions}
+    key = f"{row['conflict_id']}_{row['round_id']}"
+    judge_id = st.radio(t("Replacement judge"), list(names), format_func=names.get, key=f"replace_{key}")
+    if st.button(t("Assign replacement"), key=f"assign_{key}"):
+        with context.session() as s, context.user_errors():
+            judging.assign_replacement(session=s, actor=actor, round_id=row["round_id"], entry_id=row["entry_id"],
+                                       judge_id=judge_id)
+            st.success(t("Replacement assigned."))
