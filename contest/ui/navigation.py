@@ -31,11 +31,13 @@ ROLE_PAGES: dict[Role, list[PageSpec]] = {
         PageSpec("organiser_conflicts.py", "Conflicts", ":material/block:", "conflicts"),
         PageSpec("organiser_assignment.py", "Assignment", ":material/group_add:", "assignment"),
         PageSpec("organiser_progress.py", "Progress", ":material/monitoring:", "progress"),
+        PageSpec("judge_sheets.py", "Score sheets", ":material/fact_check:", "sheets"),
         PageSpec("organiser_excel.py", "Excel import and export", ":material/table_view:", "excel"),
         PageSpec("organiser_audit.py", "Audit trail", ":material/history:", "audit"),
     ],
     Role.judge: [
         PageSpec("judge_home.py", "My assignments", ":material/assignment:", "assignments"),
+        PageSpec("judge_score.py", "Score an entry", ":material/rate_review:", "score"),
     ],
     Role.entrant: [
         PageSpec("entrant_home.py", "My entries", ":material/folder_open:", "entries"),
