@@ -358,6 +358,24 @@ def _now():
     return utcnow()
 
 
+def _normalise_overrides(table: pd.DataFrame, overrides: Mapping[int | str, tuple]
+                         ) -> dict[int, tuple]:
+    """Overrides keyed by entry id or entry code -> keyed by entry id."""
+    ids = {str(c).upper(): int(i) for c, i in zip(table["entry_code"], table["entry_id"])}
+    out, unknown = {}, []
+    for key, value in (overrides or {}).items():
+        if isinstance(key, str) and not key.strip().isdigit():
+            if key.strip().upper() not in ids:
+                unknown.append(key)
+                continue
+            out[ids[key.strip().upper()]] = value
+        else:
+            out[int(key)] = value
+    if unknown:
+        raise InvalidInput(f"Entry {unknown[0]} is not ranked in this round.")
+    return out
+
+
 def _check_overrides(table: pd.DataFrame, overrides: Mapping[int, tuple[object, str]]) -> None:
     known = set(table["entry_id"].astype(int))
     problems = []
@@ -397,10 +415,10 @@ def _replace_decisions(session: Session, actor: Actor, rnd: Round, kind: str,
 
 def advance_round(
     *, session: Session, actor: Actor, round_id: int, method: str | None = None,
-    overrides: Mapping[int, tuple[bool, str]] | None = None, draws: int = 0, seed: int = 0,
+    overrides: Mapping[int | str, tuple[bool, str]] | None = None, draws: int = 0, seed: int = 0,
 ) -> dict:
     """Decide who advances: the round's cut (top N per group or a threshold), with
-    organiser overrides that each need a reason. Stores the round's results and one
+    organiser overrides (by entry id or code) that each need a reason. Stores the round's results and one
     decision per entry; entries move to the next round when the list is published."""
     require_role(actor, Role.organiser)
     rnd = _round(session, round_id)
@@ -411,7 +429,7 @@ def advance_round(
     if ranked.cut is None or rnd.advancement_rule == AdvancementRule.none.value:
         raise InvalidInput(f"Round '{rnd.label}' has no advancement rule; set top N or a "
                            "threshold first.")
-    overrides = {int(k): v for k, v in (overrides or {}).items()}
+    overrides = _normalise_overrides(ranked.table, overrides or {})
     _check_overrides(ranked.table, overrides)
     table = ranked.table
     if ranked.cut.top is not None:
@@ -447,7 +465,7 @@ def advance_round(
 
 def grant_awards(
     *, session: Session, actor: Actor, round_id: int, method: str | None = None,
-    overrides: Mapping[int, tuple[str, str]] | None = None,
+    overrides: Mapping[int | str, tuple[str, str]] | None = None,
 ) -> dict:
     """Award tiers per group by rank (counts from the edition's settings, e.g. gold 5,
     silver 8, excellence 12); an override (tier or "" for none) needs a reason."""
@@ -459,7 +477,7 @@ def grant_awards(
         raise InvalidInput("This edition has no award tiers configured.")
     ranked = _rank(session, rnd, method=method, draws=0, seed=0, progress=None)
     table = ranked.table
-    overrides = {int(k): v for k, v in (overrides or {}).items()}
+    overrides = _normalise_overrides(table, overrides or {})
     _check_overrides(table, overrides)
     keys = {t["key"] for t in tiers}
     bad = [t for t, _ in overrides.values() if t and t not in keys]

@@ -27,7 +27,7 @@ pytestmark = pytest.mark.integration
 ORGANISER = "organiser@demo.example.org"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def _scored_template(tmp_path_factory):
     """A demo edition whose preliminary is fully scored (30 entries, 12 judges)."""
     path = tmp_path_factory.mktemp("scored") / "scored.db"

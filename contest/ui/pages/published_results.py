@@ -1,0 +1,27 @@
+"""Published result lists (公示), newest first; corrections are shown as new versions."""
+
+import pandas as pd
+import streamlit as st
+
+from contest.services import results
+from contest.ui import context
+
+actor = context.require_actor()
+edition = context.edition()
+st.title("Published results")
+if edition is None:
+    st.stop()
+with context.session(read_only=True) as s, context.user_errors():
+    lists = results.published_results(session=s, actor=actor, edition_id=edition.id)
+if not lists:
+    st.info("No results have been published yet.")
+for item in lists:
+    st.subheader(f"{item['title']} (version {item['version']})")
+    st.caption(f"Published {item['published_at']:%Y-%m-%d %H:%M} UTC"
+               + (" - a correction of an earlier version" if item["correction"] else ""))
+    if item["note"]:
+        st.text(item["note"])
+    rows = pd.DataFrame(item["rows"])
+    if actor.has("entrant") and rows["mine"].any():
+        st.success("Your entries on this list: " + ", ".join(rows.loc[rows["mine"], "entry_code"]))
+    st.dataframe(rows.drop(columns="mine"), hide_index=True)

@@ -1,0 +1,103 @@
+"""The organiser ranks a round, reads the reliability report, decides and publishes;
+entrants and observers then see the published list."""
+
+import shutil
+
+import pytest
+from sqlmodel import select
+
+from contest import db
+from contest.models import Entry, User
+from tests.integration.test_results import _scored_template  # noqa: F401  (fixture)
+from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
+
+@pytest.fixture
+def scored_app(tmp_path, _scored_template, app_env):  # noqa: F811
+    from contest.services import demo
+
+    path = tmp_path / "scored.db"
+    shutil.copy(_scored_template, path)
+    url = f"sqlite:///{path}"
+    app_env(url)
+    return url, demo.DEMO_PASSWORDS
+
+
+def signed_in(role_email: str, password: str, page: str):
+    at = start_app()
+    sign_in(at, role_email, password)
+    at.switch_page(str(PAGES / page))
+    at.run()
+    return at
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def organiser_page(scored_app, page):
+    _, passwords = scored_app
+    return signed_in("organiser@demo.example.org", passwords["organiser"], page)
+
+
+def test_organiser_ranks_a_round_and_sees_each_group_with_intervals(scored_app):
+    at = organiser_page(scored_app, "organiser_results.py")
+    assert not at.exception
+    assert "press Rank" in page_text(at)
+    at.number_input[0].set_value(200)
+    button(at, "Rank").click().run()
+    assert not at.exception
+    text = page_text(at)
+    assert "Start-up" in text and "Growth" in text
+    tables = [df.value for df in at.dataframe]
+    assert len(tables) == 2
+    assert {"adjusted_score", "raw_mean", "n_judges", "rank_low", "rank_high"} <= set(tables[0].columns)
+    assert list(tables[0]["rank"])[:3] == [1, 2, 3]
+
+
+def test_changing_the_method_shows_its_warning(scored_app):
+    at = organiser_page(scored_app, "organiser_results.py")
+    at.selectbox[1].set_value("zscore").run()
+    assert "a judge whose field is strong looks lenient" in page_text(at)
+
+
+def test_reliability_report_shows_the_summary_and_judge_table(scored_app):
+    at = organiser_page(scored_app, "organiser_reliability.py")
+    button(at, "Build the report").click().run()
+    assert not at.exception
+    text = page_text(at)
+    assert "Krippendorff's alpha" in text and "judges differ by about" in text
+    judge_table = next(df.value for df in at.dataframe if "leniency" in df.value.columns)
+    assert len(judge_table) == 12
+
+
+def test_organiser_decides_and_publishes_then_entrants_and_observers_see_the_list(scored_app):
+    url, passwords = scored_app
+    at = organiser_page(scored_app, "organiser_decisions.py")
+    button(at, "Decide advancement").click().run()
+    assert not at.exception
+    assert any("advance to Semi-final" in s.value for s in at.success)
+    button(at, "Publish").click().run()
+    assert any("version 1" in s.value for s in at.success)
+
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        entry = s.exec(select(Entry).where(Entry.current_round_id != None)  # noqa: E711
+                       .order_by(Entry.current_round_id.desc())).first()
+        owner = s.get(User, entry.owner_id).email
+    engine.dispose()
+    entrant = signed_in(owner, passwords["entrant"], "published_results.py")
+    assert not entrant.exception
+    text = page_text(entrant)
+    assert "Preliminary: entries advancing (version 1)" in text
+    assert f"Your entries on this list: {entry.code}" in text
+    observer = signed_in("observer@demo.example.org", passwords["observer"], "published_results.py")
+    assert entry.code in page_text(observer)
+    assert "Your entries" not in page_text(observer)
+
+
+def test_an_override_without_reason_is_refused_on_the_page(scored_app):
+    at = organiser_page(scored_app, "organiser_decisions.py")
+    at.text_input[0].input("GBA26-0001")
+    button(at, "Add override").click().run()
+    button(at, "Decide advancement").click().run()
+    assert any("needs a reason" in e.value for e in at.error)
