@@ -31,6 +31,9 @@ ROLE_PAGES: dict[Role, list[PageSpec]] = {
         PageSpec("organiser_conflicts.py", "Conflicts", ":material/block:", "conflicts"),
         PageSpec("organiser_assignment.py", "Assignment", ":material/group_add:", "assignment"),
         PageSpec("organiser_progress.py", "Progress", ":material/monitoring:", "progress"),
+        PageSpec("organiser_results.py", "Results", ":material/leaderboard:", "results"),
+        PageSpec("organiser_reliability.py", "Reliability", ":material/query_stats:", "reliability"),
+        PageSpec("organiser_decisions.py", "Decisions and publication", ":material/campaign:", "decisions"),
         PageSpec("judge_sheets.py", "Score sheets", ":material/fact_check:", "sheets"),
         PageSpec("organiser_excel.py", "Excel import and export", ":material/table_view:", "excel"),
         PageSpec("organiser_audit.py", "Audit trail", ":material/history:", "audit"),
@@ -41,9 +44,11 @@ ROLE_PAGES: dict[Role, list[PageSpec]] = {
     ],
     Role.entrant: [
         PageSpec("entrant_home.py", "My entries", ":material/folder_open:", "entries"),
+        PageSpec("published_results.py", "Published results", ":material/campaign:", "published"),
     ],
     Role.observer: [
         PageSpec("observer_home.py", "Finalists", ":material/star:", "finalists"),
+        PageSpec("published_results.py", "Published results", ":material/campaign:", "results-published"),
     ],
 }
 
