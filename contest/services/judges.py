@@ -76,6 +76,11 @@ def _profile_problems(session: Session, edition_id: int, region: str, expertise:
     return load, problems
 
 
+def _refused(email: str, problems: list[str]) -> InvalidInput:
+    named = [f"Judge {email}: {p}." for p in problems]
+    return InvalidInput(named[0] if len(named) == 1 else f"Judge {email} was not saved:", named)
+
+
 def add_judge(
     *,
     session: Session,
@@ -111,8 +116,7 @@ def add_judge(
         if not name:
             problems.insert(0, "a name is required")
     if problems:
-        raise InvalidInput(f"Judge {email or '(no email)'}: " + "; ".join(problems) + ".",
-                           [f"Judge {email or '(no email)'}: {p}" for p in problems])
+        raise _refused(email or "(no email)", problems)
     if user is None:
         user = accounts.create_user(session=session, email=email, name=name, roles=[Role.judge],
                                     organisation=organisation, actor=actor, commit=False)
@@ -152,8 +156,7 @@ def update_judge(*, session: Session, actor: Actor, profile_id: int, organisatio
     region = (region or "").strip()
     load, problems = _profile_problems(session, profile.edition_id, region, tracks, max_load)
     if problems:
-        raise InvalidInput(f"Judge {user.email}: " + "; ".join(problems) + ".",
-                           [f"Judge {user.email}: {p}" for p in problems])
+        raise _refused(user.email, problems)
     fields = {"organisation": (organisation or "").strip(), "region": region, "expertise": tracks,
               "max_load": load, "active": bool(active)}
     before = {k: getattr(profile, k) for k in fields}

@@ -170,7 +170,7 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
         problems.append("The automatic rules fail for " + ", ".join(failing)
                         + ": give a reason to mark them eligible anyway (recorded as an override).")
     if problems:
-        raise InvalidInput(" ".join(problems), problems)
+        raise InvalidInput(problems[0] if len(problems) == 1 else "Nothing was changed:", problems)
     screening_round = _screening_round(session, edition.id, first)
     outcome = EntryStatus.eligible.value if eligible else EntryStatus.ineligible.value
     changed = unchanged = 0

@@ -45,6 +45,11 @@ WEIGHT_TOLERANCE_PCT = 0.01
 MAX_JUDGES_PER_ENTRY = 50
 
 
+def refused(heading: str, problems: list[str]) -> InvalidInput:
+    """One problem is the message itself; several are listed under the heading."""
+    return InvalidInput(problems[0] if len(problems) == 1 else heading, problems)
+
+
 class RubricInUse(ServiceError):
     """The rubric has score sheets: the change must become a new version or be dropped."""
 
@@ -404,7 +409,7 @@ def update_edition(
         problems.append(f"Unknown document kinds: {', '.join(unknown)}; choose from "
                         f"{', '.join(documents.DOCUMENT_KINDS)}.")
     if problems:
-        raise InvalidInput(" ".join(problems), problems)
+        raise refused("Please correct the following:", problems)
     before = {
         "name": edition.name, "opens_at": _iso(edition.opens_at),
         "submission_deadline": _iso(edition.submission_deadline), "closes_at": _iso(edition.closes_at),
@@ -473,7 +478,7 @@ def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str, r
             if why:
                 problems.append(f"{singular} '{record.key}' cannot be removed: {why}.")
     if problems:
-        raise InvalidInput(f"The {kind} were not saved.", problems)
+        raise refused(f"The {kind} were not saved:", problems)
     for row_id, record in existing.items():
         if row_id not in kept_ids:
             audit(session, actor, f"{kind}.remove", singular.lower(), record.id, edition_id=edition_id, key=record.key)
@@ -624,7 +629,7 @@ def update_round(*, session: Session, actor: Actor, round_id: int, settings: Rou
         if scored:
             problems.append(f"{rnd.label} already has {scored} score sheets; it cannot become an unscored round.")
     if problems:
-        raise InvalidInput(" ".join(problems), problems)
+        raise refused("Please correct the following:", problems)
     before = _round_audit(rnd)
     _apply_round(rnd, settings)
     session.add(rnd)
@@ -651,7 +656,7 @@ def add_round(*, session: Session, actor: Actor, edition_id: int, key: str, sett
     elif session.exec(select(Round.id).where(Round.edition_id == edition_id, Round.key == key)).first():
         problems.append(f"There is already a round '{key}'.")
     if problems:
-        raise InvalidInput(" ".join(problems), problems)
+        raise refused("Please correct the following:", problems)
     rnd = Round(edition_id=edition_id, key=key, label=settings.label.strip())
     _apply_round(rnd, settings)
     rnd.position = len(_rounds(session, edition_id))
@@ -715,7 +720,7 @@ def save_sheets(*, session: Session, actor: Actor, round_id: int, category_id: i
         problems.append(f"{rnd.label} is scored: the {category.label} category needs at least one sheet.")
     problems += check_weights(list(rows), "Sheet")
     if problems:
-        raise InvalidInput("The score sheets were not saved.", problems)
+        raise refused("The score sheets were not saved:", problems)
     all_versions = session.exec(select(SheetDefinition.id).where(
         SheetDefinition.round_id == round_id, SheetDefinition.category_id == category_id)).all()
     in_use = _score_sheet_count(session, list(all_versions))
@@ -783,7 +788,7 @@ def save_criteria(*, session: Session, actor: Actor, sheet_id: int, rows: list[M
                            "edit the active version instead.")
     clean, problems = check_criteria(list(rows))
     if problems:
-        raise InvalidInput(f"The criteria of '{sheet.label}' were not saved.", problems)
+        raise refused(f"The criteria of '{sheet.label}' were not saved:", problems)
     for c in clean:
         c["weight"] = c["weight"] / 100.0
     existing = list(session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)
