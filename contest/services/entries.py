@@ -563,6 +563,8 @@ def _text(value: object) -> str:
 
 
 def _date(value: object) -> dt.date | None:
+    if not _text(value):  # also pandas NaT, which passes for a datetime
+        return None
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

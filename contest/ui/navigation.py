@@ -45,6 +45,8 @@ ROLE_PAGES: dict[Role, list[PageSpec]] = {
     Role.entrant: [
         PageSpec("entrant_home.py", "My entries", ":material/folder_open:", "entries"),
         PageSpec("published_results.py", "Published results", ":material/campaign:", "published"),
+        PageSpec("entrant_entry.py", "Entry editor", ":material/edit_document:", "entry"),
+        PageSpec("entrant_profile.py", "My profile", ":material/person:", "profile"),
     ],
     Role.observer: [
         PageSpec("observer_home.py", "Finalists", ":material/star:", "finalists"),
@@ -81,6 +83,7 @@ def pages_for(roles: frozenset[str]) -> dict[str, list[st.Page]]:
 # Pages open to visitors who are not signed in (registration is added by the entrants' work).
 PUBLIC_PAGES: list[PageSpec] = [
     PageSpec("invitation.py", "Set your password", ":material/key:", "invite"),
+    PageSpec("entrant_register.py", "Register", ":material/person_add:", "register"),
 ]
 
 
