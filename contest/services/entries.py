@@ -31,7 +31,6 @@ from contest.models import (
     Patent,
     PatentKind,
     PatentStatus,
-    Publication,
     Region,
     Role,
     Track,
@@ -380,21 +379,6 @@ def withdraw_entry(*, session: Session, actor: Actor, entry_id: int,
     entry.status = EntryStatus.withdrawn.value
     record_change(session, actor, entry, "entry.withdraw")
     return entry
-
-
-def published_results(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
-    """Rows of published result lists that name one of the entrant's entries."""
-    require_role(actor, Role.entrant)
-    codes = {e.code for e in my_entries(session=session, actor=actor, edition_id=edition_id)}
-    found = []
-    for publication in session.exec(select(Publication).where(
-            Publication.edition_id == edition_id).order_by(Publication.published_at)).all():
-        for row in publication.payload or []:
-            if isinstance(row, Mapping) and row.get("entry_code") in codes:
-                found.append({"list": publication.title or publication.kind,
-                              "published_at": publication.published_at,
-                              **{k: v for k, v in row.items() if k != "applicant"}})
-    return found
 
 
 # --- permission and state checks -----------------------------------------------------------

@@ -1,4 +1,4 @@
-"""An entrant's entries and their status; start a new entry or open one; published results."""
+"""An entrant's entries and their status; start a new entry or open one."""
 
 import pandas as pd
 import streamlit as st
@@ -17,7 +17,6 @@ if edition.submission_deadline:
     st.caption(f"Submission deadline: {edition.submission_deadline:%Y-%m-%d %H:%M} UTC")
 with context.session(read_only=True) as s, context.user_errors():
     overview = home.entrant_overview(session=s, actor=actor, edition_id=edition.id)
-    results = entries.published_results(session=s, actor=actor, edition_id=edition.id)
 if not overview:
     st.info("You have no entries yet.")
 else:
@@ -39,6 +38,4 @@ if st.button("Start a new entry", icon=":material/add:", type="primary", key="ne
     if created is not None:
         st.session_state["entry_id"] = created.id
         st.switch_page("contest/ui/pages/entrant_entry.py", query_params={"entry": str(created.id)})
-if results:
-    st.subheader("Published results")
-    st.dataframe(pd.DataFrame(results), hide_index=True)
+st.caption("Result lists appear under Published results once the contest office publishes them.")
