@@ -806,6 +806,15 @@ def my_sheet_ids(*, session: Session, actor: Actor, round_id: int, entry_id: int
     ).all())
 
 
+def history_table(history: Sequence[Mapping]) -> list[dict]:
+    """A sheet's history as rows to show: when (UTC text), who, what, version, total, reason."""
+    return [
+        {"when": when(h["at"]), "who": h["who"], "action": h["action"], "version": h["version"],
+         "total": "" if h["total"] is None else f"{h['total']:.1f}", "reason": h["reason"]}
+        for h in history
+    ]
+
+
 def when(at: datetime | None) -> str:
     """A timestamp as the pages show it (UTC, to the second)."""
     return f"{at:%Y-%m-%d %H:%M:%S} UTC" if at else ""

@@ -216,10 +216,6 @@ with score_tab:
                 st.query_params.clear()
 with history_tab:
     if history:
-        st.dataframe(pd.DataFrame(history), hide_index=True, column_config={
-            "at": st.column_config.DatetimeColumn(t("When (UTC)"), format="YYYY-MM-DD HH:mm:ss"),
-            "who": t("Who"), "action": t("What"), "version": t("Version"), "total": t("Total"),
-            "reason": t("Reason"),
-        })
+        st.table(judging.history_table(history))
     else:
-        st.info(t("Nothing saved yet."))
+        st.info(t("No recorded changes yet."))

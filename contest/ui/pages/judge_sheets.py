@@ -36,10 +36,8 @@ else:
     chosen = by_id[sheet_id]
     with context.session(read_only=True) as s, context.user_errors():
         history = judging.sheet_history(session=s, actor=actor, sheet_id=sheet_id)
-        st.dataframe(pd.DataFrame(history), hide_index=True, column_config={
-            "at": st.column_config.DatetimeColumn(t("When (UTC)"), format="YYYY-MM-DD HH:mm:ss"),
-            "who": t("Who"), "action": t("What"), "version": t("Version"), "total": t("Total"),
-            "reason": t("Reason")})
+        st.markdown(t("**History of sheet {n}**", n=sheet_id))
+        st.table(judging.history_table(history))
     if chosen["status"] == "submitted":
         reason = st.text_area(t("Reason for reopening (the judge sees it)"), key=f"reopen_reason_{sheet_id}")
         if st.button(t("Reopen the sheet"), key=f"reopen_{sheet_id}"):
