@@ -34,6 +34,7 @@ def _base_url() -> str:
 
 def _done(message: str) -> None:
     st.session_state["judges_flash"] = message
+    st.session_state["judges_rev"] = st.session_state.get("judges_rev", 0) + 1  # fresh defaults below
     st.rerun()
 
 
@@ -85,7 +86,8 @@ smtp_url = config.settings().smtp_url
 st.caption("Each link works once and expires after 7 days; a new link replaces the old one. "
            + ("Links are sent by email." if smtp_url else "No mail server is set (CONTEST_SMTP_URL): copy the links."))
 invitees = st.multiselect("Judges to invite", waiting, default=waiting,
-                          format_func=lambda j: f"{j['name']} <{j['email']}> ({j['account']})", key="invitees")
+                          format_func=lambda j: f"{j['name']} <{j['email']}> ({j['account']})",
+                          key=f"invitees_{st.session_state.get('judges_rev', 0)}")
 if st.button("Send invitations" if smtp_url else "Create invitation links", key="invite", disabled=not invitees):
     for judge in invitees:
         with context.session() as s, context.user_errors():

@@ -1,0 +1,86 @@
+"""AppTest: the organiser screens submitted entries on the page, in bulk, and the entrant
+sees the decision with its reason."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import Session, select
+
+from contest import db
+from contest.models import Entry
+from tests.conftest import login_for
+from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
+
+SCREENING = str(PAGES / "organiser_screening.py")
+
+
+def _db(url):
+    return db.make_engine(url)
+
+
+@pytest.fixture
+def awaiting(demo_db, app_env):
+    """The demo with its first three entries back to 'submitted', awaiting the check."""
+    url, logins = demo_db
+    engine = _db(url)
+    with Session(engine) as s:
+        codes = ["GBA26-0001", "GBA26-0002", "GBA26-0003"]
+        s.execute(update(Entry).where(Entry.code.in_(codes)).values(status="submitted", current_round_id=None))
+        s.commit()
+    engine.dispose()
+    app_env(url)
+    return url, logins
+
+
+def _statuses(url):
+    engine = _db(url)
+    with Session(engine) as s:
+        rows = s.exec(select(Entry.code, Entry.status, Entry.eligibility_reason).where(
+            Entry.code.in_(["GBA26-0001", "GBA26-0002", "GBA26-0003"])).order_by(Entry.code)).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def test_organiser_marks_two_entries_not_eligible_and_the_entrant_sees_why(awaiting):
+    url, logins = awaiting
+    at = start_app()
+    sign_in(at, *login_for(logins, "organiser"))
+    at.switch_page(SCREENING)
+    at.run()
+    assert not at.exception
+    at.session_state["screening_table_0"] = {"edited_rows": {0: {"select": True}, 1: {"select": True}},
+                                             "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert "2 chosen of 3." in page_text(at)
+    at.radio(key="screening_decision_choice").set_value("Not eligible")
+    at.text_area(key="screening_reason").input("The core patent is held by the parent company.")
+    next(b for b in at.button if b.label == "Apply to the chosen entries").click().run()
+    assert not at.exception
+    assert "2 entries marked not eligible." in page_text(at)
+    assert _statuses(url) == [
+        ("GBA26-0001", "ineligible", "The core patent is held by the parent company."),
+        ("GBA26-0002", "ineligible", "The core patent is held by the parent company."),
+        ("GBA26-0003", "submitted", ""),
+    ]
+
+    entrant = start_app()
+    sign_in(entrant, *login_for(logins, "entrant"))  # entrant01 owns GBA26-0001
+    mine = entrant.dataframe[0].value
+    assert list(mine["status"]) == ["Not eligible"]
+    assert "The core patent is held by the parent company." in page_text(entrant)
+
+
+def test_marking_eligible_moves_the_entry_into_the_preliminary(awaiting):
+    url, logins = awaiting
+    at = start_app()
+    sign_in(at, *login_for(logins, "organiser"))
+    at.switch_page(SCREENING)
+    at.run()
+    at.session_state["screening_table_0"] = {"edited_rows": {2: {"select": True}}, "added_rows": [],
+                                             "deleted_rows": []}
+    at.run()
+    next(b for b in at.button if b.label == "Apply to the chosen entries").click().run()
+    assert not at.exception
+    assert "1 entries marked eligible and moved into Preliminary." in page_text(at)
+    assert _statuses(url)[2][1] == "eligible"
