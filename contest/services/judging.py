@@ -52,7 +52,7 @@ from contest.services import (
     audit,
     require_role,
 )
-from contest.services import storage
+from contest.services import documents as document_service
 
 STALE_MESSAGE = "Someone saved this sheet after you opened it; reload to see the newer scores."
 NOT_ASSIGNED = "This entry is not assigned to you."
@@ -296,7 +296,7 @@ def portfolio(*, session: Session, actor: Actor, round_id: int, entry_id: int) -
             for p in patents
         ],
         "documents": [
-            {"id": d.id, "kind": d.kind, "name": _document_name(entry, d, rnd.blind, hidden), "pages": d.pages,
+            {"id": d.id, "kind": d.kind, "name": _document_name(entry, d, rnd.blind), "pages": d.pages,
              "size": d.size, "inline": d.size <= INLINE_PDF_LIMIT}
             for d in docs
         ],
@@ -310,7 +310,7 @@ def portfolio(*, session: Session, actor: Actor, round_id: int, entry_id: int) -
     return result
 
 
-def _document_name(entry: Entry, doc: Document, blind: bool, hidden: Sequence[str]) -> str:
+def _document_name(entry: Entry, doc: Document, blind: bool) -> str:
     if not blind:
         return doc.name
     # An uploaded file name often carries the company's name; a neutral one cannot.
@@ -327,12 +327,15 @@ def document_for_judge(
     doc = session.get(Document, document_id)
     if doc is None or doc.entry_id != entry.id:
         raise NotFound("No such document for this entry.")
-    data = storage.document_bytes(session=session, document=doc)
-    if not data:
+    # The documents service decides who may read a file (and strips it when every one of the
+    # judge's rounds for the entry is blind); this round being blind is enough here.
+    found = document_service.get_document_for_viewer(session=session, actor=actor, document_id=doc.id)
+    if not found.data:
         raise NotFound(f"The file of document {doc.name} is missing; tell the contest office.")
-    if rnd.blind:
+    data = found.data
+    if rnd.blind and not found.metadata_stripped:
         data = documents.strip_metadata(data)
-    return _document_name(entry, doc, rnd.blind, []), data
+    return _document_name(entry, doc, rnd.blind), data
 
 
 # --- score form and saving -------------------------------------------------------------
