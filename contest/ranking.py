@@ -231,20 +231,24 @@ class _NormalEquations:
 
 
 def _fit_model(e: np.ndarray, j: np.ndarray, y: np.ndarray, n_e: int, n_j: int) -> dict:
-    """Huber IRLS for y = S_i + b_j with a ridge on b (judges only), sum b = 0."""
+    """Huber fit of y = S_i + b_j with a ridge on b (judges only), sum b = 0."""
     n = len(y)
+    clip = HUBER_C
 
-    def irls(w, lam: float, sigma: float, S, b, tol: float):
-        for _ in range(50):
-            system = _NormalEquations(e, j, n_e, n_j, w, lam)
-            S_new, b_new = system.solve_ratings(y)
-            resid = y - S_new[e] - b_new[j]
-            w = np.minimum(1.0, HUBER_C * sigma / np.maximum(np.abs(resid), 1e-12))
+    def huber(system: _NormalEquations, S, b, sigma: float, tol: float, max_iter: int):
+        # Huber and Dutter's winsorised-residual iteration: least squares on pseudo-ratings
+        # whose residuals are clipped at c*sigma. It has the same fixed point as reweighted
+        # least squares (weights min(1, c*sigma/|r|)) but one factorisation serves every step.
+        for _ in range(max_iter):
+            resid = y - S[e] - b[j]
+            pseudo = y - resid + np.clip(resid, -clip * sigma, clip * sigma)
+            S_new, b_new = system.solve_ratings(pseudo)
             done = max(np.max(np.abs(S_new - S)), np.max(np.abs(b_new - b), initial=0)) < tol
             S, b = S_new, b_new
             if done:
                 break
-        return S, b, w, system
+        resid = y - S[e] - b[j]
+        return S, b, np.minimum(1.0, clip * sigma / np.maximum(np.abs(resid), 1e-12))
 
     # The scale comes from the plain least-squares fit, before any down-weighting: residuals
     # of a Huber fit on entries with 3 ratings are pulled in and would understate the noise.
@@ -253,16 +257,17 @@ def _fit_model(e: np.ndarray, j: np.ndarray, y: np.ndarray, n_e: int, n_j: int) 
     plain = _NormalEquations(e, j, n_e, n_j, ones, tiny)
     S, b = plain.solve_ratings(y)
     sigma = _robust_sigma(y - S[e] - b[j], plain.leverage())
-    # Stage 1: nearly unpenalised judge offsets, to estimate their spread (method of moments).
-    # Only the spread of the offsets is needed here, so a loose tolerance will do.
-    S, b, w, _ = irls(ones, tiny, sigma, S, b, tol=1e-2)
+    # Stage 1: nearly unpenalised robust judge offsets, to estimate their spread (method of
+    # moments); only the spread is needed, so a loose tolerance will do.
+    S, b, _ = huber(plain, S, b, sigma, tol=1e-2, max_iter=50)
     tau2_floor = max(1e-4 * sigma**2, 1e-8)
     tau2 = max(float(np.var(b)) - sigma**2 / (n / n_j), tau2_floor) if n_j > 1 else tau2_floor
-    # Stage 2: shrink judge offsets only, lambda = sigma^2 / tau_b^2.
+    # Stage 2: shrink judge offsets only, lambda = sigma^2 / tau_b^2. Scores show two
+    # decimals; moving less than 1e-4 points is converged.
     lam = sigma**2 / tau2
-    # Scores show two decimals; moving less than 1e-4 points is converged.
-    S, b, w, _ = irls(w, lam, sigma, S, b, tol=1e-4)
-    # The system at the final weights serves the standard errors and the interval draws.
+    S, b, w = huber(_NormalEquations(e, j, n_e, n_j, ones, lam), S, b, sigma, tol=1e-4,
+                    max_iter=500)
+    # Standard errors and interval draws use the final Huber weights.
     system = _NormalEquations(e, j, n_e, n_j, w, lam)
     return {"S": S, "b": b, "w": w, "sigma": sigma, "tau": float(np.sqrt(tau2)), "lam": lam,
             "system": system}
