@@ -11,7 +11,7 @@ from sqlalchemy import delete
 from sqlmodel import select
 from typer.testing import CliRunner
 
-from contest import cli, config, db, excel
+from contest import cli, db, excel
 from contest.models import CriterionScore, Entry, ScoreSheet, User
 from contest.services import InvalidInput, PermissionDenied, accounts, exports, imports
 
@@ -123,22 +123,14 @@ def test_round_trip_export_import_scores_into_an_unscored_copy_gives_the_same_ra
     assert sheet_values(after, "scores") == sheet_values(before, "scores")
 
 
-def test_contest_export_writes_the_workbook(demo_db, monkeypatch, tmp_path):
+def test_contest_export_writes_the_workbook(demo_db, app_env, tmp_path):
     url, _logins = demo_db
-    monkeypatch.setenv("DATABASE_URL", url)
-    monkeypatch.setenv("CONTEST_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CONTEST_SECRET_KEY", "cli-test")
-    config.settings.cache_clear()
-    db.engine_for.cache_clear()
+    app_env(url)
     out = tmp_path / "results.xlsx"
-    try:
-        run = CliRunner().invoke(cli.app, ["export", "--round", "preliminary", "--out",
-                                           str(out), "--method", "mean", "--lang", "zh"])
-        missing = CliRunner().invoke(cli.app, ["export", "--round", "quarterfinal", "--out",
-                                               str(out)])
-    finally:
-        config.settings.cache_clear()
-        db.engine_for.cache_clear()
+    run = CliRunner().invoke(cli.app, ["export", "--round", "preliminary", "--out", str(out),
+                                       "--method", "mean", "--lang", "zh"])
+    missing = CliRunner().invoke(cli.app, ["export", "--round", "quarterfinal", "--out",
+                                           str(out)])
     assert run.exit_code == 0, run.output
     workbook = load_workbook(io.BytesIO(out.read_bytes()))
     summary = {row[0]: row[1] for row in workbook["summary"].iter_rows(values_only=True)}

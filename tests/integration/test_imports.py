@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from openpyxl import Workbook
 from sqlmodel import func, select
 
 from contest.models import (
@@ -21,6 +18,7 @@ from contest.models import (
     User,
 )
 from contest.services import InvalidInput, PermissionDenied, accounts, imports
+from tests.unit.test_excel_reader import workbook
 
 pytestmark = pytest.mark.integration
 
@@ -32,22 +30,6 @@ JUDGE_HEADER = ["email", "name", "organisation", "region", "expertise", "max_loa
 SCORE_HEADER = ["round", "sheet", "entry_code", "judge_email", "criterion", "score", "comment"]
 # Valid CN application numbers (check digits computed by the weights 2..9, 2..5, mod 11).
 NUMBERS = ["201710601862.3", "95115608.X", "202010123456.2", "202110000001.6"]
-
-
-def workbook(**sheets) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-        for line in sheet.iter_rows():
-            for cell in line:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def entry_row(code, core, **changes):

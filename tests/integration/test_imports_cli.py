@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlmodel import func, select
 from typer.testing import CliRunner
 
-from contest import cli, config, db
+from contest import cli
 from contest.models import Entry, Patent
 from tests.integration.test_imports import (
     NUMBERS,
@@ -24,15 +24,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def cli_db(db_url, monkeypatch, tmp_path, edition):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("CONTEST_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CONTEST_SECRET_KEY", "cli-test")
-    config.settings.cache_clear()
-    db.engine_for.cache_clear()
-    yield db_url
-    config.settings.cache_clear()
-    db.engine_for.cache_clear()
+def cli_db(db_url, app_env, edition):
+    app_env(db_url)  # the command reads DATABASE_URL like the real one
+    return db_url
 
 
 def contest(*args):
