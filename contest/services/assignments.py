@@ -44,13 +44,19 @@ class AssignmentPreview:
     kept: frozenset[tuple[int, int]]        # pairs kept because they have work
     to_add: tuple[tuple[int, int], ...]
     to_withdraw: tuple[tuple[int, int], ...]
+    # Pairs with work that must go: the judge is now conflicted or left the pool.
+    dropped_work: tuple[tuple[int, int], ...] = ()
     loads: list[dict] = field(default_factory=list)
     entry_codes: dict[int, str] = field(default_factory=dict)
     judge_names: dict[int, str] = field(default_factory=dict)
 
     @property
     def summary(self) -> list[str]:
-        return [f"kept with work: {len(self.kept)}", *assignment.summary_lines(self.result)]
+        lines = [f"kept with work: {len(self.kept)}"]
+        if self.dropped_work:
+            lines.append(f"withdrawn although started (conflict or judge left the pool): "
+                         f"{len(self.dropped_work)}")
+        return lines + assignment.summary_lines(self.result)
 
 
 def round_entries(session: Session, rnd: Round) -> list[Entry]:
@@ -145,10 +151,8 @@ def preview_assignment(
     active = {(a.judge_id, a.entry_id) for a in _active(session, round_id)}
     pool_ids = {j.user_id for j in pool}
     # Work stays unless it is now conflicted or its judge left the pool.
-    kept = {
-        pair for pair in active & _pairs_with_work(session, round_id)
-        if pair not in forbidden and pair[0] in pool_ids
-    }
+    with_work = active & _pairs_with_work(session, round_id)
+    kept = {pair for pair in with_work if pair not in forbidden and pair[0] in pool_ids}
     existing: dict[int, set[int]] = {}
     for judge_id, entry_id in kept:
         existing.setdefault(entry_id, set()).add(judge_id)
@@ -174,7 +178,7 @@ def preview_assignment(
         round_id=rnd.id, round_label=rnd.label, per_entry=k, seed=seed, result=result,
         base=frozenset(active), kept=frozenset(kept),
         to_add=tuple(sorted(pairs - active)), to_withdraw=tuple(sorted(active - pairs)),
-        loads=loads, entry_codes={e.id: e.code for e in entries},
+        dropped_work=tuple(sorted(with_work - kept)), loads=loads, entry_codes={e.id: e.code for e in entries},
         judge_names={j.user_id: j.name for j in pool},
     )
 

@@ -16,6 +16,7 @@ from contest.models import (
     Assignment,
     AssignmentStatus,
     AuditEvent,
+    Conflict,
     Entry,
     EntryStatus,
     JudgeProfile,
@@ -144,6 +145,31 @@ def test_rerun_keeps_assignments_with_work_and_redoes_the_rest(session, setup):
     service.commit_assignment(session=session, actor=setup.organiser, preview=second)
     pairs = active_pairs(session, setup.round.id)
     assert set(worked) <= pairs and len(pairs) == 72
+
+
+def test_started_work_of_a_newly_conflicted_judge_is_shown_and_withdrawn(session, edition, setup):
+    from contest.services import conflicts as conflict_service
+
+    first = service.run_assignment(session=session, actor=setup.organiser, round_id=setup.round.id)
+    judge_id, entry_id = first.result.pairs[0]
+    add_sheet(session, setup.round, judge_id, entry_id)
+    conflict_service.add_conflict(session=session, actor=setup.organiser, edition_id=edition.id,
+                                  judge_id=judge_id, organisation="Somewhere else",
+                                  reason="not this entry")  # unrelated: the work stays
+    preview = service.preview_assignment(session=session, actor=setup.organiser,
+                                         round_id=setup.round.id)
+    assert preview.kept == {(judge_id, entry_id)} and preview.dropped_work == ()
+    session.add(Conflict(edition_id=edition.id, judge_id=judge_id, entry_id=entry_id,
+                         source="imported", reason="found late"))
+    session.commit()
+    preview = service.preview_assignment(session=session, actor=setup.organiser,
+                                         round_id=setup.round.id)
+    assert preview.dropped_work == ((judge_id, entry_id),)
+    assert "withdrawn although started (conflict or judge left the pool): 1" in preview.summary
+    service.commit_assignment(session=session, actor=setup.organiser, preview=preview)
+    assert (judge_id, entry_id) not in active_pairs(session, setup.round.id)
+    sheet = session.exec(select(ScoreSheet).where(ScoreSheet.judge_id == judge_id)).one()
+    assert sheet.status == SheetStatus.withdrawn.value and sheet.version == 2
 
 
 def test_commit_of_an_outdated_preview_is_refused(session, setup):

@@ -362,3 +362,9 @@ def test_assignment_is_the_same_in_another_process_with_other_hash_seeds():
                              text=True, check=True, cwd=root)
         outputs.add(run.stdout)
     assert len(outputs) == 1
+
+
+def test_load_histogram_counts_judges_per_load():
+    assert assignment.load_histogram({"a": 4, "b": 5, "c": 4, "d": 0}) == (
+        "1 judge x 0, 2 judges x 4, 1 judge x 5"
+    )

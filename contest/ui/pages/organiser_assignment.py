@@ -47,6 +47,9 @@ if preview is not None and preview.round_id == rnd.id:
     cols[4].metric("Connected", "yes" if result.connected else f"no ({result.n_components} pieces)")
     st.caption(f"{len(preview.kept)} kept with work, {len(preview.to_add)} to add, "
                f"{len(preview.to_withdraw)} to withdraw")
+    if preview.dropped_work:
+        st.warning(f"{len(preview.dropped_work)} started assignments will be withdrawn: their "
+                   "judge now has a conflict with the entry or left the pool.")
     loads = pd.DataFrame(preview.loads)
     st.bar_chart(loads.set_index("judge")[["load"]], horizontal=True)
     problems = [reason for _, reason in result.unserved] + result.problems
