@@ -275,13 +275,7 @@ def template_command(
 
     if kind not in excel.KINDS:
         fail(f"unknown template '{kind}'; choose one of {', '.join(excel.KINDS)}")
-    url = config.settings().database_url
-    try:  # the edition's tracks make a drop-down; without a database the template is generic
-        db.ensure_ready(db.engine_for(url))
-        ready = True
-    except Exception:
-        ready = False
-    if ready:
+    if _database_ready(config.settings().database_url):  # the edition's tracks as drop-downs
         with open_session() as session:
             edition = editions.find_edition(session=session, slug=contest_slug) \
                 if contest_slug or editions.latest_edition(session=session) else None
@@ -338,6 +332,21 @@ def export_command(
                                         method=method, lang=lang)
     _write_file(out, data)
     typer.echo(f"wrote the {round_key} results to {out}")
+
+
+def _database_ready(url: str) -> bool:
+    """A migrated database is there (a missing SQLite file is not created by asking)."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") \
+            and not Path(parsed.database).exists():
+        return False
+    try:
+        db.ensure_ready(db.engine_for(url))
+    except Exception:  # unreachable or not migrated: the template is generic
+        return False
+    return True
 
 
 def _write_file(path: Path, data: bytes) -> None:

@@ -268,6 +268,8 @@ def _parse(col: schema.Column, raw, allowed):
         value = textrules.normalise_line(value)
     if not value:
         return None
+    if kind == "key":
+        return textrules.normalise_key(value)
     if kind == "email":
         email = value.lower()
         if not _EMAIL.match(email):

@@ -84,7 +84,8 @@ EXAMPLE_MARKERS = ("EXAMPLE", "示例")
 class Column:
     """One column of an import sheet.
 
-    `type` is one of text, longtext, code, email, enum, date, int, number, list.
+    `type` is one of text, longtext, code, key, email, enum, date, int, number, list
+    (a key is folded like an enumeration value: "Expert Review" reads expert_review).
     `needed` means the header must be present; `required` means every row needs a value.
     """
 
@@ -250,14 +251,14 @@ _SCHEMAS: dict[str, tuple[SheetSpec, ...]] = {
     ),
     "scores": (
         SheetSpec("scores", (
-            _col("round", "code", required=True, en="Round key, e.g. preliminary.",
+            _col("round", "key", required=True, en="Round key, e.g. preliminary.",
                  zh="轮次代码，如 preliminary。"),
-            _col("sheet", "code", required=True, en="Score sheet key, e.g. expert_review.",
+            _col("sheet", "key", required=True, en="Score sheet key, e.g. expert_review.",
                  zh="评分表代码，如 expert_review。"),
             _col("entry_code", "code", required=True, en="Entry code.", zh="作品编号。"),
             _col("judge_email", "email", required=True, en="Email of the judge.",
                  zh="评委邮箱。"),
-            _col("criterion", "code", required=True, en="Criterion key, e.g. advancement.",
+            _col("criterion", "key", required=True, en="Criterion key, e.g. advancement.",
                  zh="评分项代码，如 advancement。"),
             _col("score", "number", required=True,
                  en="Points for this criterion (0 to the criterion's maximum, on its step).",

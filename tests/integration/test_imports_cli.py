@@ -92,3 +92,13 @@ def test_template_writes_a_workbook_with_the_editions_tracks(cli_db, tmp_path):
     assert "semiconductors" in tracks
     unknown = contest("template", "prizes", "--out", out)
     assert unknown.exit_code == 1 and "unknown template 'prizes'" in unknown.stderr
+
+
+def test_template_works_without_a_database_and_does_not_create_one(app_env, tmp_path):
+    missing = tmp_path / "none.db"
+    app_env(f"sqlite:///{missing}")
+    out = tmp_path / "judges.xlsx"
+    result = contest("template", "judges", "--out", out, "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    assert load_workbook(io.BytesIO(out.read_bytes()))["instructions"]["A1"].value == "填写说明"
+    assert not missing.exists()

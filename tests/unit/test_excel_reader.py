@@ -218,6 +218,14 @@ def test_numbers_are_checked_and_full_width_digits_accepted():
                                 "scores!F5 (score): 'TRUE' is not a number"]
 
 
+def test_round_sheet_and_criterion_keys_are_folded_like_the_keys_they_name():
+    header = ["round", "sheet", "entry_code", "judge_email", "criterion", "score"]
+    row = [" Preliminary ", "Expert Review", "E-1", "j@x.org", "patent-quality", 10]
+    result = excel.read_workbook("scores", workbook(scores=[header, row]))
+    assert [result.sheets["scores"][0][k] for k in ("round", "sheet", "criterion")] == [
+        "preliminary", "expert_review", "patent_quality"]
+
+
 def test_the_same_score_twice_is_a_duplicate():
     header = ["round", "sheet", "entry_code", "judge_email", "criterion", "score"]
     row = ["preliminary", "expert_review", "E-1", "j@x.org", "market", 10]
