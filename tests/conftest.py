@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
 from contest import config, db
@@ -39,10 +40,14 @@ def _pg_migrated():
 
 
 def _truncate_all(url: str) -> None:
-    engine = db.make_engine(url)
-    names = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+    """Empty every table. DELETE is far faster than TRUNCATE for the few rows a test
+    leaves; sequences restart so ids look like a fresh database's."""
+    engine = db.make_engine(url, poolclass=NullPool)
     with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())
+        for (seq,) in conn.execute(text("SELECT sequence_name FROM information_schema.sequences")):
+            conn.execute(text(f'ALTER SEQUENCE "{seq}" RESTART WITH 1'))
     engine.dispose()
 
 
