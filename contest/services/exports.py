@@ -202,8 +202,7 @@ def statistics_frame(*, session: Session, edition: Edition, round_id: int) -> pd
     eligible = {e for e, kind, outcome, _ in decisions
                 if kind == "eligibility" and outcome == "eligible"}
     advanced = {e for e, kind, outcome, r in decisions
-                if kind == "advancement" and r == round_id and outcome not in ("", "not_advanced",
-                                                                               "eliminated")}
+                if kind == "advancement" and r == round_id and outcome == "advanced"}
     awards = {e: outcome for e, kind, outcome, _ in decisions if kind == "award"}
     frame = pd.DataFrame.from_records([
         {"region": region, "applicant_type": applicant_type, "track": tracks.get(track),

@@ -12,7 +12,7 @@ from sqlmodel import select
 from typer.testing import CliRunner
 
 from contest import cli, db, excel
-from contest.models import CriterionScore, Entry, ScoreSheet, User
+from contest.models import CriterionScore, Decision, Entry, Round, ScoreSheet, User
 from contest.services import InvalidInput, PermissionDenied, accounts, exports, imports
 
 pytestmark = [pytest.mark.integration, pytest.mark.sqlite_only]  # copies the demo file
@@ -72,6 +72,31 @@ def test_the_workbook_of_a_scored_round_has_every_promised_sheet_and_column(demo
     stats = sheet_values(data, "statistics")
     assert stats[0][:6] == ["dimension", "value", "entries", "eligible", "advanced", "awards"]
     assert {row[0] for row in stats[1:]} >= {"all", "region", "applicant_type", "category"}
+
+
+def test_statistics_count_advancement_and_awards_by_region(demo):
+    _url, session = demo
+    rnd = session.exec(select(Round).where(Round.key == "preliminary")).one()
+    entries = session.exec(select(Entry).where(Entry.status == "eligible")
+                           .order_by(Entry.code)).all()[:3]
+    for entry in entries[:2]:
+        session.add(Decision(edition_id=entry.edition_id, entry_id=entry.id, round_id=rnd.id,
+                             kind="advancement", outcome="advanced"))
+    session.add(Decision(edition_id=entries[2].edition_id, entry_id=entries[2].id,
+                         round_id=rnd.id, kind="advancement", outcome="not_advanced"))
+    session.add(Decision(edition_id=entries[0].edition_id, entry_id=entries[0].id,
+                         round_id=rnd.id, kind="award", outcome="gold"))
+    session.commit()
+    stats = sheet_values(export(session), "statistics")
+    header = stats[0]
+    rows = {(r[0], r[1]): dict(zip(header, r)) for r in stats[1:]}
+    everything = rows[("all", "all")]
+    eligible = session.exec(select(Entry).where(Entry.status == "eligible")).all()
+    assert (everything["eligible"], everything["advanced"], everything["awards"],
+            everything["gold"], everything["silver"]) == (len(eligible), 2, 1, 1, 0)
+    region = entries[0].region
+    assert rows[("region", region)]["gold"] == 1
+    assert sum(r["advanced"] for k, r in rows.items() if k[0] == "region") == 2
 
 
 def test_a_title_typed_as_a_formula_stays_text_in_the_export(demo):
