@@ -68,7 +68,8 @@ def round_entries(session: Session, rnd: Round) -> list[Entry]:
     ).all())
 
 
-def _round(session: Session, round_id: int) -> Round:
+def scored_round(session: Session, round_id: int) -> Round:
+    """The round, if it exists and is scored (only scored rounds have judges)."""
     rnd = session.get(Round, round_id)
     if rnd is None:
         raise NotFound("That round does not exist.")
@@ -135,7 +136,7 @@ def preview_assignment(
     """Solve the round's assignment without storing it: kept work, pairs to add and to
     withdraw, loads, expertise match, conflicts avoided, connectivity, problems."""
     require_role(actor, Role.organiser)
-    rnd = _round(session, round_id)
+    rnd = scored_round(session, round_id)
     k = rnd.judges_per_entry if per_entry is None else per_entry
     if not 1 <= k <= MAX_JUDGES_PER_ENTRY:
         raise InvalidInput(f"Judges per entry must be between 1 and {MAX_JUDGES_PER_ENTRY}, not {k}.")
@@ -189,7 +190,7 @@ def commit_assignment(
     """Store a previewed assignment. Refused if the round's assignments or conflicts
     changed since the preview, or if it has problems the organiser has not accepted."""
     require_role(actor, Role.organiser)
-    rnd = _round(session, preview.round_id)
+    rnd = scored_round(session, preview.round_id)
     result = preview.result
     if (result.problems or result.unserved) and not accept_problems:
         raise InvalidInput(
@@ -288,7 +289,7 @@ def add_judge(*, session: Session, actor: Actor, round_id: int, entry_id: int,
               judge_id: int) -> None:
     """The organiser adds one judge to one entry (never a conflicted one)."""
     require_role(actor, Role.organiser)
-    rnd = _round(session, round_id)
+    rnd = scored_round(session, round_id)
     entry = _entry_in_round(session, rnd, entry_id)
     _check_new_judge(session, rnd, entry, judge_id)
     _activate(session, rnd.id, entry.id, judge_id, actor, source="manual")
@@ -320,7 +321,7 @@ def remove_judge(*, session: Session, actor: Actor, round_id: int, entry_id: int
                  judge_id: int) -> None:
     """The organiser takes a judge off an entry; refused once they have submitted."""
     require_role(actor, Role.organiser)
-    rnd = _round(session, round_id)
+    rnd = scored_round(session, round_id)
     entry = _entry_in_round(session, rnd, entry_id)
     _withdraw(session, _active_row(session, rnd, entry, judge_id))
     audit(session, actor, "assignment.remove", "entry", entry.id, edition_id=rnd.edition_id,
@@ -332,7 +333,7 @@ def swap_judge(*, session: Session, actor: Actor, round_id: int, entry_id: int,
                old_judge_id: int, new_judge_id: int) -> None:
     """Replace one judge of an entry by another, in one step."""
     require_role(actor, Role.organiser)
-    rnd = _round(session, round_id)
+    rnd = scored_round(session, round_id)
     entry = _entry_in_round(session, rnd, entry_id)
     row = _active_row(session, rnd, entry, old_judge_id)
     _check_new_judge(session, rnd, entry, new_judge_id, leaving=old_judge_id)
@@ -351,7 +352,7 @@ def second_look(
     status), none conflicted, one per organisation; stores what it can and names each
     entry it could not fully serve."""
     require_role(actor, Role.organiser)
-    rnd = _round(session, round_id)
+    rnd = scored_round(session, round_id)
     entries = [_entry_in_round(session, rnd, entry_id) for entry_id in dict.fromkeys(entry_ids)]
     if not entries:
         raise InvalidInput("Choose the entries that need a second look.")
@@ -384,7 +385,7 @@ def set_round_rules(*, session: Session, actor: Actor, round_id: int, judges_per
     """The organiser sets how many judges score each entry and whether a judge from the
     applicant's region counts as conflicted in this round."""
     require_role(actor, Role.organiser)
-    rnd = _round(session, round_id)
+    rnd = scored_round(session, round_id)
     if not 1 <= judges_per_entry <= MAX_JUDGES_PER_ENTRY:
         raise InvalidInput(
             f"Judges per entry must be between 1 and {MAX_JUDGES_PER_ENTRY}, not {judges_per_entry}."
@@ -402,7 +403,7 @@ def set_round_rules(*, session: Session, actor: Actor, round_id: int, judges_per
 def round_assignments(*, session: Session, actor: Actor, round_id: int) -> list[dict]:
     """Per entry of the round: its judges (by name) and how many it has."""
     require_role(actor, Role.organiser)
-    rnd = _round(session, round_id)
+    rnd = scored_round(session, round_id)
     names = dict(session.exec(
         select(User.id, User.name).join(Assignment, Assignment.judge_id == User.id)
         .where(Assignment.round_id == rnd.id)

@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
-from contest import cli, config, db
+from contest import cli
 from contest.auth import Actor
 from contest.models import (
     Assignment,
@@ -309,15 +309,10 @@ def test_unknown_round_or_entry_is_a_clear_error(session, setup):
 
 
 @pytest.fixture
-def cli_db(db_url, monkeypatch, tmp_path):
-    monkeypatch.setenv("DATABASE_URL", db_url)
-    monkeypatch.setenv("CONTEST_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CONTEST_SECRET_KEY", "cli-test")
-    config.settings.cache_clear()
-    db.engine_for.cache_clear()
-    yield db_url
-    config.settings.cache_clear()
-    db.engine_for.cache_clear()
+def cli_db(db_url, app_env):
+    """The command line reads DATABASE_URL, as the app does."""
+    app_env(db_url)
+    return db_url
 
 
 def test_contest_assign_prints_loads_conflicts_and_connectivity(cli_db, session, setup):
