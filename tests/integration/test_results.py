@@ -21,6 +21,7 @@ from contest.models import (
     User,
 )
 from contest.services import InvalidInput, PermissionDenied, accounts, demo, editions, results
+from tests.conftest import PG_URL
 
 pytestmark = pytest.mark.integration
 
@@ -41,7 +42,14 @@ def _scored_template(tmp_path_factory):
 
 
 @pytest.fixture
-def scored(tmp_path, _scored_template):
+def scored(request, tmp_path, _scored_template):
+    """A session on a fully scored demo: a copy of the SQLite template, or, when CI sets
+    TEST_DATABASE_URL, the same demo built in PostgreSQL."""
+    if PG_URL:
+        session = request.getfixturevalue("session")
+        demo.build_demo(session=session, entries=30, judges=12, seed=5, scored_share=1.0)
+        yield session
+        return
     path = tmp_path / "scored.db"
     shutil.copy(_scored_template, path)
     engine = db.make_engine(f"sqlite:///{path}")
@@ -335,3 +343,25 @@ def test_ranking_works_on_the_configured_database(session):
     assert len(ranked.table) == len(session.exec(select(Entry).where(
         Entry.current_round_id == rnd.id)).all())
     assert Role.organiser.value in organiser(session).roles
+
+
+def test_a_round_ranked_by_category_ranks_each_group_and_category_apart(scored):
+    rnd = preliminary(scored)
+    rnd.rank_by_category = True
+    scored.add(rnd)
+    scored.commit()
+    ranked = results.rank_round(session=scored, actor=organiser(scored), round_id=rnd.id,
+                                method="mean", draws=0)
+    t = ranked.table
+    assert set(t["pool"]) == set(t["group_key"] + "/" + t["category_key"])
+    for _, part in t.groupby("pool"):
+        assert part["rank"].min() == 1
+
+
+def test_carrying_a_result_into_the_first_scored_round_is_refused(scored):
+    rnd = preliminary(scored)
+    rnd.carry_over_weight = 0.3
+    scored.add(rnd)
+    scored.commit()
+    with pytest.raises(InvalidInput, match="no scored round comes before it"):
+        results.rank_round(session=scored, actor=organiser(scored), round_id=rnd.id, draws=0)
