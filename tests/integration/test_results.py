@@ -365,3 +365,45 @@ def test_carrying_a_result_into_the_first_scored_round_is_refused(scored):
     scored.commit()
     with pytest.raises(InvalidInput, match="no scored round comes before it"):
         results.rank_round(session=scored, actor=organiser(scored), round_id=rnd.id, draws=0)
+
+
+def copy_scores(session, rnd, source_id: int, target_id: int) -> None:
+    """Give the target entry's sheets exactly the source entry's criterion scores."""
+    from contest.models import CriterionScore
+
+    def sheets(entry_id):
+        return session.exec(select(ScoreSheet).where(
+            ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry_id,
+            ScoreSheet.status == "submitted").order_by(ScoreSheet.judge_id)).all()
+
+    for src, dst in zip(sheets(source_id), sheets(target_id), strict=True):
+        values = {c.criterion_id: c.value for c in session.exec(
+            select(CriterionScore).where(CriterionScore.score_sheet_id == src.id))}
+        for c in session.exec(select(CriterionScore).where(CriterionScore.score_sheet_id == dst.id)):
+            c.value = values[c.criterion_id]
+            session.add(c)
+        dst.total = src.total
+        session.add(dst)
+    session.commit()
+
+
+def test_a_tie_left_by_every_rule_at_the_cut_needs_the_organisers_decision(scored):
+    rnd = preliminary(scored)
+    actor = organiser(scored)
+    rnd.method = "mean"
+    scored.add(rnd)
+    ranked = results.rank_round(session=scored, actor=actor, round_id=rnd.id, draws=0)
+    group = ranked.table[ranked.table["pool"] == ranked.table["pool"].iloc[0]].sort_values("rank")
+    first, second = group.iloc[2], group.iloc[3]
+    copy_scores(scored, rnd, int(first["entry_id"]), int(second["entry_id"]))
+    set_cut(scored, rnd, 3)  # the copied pair shares rank 3: one place for two entries
+    with pytest.raises(InvalidInput, match="straddle the cut") as refused:
+        results.advance_round(session=scored, actor=actor, round_id=rnd.id)
+    assert first["entry_code"] in str(refused.value) and second["entry_code"] in str(refused.value)
+    results.advance_round(session=scored, actor=actor, round_id=rnd.id, overrides={
+        first["entry_code"]: (True, "Organiser: stronger core patent"),
+        second["entry_code"]: (False, "Organiser: weaker core patent")})
+    outcomes = dict(scored.exec(select(Decision.entry_id, Decision.outcome).where(
+        Decision.kind == "advancement", Decision.active == True)).all())  # noqa: E712
+    assert outcomes[int(first["entry_id"])] == "advanced"
+    assert outcomes[int(second["entry_id"])] == "not_advanced"
