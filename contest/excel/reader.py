@@ -22,7 +22,7 @@ from contest.excel import text as textrules
 
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 150  # deflate rarely beats this on real sheets; bombs beat it by far
-MAX_ROWS = 200_000
+MAX_ROWS = 1_000_000  # a full round trip of 50,000 sheets is 250,000 score rows
 MAX_ERRORS = 1000
 
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
