@@ -169,7 +169,11 @@ def _allowed_values(choices: Mapping[str, Sequence[str]]) -> dict[str, dict[str,
                 spellings[alias] = key
         allowed[column] = spellings
     for column, values in choices.items():
-        allowed[column] = {textrules.normalise_key(v): v for v in values}
+        keys = {textrules.normalise_key(v): v for v in values}
+        # Built-in labels ("初创组", "Hong Kong") still work for the keys that stay allowed.
+        kept = {spelling: keys[key] for spelling, key in allowed.get(column, {}).items()
+                if key in keys}
+        allowed[column] = {**kept, **keys}
     return allowed
 
 

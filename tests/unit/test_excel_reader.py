@@ -262,6 +262,14 @@ def test_tracks_are_checked_only_when_the_edition_gives_them():
                                  "semiconductors"]
 
 
+def test_an_editions_own_groups_keep_the_built_in_labels_for_the_same_keys():
+    data = entries_file([entry(group="初创组"), entry(entry_code="E-2", group="growth")],
+                        [patent(), patent(entry_code="E-2")])
+    result = excel.read_workbook("entries", data, choices={"group": ["startup"]})
+    assert result.sheets["entries"][0]["group"] == "startup"
+    assert messages(result) == ["entries!C3 (group): 'growth' is not one of startup"]
+
+
 def test_a_conflict_needs_an_entry_code_or_an_organisation():
     header = ["judge_email", "entry_code", "organisation", "reason"]
     rows = [["j@x.org", "E-1", None, "co-author"], ["j@x.org", None, "Acme Ltd", "employer"],
