@@ -472,6 +472,13 @@ def rank_entries(
             fits[s] = _model_sheet(part)
         else:
             fits[s] = _simple_sheet(part, method)
+    if draws > 0:
+        for s in sheets:
+            if fits[s].sigma <= 1e-6:
+                warnings.append(
+                    f"Sheet {s}: the ratings leave no room to estimate the judging noise (each "
+                    "entry has one rating, or all ratings agree exactly), so its intervals show "
+                    "no uncertainty; do not rely on them.")
     if not design.connected and method != "model":
         warnings.append(
             f"The design is disconnected: '{method}' ranks anyway, but entries in different "

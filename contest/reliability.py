@@ -258,11 +258,18 @@ def build_report(
     if conflicts_excluded:
         summary.append(f"{conflicts_excluded} judge-entry pairs were excluded as conflicts.")
     for row in variance.itertuples():
+        if np.isnan(row.entry_share):
+            summary.append(f"Sheet {row.sheet}: too few ratings to split the variation.")
+            continue
         summary.append(
             f"Sheet {row.sheet}: judges differ by about ±{row.judges_differ_by:.1f} points; "
             f"{row.entry_share:.0%} of the variation is between entries, "
             f"{row.judge_share:.0%} judge leniency, {row.residual_share:.0%} disagreement.")
     for row in alpha.itertuples():
+        if np.isnan(row.alpha_raw):
+            summary.append(f"Sheet {row.sheet}: agreement cannot be measured (no entry has "
+                           "two ratings).")
+            continue
         summary.append(f"Sheet {row.sheet}: Krippendorff's alpha {row.alpha_raw:.2f} raw, "
                        f"{row.alpha_corrected:.2f} after correcting leniency.")
     flagged = judges[judges["flags"].str.len() > 0]

@@ -363,3 +363,10 @@ def test_compare_methods_on_a_disconnected_design_explains_the_missing_model():
     table = ranking.compare_methods(df, groups=one_group(df), reference="mean", cut=2)
     row = table.set_index("method").loc["model"]
     assert np.isnan(row["spearman"]) and "separate groups" in row["warning"]
+
+
+def test_intervals_without_any_estimate_of_noise_come_with_a_warning():
+    # One judge, one rating per entry: nothing says how noisy the judging is.
+    df = frame([(0, 0, 50.0), (1, 0, 60.0), (2, 0, 70.0)])
+    result = ranking.rank_entries(df, groups=one_group(df), cut=1, draws=50)
+    assert any("no room to estimate the judging noise" in w for w in result.warnings)

@@ -178,3 +178,11 @@ def test_charts_render_to_vega_lite_with_the_data_they_show():
     assert "rank_low" in str(specs["intervals"]) and "p_cut" in str(specs["intervals"])
     agreement_rows = next(iter(specs["agreement"]["datasets"].values()))
     assert {row["method"] for row in agreement_rows} == set(ranking.METHODS)
+
+
+def test_report_on_single_ratings_says_agreement_cannot_be_measured():
+    df = pd.DataFrame({"entry": [0, 1, 2], "judge": [0, 1, 2], "y": [50.0, 60.0, 70.0],
+                       "sheet": "expert_review"})
+    report = reliability.build_report(fitted(df, method="mean"))
+    assert any("agreement cannot be measured" in line for line in report.summary)
+    assert not any("nan" in line for line in report.summary)
