@@ -212,6 +212,7 @@ def _candidates(
     all_judges = np.arange(n_judges)
     result: list[list[int]] = []
     unserved: list[tuple[int, str]] = []
+    infield_sets: dict[str | None, set[int]] = {}
     for e, entry in enumerate(problem.entries):
         need = problem.need[e]
         if progress is not None and e % 2000 == 0:
@@ -233,22 +234,25 @@ def _candidates(
                     if _eligible(problem, e, j):
                         chosen.append(j)
             seen = set(chosen)
-            infield_set = set(infield.tolist()) if len(infield) < n_judges else None
+            if entry.track not in infield_sets:
+                infield_sets[entry.track] = set(infield.tolist())
+            infield_set = infield_sets[entry.track]
             want = candidates - len(chosen)
             draws = rng.integers(0, n_judges, size=3 * want + 8).tolist()
             taken = 0
             for j in draws:
                 if taken >= want:
                     break
-                if j in seen or (infield_set is not None and j in infield_set):
+                if j in seen or j in infield_set:
                     continue
                 seen.add(j)
                 if _eligible(problem, e, j):
                     chosen.append(j)
                     taken += 1
-            if _distinct_slots(problem, chosen) < need + 2:
-                chosen = [j for j in all_judges.tolist() if _eligible(problem, e, j)]
         slots = _distinct_slots(problem, chosen)
+        if n_judges > candidates and slots < need + 2:
+            chosen = [j for j in all_judges.tolist() if _eligible(problem, e, j)]
+            slots = _distinct_slots(problem, chosen)
         if slots < need:
             unserved.append((e, _org_count_reason(entry.id, slots, need)))
         result.append(chosen)
@@ -310,31 +314,34 @@ def _solve_flow(
             arc(judge_node + j, off_node + j, hi + room, _OFF_FIELD_COST)
 
     pair_arcs_start = len(tails)
+    orgs = [judge.organisation for judge in problem.judges]
+    fields = [judge.expertise for judge in problem.judges]
+    jitter = rng.integers(0, _JITTER, size=sum(len(c) for c in lists)).tolist()
     pair_of_arc: list[tuple[int, int]] = []
     org_arcs: list[tuple[int, int, int, int]] = []
     for e, chosen in enumerate(lists):
         if not chosen:
             continue
         track = problem.entries[e].track
-        by_org: dict[str, list[int]] = defaultdict(list)
+        entry_head = entry_node + e
+        # An organisation node only where two candidates share one: it lets one through.
+        counts: dict[str, int] = {}
         for j in chosen:
-            org = problem.judges[j].organisation
-            if org:
-                by_org[org].append(j)
-        jitter = rng.integers(0, _JITTER, size=len(chosen)).tolist()
+            if orgs[j]:
+                counts[orgs[j]] = counts.get(orgs[j], 0) + 1
         org_node_of: dict[str, int] = {}
-        for org, members in by_org.items():
-            if len(members) > 1:
+        for org, n in counts.items():
+            if n > 1:
                 org_node_of[org] = next_node
-                org_arcs.append((next_node, entry_node + e, 1, 0))
+                org_arcs.append((next_node, entry_head, 1, 0))
                 next_node += 1
-        for j, noise in zip(chosen, jitter):
-            judge = problem.judges[j]
-            infield = track is not None and track in judge.expertise
-            tail = judge_node + j if infield else off_node + j
-            head = org_node_of.get(judge.organisation, entry_node + e)
-            arc(tail, head, 1, noise)
+        for j in chosen:
+            infield = track is not None and track in fields[j]
+            tails.append(judge_node + j if infield else off_node + j)
+            heads.append(org_node_of.get(orgs[j], entry_head) if org_node_of else entry_head)
             pair_of_arc.append((j, e))
+    caps.extend([1] * len(pair_of_arc))
+    costs.extend(jitter)
     pair_arcs_end = len(tails)
     for t, h, cap, cost in org_arcs:
         arc(t, h, cap, cost)

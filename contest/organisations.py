@@ -7,6 +7,7 @@ Pure functions of plain values.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -64,19 +65,17 @@ _SPACES = re.compile(r"\s+")
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
-def _strip_suffixes(text: str, suffixes: tuple[str, ...], separator: str) -> str:
-    """Remove legal-form suffixes from the end, repeatedly ("co ltd" then "group")."""
-    changed = True
-    while changed:
-        changed = False
-        for suffix in suffixes:
-            if text.endswith(separator + suffix):
-                text = text[: -len(separator + suffix)].rstrip()
-                changed = True
-                break
-    return text
+# One run of legal-form words at the end, longest alternatives first: a Latin word
+# after a space, a Chinese/Japanese form with or without one.
+_SUFFIX_RUN = re.compile(
+    "(?:"
+    + "|".join([" ?" + re.escape(cjk) for cjk in _CJK_SUFFIXES]
+               + [" " + re.escape(latin) for latin in _LATIN_SUFFIXES])
+    + ")+$"
+)
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_organisation(name: str | None) -> str:
     """Comparison key of an organisation: NFKC, lower case, no punctuation, single
     spaces, legal-form suffixes ("Co., Ltd.", "GmbH", "有限公司", "集团", ...) removed.
@@ -103,12 +102,7 @@ def normalise_organisation(name: str | None) -> str:
     for prefix in _CJK_PREFIXES:
         if text.startswith(prefix) and len(text) > len(prefix):
             text = text[len(prefix):].lstrip()
-    previous = None
-    while previous != text:
-        previous = text
-        text = _strip_suffixes(text, _CJK_SUFFIXES, "")
-        text = _strip_suffixes(text, _LATIN_SUFFIXES, " ")
-    text = text.strip()
+    text = _SUFFIX_RUN.sub("", text).strip()
     return text or original
 
 

@@ -39,10 +39,10 @@ def build_contest(seed: int = 2026):
     return entries, judges, forbidden
 
 
-def describe(name, result, seconds):
+def describe(name, result, seconds, cpu):
     used = [load for load in result.loads.values() if load]
     print(
-        f"{name:>9}: {seconds:6.2f} s | expertise match {result.expertise_match:6.1%} | "
+        f"{name:>9}: {seconds:6.2f} s wall, {cpu:6.2f} s CPU | expertise match {result.expertise_match:6.1%} | "
         f"loads {min(used)}-{max(used)} (spread {result.load_spread}) | "
         f"pieces {result.n_components} | unserved {len(result.unserved)} | "
         f"problems {len(result.problems)}"
@@ -53,24 +53,26 @@ def test_ten_thousand_entries_are_assigned_and_verified_within_thirty_seconds():
     entries, judges, forbidden = build_contest()
     assert len(forbidden) == int(CONFLICT_SHARE * N_ENTRIES * N_JUDGES)
 
-    started = time.perf_counter()
+    # CPU time is printed next to wall time: on a shared machine the wall clock also
+    # measures everybody else's work.
+    started, cpu_started = time.perf_counter(), time.process_time()
     result = assignment.assign_judges(entries, judges, per_entry=K, forbidden=forbidden)
-    solved = time.perf_counter() - started
+    solved, solved_cpu = time.perf_counter() - started, time.process_time() - cpu_started
     problems = assignment.verify_assignment(
         entries, judges, result.pairs, per_entry=K, forbidden=forbidden
     )
     total = time.perf_counter() - started
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     greedy = assignment.greedy_baseline(entries, judges, per_entry=K, forbidden=forbidden)
-    greedy_seconds = time.perf_counter() - started
+    greedy_seconds, greedy_cpu = time.perf_counter() - started, time.process_time() - cpu_started
 
     print()
     print(f"{N_ENTRIES} entries, {N_JUDGES} judges, k={K}, {N_TRACKS} tracks, "
           f"{len(forbidden)} conflicted pairs")
-    describe("min-cost flow", result, solved)
+    describe("min-cost flow", result, solved, solved_cpu)
     print(f"{'':>9}  verified again in {total - solved:.2f} s (solve + verify {total:.2f} s)")
-    describe("greedy", greedy, greedy_seconds)
+    describe("greedy", greedy, greedy_seconds, greedy_cpu)
 
     assert problems == [] and result.ok, (result.unserved[:3], result.problems[:3])
     assert len(result.pairs) == N_ENTRIES * K
