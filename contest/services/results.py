@@ -514,6 +514,33 @@ def grant_awards(
     return counts
 
 
+def award_tiers(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+    """The edition's award tiers with their counts per group (from its settings)."""
+    require_role(actor, Role.organiser)
+    edition = session.get(Edition, edition_id)
+    if edition is None:
+        raise NotFound("No such edition.")
+    return [{"key": a["key"], "label": a.get("label", a["key"]), "per_group": int(a["per_group"])}
+            for a in _awards(edition)]
+
+
+def round_decisions(*, session: Session, actor: Actor, round_id: int) -> pd.DataFrame:
+    """The round's active advancement and award decisions, overrides with their reasons."""
+    require_role(actor, Role.organiser)
+    rows = session.execute(
+        select(Entry.code, Decision.kind, Decision.outcome, Decision.override, Decision.reason,
+               RoundResult.rank, Decision.decided_at)
+        .join(Entry, Entry.id == Decision.entry_id)
+        .join(RoundResult, (RoundResult.entry_id == Decision.entry_id)
+              & (RoundResult.round_id == Decision.round_id), isouter=True)
+        .where(Decision.round_id == round_id, Decision.active == True,  # noqa: E712
+               Decision.kind.in_([DecisionKind.advancement.value, DecisionKind.award.value]))
+        .order_by(Decision.kind, Decision.override.desc(), RoundResult.rank, Entry.code)
+    ).all()
+    return pd.DataFrame.from_records(rows, columns=[
+        "entry_code", "kind", "outcome", "override", "reason", "rank", "decided_at"])
+
+
 # ---------------------------------------------------------------- publication
 
 

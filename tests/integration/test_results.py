@@ -407,3 +407,19 @@ def test_a_tie_left_by_every_rule_at_the_cut_needs_the_organisers_decision(score
         Decision.kind == "advancement", Decision.active == True)).all())  # noqa: E712
     assert outcomes[int(first["entry_id"])] == "advanced"
     assert outcomes[int(second["entry_id"])] == "not_advanced"
+
+
+def test_current_decisions_list_overrides_first_with_their_reasons(scored):
+    rnd = preliminary(scored)
+    set_cut(scored, rnd, 4)
+    actor = organiser(scored)
+    ranked = results.rank_round(session=scored, actor=actor, round_id=rnd.id, draws=0)
+    out = ranked.table[~ranked.table["in_cut"]].iloc[0]["entry_code"]
+    results.advance_round(session=scored, actor=actor, round_id=rnd.id,
+                          overrides={out: (True, "Appeal upheld")})
+    table = results.round_decisions(session=scored, actor=actor, round_id=rnd.id)
+    assert table.iloc[0]["entry_code"] == out and table.iloc[0]["override"]
+    assert table.iloc[0]["reason"] == "Appeal upheld"
+    tiers = results.award_tiers(session=scored, actor=actor, edition_id=rnd.edition_id)
+    assert [t["key"] for t in tiers] == ["gold", "silver", "excellence"]
+    assert [t["per_group"] for t in tiers] == [5, 8, 12]

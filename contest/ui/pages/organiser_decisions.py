@@ -16,11 +16,13 @@ with context.session(read_only=True) as s:
     rounds = {r.id: r.label for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
 round_id = st.selectbox("Round", list(rounds), format_func=rounds.get)
 overrides = st.session_state.setdefault("overrides", {})
+with context.session(read_only=True) as s, context.user_errors():
+    tiers = [t["key"] for t in results.award_tiers(session=s, actor=actor, edition_id=edition.id)]
 
 with st.form("override", clear_on_submit=True):
     st.caption("Override the ranking for one entry (recorded with its reason).")
     code = st.text_input("Entry code")
-    outcome = st.selectbox("Outcome", ["advance", "do not advance", "gold", "silver", "excellence", "no award"])
+    outcome = st.selectbox("Outcome", ["advance", "do not advance", *tiers, "no award"])
     reason = st.text_input("Reason")
     if st.form_submit_button("Add override") and code.strip():
         overrides[code.strip()] = (outcome, reason)
@@ -44,6 +46,14 @@ if award_col.button("Grant awards"):
     with context.session() as s, context.user_errors():
         counts = results.grant_awards(session=s, actor=actor, round_id=round_id, overrides=chosen)
         st.success("Awards: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+st.subheader("Current decisions")
+with context.session(read_only=True) as s:
+    decided = results.round_decisions(session=s, actor=actor, round_id=round_id)
+if decided.empty:
+    st.caption("No decisions yet.")
+else:
+    st.dataframe(decided, hide_index=True)
 
 st.subheader("Publish")
 with st.form("publish"):
