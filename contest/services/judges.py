@@ -24,7 +24,7 @@ INVITE_PATH = "/invite"
 MAX_LOAD_LIMIT = 10_000
 
 CONFIDENTIALITY_TEXT = (
-    "As a judge of this contest you will see entries' documents, patent portfolios and business "
+    "As a judge of this contest I will see entries' documents, patent portfolios and business "
     "plans that are not public, and the scores and comments of the judging. I will keep all of it "
     "confidential during and after the contest; I will use it only to judge the entries assigned to "
     "me; I will not copy, share or discuss it outside the judging; and I will declare at once any "
@@ -248,6 +248,10 @@ def invite_judge(*, session: Session, actor: Actor, edition_id: int, user_id: in
     session.add(invitation)
     session.flush()
     link = invitation_link(base_url, token)
+    audit(session, actor, "judge.invite", "invitation", invitation.id, edition_id=edition_id, email=user.email,
+          expires_at=invitation.expires_at.isoformat(), by_mail=bool(smtp_url))
+    # Committed before talking to the mail server, so a slow server holds no database lock.
+    session.commit()
     sent, error = False, ""
     if smtp_url:
         try:
@@ -256,9 +260,9 @@ def invite_judge(*, session: Session, actor: Actor, edition_id: int, user_id: in
             sent = True
         except mail.MailError as exc:
             error = str(exc)
-    audit(session, actor, "judge.invite", "invitation", invitation.id, edition_id=edition_id, email=user.email,
-          expires_at=invitation.expires_at.isoformat(), mailed=sent, error=error)
-    session.commit()
+        audit(session, actor, "judge.invite_mailed" if sent else "judge.invite_mail_failed", "invitation",
+              invitation.id, edition_id=edition_id, email=user.email, error=error)
+        session.commit()
     return InvitationSent(email=user.email, link=link, expires_at=invitation.expires_at, sent=sent, error=error)
 
 

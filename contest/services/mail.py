@@ -1,7 +1,7 @@
 """Outgoing mail over SMTP, configured by CONTEST_SMTP_URL (smtp://user:pass@host:587).
 
-smtp:// uses STARTTLS whenever the server offers it; smtps:// connects over TLS from the
-start. A `from` query parameter sets the sender (default: noreply@ the SMTP host).
+smtp:// uses STARTTLS whenever the server offers it; smtps:// (or port 465) connects over
+TLS from the start. A `from` query parameter sets the sender (default: noreply@ the SMTP host).
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def send_mail(smtp_url: str, to: str, subject: str, body: str) -> None:
     cfg = parse_smtp_url(smtp_url)
     message = build_message(cfg.sender, to, subject, body)
     try:
-        if cfg.scheme == "smtps":
+        if cfg.scheme == "smtps" or cfg.port == 465:  # 465 is the implicit-TLS port
             client = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=TIMEOUT_SECONDS,
                                       context=ssl.create_default_context())
         else:

@@ -40,8 +40,9 @@ from contest.services import InvalidInput, NotFound, ServiceError, audit, requir
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 KEY_RULE = "lower-case letters, digits and _, starting with a letter (at most 40)"
-# Weights are typed in percent; this much rounding slack is accepted in their sum.
-WEIGHT_TOLERANCE_PCT = 0.01
+# Weights are typed in percent; this much rounding slack is accepted in their sum
+# (three times 33.33 %), and the stored shares are then scaled to sum to exactly 1.
+WEIGHT_TOLERANCE_PCT = 0.05
 MAX_JUDGES_PER_ENTRY = 50
 
 
@@ -74,7 +75,7 @@ def parse_bands(text: str | None, where: str) -> tuple[list[dict], list[str]]:
         part = part.strip()
         if not part:
             continue
-        match = re.match(r"^(\d+(?:\.\d+)?)\s*[-–]\s*(\d+(?:\.\d+)?)\s*%?\s+(.+)$", part)
+        match = re.match(r"^(\d+(?:\.\d+)?)\s*%?\s*[-–]\s*(\d+(?:\.\d+)?)\s*%?\s+(.+)$", part)
         if not match:
             problems.append(f"{where}: band '{part}' should read like '40-70 adequate'.")
             continue
@@ -726,7 +727,8 @@ def save_sheets(*, session: Session, actor: Actor, round_id: int, category_id: i
     in_use = _score_sheet_count(session, list(all_versions))
     total_now = sum(s.weight for s in current.values()) or 1.0
     old_weights = {k: round(100.0 * s.weight / total_now, 6) for k, s in current.items()}
-    new_weights = {_text(r["key"]): round(float(_number(r["weight"])), 6) for r in rows}
+    typed_total = sum(float(_number(r["weight"])) for r in rows) or 100.0
+    new_weights = {_text(r["key"]): round(100.0 * float(_number(r["weight"])) / typed_total, 6) for r in rows}
     if in_use and (set(old_weights) != set(new_weights)
                    or any(abs(old_weights[k] - new_weights[k]) > WEIGHT_TOLERANCE_PCT for k in new_weights)):
         raise RubricInUse(
@@ -789,8 +791,9 @@ def save_criteria(*, session: Session, actor: Actor, sheet_id: int, rows: list[M
     clean, problems = check_criteria(list(rows))
     if problems:
         raise refused(f"The criteria of '{sheet.label}' were not saved:", problems)
+    total = sum(c["weight"] for c in clean)
     for c in clean:
-        c["weight"] = c["weight"] / 100.0
+        c["weight"] = c["weight"] / total  # shares summing to exactly 1, whatever the rounding typed
     existing = list(session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)
                                  .order_by(Criterion.position, Criterion.id)))
     old = [{"key": c.key, "label": c.label, "label_zh": c.label_zh, "description": c.description,

@@ -150,8 +150,8 @@ def test_a_mail_server_that_cannot_be_reached_leaves_the_link_to_copy(session, e
                                user_id=judge_profile.user_id, base_url=BASE_URL, smtp_url=dead)
     assert sent.sent is False and "Could not send mail to mei.chan@polyu.example.hk" in sent.error
     judges.invitation_details(session=session, token=_token(sent.link))
-    [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "judge.invite")).all()
-    assert event.details["mailed"] is False
+    [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "judge.invite_mail_failed")).all()
+    assert "Could not send mail" in event.details["error"]
 
 
 def test_a_judge_who_already_has_a_password_is_not_invited(session, edition, organiser, make_user):

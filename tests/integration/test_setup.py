@@ -285,3 +285,14 @@ def test_only_organisers_change_the_set_up(session, edition, make_user, role):
         with pytest.raises(PermissionDenied):
             call()
     assert session.exec(select(Round).where(Round.key == "extra")).first() is None
+
+
+def test_weights_typed_with_rounding_are_stored_as_shares_summing_to_one(session, edition, organiser):
+    _rnd, _cat, sheet = _sheet(session, edition, "final")
+    rows = [{"key": k, "label": k.title(), "max_points": 10, "step": 0.5, "weight": 33.33, "bands": ""}
+            for k in ("vision", "team", "traction")]
+    setup.save_criteria(session=session, actor=organiser, sheet_id=sheet.id, rows=rows)
+    stored = session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)).all()
+    assert sorted(c.key for c in stored) == ["team", "traction", "vision"]
+    assert sum(c.weight for c in stored) == pytest.approx(1.0, abs=1e-12)
+    assert [c["weight"] for c in _criteria_rows(session, organiser, sheet)] == pytest.approx([100 / 3] * 3)
