@@ -10,10 +10,12 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
+from sqlalchemy import insert
 from sqlmodel import Session, select
 
 from contest import assignment, organisations
 from contest.auth import Actor
+from contest.dbtypes import utcnow
 from contest.models import (
     Assignment,
     AssignmentStatus,
@@ -197,20 +199,34 @@ def commit_assignment(
             "The preview has problems; fix them or accept them explicitly.",
             problems=[reason for _, reason in result.unserved] + result.problems,
         )
-    active_rows = {(a.judge_id, a.entry_id): a for a in _active(session, rnd.id)}
-    if set(active_rows) != set(preview.base):
+    # Lock the round (PostgreSQL; SQLite writers already queue) so two commits of two
+    # previews cannot both pass the check below.
+    session.exec(select(Round.id).where(Round.id == rnd.id).with_for_update()).first()
+    rows = {(a.judge_id, a.entry_id): a for a in session.exec(
+        select(Assignment).where(Assignment.round_id == rnd.id))}
+    active = {pair for pair, row in rows.items() if row.status == AssignmentStatus.active.value}
+    if active != set(preview.base):
         raise StaleData("The round's assignments changed since this preview; preview again.")
     entries = round_entries(session, rnd)
     forbidden = conflict_service.forbidden_pairs(
         session, rnd.edition_id, entries, same_region=rnd.region_conflicts
     )
-    clash = [pair for pair in preview.to_add if pair in forbidden]
-    if clash:
+    if any(pair in forbidden for pair in preview.to_add):
         raise StaleData("New conflicts were recorded since this preview; preview again.")
-    for pair in preview.to_withdraw:
-        _withdraw(session, active_rows[pair])
+    conflict_service.withdraw_assignments(session, [rows[pair] for pair in preview.to_withdraw])
+    fresh = []
     for judge_id, entry_id in preview.to_add:
-        _activate(session, rnd.id, entry_id, judge_id, actor, source="automatic")
+        row = rows.get((judge_id, entry_id))
+        if row is None:
+            fresh.append({"round_id": rnd.id, "entry_id": entry_id, "judge_id": judge_id,
+                          "status": AssignmentStatus.active.value, "source": "automatic",
+                          "created_at": utcnow(), "created_by": actor.user_id})
+        else:
+            row.status, row.source = AssignmentStatus.active.value, "automatic"
+            session.add(row)
+    if fresh:
+        # Tens of thousands of rows at the largest scale: one executemany, not one each.
+        session.execute(insert(Assignment), fresh)
     audit(session, actor, "assignment.commit", "round", rnd.id, edition_id=rnd.edition_id,
           per_entry=preview.per_entry, seed=preview.seed, added=len(preview.to_add),
           withdrawn=len(preview.to_withdraw), kept=len(preview.kept),
@@ -233,7 +249,7 @@ def run_assignment(
 
 
 def _withdraw(session: Session, row: Assignment) -> None:
-    conflict_service.withdraw_assignment(session, row)
+    conflict_service.withdraw_assignments(session, [row])
 
 
 def _activate(session: Session, round_id: int, entry_id: int, judge_id: int, actor: Actor,

@@ -211,19 +211,25 @@ def add_conflict(
     return conflict
 
 
-def withdraw_assignment(session: Session, row: Assignment) -> None:
-    """Withdraw one assignment and its sheets; a sheet's version moves on so a judge
-    saving an open copy is told it changed instead of writing into a withdrawn sheet."""
-    row.status = AssignmentStatus.withdrawn.value
-    session.add(row)
-    for sheet in session.exec(select(ScoreSheet).where(
-        ScoreSheet.round_id == row.round_id, ScoreSheet.entry_id == row.entry_id,
-        ScoreSheet.judge_id == row.judge_id, ScoreSheet.status != SheetStatus.withdrawn.value,
-    )):
-        sheet.status = SheetStatus.withdrawn.value
-        sheet.version += 1
-        sheet.updated_at = utcnow()
-        session.add(sheet)
+def withdraw_assignments(session: Session, rows: list[Assignment]) -> None:
+    """Withdraw these assignments and their sheets; a sheet's version moves on so a
+    judge saving an open copy is told it changed instead of writing into a withdrawn
+    sheet. Sheets are read once per round, not once per assignment."""
+    by_round: dict[int, set[tuple[int, int]]] = {}
+    for row in rows:
+        row.status = AssignmentStatus.withdrawn.value
+        session.add(row)
+        by_round.setdefault(row.round_id, set()).add((row.judge_id, row.entry_id))
+    for round_id, pairs in by_round.items():
+        for sheet in session.exec(select(ScoreSheet).where(
+            ScoreSheet.round_id == round_id, ScoreSheet.status != SheetStatus.withdrawn.value,
+            ScoreSheet.judge_id.in_({judge_id for judge_id, _ in pairs}),
+        )):
+            if (sheet.judge_id, sheet.entry_id) in pairs:
+                sheet.status = SheetStatus.withdrawn.value
+                sheet.version += 1
+                sheet.updated_at = utcnow()
+                session.add(sheet)
 
 
 def _withdraw_assignments(session: Session, judge_id: int, entry_ids: list[int]) -> int:
@@ -241,7 +247,7 @@ def _withdraw_assignments(session: Session, judge_id: int, entry_ids: list[int])
             ScoreSheet.judge_id == judge_id, ScoreSheet.status == SheetStatus.submitted.value,
         )).first()
         if submitted is None:
-            withdraw_assignment(session, row)
+            withdraw_assignments(session, [row])
             count += 1
     return count
 
@@ -291,5 +297,5 @@ def choices(*, session: Session, actor: Actor, edition_id: int) -> dict:
 __all__ = [
     "PoolJudge", "add_conflict", "choices", "detect_conflicts", "forbidden_pairs",
     "judge_pool", "judged_entries", "list_conflicts", "pair_conflict_reason",
-    "remove_conflict", "withdraw_assignment",
+    "remove_conflict", "withdraw_assignments",
 ]
