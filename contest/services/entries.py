@@ -486,8 +486,6 @@ def _check_patent_rows(labelled: list[tuple[str, Mapping[str, object]]]) -> list
         if dates["filing_date"] and dates["grant_date"] and \
                 dates["grant_date"] < dates["filing_date"]:
             problems.append(f"{label} (grant_date): the grant date is before the filing date.")
-        if status == PatentStatus.granted.value and dates["grant_date"] is None:
-            problems.append(f"{label} (grant_date): a granted patent needs its grant date.")
         checked.append(_CheckedPatent(parsed, kind, _text(row.get("title"))[:300], status,
                                       dates["filing_date"], dates["grant_date"],
                                       _text(row.get("holder"))[:300]))

@@ -59,8 +59,11 @@ def run(service, success, **kwargs):
         st.rerun()
 
 
+# Always the same slot, so a message appearing or going does not move (and reset) the
+# widgets below it, such as a file waiting in an uploader.
+flash_slot = st.empty()
 if flash := st.session_state.pop("entry_flash", None):
-    st.success(flash)
+    flash_slot.success(flash)
 
 if step == STEPS[0]:
     with st.form("project"):
