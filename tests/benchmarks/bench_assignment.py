@@ -80,3 +80,54 @@ def test_ten_thousand_entries_are_assigned_and_verified_within_thirty_seconds():
     assert result.load_spread <= 1
     assert result.expertise_match >= greedy.expertise_match
     assert total < 30.0
+
+
+def test_the_organisers_preview_and_commit_at_full_scale_on_sqlite(tmp_path):
+    """The same scale through the services an organiser's page calls: judge pool and
+    entries read from the database, automatic conflicts computed, preview, bulk commit."""
+    import random
+
+    from sqlmodel import select
+
+    from contest import db
+    from contest.auth import Actor
+    from contest.models import Category, Entry, JudgeProfile, Round, Track, User
+    from contest.services import assignments, editions
+
+    url = f"sqlite:///{tmp_path / 'scale.db'}"
+    db.migrate(url)
+    engine = db.make_engine(url)
+    rng = random.Random(7)
+    with db.session_scope(engine) as s:
+        edition = editions.create_edition(session=s, actor=None, name="Scale")
+        rnd = s.exec(select(Round).where(Round.edition_id == edition.id,
+                                         Round.key == "preliminary")).one()
+        tracks = list(s.exec(select(Track).where(Track.edition_id == edition.id)))
+        category = s.exec(select(Category).where(Category.edition_id == edition.id)).first()
+        users = [User(email=f"judge{i}@corp{i % 300}.com", name=f"Judge {i}",
+                      organisation=f"Corp {i % 300} Co., Ltd.") for i in range(N_JUDGES)]
+        s.add_all(users)
+        s.flush()
+        s.add_all([JudgeProfile(edition_id=edition.id, user_id=u.id, organisation=u.organisation,
+                                expertise=sorted({rng.choice(tracks).key for _ in range(2)}))
+                   for u in users])
+        s.add_all([Entry(edition_id=edition.id, code=f"E{i:05d}", category_id=category.id,
+                         applicant=f"Corp {i % 3000} Limited", contact_email=f"ceo@app{i}.cn",
+                         track_id=rng.choice(tracks).id, status="eligible",
+                         current_round_id=rnd.id) for i in range(N_ENTRIES)])
+        s.commit()
+        round_id = rnd.id
+    office = Actor(user_id=None, email="office", name="office", roles=frozenset({"organiser"}))
+    with db.session_scope(engine) as s:
+        started = time.perf_counter()
+        preview = assignments.preview_assignment(session=s, actor=office, round_id=round_id,
+                                                 per_entry=K)
+        previewed = time.perf_counter() - started
+        stored = assignments.commit_assignment(session=s, actor=office, preview=preview)
+        committed = time.perf_counter() - started - previewed
+    engine.dispose()
+    print()
+    print(f"services: preview {previewed:.2f} s, commit {committed:.2f} s; "
+          + "; ".join(preview.summary[1:]))
+    assert stored["added"] == N_ENTRIES * K
+    assert preview.result.ok and preview.result.forbidden_avoided > 0
