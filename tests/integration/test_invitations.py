@@ -162,9 +162,8 @@ def test_a_judge_who_already_has_a_password_is_not_invited(session, edition, org
                             base_url=BASE_URL)
 
 
-@pytest.mark.parametrize("role", [Role.judge, Role.entrant, Role.observer])
-def test_only_organisers_send_invitations(session, edition, judge_profile, make_user, role):
-    someone = make_user(role)
+def test_only_organisers_send_invitations(session, edition, judge_profile, make_user):
+    someone = make_user(Role.judge, Role.entrant, Role.observer)  # every role but organiser
     with pytest.raises(PermissionDenied):
         judges.invite_judge(session=session, actor=someone, edition_id=edition.id, user_id=judge_profile.user_id,
                             base_url=BASE_URL)

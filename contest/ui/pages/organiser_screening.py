@@ -22,7 +22,7 @@ view = st.radio("Show", list(VIEWS), horizontal=True, key="screening_view")
 with context.session(read_only=True) as s, context.user_errors():
     queue = screening.screening_queue(session=s, actor=actor, edition_id=edition.id, statuses=VIEWS[view])
 if not queue:
-    st.info("No entries here.")
+    st.info("No entries are awaiting the check." if view == "Awaiting check" else "No entries have been submitted yet.")
     st.stop()
 
 frame = pd.DataFrame(queue)
