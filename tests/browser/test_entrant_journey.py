@@ -122,6 +122,13 @@ def test_entrant_registers_submits_an_entry_and_finds_it_all_after_a_reload(live
     saved(page, "Analysis and evaluation report uploaded.")
     listed = re.compile(r"^Analysis and evaluation report: Evaluation report.pdf · \d+ pages")
     expect(page.get_by_text(listed)).to_be_visible()
+    page.get_by_text("View", exact=True).click()  # shown inline by the browser's PDF viewer
+    viewer = page.frame_locator("iframe[data-testid='stIFrame']").locator("iframe#pdf")
+    expect(viewer).to_have_attribute("src", re.compile("^blob:"))
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download").click()
+    assert download.value.suggested_filename == "Evaluation report.pdf"
+    assert open(download.value.path(), "rb").read().startswith(b"%PDF-")
 
     go_to(page, "6 Review and submit")
     page.get_by_role("button", name="Submit entry").click()

@@ -111,6 +111,9 @@ def test_new_entrant_registers_builds_and_submits_an_entry_that_survives_a_reloa
     button(at, "Upload").click().run()
     assert "Analysis and evaluation report uploaded." in page_text(at), page_text(at)
     assert "Evaluation report.pdf" in page_text(at)
+    assert [b.label for b in at.download_button if b.label == "Download"] == ["Download"]
+    at.toggle[0].set_value(True).run()  # the inline viewer
+    assert not at.exception, at.exception
 
     step(at, "6 Review and submit")
     assert "✗" not in at.dataframe[0].value.to_csv()

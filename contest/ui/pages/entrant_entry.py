@@ -44,6 +44,12 @@ if not view.editable:
 step = st.radio("Step", STEPS, horizontal=True, key="entry_step", label_visibility="collapsed")
 
 
+def viewer_file(document_id):
+    """The document's bytes through the service that checks who may read them."""
+    with context.session(read_only=True) as s:
+        return document_service.get_document_for_viewer(session=s, actor=actor, document_id=document_id)
+
+
 def pick(label, options, current, key, blank=True):
     keys = ([""] if blank else []) + list(options)
     return st.selectbox(label, keys, index=keys.index(current) if current in keys else 0,
@@ -162,19 +168,17 @@ elif step == STEPS[4]:
             st.text(f"{kinds.get(doc.kind, doc.kind)}: {doc.name} · {doc.pages} pages · {doc.size / 1024:.0f} KB")
             left, middle, right = st.columns(3)
             show = left.toggle("View", key=f"view_{doc.id}")
-            shown = None
-            if show or middle.button("Prepare download", key=f"prepare_{doc.id}"):
-                with context.session(read_only=True) as s, context.user_errors():
-                    shown = document_service.get_document_for_viewer(session=s, actor=actor, document_id=doc.id)
-            if shown is not None:
-                middle.download_button("Download", shown.data, file_name=shown.name, mime="application/pdf",
-                                       key=f"download_{doc.id}")
+            middle.download_button("Download", lambda doc_id=doc.id: viewer_file(doc_id).data, file_name=doc.name,
+                                   mime="application/pdf", on_click="ignore", key=f"download_{doc.id}")
             if right.button("Remove", key=f"remove_{doc.id}", disabled=not view.editable):
                 with context.session() as s, context.user_errors():
                     document_service.delete_document(session=s, actor=actor, document_id=doc.id)
                     st.session_state["entry_flash"] = "Document removed."
                     st.rerun()
-            if show and shown is not None and shown.size <= INLINE_LIMIT:
+            shown = viewer_file(doc.id) if show and doc.size <= INLINE_LIMIT else None
+            if show and shown is None:
+                st.info("This file is too large to show here; download it instead.")
+            if shown is not None:
                 encoded = base64.b64encode(shown.data).decode()
                 # A blob URL lets the browser's own PDF viewer show the file inside the page.
                 components.html(
