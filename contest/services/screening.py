@@ -16,6 +16,8 @@ from sqlmodel import Session, select
 from contest import eligibility, organisations
 from contest.auth import Actor
 from contest.models import (
+    Assignment,
+    AssignmentStatus,
     Category,
     ContestGroup,
     Decision,
@@ -30,6 +32,7 @@ from contest.models import (
     Track,
 )
 from contest.services import InvalidInput, NotFound, audit, require_role
+from contest.services import conflicts as conflict_service
 
 SCREENABLE = (EntryStatus.submitted.value, EntryStatus.eligible.value, EntryStatus.ineligible.value)
 # Counted against the cap per enterprise, as the entrant's own check counts them.
@@ -133,6 +136,7 @@ class ScreeningOutcome:
     changed: int
     unchanged: int
     round_label: str
+    assignments_withdrawn: int = 0  # judges taken off entries found not eligible
 
 
 def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], eligible: bool,
@@ -140,7 +144,7 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
     """Mark entries eligible (into the first scored round) or not eligible, all or none.
 
     Not eligible needs a reason; so does eligible for an entry the automatic rules fail
-    (recorded as an override).
+    (recorded as an override). An entry found not eligible loses its judges in the round.
     """
     require_role(actor, Role.organiser)
     reason = (reason or "").strip()
@@ -173,7 +177,7 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
         raise InvalidInput(problems[0] if len(problems) == 1 else "Nothing was changed:", problems)
     screening_round = _screening_round(session, edition.id, first)
     outcome = EntryStatus.eligible.value if eligible else EntryStatus.ineligible.value
-    changed = unchanged = 0
+    changed = unchanged = assignments_withdrawn = 0
     for entry in entries:
         if entry.status == outcome and entry.eligibility_reason == reason:
             unchanged += 1
@@ -190,6 +194,13 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
             decided_by=actor.user_id,
         ))
         previous = entry.status
+        withdrawn = []
+        if not eligible and entry.current_round_id is not None:
+            withdrawn = list(session.exec(select(Assignment).where(
+                Assignment.entry_id == entry.id, Assignment.round_id == entry.current_round_id,
+                Assignment.status == AssignmentStatus.active.value)))
+            conflict_service.withdraw_assignments(session, withdrawn)
+            assignments_withdrawn += len(withdrawn)
         entry.status = outcome
         entry.eligibility_reason = reason
         entry.current_round_id = first.id if eligible else None
@@ -197,7 +208,9 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
         session.add(entry)
         audit(session, actor, "entry.eligibility", "entry", entry.id, edition_id=edition.id, code=entry.code,
               previous=previous, outcome=outcome, reason=reason, override=override,
-              automatic_failures=eligibility.failures(results[entry.id]))
+              automatic_failures=eligibility.failures(results[entry.id]),
+              assignments_withdrawn=[row.judge_id for row in withdrawn])
         changed += 1
     session.commit()
-    return ScreeningOutcome(changed=changed, unchanged=unchanged, round_label=first.label)
+    return ScreeningOutcome(changed=changed, unchanged=unchanged, round_label=first.label,
+                            assignments_withdrawn=assignments_withdrawn)

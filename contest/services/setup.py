@@ -482,6 +482,13 @@ def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str, r
         raise refused(f"The {kind} were not saved:", problems)
     for row_id, record in existing.items():
         if row_id not in kept_ids:
+            if kind == "categories":  # its unused rubrics go with it
+                for sheet in session.exec(select(SheetDefinition).where(SheetDefinition.category_id == record.id)):
+                    for criterion in session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)):
+                        session.delete(criterion)
+                    session.flush()
+                    session.delete(sheet)
+                session.flush()
             audit(session, actor, f"{kind}.remove", singular.lower(), record.id, edition_id=edition_id, key=record.key)
             session.delete(record)
     session.flush()
@@ -522,9 +529,10 @@ def _label_in_use(session: Session, kind: str, record: Any) -> str:
     if entries:
         return f"{entries} entries use it"
     if kind == "categories":
-        sheets = _count(session, select(SheetDefinition.id).where(SheetDefinition.category_id == record.id))
-        if sheets:
-            return f"{sheets} score sheets belong to it (remove them first)"
+        sheet_ids = list(session.exec(select(SheetDefinition.id).where(SheetDefinition.category_id == record.id)))
+        scored = _score_sheet_count(session, sheet_ids)
+        if scored:
+            return f"judges have filled in {scored} score sheets for it"
     if kind == "tracks":
         profiles = session.exec(select(JudgeProfile.expertise).where(JudgeProfile.edition_id == record.edition_id)).all()
         judges = sum(1 for expertise in profiles if record.key in (expertise or []))

@@ -10,6 +10,7 @@ import pytest
 from sqlmodel import select
 
 from contest.models import (
+    Assignment,
     AuditEvent,
     Category,
     Decision,
@@ -153,3 +154,15 @@ def test_only_organisers_screen_entries(session, edition, entrant, make_user):
         screening.decide_eligibility(session=session, actor=someone, entry_ids=[entry.id], eligible=True)
     session.refresh(entry)
     assert entry.status == "submitted"
+
+
+def test_an_entry_found_not_eligible_later_loses_its_judges(session, edition, organiser, entrant, make_user):
+    entry = _entry(session, edition, entrant, "E-1")
+    screening.decide_eligibility(session=session, actor=organiser, entry_ids=[entry.id], eligible=True)
+    judge = make_user(Role.judge)
+    session.add(Assignment(round_id=entry.current_round_id, entry_id=entry.id, judge_id=judge.user_id))
+    session.commit()
+    outcome = screening.decide_eligibility(session=session, actor=organiser, entry_ids=[entry.id], eligible=False,
+                                           reason="The core patent lapsed in 2025.")
+    assert outcome.assignments_withdrawn == 1
+    assert session.exec(select(Assignment)).one().status == "withdrawn"

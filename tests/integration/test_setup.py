@@ -295,3 +295,24 @@ def test_weights_typed_with_rounding_are_stored_as_shares_summing_to_one(session
     assert sorted(c.key for c in stored) == ["team", "traction", "vision"]
     assert sum(c.weight for c in stored) == pytest.approx(1.0, abs=1e-12)
     assert [c["weight"] for c in _criteria_rows(session, organiser, sheet)] == pytest.approx([100 / 3] * 3)
+
+
+def test_a_category_without_entries_or_scores_is_removed_with_its_rubrics(session, edition, organiser):
+    rows = setup.labels_of(session=session, edition_id=edition.id, kind="categories")
+    design = next(r for r in rows if r["key"] == "design")
+    setup.save_labels(session=session, actor=organiser, edition_id=edition.id, kind="categories",
+                      rows=[r for r in rows if r["key"] != "design"])
+    assert [r["key"] for r in setup.labels_of(session=session, edition_id=edition.id, kind="categories")] == [
+        "invention", "ic_layout"]
+    assert session.exec(select(SheetDefinition).where(SheetDefinition.category_id == design["id"])).first() is None
+    assert setup.setup_problems(session=session, edition_id=edition.id) == []
+
+
+def test_a_category_with_scores_cannot_be_removed(session, edition, organiser, make_user):
+    rnd, cat, sheet = _sheet(session, edition, category="design")
+    _add_score_sheet(session, edition, rnd, sheet, make_user(Role.judge))
+    rows = setup.labels_of(session=session, edition_id=edition.id, kind="categories")
+    with pytest.raises(InvalidInput) as err:
+        setup.save_labels(session=session, actor=organiser, edition_id=edition.id, kind="categories",
+                          rows=[r for r in rows if r["key"] != "design"])
+    assert err.value.problems == ["Category 'design' cannot be removed: judges have filled in 1 score sheets for it."]

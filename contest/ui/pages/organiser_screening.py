@@ -53,6 +53,8 @@ with st.form("screening_decision"):
             moved = f" and moved into {outcome.round_label}" if decision == "Eligible" else ""
             st.session_state["screening_flash"] = (
                 f"{outcome.changed} entries marked {decision.lower()}{moved}"
-                + (f"; {outcome.unchanged} already were." if outcome.unchanged else "."))
+                + (f"; {outcome.unchanged} already were." if outcome.unchanged else ".")
+                + (f" {outcome.assignments_withdrawn} judge assignments withdrawn."
+                   if outcome.assignments_withdrawn else ""))
             st.session_state["screening_rev"] = st.session_state.get("screening_rev", 0) + 1
             st.rerun()
