@@ -139,3 +139,26 @@ def test_organiser_adds_a_conflict_with_its_reason(organiser_app):
     engine.dispose()
     assert reasons == {"Former colleague of the inventor"}
     assert "Former colleague of the inventor" in page_text(at)
+
+
+def test_preview_with_problems_names_them_and_commits_only_when_accepted(organiser_app):
+    at, url = organiser_app
+    _open(at, "organiser_assignment.py")
+    at.number_input[0].set_value(12)  # more judges per entry than the demo pool has
+    _button(at, "Save round rules").click()
+    at.run()
+    before, _ = _active(url)
+    _button(at, "Preview assignment").click()
+    at.run()
+    problems = at.dataframe[0].value["problem"].tolist()
+    assert any("eligible judges after conflicts and organisation limits (needs" in p
+               for p in problems)
+    _button(at, "Commit assignment").click()
+    at.run()
+    assert any("The preview has problems" in e.value for e in at.error)
+    assert _active(url)[0] == before
+    next(c for c in at.checkbox if c.label == "Commit despite these problems").check()
+    _button(at, "Commit assignment").click()
+    at.run()
+    assert any("Assignment stored" in s.value for s in at.success)
+    assert len(_active(url)[0]) > len(before)

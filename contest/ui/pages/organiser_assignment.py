@@ -53,8 +53,10 @@ if preview is not None and preview.round_id == rnd.id:
     loads = pd.DataFrame(preview.loads)
     st.bar_chart(loads.set_index("judge")[["load"]], horizontal=True)
     problems = [reason for _, reason in result.unserved] + result.problems
-    for problem in problems:
-        st.error(problem)
+    if problems:
+        # Problems quote names people typed: a table shows them as text, never Markdown.
+        st.error(f"{len(problems)} problems: committing now would break the rules below.")
+        st.dataframe(pd.DataFrame({"problem": problems}), hide_index=True)
     accept = st.checkbox("Commit despite these problems") if problems else False
     if st.button("Commit assignment"):
         with context.session() as s, context.user_errors():
