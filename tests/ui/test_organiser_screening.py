@@ -42,16 +42,22 @@ def _statuses(url):
     return [tuple(r) for r in rows]
 
 
-def test_organiser_marks_two_entries_not_eligible_and_the_entrant_sees_why(awaiting):
-    url, logins = awaiting
+def _choose_rows(logins, rows):
+    """The organiser on the screening page with these queue rows ticked."""
     at = start_app()
     sign_in(at, *login_for(logins, "organiser"))
     at.switch_page(SCREENING)
     at.run()
     assert not at.exception
-    at.session_state["screening_table_0"] = {"edited_rows": {0: {"select": True}, 1: {"select": True}},
+    at.session_state["screening_table_0"] = {"edited_rows": {row: {"select": True} for row in rows},
                                              "added_rows": [], "deleted_rows": []}
     at.run()
+    return at
+
+
+def test_organiser_marks_two_entries_not_eligible_and_the_entrant_sees_why(awaiting):
+    url, logins = awaiting
+    at = _choose_rows(logins, [0, 1])
     assert "2 chosen of 3." in page_text(at)
     at.radio(key="screening_decision_choice").set_value("Not eligible")
     at.text_area(key="screening_reason").input("The core patent is held by the parent company.")
@@ -73,13 +79,7 @@ def test_organiser_marks_two_entries_not_eligible_and_the_entrant_sees_why(await
 
 def test_marking_eligible_moves_the_entry_into_the_preliminary(awaiting):
     url, logins = awaiting
-    at = start_app()
-    sign_in(at, *login_for(logins, "organiser"))
-    at.switch_page(SCREENING)
-    at.run()
-    at.session_state["screening_table_0"] = {"edited_rows": {2: {"select": True}}, "added_rows": [],
-                                             "deleted_rows": []}
-    at.run()
+    at = _choose_rows(logins, [2])
     next(b for b in at.button if b.label == "Apply to the chosen entries").click().run()
     assert not at.exception
     assert "1 entries marked eligible and moved into Preliminary." in page_text(at)
