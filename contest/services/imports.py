@@ -286,9 +286,11 @@ def _import_judges(session, actor, edition, read, report, round_key):
     users = {u.email: u for u in session.exec(select(User).where(User.email.in_(emails))).all()}
     profiles = {p.user_id: p for p in session.exec(select(JudgeProfile).where(
         JudgeProfile.edition_id == edition.id)).all()}
+    new_accounts = 0
     for row in rows:
         user = users.get(row["email"])
         if user is None:
+            new_accounts += 1
             try:
                 user = accounts.create_user(session=session, email=row["email"],
                                             name=row["name"], roles=[Role.judge],
@@ -313,6 +315,9 @@ def _import_judges(session, actor, edition, read, report, round_key):
             report.updated += 1
         else:
             report.unchanged += 1
+    if new_accounts:
+        report.notes.append(f"{new_accounts} new judge account(s) have no password yet: send "
+                            f"their invitations from the judge pool.")
     return errors
 
 
