@@ -382,11 +382,12 @@ def _solve_flow(
 
 def _repair_connectivity(
     problem: _Problem, pairs: list[tuple[int, int]], kept: list[tuple[int, int]],
-    rng: np.random.Generator, max_tries: int = 2000,
+    rng: np.random.Generator, max_tries: int = 2000, max_checks: int = 300,
 ) -> list[tuple[int, int]]:
     """Swap the entries of two new pairs lying in different pieces until the graph is
     one piece; a swap keeps every k and every load, and is made only if both new pairs
-    are allowed and it reduces the number of pieces."""
+    are allowed and it reduces the number of pieces. Bounded: each check recounts the
+    pieces of the whole graph."""
     pairs = list(pairs)
     on_entry: dict[int, set[int]] = defaultdict(set)
     for j, e in kept + pairs:
@@ -412,8 +413,8 @@ def _repair_connectivity(
         )
 
     pieces = _components(kept + pairs)
-    tries = 0
-    while pieces > 1 and tries < max_tries:
+    tries = checks = 0
+    while pieces > 1 and tries < max_tries and checks < max_checks:
         labels = _component_labels(kept + pairs)
         groups: dict[tuple, list[int]] = defaultdict(list)
         for index, (j, e) in enumerate(pairs):
@@ -428,7 +429,8 @@ def _repair_connectivity(
             a = small[int(rng.integers(len(small)))]
             b = large[int(rng.integers(len(large)))]
             (j1, e1), (j2, e2) = pairs[a], pairs[b]
-            if allowed(j1, e2, j2) and allowed(j2, e1, j1):
+            if checks < max_checks and allowed(j1, e2, j2) and allowed(j2, e1, j1):
+                checks += 1
                 trial = list(pairs)
                 trial[a], trial[b] = (j1, e2), (j2, e1)
                 count = _components(kept + trial)
