@@ -809,13 +809,17 @@ def my_sheet_ids(*, session: Session, actor: Actor, round_id: int, entry_id: int
     ).all())
 
 
-def history_table(history: Sequence[Mapping]) -> list[dict]:
-    """A sheet's history as rows to show: when (UTC text), who, what, version, total, reason."""
-    return [
-        {"when": when(h["at"]), "who": h["who"], "action": h["action"], "version": h["version"],
-         "total": "" if h["total"] is None else f"{h['total']:.1f}", "reason": h["reason"]}
-        for h in history
-    ]
+def history_lines(history: Sequence[Mapping]) -> list[str]:
+    """A sheet's history as plain lines: when (UTC) · who · what · version [· total] [· reason]."""
+    lines = []
+    for h in history:
+        parts = [when(h["at"]), h["who"], h["action"], f"v{h['version']}"]
+        if h["total"] is not None:
+            parts.append(f"total {h['total']:.1f}")
+        if h["reason"]:
+            parts.append(f"reason: {h['reason']}")
+        lines.append(" · ".join(parts))
+    return lines
 
 
 def when(at: datetime | None) -> str:

@@ -474,3 +474,32 @@ def test_a_declared_conflict_withdraws_the_sheet_and_offers_a_replacement(sessio
     assert row["judges_now"] == 3
     history = judging.sheet_history(session=session, actor=scene.organiser, sheet_id=draft.sheet_id)
     assert [h["action"] for h in history] == ["sheet.save", "sheet.withdraw"]
+
+
+# --- a round with two sheets -----------------------------------------------------------
+
+
+def test_an_entry_with_two_sheets_is_done_only_when_both_are_submitted(session, scene):
+    semifinal = session.exec(select(Round).where(Round.edition_id == scene.edition_id,
+                                                 Round.key == "semifinal")).one()
+    judge = scene.judges[0]
+    entry = scene.entries[0]
+    session.add(Assignment(round_id=semifinal.id, entry_id=entry.id, judge_id=judge.user_id))
+    session.commit()
+    form = judging.score_form(session=session, actor=judge, round_id=semifinal.id, entry_id=entry.id)
+    assert [s["key"] for s in form["sheets"]] == ["roadshow", "report"]
+
+    def state():
+        rounds = judging.judge_workspace(session=session, actor=judge, edition_id=scene.edition_id)
+        [row] = [e for r in rounds if r["round_id"] == semifinal.id for e in r["entries"]]
+        return row["state"]
+
+    assert state() == "to do"
+    for n, sheet in enumerate(form["sheets"]):
+        values = {c.key: c.max_points * 0.6 for c in sheet["criteria"]}
+        judging.save_scores(session=session, actor=judge, round_id=semifinal.id, entry_id=entry.id,
+                            sheet_def_id=sheet["sheet_def_id"], expected_version=0, values=values, submit=True)
+        assert state() == ("draft" if n == 0 else "submitted")
+    # The semi-final is not blind: the judge sees who the applicant is.
+    view = judging.portfolio(session=session, actor=judge, round_id=semifinal.id, entry_id=entry.id)
+    assert view["applicant"] == APPLICANT and not view["blind"]

@@ -136,7 +136,8 @@ def _sheet(form: dict, sheet: dict) -> None:
         with left:
             value = st.number_input(
                 f"{spec.label} (0–{spec.max_points:g}, step {spec.step:g})", min_value=cast(0),
-                max_value=cast(spec.max_points), step=cast(spec.step), format=fmt, key=keys["values"][spec.key],
+                max_value=cast(spec.max_points), step=cast(spec.step), format=fmt, value=None,
+                key=keys["values"][spec.key],
                 on_change=_save, args=args, disabled=locked, placeholder=t("not scored yet"),
             )
             needed = value is not None and scoring.comment_required(spec, value)
@@ -216,6 +217,6 @@ with score_tab:
                 st.query_params.clear()
 with history_tab:
     if history:
-        st.table(judging.history_table(history))
+        st.text("\n".join(judging.history_lines(history)))
     else:
         st.info(t("No recorded changes yet."))

@@ -37,7 +37,7 @@ else:
     with context.session(read_only=True) as s, context.user_errors():
         history = judging.sheet_history(session=s, actor=actor, sheet_id=sheet_id)
         st.markdown(t("**History of sheet {n}**", n=sheet_id))
-        st.table(judging.history_table(history))
+        st.text("\n".join(judging.history_lines(history)))
     if chosen["status"] == "submitted":
         reason = st.text_area(t("Reason for reopening (the judge sees it)"), key=f"reopen_reason_{sheet_id}")
         if st.button(t("Reopen the sheet"), key=f"reopen_{sheet_id}"):

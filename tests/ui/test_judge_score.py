@@ -1,0 +1,101 @@
+"""AppTest of the score page's refusals and its conflict button: an incomplete sheet or an
+extreme score without a comment cannot be submitted, a second tab holding an old version is
+told to reload, and a declared conflict reaches the organiser with a replacement to assign."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import login_for
+from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
+
+
+@pytest.fixture
+def judge_logins(demo_db, app_env):
+    url, logins = demo_db
+    app_env(url)
+    return logins
+
+
+def _next_entry(logins):
+    """A signed-in judge on the score page of their next entry; (app, entry code)."""
+    at = sign_in(start_app(), *login_for(logins, "judge"))
+    button = next(b for b in at.button if b.label.startswith("Next to score"))
+    code = button.label.split(": ")[1]
+    button.click().run()
+    return at, code
+
+
+def _input(at, key):
+    return next(n for n in at.number_input if n.key.endswith("_v_" + key))
+
+
+def _click(at, label):
+    next(b for b in at.button if b.label == label).click().run()
+
+
+def test_an_incomplete_sheet_cannot_be_submitted_and_the_missing_criterion_is_named(judge_logins):
+    at, _ = _next_entry(judge_logins)
+    _input(at, "market").set_value(None).run()
+    assert at.success[-1].value.startswith("Draft saved")
+    _click(at, "Submit")
+    assert "Market prospects: a score is required." in [e.value for e in at.error]
+    assert not _input(at, "advancement").disabled  # still a draft
+
+
+def test_an_outstanding_score_needs_its_comment_before_submitting(judge_logins):
+    at, _ = _next_entry(judge_logins)
+    _input(at, "advancement").set_value(25).run()
+    comment = next(a for a in at.text_area if a.key.endswith("_c_advancement"))
+    assert comment.label == "Comment on Technical advancement (required for this score)"
+    _click(at, "Submit")
+    assert any("in the outstanding band; a comment explaining it is required" in e.value for e in at.error)
+    comment = next(a for a in at.text_area if a.key.endswith("_c_advancement"))
+    comment.input("Best-in-class power efficiency, measured by a third party.").run()
+    assert at.success[-1].value.startswith("Draft saved")
+    _click(at, "Submit")
+    assert "Submitted. The sheet is locked." in [s.value for s in at.success]
+
+
+def test_a_second_tab_with_an_older_version_is_told_to_reload_and_the_newer_scores_stay(judge_logins):
+    first, code = _next_entry(judge_logins)
+    second, same = _next_entry(judge_logins)
+    assert code == same
+    _input(first, "market").set_value(17).run()
+    assert first.success[-1].value.startswith("Draft saved")
+    _input(second, "market").set_value(3).run()
+    assert [e.value for e in second.error] == [
+        "Someone saved this sheet after you opened it; reload to see the newer scores."
+    ]
+    _click(second, "Load the newest version")
+    assert _input(second, "market").value == 17
+
+
+def test_a_declared_conflict_leaves_the_list_and_the_organiser_assigns_a_replacement(judge_logins):
+    at, code = _next_entry(judge_logins)
+    reason = next(a for a in at.text_area if a.key.startswith("conflict_"))
+    reason.input("I consulted for this applicant in 2025.").run()
+    _click(at, "Declare conflict")
+    assert "Conflict recorded; the entry was withdrawn from your list." in [s.value for s in at.success]
+    at.switch_page(str(PAGES / "judge_home.py"))
+    at.run()
+    assert code not in set(at.dataframe[0].value["code"])
+
+    office = sign_in(start_app(), *login_for(judge_logins, "organiser"))
+    office.switch_page(str(PAGES / "judge_sheets.py"))
+    office.run()
+    text = page_text(office)
+    assert code in text and "I consulted for this applicant in 2025." in text
+    assert "2 of 3 judges now" in text
+    assert office.radio[0].options  # suggested replacements
+    _click(office, "Assign replacement")
+    assert "Replacement assigned." in [s.value for s in office.success]
+    office.run()
+    assert "3 of 3 judges now" in page_text(office)
+
+
+def test_a_judge_cannot_reach_rankings_or_other_judges_sheets(judge_logins):
+    at = sign_in(start_app(), *login_for(judge_logins, "judge"))
+    for page in ("organiser_results.py", "organiser_reliability.py", "judge_sheets.py", "published_results.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(str(PAGES / page))
