@@ -327,9 +327,10 @@ def export_command(
 
     with open_session() as session:
         edition = editions.find_edition(session=session, slug=contest_slug)
-        data = exports.results_workbook(session=session, actor=_cli_organiser(),
-                                        edition_id=edition.id, round_key=round_key,
-                                        method=method, lang=lang)
+        with progress_bar(f"Exporting {round_key}") as update:
+            data = exports.results_workbook(session=session, actor=_cli_organiser(),
+                                            edition_id=edition.id, round_key=round_key,
+                                            method=method, lang=lang, progress=update)
     _write_file(out, data)
     typer.echo(f"wrote the {round_key} results to {out}")
 

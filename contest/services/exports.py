@@ -8,7 +8,7 @@ published statistics.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 from sqlmodel import Session, select
@@ -54,15 +54,20 @@ def template(*, session: Session, actor: Actor | None, edition_id: int | None, k
 
 
 def results_workbook(*, session: Session, actor: Actor | None, edition_id: int, round_key: str,
-                     method: str | None = None, lang: str = "en") -> bytes:
+                     method: str | None = None, lang: str = "en",
+                     progress: Callable[[float], None] | None = None) -> bytes:
     """The results workbook of a round as .xlsx bytes (INTERFACES.md)."""
     book = results_book(session=session, actor=actor, edition_id=edition_id,
-                        round_key=round_key, method=method)
-    return excel.results_workbook(book, lang=lang)
+                        round_key=round_key, method=method, progress=progress)
+    data = excel.results_workbook(book, lang=lang)
+    if progress:
+        progress(1.0)
+    return data
 
 
 def results_book(*, session: Session, actor: Actor | None, edition_id: int, round_key: str,
-                 method: str | None = None) -> excel.ResultsBook:
+                 method: str | None = None,
+                 progress: Callable[[float], None] | None = None) -> excel.ResultsBook:
     """Everything the results workbook shows, gathered for one round."""
     if actor is not None:
         require_role(actor, Role.organiser)
@@ -75,7 +80,10 @@ def results_book(*, session: Session, actor: Actor | None, edition_id: int, roun
     method = method or rnd.method
     from contest.services import results  # the results service ranks the round
 
-    found = results.results_for_export(session=session, round_id=rnd.id, method=method)
+    # The ranking (with its interval draws) is most of the work: 90 % of the bar.
+    found = results.results_for_export(
+        session=session, round_id=rnd.id, method=method,
+        progress=(lambda f: progress(0.9 * f)) if progress else None)
     parts = _parts(found)
     scores = scores_frame(session=session, round_id=rnd.id)
     assignments = assignments_frame(session=session, round_id=rnd.id)
