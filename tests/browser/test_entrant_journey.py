@@ -2,37 +2,22 @@
 table, 2 from a workbook), uploads a PDF, submits, gets the receipt; after a reload the
 entry, its patents, its document and the receipt are all still there."""
 
-import io
 import re
 
-import openpyxl
 import pytest
 from playwright.sync_api import expect
 
 from contest.services import demo
+from tests.ui.test_entrant_journey import ACME, EMAIL, PASSWORD, workbook
 
 pytestmark = pytest.mark.browser
 
-EMAIL, PASSWORD = "lin.wei@acme-robotics.example.com", "grippers hold tight 42"
-ACME = "Shenzhen Acme Robotics Co., Ltd."
 PASTED = [
     ["ZL 2017 1060 1862.3", "invention", "Gripper", "granted", "2017-07-21", "2021-03-02", ACME],
     ["202020123456.8", "utility_model", "Housing", "granted", "2020-03-01", "2020-11-10", ACME],
     ["US10123456B2", "invention", "US member", "granted", "", "2019-11-12", ACME],
 ]
 STORED = ["CN201710601862.3", "CN202020123456.8", "US10123456B2", "CN95115608.X", "HK1234567"]
-
-
-def workbook() -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "patents"
-    sheet.append(["patent_number", "kind", "title", "status", "grant_date", "holder"])
-    sheet.append(["95115608.X", "invention", "Amplifier", "granted", "2000-05-17", ACME])
-    sheet.append(["HK1234567", "invention", "HK member", "granted", "2022-01-05", ACME])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def choose(page, label, option):
