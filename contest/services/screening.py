@@ -178,14 +178,18 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
     screening_round = _screening_round(session, edition.id, first)
     outcome = EntryStatus.eligible.value if eligible else EntryStatus.ineligible.value
     changed = unchanged = assignments_withdrawn = 0
+    active_decisions: dict[int, list[Decision]] = defaultdict(list)
+    for start in range(0, len(ids), 500):
+        for old in session.exec(select(Decision).where(
+                Decision.entry_id.in_(ids[start:start + 500]), Decision.kind == DecisionKind.eligibility.value,
+                Decision.active == True)):  # noqa: E712
+            active_decisions[old.entry_id].append(old)
     for entry in entries:
         if entry.status == outcome and entry.eligibility_reason == reason:
             unchanged += 1
             continue
         override = eligible and not eligibility.is_eligible(results[entry.id])
-        for old in session.exec(select(Decision).where(Decision.entry_id == entry.id,
-                                                       Decision.kind == DecisionKind.eligibility.value,
-                                                       Decision.active == True)):  # noqa: E712
+        for old in active_decisions[entry.id]:
             old.active = False
             session.add(old)
         session.add(Decision(
