@@ -370,3 +370,18 @@ def test_intervals_without_any_estimate_of_noise_come_with_a_warning():
     df = frame([(0, 0, 50.0), (1, 0, 60.0), (2, 0, 70.0)])
     result = ranking.rank_entries(df, groups=one_group(df), cut=1, draws=50)
     assert any("no room to estimate the judging noise" in w for w in result.warnings)
+
+
+def test_very_large_judge_pools_use_a_sparse_solver_that_agrees_with_the_dense_one(
+        monkeypatch):
+    leniency = np.array([-6.0, -2.0, 0.0, 1.0, 3.0, 4.0])
+    df = chain_design(n_entries=30, leniency=leniency, noise=2.0, seed=4)
+    dense = ranking.rank_entries(df, groups=one_group(df), cut=5, draws=200, seed=1)
+    monkeypatch.setattr(ranking, "DENSE_JUDGES", 2)  # as if there were thousands of judges
+    sparse = ranking.rank_entries(df, groups=one_group(df), cut=5, draws=200, seed=1)
+    pd.testing.assert_series_equal(dense.entries["adjusted_score"],
+                                   sparse.entries["adjusted_score"], atol=1e-6)
+    np.testing.assert_allclose(dense.judges["offset"], sparse.judges["offset"], atol=1e-6)
+    # intervals come from the same draws; standard errors ignore offset covariances
+    assert (sparse.entries["rank_low"] <= sparse.entries["rank"]).all()
+    assert (sparse.judges["se"] > 0).all()
