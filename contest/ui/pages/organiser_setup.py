@@ -9,6 +9,9 @@ from contest import documents
 from contest.services import setup
 from contest.ui import context
 
+LABEL_COLUMNS = {"groups": ["id", "key", "label", "label_zh", "description"],
+                 "categories": ["id", "key", "label", "label_zh", "core_kinds"],
+                 "tracks": ["id", "key", "label", "label_zh"]}
 RULE_LABELS = {"top_n": "Top N per group", "threshold": "Score threshold", "none": "No advancement"}
 
 actor = context.require_actor()
@@ -82,7 +85,7 @@ with tab_lists:
                "be removed.")
     for kind, title in (("groups", "Groups"), ("categories", "Categories"), ("tracks", "Tracks")):
         st.subheader(title)
-        frame = pd.DataFrame(overview[kind])
+        frame = pd.DataFrame(overview[kind], columns=LABEL_COLUMNS[kind])
         edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=f"labels_{kind}_{_rev()}",
                                 column_config={"id": None}, width="stretch")
         if st.button(f"Save {title.lower()}", key=f"save_{kind}"):
@@ -92,43 +95,46 @@ with tab_lists:
 
 with tab_rounds:
     rounds = overview["rounds"]
-    st.dataframe(pd.DataFrame(rounds)[["order", "key", "label", "scored", "blind", "judges_per_entry",
-                                       "advancement_rule", "advancement_value", "opens_at", "closes_at"]],
-                 hide_index=True)
-    chosen = st.selectbox("Round", rounds, format_func=lambda r: f"{r['order']}. {r['label']}", key="setup_round")
-    k = f"round_{chosen['key']}"
-    with st.form(f"{k}_form"):
-        label = st.text_input("Label", chosen["label"], key=f"{k}_label")
-        label_zh = st.text_input("Label (Chinese)", chosen["label_zh"], key=f"{k}_label_zh")
-        cols = st.columns(3)
-        order = cols[0].number_input("Order", 1, len(rounds), chosen["order"], key=f"{k}_order")
-        scored = cols[1].checkbox("Scored by judges", chosen["scored"], key=f"{k}_scored")
-        blind = cols[2].checkbox("Blind (judges do not see applicants)", chosen["blind"], key=f"{k}_blind")
-        judges = cols[0].number_input("Judges per entry", 1, setup.MAX_JUDGES_PER_ENTRY,
-                                      max(1, chosen["judges_per_entry"]), key=f"{k}_judges")
-        rule = cols[1].selectbox("Advancement", list(RULE_LABELS), list(RULE_LABELS).index(chosen["advancement_rule"]),
-                                 format_func=RULE_LABELS.get, key=f"{k}_rule")
-        value = cols[2].number_input("N per group, or threshold (0-100)", 0.0, 100000.0,
-                                     float(chosen["advancement_value"]), key=f"{k}_value")
-        opens_day = cols[0].date_input("Opens (UTC)", _day(chosen["opens_at"]), key=f"{k}_opens")
-        closes_day = cols[1].date_input("Closes (end of day, UTC)", _day(chosen["closes_at"]), key=f"{k}_closes")
-        vote = cols[2].number_input("Public vote share (%)", 0.0, 99.0, float(chosen["public_vote_pct"]),
-                                    key=f"{k}_vote")
-        region = st.checkbox("Judges from the applicant's region are conflicted", chosen["region_conflicts"],
-                             key=f"{k}_region")
-        if st.form_submit_button("Save round", type="primary"):
-            settings = setup.RoundSettings(label=label, label_zh=label_zh, scored=scored, blind=blind,
-                                           judges_per_entry=int(judges), advancement_rule=rule,
-                                           advancement_value=value, opens_at=_at(opens_day),
-                                           closes_at=_at(closes_day, True), region_conflicts=region,
-                                           public_vote_pct=vote)
+    if not rounds:
+        st.info("No rounds yet: add the first one below.")
+    else:
+        st.dataframe(pd.DataFrame(rounds)[["order", "key", "label", "scored", "blind", "judges_per_entry",
+                                           "advancement_rule", "advancement_value", "opens_at", "closes_at"]],
+                     hide_index=True)
+        chosen = st.selectbox("Round", rounds, format_func=lambda r: f"{r['order']}. {r['label']}", key="setup_round")
+        k = f"round_{chosen['key']}"
+        with st.form(f"{k}_form"):
+            label = st.text_input("Label", chosen["label"], key=f"{k}_label")
+            label_zh = st.text_input("Label (Chinese)", chosen["label_zh"], key=f"{k}_label_zh")
+            cols = st.columns(3)
+            order = cols[0].number_input("Order", 1, len(rounds), chosen["order"], key=f"{k}_order")
+            scored = cols[1].checkbox("Scored by judges", chosen["scored"], key=f"{k}_scored")
+            blind = cols[2].checkbox("Blind (judges do not see applicants)", chosen["blind"], key=f"{k}_blind")
+            judges = cols[0].number_input("Judges per entry", 1, setup.MAX_JUDGES_PER_ENTRY,
+                                          max(1, chosen["judges_per_entry"]), key=f"{k}_judges")
+            rule = cols[1].selectbox("Advancement", list(RULE_LABELS), list(RULE_LABELS).index(chosen["advancement_rule"]),
+                                     format_func=RULE_LABELS.get, key=f"{k}_rule")
+            value = cols[2].number_input("N per group, or threshold (0-100)", 0.0, 100000.0,
+                                         float(chosen["advancement_value"]), key=f"{k}_value")
+            opens_day = cols[0].date_input("Opens (UTC)", _day(chosen["opens_at"]), key=f"{k}_opens")
+            closes_day = cols[1].date_input("Closes (end of day, UTC)", _day(chosen["closes_at"]), key=f"{k}_closes")
+            vote = cols[2].number_input("Public vote share (%)", 0.0, 99.0, float(chosen["public_vote_pct"]),
+                                        key=f"{k}_vote")
+            region = st.checkbox("Judges from the applicant's region are conflicted", chosen["region_conflicts"],
+                                 key=f"{k}_region")
+            if st.form_submit_button("Save round", type="primary"):
+                settings = setup.RoundSettings(label=label, label_zh=label_zh, scored=scored, blind=blind,
+                                               judges_per_entry=int(judges), advancement_rule=rule,
+                                               advancement_value=value, opens_at=_at(opens_day),
+                                               closes_at=_at(closes_day, True), region_conflicts=region,
+                                               public_vote_pct=vote)
+                with context.session() as s, context.user_errors():
+                    setup.update_round(session=s, actor=actor, round_id=chosen["id"], settings=settings, order=int(order))
+                    _saved(f"Round '{label}' saved.")
+        if st.button("Remove this round", key=f"{k}_remove"):
             with context.session() as s, context.user_errors():
-                setup.update_round(session=s, actor=actor, round_id=chosen["id"], settings=settings, order=int(order))
-                _saved(f"Round '{label}' saved.")
-    if st.button("Remove this round", key=f"{k}_remove"):
-        with context.session() as s, context.user_errors():
-            setup.remove_round(session=s, actor=actor, round_id=chosen["id"])
-            _saved("Round removed.")
+                setup.remove_round(session=s, actor=actor, round_id=chosen["id"])
+                _saved("Round removed.")
     with st.expander("Add a round"):
         with st.form("new_round_form"):
             new_key = st.text_input("Key (e.g. semifinal)", key="new_round_key")
