@@ -10,5 +10,6 @@ from contest.excel.statistics import entry_statistics
 from contest.excel.templates import template_workbook
 from contest.excel.writer import ResultsBook, results_workbook
 
-__all__ = ["CellError", "ImportRows", "KINDS", "ResultsBook", "Row", "entry_key", "entry_statistics",
+__all__ = ["CellError", "ImportRows", "KINDS", "ResultsBook", "Row", "entry_key",
+           "entry_statistics",
            "read_workbook", "results_workbook", "template_workbook"]

@@ -391,6 +391,8 @@ def _import_scores(session, actor, edition, read, report, round_key):
     for row in read.sheets["scores"]:
         groups[(row["round"], row["sheet"], row["entry_code"].casefold(),
                 row["judge_email"])].append(row)
+    sheet_ids = {sheet.id for sheet in sheets.values()}
+    done: list[tuple[ScoreSheet, list[Criterion], dict, dict]] = []
     now = utcnow()
     for (round_value, sheet_key, code, email), rows in groups.items():
         first = rows[0]
@@ -449,12 +451,19 @@ def _import_scores(session, actor, edition, read, report, round_key):
         sheet.submitted_at = now
         sheet.updated_at = now
         session.add(sheet)
-        session.flush()
-        existing = {s.criterion_id: s for s in session.exec(select(CriterionScore).where(
-            CriterionScore.score_sheet_id == sheet.id)).all()}
+        done.append((sheet, stored, values, by_key))
+    if errors:
+        return errors
+    session.flush()  # one flush gives every new sheet its id
+    existing = {}
+    if any(sheet.id in sheet_ids for sheet, *_ in done):  # sheets typed in again
+        existing = {(s.score_sheet_id, s.criterion_id): s for s in session.exec(
+            select(CriterionScore).join(ScoreSheet, ScoreSheet.id == CriterionScore.score_sheet_id)
+            .where(ScoreSheet.round_id.in_(round_ids))).all()}
+    for sheet, stored, values, by_key in done:
         for criterion in stored:
-            score = existing.get(criterion.id) or CriterionScore(score_sheet_id=sheet.id,
-                                                                 criterion_id=criterion.id)
+            score = existing.get((sheet.id, criterion.id)) or CriterionScore(
+                score_sheet_id=sheet.id, criterion_id=criterion.id)
             score.value = float(values[criterion.key])
             score.comment = by_key[criterion.key]["comment"] or ""
             session.add(score)

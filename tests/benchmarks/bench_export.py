@@ -51,7 +51,8 @@ SETUP = textwrap.dedent("""
             "flags": np.where(rng.random(n_entries) < 0.05, "large disagreement", ""),
             "decision": np.where(rank <= 100, "advanced", ""),
             "score_low": adjusted - 3.0, "score_high": adjusted + 3.0,
-            "region": rng.choice(["guangdong", "hong_kong", "macao", "mainland_other", "overseas"], n_entries),
+            "region": rng.choice(["guangdong", "hong_kong", "macao", "mainland_other",
+                                  "overseas"], n_entries),
             "track": rng.choice(["semiconductors", "new_energy", "biomedicine"], n_entries),
         })
         n_scores = n_entries * per_entry * len(criteria)
@@ -65,7 +66,8 @@ SETUP = textwrap.dedent("""
         })
         crit_mean = raw.mean(axis=1)
         criteria_frame = pd.DataFrame({
-            "group": np.repeat(groups, len(criteria)), "entry_code": np.repeat(codes, len(criteria)),
+            "group": np.repeat(groups, len(criteria)),
+            "entry_code": np.repeat(codes, len(criteria)),
             "sheet": "expert_review", "criterion": np.tile(criteria, n_entries),
             "mean": crit_mean.ravel(), "sd": raw.std(axis=1).ravel(),
             "max_points": np.tile(points, n_entries),
@@ -74,13 +76,16 @@ SETUP = textwrap.dedent("""
         assignments = pd.DataFrame({
             "round": "preliminary", "entry_code": np.repeat(codes, per_entry),
             "judge_email": emails[judge_of.ravel()], "status": "submitted",
-            "assigned_at": [start + timedelta(minutes=i % 5000) for i in range(n_entries * per_entry)],
+            "assigned_at": [start + timedelta(minutes=i % 5000)
+                            for i in range(n_entries * per_entry)],
         })
         judges = pd.DataFrame({"judge_email": emails, "ratings": 50,
                                "leniency": rng.normal(0, 3, n_judges),
                                "leniency_se": 0.8, "consensus_r": rng.uniform(0.3, 0.9, n_judges)})
-        reliability = pd.DataFrame({"measure": ["alpha_raw", "alpha_adjusted"], "value": [0.41, 0.58]})
-        rubric = pd.DataFrame({"round": "preliminary", "sheet": "expert_review", "criterion": criteria,
+        reliability = pd.DataFrame({"measure": ["alpha_raw", "alpha_adjusted"],
+                                    "value": [0.41, 0.58]})
+        rubric = pd.DataFrame({"round": "preliminary", "sheet": "expert_review",
+                               "criterion": criteria,
                                "max_points": points, "weight": points / 100})
         statistics = pd.DataFrame({"dimension": "region", "value": ["guangdong", "hong_kong"],
                                    "entries": [6000, 4000], "advanced": [120, 80]})

@@ -155,7 +155,8 @@ def test_entry_rules_of_the_editor_apply(session, organiser, edition):
 
 def test_eligibility_problems_are_reported_without_blocking(session, organiser, edition):
     data = entries_workbook([entry_row("A-1", NUMBERS[1])],
-                            [patent_row("A-1", NUMBERS[1], filing_date=None, grant_date="2000-01-01")])
+                            [patent_row("A-1", NUMBERS[1], filing_date=None,
+                                        grant_date="2000-01-01")])
     report = run(session, organiser, edition, "entries", data)
     assert report.created == 1
     assert any(n.startswith("A-1: ") and "before the cut-off date" in n for n in report.notes)
@@ -277,6 +278,17 @@ def test_scores_become_submitted_sheets_with_their_totals(session, organiser, ed
     assert count(session, CriterionScore) == 10
 
 
+def test_scores_typed_in_again_update_the_same_sheet(session, organiser, edition, assigned):
+    first = workbook(scores=[SCORE_HEADER, *score_rows("A-1", "j1@uni.hk")])
+    run(session, organiser, edition, "scores", first)
+    again = workbook(scores=[SCORE_HEADER, *score_rows("A-1", "j1@uni.hk", market=20)])
+    report = run(session, organiser, edition, "scores", again)
+    assert (report.created, report.updated) == (0, 1)
+    sheet = session.exec(select(ScoreSheet)).one()
+    assert (sheet.total, sheet.version) == (pytest.approx(80.0), 2)
+    assert count(session, CriterionScore) == 5
+
+
 def test_a_score_for_a_pair_without_assignment_is_an_error(session, organiser, edition,
                                                            assigned):
     rows = score_rows("A-1", "j1@uni.hk") + score_rows("A-3", "j1@uni.hk")
@@ -293,7 +305,8 @@ def test_scores_are_checked_against_the_rubric(session, organiser, edition, assi
     with pytest.raises(InvalidInput) as caught:
         run(session, organiser, edition, "scores", workbook(scores=[SCORE_HEADER, *rows]))
     problems = caught.value.problems
-    assert problems[0].startswith("scores!F2 (score): ") and "above the maximum of 25" in problems[0]
+    assert problems[0].startswith("scores!F2 (score): ")
+    assert "above the maximum of 25" in problems[0]
     assert problems[1].startswith("scores!F10 (score): ") and "step" in problems[1]
     assert problems[2].startswith("scores!E7 (criterion): ") and "required" in problems[2]
     assert count(session, ScoreSheet) == 0
