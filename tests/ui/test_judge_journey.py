@@ -5,6 +5,8 @@ preliminary the page shows none of the applicant's identity."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import Session, select
 
@@ -127,6 +129,11 @@ def test_the_blind_score_page_shows_no_applicant_identity_nor_other_judges_score
     for identity in (entry.applicant, entry.contact_name, entry.contact_email, entry.contact_phone):
         assert identity and identity not in text
     assert entry.region.casefold() not in text.casefold()
+    at.toggle[0].set_value(True).run()  # the report, viewed inline and offered for download
+    assert not at.exception
+    [download] = at.get("download_button")
+    assert re.fullmatch(rf"Download {code}-report-\d+\.pdf", download.proto.label)
+    assert entry.applicant not in download.proto.label
     engine = db.make_engine(url)
     with Session(engine) as s:
         others = s.exec(select(ScoreSheet).where(ScoreSheet.entry_id == entry.id)).all()

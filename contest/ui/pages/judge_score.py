@@ -198,7 +198,9 @@ with portfolio_tab:
         st.text(f"{view['applicant']} ({view['applicant_type']}, {view['region']})")
         st.text(f"{view['contact_name']} · {view['contact_email']} · {view['contact_phone']}")
     st.text(view["summary"])
-    st.dataframe(pd.DataFrame(view["patents"]), hide_index=True)
+    st.dataframe(pd.DataFrame(view["patents"]), hide_index=True, column_config={
+        "number": t("Patent number"), "jurisdiction": t("Jurisdiction"), "kind": t("Kind"), "status": t("Status"),
+        "grant_date": t("Granted"), "title": t("Title"), "core": t("Core patent"), "holder": t("Holder")})
     _documents(view)
 with score_tab:
     if not form["sheets"]:
