@@ -84,3 +84,13 @@ def test_marking_eligible_moves_the_entry_into_the_preliminary(awaiting):
     assert not at.exception
     assert "1 entries marked eligible and moved into Preliminary." in page_text(at)
     assert _statuses(url)[2][1] == "eligible"
+
+
+def test_every_entry_whose_rules_pass_can_be_chosen_at_once(awaiting):
+    url, logins = awaiting
+    at = _choose_rows(logins, [])
+    at.checkbox(key="screening_all_passing").check().run()
+    assert "3 chosen of 3." in page_text(at)
+    next(b for b in at.button if b.label == "Apply to the chosen entries").click().run()
+    assert "3 entries marked eligible and moved into Preliminary." in page_text(at)
+    assert [status for _code, status, _reason in _statuses(url)] == ["eligible"] * 3

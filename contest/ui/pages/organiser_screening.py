@@ -27,14 +27,17 @@ if not queue:
 
 frame = pd.DataFrame(queue)
 frame.insert(0, "select", False)
-shown = ["select", "code", "title", "applicant", "category", "group", "status_label", "rules_passed",
-         "rule_problems", "reason"]
+shown = ["select", "code", "status_label", "rules_passed", "rule_problems", "applicant", "title", "category",
+         "group", "reason"]
 edited = st.data_editor(
     frame[shown], hide_index=True, disabled=shown[1:], key=f"screening_table_{st.session_state.get('screening_rev', 0)}",
     column_config={"select": st.column_config.CheckboxColumn("choose"),
                    "status_label": "status", "rules_passed": st.column_config.CheckboxColumn("rules pass"),
                    "rule_problems": st.column_config.TextColumn("automatic check", width="large")})
-chosen = frame.loc[edited["select"].fillna(False).astype(bool), ["id", "code"]]
+ticked = edited["select"].fillna(False).astype(bool)
+if st.checkbox("Also choose every entry shown whose automatic rules all pass", key="screening_all_passing"):
+    ticked = ticked | frame["rules_passed"]
+chosen = frame.loc[ticked, ["id", "code"]]
 st.caption(f"{len(chosen)} chosen of {len(frame)}.")
 
 with st.expander("Automatic rule results of one entry"):
