@@ -153,6 +153,10 @@ def _import_entries(session, actor, edition, read, report, round_key):
         if problems:
             continue
         entry = existing.get((row["entry_code"] or "").casefold())
+        if entry is not None and entry.owner_id is not None:
+            errors.append(row.error("entry_code", f"{entry.code} was entered by an entrant's "
+                                                  f"account; an import never overwrites it"))
+            continue
         if entry is None:
             entry = Entry(edition_id=edition.id, code=row["entry_code"] or next(codes),
                           status=EntryStatus.submitted.value, submitted_at=utcnow())

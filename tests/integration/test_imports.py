@@ -136,6 +136,19 @@ def test_importing_again_updates_entries_instead_of_duplicating_them(session, or
     assert count(session, Patent) == 3  # A-1 now has one patent; keep theirs
 
 
+def test_an_import_never_overwrites_an_entrants_own_entry(session, organiser, edition,
+                                                         make_user):
+    entrant = make_user(Role.entrant)
+    session.add(Entry(edition_id=edition.id, code="A-1", owner_id=entrant.user_id,
+                      title="Mine"))
+    session.commit()
+    with pytest.raises(InvalidInput) as caught:
+        run(session, organiser, edition, "entries", good_entries())
+    assert caught.value.problems == ["entries!A2 (entry_code): A-1 was entered by an "
+                                     "entrant's account; an import never overwrites it"]
+    assert session.exec(select(Entry).where(Entry.code == "A-1")).one().title == "Mine"
+
+
 def test_entry_rules_of_the_editor_apply(session, organiser, edition):
     data = entries_workbook(
         [entry_row("A-1", NUMBERS[0], applicant_type="university", group="growth"),
