@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from contest import auth, documents
+from contest import auth, documents, scoring
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -503,3 +503,25 @@ def test_an_entry_with_two_sheets_is_done_only_when_both_are_submitted(session, 
     # The semi-final is not blind: the judge sees who the applicant is.
     view = judging.portfolio(session=session, actor=judge, round_id=semifinal.id, entry_id=entry.id)
     assert view["applicant"] == APPLICANT and not view["blind"]
+
+
+# --- the page helpers (plain values) ---------------------------------------------------
+
+
+def test_redaction_ignores_case_and_replaces_the_longest_name_first():
+    text = "SHENZHEN LANHAI MICROELECTRONICS CO., LTD. and Lanhai's lab; write to chen.wei@lanhai.example.cn"
+    shown = judging.redact(text, [APPLICANT, "Lanhai", CONTACT_EMAIL, "", "ab"])
+    assert shown == "[applicant] and [applicant]'s lab; write to [applicant]"
+
+
+def test_the_running_total_counts_scored_criteria_only():
+    specs = [scoring.CriterionSpec("a", "A", 20, 1, 0.8), scoring.CriterionSpec("b", "B", 5, 1, 0.2)]
+    assert judging.partial_total(specs, {"a": 10, "b": None}) == pytest.approx(40.0)
+    assert judging.partial_total(specs, {"a": 20, "b": 5}) == pytest.approx(100.0)
+    assert judging.partial_total(specs, {"a": "x"}) == 0.0
+
+
+def test_band_descriptors_are_shown_in_points_of_the_criterion():
+    spec = scoring.CriterionSpec("a", "A", 25, 1, 1.0)
+    assert judging.band_points(spec) == [(0, 10, "weak"), (10, 17.5, "adequate"), (17.5, 22.5, "strong"),
+                                         (22.5, 25, "outstanding")]
