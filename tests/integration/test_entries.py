@@ -477,3 +477,46 @@ def test_every_change_is_audited(session, entrant, draft):
     actions = set(session.exec(select(AuditEvent.action).where(AuditEvent.actor_id == entrant.user_id)).all())
     assert {"entry.create", "entry.save_project", "entry.save_applicant", "entry.save_patents",
             "entry.set_core_patent", "document.upload", "entry.submit"} <= actions
+
+
+def test_a_number_that_does_not_say_its_kind_needs_the_kind_chosen(session, entrant, draft):
+    with pytest.raises(InvalidInput) as caught:
+        entries.save_patents(session=session, actor=entrant, entry_id=draft.id,
+                             rows=[{"patent_number": "HK1234567", "status": "granted"}])
+    assert caught.value.problems == [
+        "Row 1 (kind): choose invention, utility_model, design or ic_layout; the number does not say."]
+    rows = entries.save_patents(session=session, actor=entrant, entry_id=draft.id,
+                                rows=[{"patent_number": "HK1234567", "kind": "invention", "status": "granted"}])
+    assert rows[0].warnings and "Hong Kong" in rows[0].warnings[0]
+
+
+def test_a_workbook_jurisdiction_that_contradicts_the_number_is_refused(session, entrant, draft):
+    data = patents_workbook([("", "US10123456B2", "CN", "invention", "x", "granted", None, "2019-11-12", ACME)],
+                            header=("entry_code", "patent_number", "jurisdiction", "kind", "title", "status",
+                                    "filing_date", "grant_date", "holder"))
+    with pytest.raises(InvalidInput) as caught:
+        entries.add_patents_from_workbook(session=session, actor=entrant, entry_id=draft.id, data=data)
+    assert caught.value.problems == [
+        "patents row 2 (jurisdiction): CN does not match the number, which is a US number."]
+
+
+def test_no_new_entry_after_the_deadline(session, edition, entrant):
+    edition.submission_deadline = utcnow() - dt.timedelta(minutes=1)
+    session.add(edition)
+    session.commit()
+    with pytest.raises(PermissionDenied, match="deadline"):
+        entries.create_entry(session=session, actor=entrant, edition_id=edition.id)
+    assert session.exec(select(Entry)).all() == []
+
+
+def test_an_entry_the_office_has_screened_can_no_longer_be_changed(session, entrant, draft):
+    fill_in(session, entrant, draft.id)
+    entries.submit_entry(session=session, actor=entrant, entry_id=draft.id)
+    entry = session.get(Entry, draft.id)
+    entry.status = "eligible"
+    session.add(entry)
+    session.commit()
+    with pytest.raises(PermissionDenied, match="is eligible and can no longer be changed"):
+        entries.set_core_patent(session=session, actor=entrant, entry_id=draft.id, normalised=None)
+    assert not entries.get_entry(session=session, actor=entrant, entry_id=draft.id).editable
+    assert entries.latest_receipt(session=session, actor=entrant, entry_id=draft.id) is not None
