@@ -5,6 +5,11 @@ told to reload, and a declared conflict reaches the organiser with a replacement
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import exists, func
+from sqlmodel import Session, select
+
+from contest import db
+from contest.models import Assignment, ScoreSheet, User
 
 from tests.conftest import login_for
 from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
@@ -17,9 +22,26 @@ def judge_logins(demo_db, app_env):
     return logins
 
 
-def _next_entry(logins):
+@pytest.fixture
+def busy_judge(demo_db, judge_logins) -> tuple[str, str]:
+    """(email, password) of a demo judge with at least two entries still to submit."""
+    engine = db.make_engine(demo_db[0])
+    with Session(engine) as s:
+        open_work = s.exec(
+            select(User.email, func.count())
+            .join(Assignment, Assignment.judge_id == User.id)
+            .where(~exists().where(ScoreSheet.judge_id == Assignment.judge_id,
+                                   ScoreSheet.entry_id == Assignment.entry_id,
+                                   ScoreSheet.status == "submitted"))
+            .group_by(User.email).having(func.count() >= 2).order_by(User.email)
+        ).first()
+    engine.dispose()
+    return open_work[0], login_for(judge_logins, "judge")[1]
+
+
+def _next_entry(logins, who=None):
     """A signed-in judge on the score page of their next entry; (app, entry code)."""
-    at = sign_in(start_app(), *login_for(logins, "judge"))
+    at = sign_in(start_app(), *(who or login_for(logins, "judge")))
     button = next(b for b in at.button if b.label.startswith("Next to score"))
     code = button.label.split(": ")[1]
     button.click().run()
@@ -43,18 +65,28 @@ def test_an_incomplete_sheet_cannot_be_submitted_and_the_missing_criterion_is_na
     assert not _input(at, "advancement").disabled  # still a draft
 
 
-def test_an_outstanding_score_needs_its_comment_before_submitting(judge_logins):
-    at, _ = _next_entry(judge_logins)
-    _input(at, "advancement").set_value(25).run()
-    comment = next(a for a in at.text_area if a.key.endswith("_c_advancement"))
-    assert comment.label == "Comment on Technical advancement (required for this score)"
+def test_an_outstanding_score_needs_its_comment_before_submitting(judge_logins, busy_judge):
+    at, code = _next_entry(judge_logins, busy_judge)
+    for field in at.number_input:  # a complete sheet in the middle bands ...
+        field.set_value(round(field.max * 0.6)).run()
+    first = at.number_input[0]
+    first.set_value(first.max).run()  # ... except a top score
+    label = first.label.split(" (")[0]
+    comment_key = first.key.replace("_v_", "_c_")
+    assert at.text_area(key=comment_key).label == f"Comment on {label} (required for this score)"
     _click(at, "Submit")
     assert any("in the outstanding band; a comment explaining it is required" in e.value for e in at.error)
-    comment = next(a for a in at.text_area if a.key.endswith("_c_advancement"))
-    comment.input("Best-in-class power efficiency, measured by a third party.").run()
+    at.text_area(key=comment_key).input("Best-in-class power efficiency, measured by a third party.").run()
     assert at.success[-1].value.startswith("Draft saved")
     _click(at, "Submit")
     assert "Submitted. The sheet is locked." in [s.value for s in at.success]
+    # Straight on to the next entry from here.
+    onward = next(b for b in at.button if b.label.startswith("Next to score"))
+    following = onward.label.split(": ")[1]
+    assert following != code
+    onward.click().run()
+    assert following in page_text(at)
+    assert not any(n.disabled for n in at.number_input)
 
 
 def test_a_second_tab_with_an_older_version_is_told_to_reload_and_the_newer_scores_stay(judge_logins):

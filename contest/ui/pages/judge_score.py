@@ -207,6 +207,11 @@ with score_tab:
         st.info(t("This round has no score sheet for this entry's category yet."))
     for sheet in form["sheets"]:
         _sheet(form, sheet)
+    upcoming = judging.next_to_score([e for e in entries if (e["round_id"], e["entry_id"]) != picked])
+    if upcoming and form["sheets"] and all(sh["status"] == "submitted" for sh in form["sheets"]):
+        if st.button(t("Next to score: {code}", code=upcoming["code"]), key="next_after_submit", type="primary"):
+            st.query_params.update(round=str(upcoming["round_id"]), entry=str(upcoming["entry_id"]))
+            st.rerun()
     with st.expander(t("Declare a conflict of interest")):
         st.caption(t("Declaring a conflict withdraws this entry and your sheet; the contest office assigns "
                      "another judge."))
