@@ -11,7 +11,7 @@ import io
 import math
 import re
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -86,11 +86,12 @@ class ImportRows:
 
 
 def read_workbook(kind: str, data: bytes, *,
-                  choices: Mapping[str, Sequence[str]] | None = None) -> ImportRows:
+                  choices: Mapping[str, Sequence[str]] | None = None,
+                  progress: Callable[[float], None] | None = None) -> ImportRows:
     """Read an import workbook of `kind` (entries, patents, judges, conflicts, scores).
 
-    `choices` adds or replaces allowed values per column (e.g. the edition's tracks).
-    Never raises for a bad file: every problem comes back as a CellError.
+    `choices` adds or replaces allowed values per column (e.g. the edition's tracks);
+    `progress(fraction)` is called while reading large sheets. Never raises for a bad file: every problem comes back as a CellError.
     """
     specs = schema.sheets_for(kind)
     problem = _check_container(data)
@@ -107,14 +108,15 @@ def read_workbook(kind: str, data: bytes, *,
     allowed = _allowed_values(choices or {})
     try:
         names = {textrules.normalise_line(n).lower(): n for n in book.sheetnames}
-        for spec in specs:
+        for index, spec in enumerate(specs):
             actual = names.get(spec.name)
             if actual is None:
                 result.errors.append(CellError(spec.name, None, None,
                                                f"the workbook has no sheet '{spec.name}' "
                                                f"(sheets found: {', '.join(book.sheetnames)})"))
                 continue
-            rows, errors, examples = _read_sheet(spec, book[actual], allowed)
+            share = (lambda f, i=index: progress((i + f) / len(specs))) if progress else None
+            rows, errors, examples = _read_sheet(spec, book[actual], allowed, share)
             if rows or not errors or any(e.row and e.row > 1 for e in errors):
                 result.sheets[spec.name] = rows  # left out when its header is unusable
             result.errors.extend(errors)
@@ -177,7 +179,7 @@ def _allowed_values(choices: Mapping[str, Sequence[str]]) -> dict[str, dict[str,
     return allowed
 
 
-def _read_sheet(spec: schema.SheetSpec, sheet, allowed):
+def _read_sheet(spec: schema.SheetSpec, sheet, allowed, progress=None):
     errors: list[CellError] = []
     rows: list[Row] = []
     examples = 0
@@ -210,7 +212,10 @@ def _read_sheet(spec: schema.SheetSpec, sheet, allowed):
     letters = {key: get_column_letter(i + 1) for key, i in positions.items()}
     first = min(positions.values())
     seen_keys: dict[tuple, int] = {}
+    expected = sheet.max_row if isinstance(sheet.max_row, int) and sheet.max_row > 1 else None
     for number, values in enumerate(iterator, start=2):
+        if progress and expected and number % 2000 == 0:
+            progress(min(number / expected, 1.0))
         if number - 1 > MAX_ROWS:
             errors.append(CellError(spec.name, number, None,
                                     f"more than {MAX_ROWS} rows; split the file"))

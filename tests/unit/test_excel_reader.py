@@ -326,6 +326,16 @@ def test_a_truncated_workbook_gives_one_clear_error():
     assert "Excel .xlsx workbook" in str(result.errors[0])
 
 
+def test_reading_a_large_sheet_reports_progress():
+    header = ["email", "name"]
+    rows = [[f"judge{i}@uni.hk", f"Judge {i}"] for i in range(5000)]
+    seen = []
+    result = excel.read_workbook("judges", workbook(judges=[header, *rows]),
+                                 progress=seen.append)
+    assert len(result.sheets["judges"]) == 5000
+    assert seen and seen == sorted(seen) and 0 < seen[0] and seen[-1] <= 1.0
+
+
 def test_an_unknown_kind_is_a_programming_error():
     with pytest.raises(ValueError, match="unknown workbook kind"):
         excel.read_workbook("prizes", workbook(prizes=[["a"]]))
