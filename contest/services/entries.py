@@ -430,11 +430,14 @@ def record_change(session: Session, actor: Actor, entry: Entry, action: str, **d
 
 
 def _raise_if(problems: list[str], heading: str | None = None) -> None:
-    if problems:
-        message = problems[0] if len(problems) == 1 and heading is None else (
-            f"{heading or 'Please correct the following'}: {len(problems)} problem"
-            f"{'s' if len(problems) > 1 else ''}.")
-        raise InvalidInput(message, problems)
+    """InvalidInput listing every problem; its message alone must say enough when there is one."""
+    if not problems:
+        return
+    if len(problems) == 1:
+        message = problems[0] if heading is None else f"{heading}. {problems[0]}"
+    else:
+        message = f"{heading or 'Please correct the following'}: {len(problems)} problems."
+    raise InvalidInput(message, problems)
 
 
 # --- patents -----------------------------------------------------------------------------

@@ -520,3 +520,11 @@ def test_an_entry_the_office_has_screened_can_no_longer_be_changed(session, entr
         entries.set_core_patent(session=session, actor=entrant, entry_id=draft.id, normalised=None)
     assert not entries.get_entry(session=session, actor=entrant, entry_id=draft.id).editable
     assert entries.latest_receipt(session=session, actor=entrant, entry_id=draft.id) is not None
+
+
+def test_a_single_problem_is_named_in_the_message_itself(session, entrant, draft):
+    with pytest.raises(InvalidInput) as caught:
+        entries.save_patents(session=session, actor=entrant, entry_id=draft.id,
+                             rows=[{"patent_number": "201710601862.4", "kind": "invention"}])
+    assert str(caught.value) == ("The patent list has errors; nothing was saved. Row 1 (patent_number): "
+                                 "CN application number 201710601862.4: check digit should be 3.")
