@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from contest import documents, scoring
+from contest import documents, ranking, scoring
 from contest.auth import Actor
 from contest.models import (
     AdvancementRule,
@@ -306,7 +306,9 @@ def _round_row(r: Round) -> dict:
         "scored": r.scored, "blind": r.blind, "judges_per_entry": r.judges_per_entry,
         "advancement_rule": r.advancement_rule, "advancement_value": r.advancement_value,
         "opens_at": r.opens_at, "closes_at": r.closes_at, "region_conflicts": r.region_conflicts,
-        "public_vote_pct": round(100.0 * r.public_vote_weight, 6), "status": r.status,
+        "public_vote_pct": round(100.0 * r.public_vote_weight, 6),
+        "carry_over_pct": round(100.0 * r.carry_over_weight, 6), "rank_by_category": r.rank_by_category,
+        "method": r.method, "status": r.status,
     }
 
 
@@ -572,6 +574,9 @@ class RoundSettings:
     label_zh: str = ""
     region_conflicts: bool = False
     public_vote_pct: float = 0.0
+    carry_over_pct: float = 0.0  # share of the previous round's result carried into this one
+    rank_by_category: bool = False
+    method: str = "model"  # the ranking method the results start from
 
 
 def round_problems(settings: RoundSettings) -> list[str]:
@@ -593,8 +598,16 @@ def round_problems(settings: RoundSettings) -> list[str]:
     if settings.opens_at and settings.closes_at and not _utc(settings.opens_at) < _utc(settings.closes_at):
         problems.append("The round must close after it opens.")
     pv = _number(settings.public_vote_pct)
+    carry = _number(settings.carry_over_pct)
     if pv is None or not 0 <= pv < 100:
         problems.append("The public vote share is a percentage from 0 up to (not including) 100.")
+    if carry is None or not 0 <= carry < 100:
+        problems.append("The carried share is a percentage from 0 up to (not including) 100.")
+    if pv is not None and carry is not None and pv + carry >= 100:
+        problems.append("The public vote and carried shares together must stay below 100 %: the judges' "
+                        "scores need a share.")
+    if settings.method not in ranking.METHODS:
+        problems.append(f"Unknown ranking method '{settings.method}'; choose {', '.join(ranking.METHODS)}.")
     return problems
 
 
@@ -610,6 +623,9 @@ def _apply_round(rnd: Round, settings: RoundSettings) -> None:
     rnd.closes_at = _utc(settings.closes_at)
     rnd.region_conflicts = bool(settings.region_conflicts)
     rnd.public_vote_weight = float(settings.public_vote_pct) / 100.0
+    rnd.carry_over_weight = float(settings.carry_over_pct) / 100.0
+    rnd.rank_by_category = bool(settings.rank_by_category)
+    rnd.method = settings.method
 
 
 def _round_audit(rnd: Round) -> dict:

@@ -121,15 +121,32 @@ def test_organiser_configures_a_round(session, edition, organiser):
     opens = datetime(2026, 6, 1, tzinfo=UTC)
     settings = setup.RoundSettings(label="Semi-final", scored=True, blind=True, judges_per_entry=4,
                                    advancement_rule="threshold", advancement_value=72.5,
-                                   opens_at=opens, closes_at=opens + timedelta(days=14), public_vote_pct=5)
+                                   opens_at=opens, closes_at=opens + timedelta(days=14), public_vote_pct=5,
+                                   carry_over_pct=30, rank_by_category=True, method="median")
     setup.update_round(session=session, actor=organiser, round_id=rnd.id, settings=settings, order=2)
     session.refresh(rnd)
     assert (rnd.blind, rnd.judges_per_entry, rnd.advancement_rule, rnd.advancement_value) == (True, 4, "threshold", 72.5)
-    assert rnd.public_vote_weight == pytest.approx(0.05)
+    assert (rnd.public_vote_weight, rnd.carry_over_weight) == (pytest.approx(0.05), pytest.approx(0.30))
+    assert (rnd.rank_by_category, rnd.method) == (True, "median")
     keys = [r.key for r in editions.rounds_of(session=session, edition_id=edition.id)]
     assert keys == ["eligibility", "semifinal", "preliminary", "final"]
     [event] = _actions(session, "round.update")
     assert event.details["changed"]["judges_per_entry"] == [5, 4]
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"public_vote_pct": 60, "carry_over_pct": 40}, "together must stay below 100 %"),
+    ({"carry_over_pct": -1}, "The carried share is a percentage from 0"),
+    ({"method": "borda"}, "Unknown ranking method 'borda'"),
+    ({"judges_per_entry": 0}, "Judges per entry must be a whole number from 1"),
+    ({"opens_at": datetime(2026, 6, 2, tzinfo=UTC), "closes_at": datetime(2026, 6, 1, tzinfo=UTC)},
+     "The round must close after it opens."),
+])
+def test_impossible_round_shares_methods_and_dates_are_refused(session, edition, organiser, changes, message):
+    rnd = editions.find_round(session=session, edition_id=edition.id, key="final")
+    settings = setup.RoundSettings(**{"label": "Final", **changes})
+    with pytest.raises(InvalidInput, match=message):
+        setup.update_round(session=session, actor=organiser, round_id=rnd.id, settings=settings)
 
 
 @pytest.mark.parametrize("rule, value, message", [

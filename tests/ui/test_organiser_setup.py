@@ -47,12 +47,15 @@ def test_organiser_configures_a_round(organiser_on_setup):
     at.checkbox(key="round_semifinal_blind").check()
     at.selectbox(key="round_semifinal_rule").select("threshold")
     at.number_input(key="round_semifinal_value").set_value(75.0)
+    at.number_input(key="round_semifinal_carry").set_value(20.0)
+    at.selectbox(key="round_semifinal_method").select("trimmed")
     _button(at, "Save round").click().run()
     assert not at.exception
     assert "Round 'Semi-final' saved." in page_text(at)
     [semifinal] = _read(url, select(Round).where(Round.key == "semifinal"))
     assert (semifinal.judges_per_entry, semifinal.blind, semifinal.advancement_rule, semifinal.advancement_value) == (
         4, True, "threshold", 75.0)
+    assert (semifinal.carry_over_weight, semifinal.method) == (pytest.approx(0.20), "trimmed")
 
 
 def test_an_impossible_round_setting_is_explained_and_not_saved(organiser_on_setup):

@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timezone
 import pandas as pd
 import streamlit as st
 
-from contest import documents
+from contest import documents, ranking
 from contest.services import setup
 from contest.ui import context
 
@@ -120,6 +120,13 @@ with tab_rounds:
             closes_day = cols[1].date_input("Closes (end of day, UTC)", _day(chosen["closes_at"]), key=f"{k}_closes")
             vote = cols[2].number_input("Public vote share (%)", 0.0, 99.0, float(chosen["public_vote_pct"]),
                                         key=f"{k}_vote")
+            carry = cols[0].number_input("Carried from the previous round (%)", 0.0, 99.0,
+                                         float(chosen["carry_over_pct"]), key=f"{k}_carry")
+            method = cols[1].selectbox("Ranking method", list(ranking.METHODS),
+                                       list(ranking.METHODS).index(chosen["method"])
+                                       if chosen["method"] in ranking.METHODS else 0, key=f"{k}_method")
+            by_category = cols[2].checkbox("Rank each category separately", chosen["rank_by_category"],
+                                           key=f"{k}_by_category")
             region = st.checkbox("Judges from the applicant's region are conflicted", chosen["region_conflicts"],
                                  key=f"{k}_region")
             if st.form_submit_button("Save round", type="primary"):
@@ -127,7 +134,8 @@ with tab_rounds:
                                                judges_per_entry=int(judges), advancement_rule=rule,
                                                advancement_value=value, opens_at=_at(opens_day),
                                                closes_at=_at(closes_day, True), region_conflicts=region,
-                                               public_vote_pct=vote)
+                                               public_vote_pct=vote, carry_over_pct=carry,
+                                               rank_by_category=by_category, method=method)
                 with context.session() as s, context.user_errors():
                     setup.update_round(session=s, actor=actor, round_id=chosen["id"], settings=settings, order=int(order))
                     _saved(f"Round '{label}' saved.")
