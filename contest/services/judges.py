@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Iterable
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from contest import auth
@@ -306,10 +307,14 @@ def accept_invitation(*, session: Session, token: str | None, password: str) -> 
     weak = auth.password_problems(password or "", email=user.email, name=user.name)
     if weak:
         raise InvalidInput("The password needs " + ", ".join(weak) + ".")
+    # Claimed with a guarded UPDATE: of two tabs submitting the same link, one wins.
+    claimed = session.execute(update(Invitation).where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+                              .values(used_at=utcnow()))
+    if claimed.rowcount != 1:
+        session.rollback()
+        raise InvalidInput("This invitation link has already been used. Sign in with your email and password.")
     user.password_hash = auth.hash_password(password)
-    invitation.used_at = utcnow()
     session.add(user)
-    session.add(invitation)
     audit(session, None, "judge.accept_invitation", "invitation", invitation.id, user_id=user.id, email=user.email)
     session.commit()
     return user

@@ -10,7 +10,7 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import formatdate, make_msgid
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from contest.services import ServiceError
@@ -61,6 +61,7 @@ def build_message(sender: str, to: str, subject: str, body: str) -> EmailMessage
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
+    message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid()
     message.set_content(body)
     return message

@@ -81,6 +81,7 @@ def test_an_invitation_sent_by_smtp_arrives_with_a_link_that_sets_the_password_a
     assert inbox.recipients == [["mei.chan@polyu.example.hk"]]
     assert message["From"] == "office@gba-contest.example.org"
     assert message["Subject"] == "Invitation to judge: Test Edition 2026"
+    assert message["Date"] and message["Message-ID"]
     body = message.get_content()
     [link] = re.findall(r"https://\S+", body)
     assert link.startswith(f"{BASE_URL}/invite?token=")
