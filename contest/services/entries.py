@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping, Sequence
 
 from sqlalchemy import delete, func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from contest import eligibility, excel, patents
@@ -40,6 +41,7 @@ from contest.services import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    ServiceError,
     accounts,
     audit,
     require_role,
@@ -149,11 +151,20 @@ def create_entry(*, session: Session, actor: Actor, edition_id: int,
         raise NotFound("No such edition.")
     _check_deadline(edition, now)
     user = session.get(User, actor.user_id)
-    entry = Entry(edition_id=edition.id, code=new_entry_code(session=session, edition=edition),
-                  owner_id=actor.user_id, applicant=user.organisation if user else "",
-                  contact_name=actor.name, contact_email=actor.email)
-    session.add(entry)
-    session.flush()
+    for attempt in range(5):
+        entry = Entry(edition_id=edition.id, code=new_entry_code(session=session, edition=edition),
+                      owner_id=actor.user_id, applicant=user.organisation if user else "",
+                      contact_name=actor.name, contact_email=actor.email)
+        try:
+            # Two entrants starting entries at the same moment may pick the same code; the
+            # unique constraint catches it and the loser takes the next one.
+            with session.begin_nested():
+                session.add(entry)
+                session.flush()
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise ServiceError("Could not number the new entry; please try again.") from None
     audit(session, actor, "entry.create", "entry", entry.id, edition_id=edition.id, code=entry.code)
     session.commit()
     return entry

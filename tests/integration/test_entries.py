@@ -528,3 +528,11 @@ def test_a_single_problem_is_named_in_the_message_itself(session, entrant, draft
                              rows=[{"patent_number": "201710601862.4", "kind": "invention"}])
     assert str(caught.value) == ("The patent list has errors; nothing was saved. Row 1 (patent_number): "
                                  "CN application number 201710601862.4: check digit should be 3.")
+
+
+def test_a_code_taken_meanwhile_by_another_entrant_is_skipped(session, edition, entrant, draft, monkeypatch):
+    codes = iter([draft.code, "GBA26-0777"])  # the first pick collides, as in a race
+    monkeypatch.setattr(entries, "new_entry_code", lambda **_kw: next(codes))
+    second = entries.create_entry(session=session, actor=entrant, edition_id=edition.id)
+    assert second.code == "GBA26-0777"
+    assert sorted(session.exec(select(Entry.code)).all()) == [draft.code, "GBA26-0777"]
