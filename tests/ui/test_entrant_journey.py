@@ -191,3 +191,28 @@ def test_an_organiser_has_no_entry_editor_in_the_menu(contest_app):
     at = sign_in(start_app(), "office@gba.example.org", "correct horse battery")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(str(PAGES / "entrant_entry.py"))
+
+
+def test_after_the_deadline_the_editor_shows_the_entry_read_only(db_url, session, edition, make_user, app_env):
+    from contest.services import entries
+
+    owner = make_user(Role.entrant, email="owner@acme.example.com", organisation=ACME)
+    entry = entries.create_entry(session=session, actor=owner, edition_id=edition.id)
+    edition.submission_deadline = entry.created_at + dt.timedelta(microseconds=1)
+    session.add(edition)
+    session.commit()
+    session.close()
+    app_env(db_url)
+    at = open_editor("owner@acme.example.com", entry.id)
+    assert "This entry can no longer be changed; you can still read it here." in [i.value for i in at.info]
+    assert button(at, "Save project").disabled
+    assert at.text_input(key="project_title").disabled
+
+
+def test_entrant_sees_why_an_entry_was_found_ineligible(demo_db, app_env):
+    url, _logins = demo_db
+    app_env(url)
+    at = sign_in(start_app(), "entrant14@demo.example.org", demo.DEMO_PASSWORDS[Role.entrant])
+    table = at.dataframe[0].value
+    assert list(table["status"]) == ["Not eligible"]
+    assert list(table["reason"]) == ["The core patent was granted before the cut-off date."]
