@@ -854,6 +854,17 @@ def load_histogram(loads: Mapping[Hashable, int]) -> str:
     )
 
 
+def explained_problems(result: AssignmentResult) -> list[str]:
+    """Why entries went unserved, then every other failed check; a short count for an
+    unserved entry ("3 judges instead of 5") is left out, its reason already says it."""
+    reasons = [reason for _, reason in result.unserved]
+    named = {reason.split(":", 1)[0] for reason in reasons}
+    return reasons + [
+        problem for problem in result.problems
+        if not ("judges instead of" in problem and problem.split(":", 1)[0] in named)
+    ]
+
+
 def summary_lines(result: AssignmentResult) -> list[str]:
     """Plain-language figures for the CLI and the preview page."""
     used = [load for load in result.loads.values() if load > 0]
@@ -866,13 +877,11 @@ def summary_lines(result: AssignmentResult) -> list[str]:
         "judge-entry graph: "
         + ("connected" if result.connected else f"{result.n_components} separate pieces"),
     ]
-    lines += [reason for _, reason in result.unserved]
-    lines += result.problems
-    return lines
+    return lines + explained_problems(result)
 
 
 __all__ = [
     "AssignmentResult", "EntrySpec", "JudgeSpec", "assign_judges", "available_caps",
-    "bridging_quota", "expertise_match", "greedy_baseline", "load_bounds", "load_histogram",
+    "bridging_quota", "explained_problems", "expertise_match", "greedy_baseline", "load_bounds", "load_histogram",
     "second_look", "summary_lines", "verify_assignment",
 ]

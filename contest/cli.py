@@ -201,14 +201,17 @@ def assign_command(
         result = preview.result
         typer.echo(f"{rnd.label}: {len(preview.entry_codes)} entries, {len(result.loads)} judges, "
                    f"{preview.per_entry} judges per entry (seed {seed})")
+        problems = assignment.explained_problems(result)
         for line in preview.summary:
-            if line not in result.problems and all(line != reason for _, reason in result.unserved):
+            if line not in problems:
                 typer.echo(f"  {line}")
-        if result.problems or result.unserved:
-            for _, reason in result.unserved:
-                typer.secho(f"error: {reason}", err=True, fg=typer.colors.RED)
-            for problem in result.problems:
+        if problems:
+            shown = 30
+            for problem in problems[:shown]:
                 typer.secho(f"error: {problem}", err=True, fg=typer.colors.RED)
+            if len(problems) > shown:
+                typer.secho(f"error: ... and {len(problems) - shown} more problems", err=True,
+                            fg=typer.colors.RED)
             fail("nothing was stored; fix the judge pool or conflicts and run again")
         stored = assignments.commit_assignment(session=session, actor=actor, preview=preview)
         typer.echo(f"stored: {stored['added']} added, {stored['withdrawn']} withdrawn, "

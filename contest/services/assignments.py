@@ -111,6 +111,11 @@ def _specs(session: Session, rnd: Round, entries: list[Entry],
     return entry_specs, judge_specs
 
 
+def _judge_labels(pool: list[conflict_service.PoolJudge]) -> dict[int, str]:
+    """Names alone can repeat; the address tells two judges apart."""
+    return {j.user_id: f"{j.name} <{j.email}>" for j in pool}
+
+
 _ID_IN_TEXT = re.compile(r"\b(entry|judge) (\d+)\b")
 
 
@@ -164,7 +169,7 @@ def preview_assignment(
         entry_specs, judge_specs, per_entry=k, forbidden=forbidden, existing=existing,
         seed=seed, progress=progress,
     )
-    result = _readable(result, {e.id: e.code for e in entries}, {j.user_id: j.name for j in pool})
+    result = _readable(result, {e.id: e.code for e in entries}, _judge_labels(pool))
     pairs = set(result.pairs)
     track_of = {spec.id: spec.track for spec in entry_specs}
     fields = {j.user_id: set(j.expertise) for j in pool}
@@ -182,7 +187,7 @@ def preview_assignment(
         base=frozenset(active), kept=frozenset(kept),
         to_add=tuple(sorted(pairs - active)), to_withdraw=tuple(sorted(active - pairs)),
         dropped_work=tuple(sorted(with_work - kept)), loads=loads, entry_codes={e.id: e.code for e in entries},
-        judge_names={j.user_id: j.name for j in pool},
+        judge_names=_judge_labels(pool),
     )
 
 
@@ -197,7 +202,7 @@ def commit_assignment(
     if (result.problems or result.unserved) and not accept_problems:
         raise InvalidInput(
             "The preview has problems; fix them or accept them explicitly.",
-            problems=[reason for _, reason in result.unserved] + result.problems,
+            problems=assignment.explained_problems(result),
         )
     # Lock the round (PostgreSQL; SQLite writers already queue) so two commits of two
     # previews cannot both pass the check below.
@@ -231,7 +236,7 @@ def commit_assignment(
           per_entry=preview.per_entry, seed=preview.seed, added=len(preview.to_add),
           withdrawn=len(preview.to_withdraw), kept=len(preview.kept),
           expertise_match=round(result.expertise_match, 4), connected=result.connected,
-          problems=[reason for _, reason in result.unserved] + result.problems)
+          problems=assignment.explained_problems(result))
     session.commit()
     return {"added": len(preview.to_add), "withdrawn": len(preview.to_withdraw),
             "kept": len(preview.kept), "total": len(result.pairs)}
@@ -385,7 +390,7 @@ def second_look(
     result = assignment.second_look(
         entry_specs, judge_specs, extra=extra, forbidden=forbidden, existing=had, seed=seed
     )
-    result = _readable(result, {e.id: e.code for e in entries}, {j.user_id: j.name for j in pool})
+    result = _readable(result, {e.id: e.code for e in entries}, _judge_labels(pool))
     for judge_id, entry_id in result.added:
         _activate(session, rnd.id, entry_id, judge_id, actor, source="second_look")
     audit(session, actor, "assignment.second_look", "round", rnd.id, edition_id=rnd.edition_id,

@@ -368,3 +368,13 @@ def test_load_histogram_counts_judges_per_load():
     assert assignment.load_histogram({"a": 4, "b": 5, "c": 4, "d": 0}) == (
         "1 judge x 0, 2 judges x 4, 1 judge x 5"
     )
+
+
+def test_explained_problems_give_the_reason_once_per_unserved_entry():
+    entries, judges = entries_of(20), pool(6)
+    forbidden = {(f"j{i}", 17) for i in range(4)}
+    result = assignment.assign_judges(entries, judges, per_entry=3, forbidden=forbidden)
+    assert "entry 17: 2 judges instead of 3" in result.problems
+    explained = assignment.explained_problems(result)
+    assert explained[0].startswith("entry 17: only 2 eligible judges")
+    assert not any("judges instead of" in p for p in explained)

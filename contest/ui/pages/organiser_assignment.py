@@ -4,6 +4,7 @@ connectivity, problems) before committing, and manual changes afterwards."""
 import pandas as pd
 import streamlit as st
 
+from contest import assignment
 from contest.services import assignments, conflicts, editions
 from contest.ui import context
 
@@ -52,7 +53,7 @@ if preview is not None and preview.round_id == rnd.id:
                    "judge now has a conflict with the entry or left the pool.")
     loads = pd.DataFrame(preview.loads)
     st.bar_chart(loads.set_index("judge")[["load"]], horizontal=True)
-    problems = [reason for _, reason in result.unserved] + result.problems
+    problems = assignment.explained_problems(result)
     if problems:
         # Problems quote names people typed: a table shows them as text, never Markdown.
         st.error(f"{len(problems)} problems: committing now would break the rules below.")
