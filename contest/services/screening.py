@@ -51,7 +51,8 @@ def edition_rules(session: Session, edition: Edition) -> eligibility.EditionRule
     )
 
 
-def automatic_results(session: Session, edition: Edition, entries: list[Entry]) -> dict[int, list[eligibility.RuleResult]]:
+def automatic_results(session: Session, edition: Edition,
+                      entries: list[Entry]) -> dict[int, list[eligibility.RuleResult]]:
     """The entry rules for many entries at once (patents and documents loaded in bulk)."""
     ids = [e.id for e in entries]
     patents_by_entry: dict[int, list[Patent]] = defaultdict(list)
@@ -60,9 +61,11 @@ def automatic_results(session: Session, edition: Edition, entries: list[Entry]) 
         chunk = ids[start:start + 500]
         for p in session.exec(select(Patent).where(Patent.entry_id.in_(chunk)).order_by(Patent.position)):
             patents_by_entry[p.entry_id].append(p)
-        for entry_id, kind in session.exec(select(Document.entry_id, Document.kind).where(Document.entry_id.in_(chunk))):
+        documents = select(Document.entry_id, Document.kind).where(Document.entry_id.in_(chunk))
+        for entry_id, kind in session.exec(documents):
             kinds_by_entry[entry_id].add(kind)
-    category_keys = dict(session.exec(select(Category.id, Category.key).where(Category.edition_id == edition.id)).all())
+    category_keys = dict(session.exec(select(Category.id, Category.key)
+                                      .where(Category.edition_id == edition.id)).all())
     counted = session.exec(select(Entry.id, Entry.applicant).where(
         Entry.edition_id == edition.id, Entry.status.in_(COUNTED_FOR_CAP))).all()
     per_applicant = Counter(organisations.normalise_organisation(name) for _id, name in counted)

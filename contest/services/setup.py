@@ -140,7 +140,8 @@ def check_criteria(rows: list[Mapping[str, Any]]) -> tuple[list[dict], list[str]
         elif max_points and max_points > 0:
             ratio = max_points / step
             if step > max_points or abs(ratio - round(ratio)) > 1e-6:
-                problems.append(f"{where}: max points {_num(max_points)} must be a multiple of the step {_num(step)}.")
+                problems.append(f"{where}: max points {_num(max_points)} must be a multiple of the "
+                                f"step {_num(step)}.")
         if weight is None or weight <= 0:
             problems.append(f"{where}: weight must be a positive percentage, not '{_shown(row.get('weight'))}'.")
         bands, band_problems = parse_bands(row.get("bands"), where)
@@ -406,7 +407,7 @@ def update_edition(
         problems.append("The edition must close after it opens.")
     if not isinstance(max_entries_per_enterprise, int) or max_entries_per_enterprise < 1:
         problems.append("Entries per enterprise must be a whole number of at least 1.")
-    docs = list(edition.rules.get("required_documents", [])) if required_documents is None else list(required_documents)
+    docs = list(edition.rules.get("required_documents", []) if required_documents is None else required_documents)
     unknown = [d for d in docs if d not in documents.DOCUMENT_KINDS]
     if unknown:
         problems.append(f"Unknown document kinds: {', '.join(unknown)}; choose from "
@@ -467,8 +468,8 @@ def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str, r
                 continue
             kept_ids.add(row_id)
             if key != existing[row_id].key:
-                problems.append(f"{where}: the key '{existing[row_id].key}' cannot be changed (files and imports use it); "
-                                "add a new row instead.")
+                problems.append(f"{where}: the key '{existing[row_id].key}' cannot be changed (files and "
+                                "imports use it); add a new row instead.")
         if kind == "categories":
             kinds = _split(row.get("core_kinds"))
             bad = [k for k in kinds if k not in {p.value for p in PatentKind}]
@@ -491,7 +492,8 @@ def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str, r
                     session.flush()
                     session.delete(sheet)
                 session.flush()
-            audit(session, actor, f"{kind}.remove", singular.lower(), record.id, edition_id=edition_id, key=record.key)
+            audit(session, actor, f"{kind}.remove", singular.lower(), record.id, edition_id=edition_id,
+                  key=record.key)
             session.delete(record)
     session.flush()
     for pos, row in enumerate(rows):
@@ -536,7 +538,8 @@ def _label_in_use(session: Session, kind: str, record: Any) -> str:
         if scored:
             return f"judges have filled in {scored} score sheets for it"
     if kind == "tracks":
-        profiles = session.exec(select(JudgeProfile.expertise).where(JudgeProfile.edition_id == record.edition_id)).all()
+        profiles = session.exec(select(JudgeProfile.expertise)
+                                .where(JudgeProfile.edition_id == record.edition_id)).all()
         judges = sum(1 for expertise in profiles if record.key in (expertise or []))
         if judges:
             return f"{judges} judges list it as their expertise"
@@ -618,7 +621,8 @@ def _apply_round(rnd: Round, settings: RoundSettings) -> None:
     rnd.blind = bool(settings.blind)
     rnd.judges_per_entry = int(settings.judges_per_entry)
     rnd.advancement_rule = settings.advancement_rule
-    rnd.advancement_value = 0.0 if settings.advancement_rule == AdvancementRule.none.value else float(settings.advancement_value)
+    no_rule = settings.advancement_rule == AdvancementRule.none.value
+    rnd.advancement_value = 0.0 if no_rule else float(settings.advancement_value)
     rnd.opens_at = _utc(settings.opens_at)
     rnd.closes_at = _utc(settings.closes_at)
     rnd.region_conflicts = bool(settings.region_conflicts)
@@ -664,7 +668,8 @@ def update_round(*, session: Session, actor: Actor, round_id: int, settings: Rou
     after = _round_audit(rnd)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changed:
-        audit(session, actor, "round.update", "round", rnd.id, edition_id=rnd.edition_id, key=rnd.key, changed=changed)
+        audit(session, actor, "round.update", "round", rnd.id, edition_id=rnd.edition_id, key=rnd.key,
+              changed=changed)
     session.commit()
     return rnd
 
@@ -780,7 +785,8 @@ def save_sheets(*, session: Session, actor: Actor, round_id: int, category_id: i
             audit(session, actor, "sheet.add", "sheet_definition", sheet.id, edition_id=rnd.edition_id,
                   round=rnd.key, category=category.key, key=key, weight_pct=new_weights[key])
             continue
-        before = {"label": sheet.label, "label_zh": sheet.label_zh, "weight_pct": old_weights[key], "position": sheet.position}
+        before = {"label": sheet.label, "label_zh": sheet.label_zh, "weight_pct": old_weights[key],
+                  "position": sheet.position}
         for name, value in values.items():
             setattr(sheet, name, value)
         session.add(sheet)

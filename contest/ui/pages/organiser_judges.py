@@ -72,7 +72,8 @@ with st.expander("Change a judge"):
         region = st.selectbox("Region", regions, regions.index(who["region"]) if who["region"] in regions else 0)
         current = [t for t in who["expertise"].split("; ") if t in tracks]
         expertise = st.multiselect("Expertise (tracks)", tracks, current)
-        max_load = st.text_input("Most entries (blank: no cap)", "" if who["max_load"] is None else str(who["max_load"]))
+        max_load = st.text_input("Most entries (blank: no cap)",
+                                 "" if who["max_load"] is None else str(who["max_load"]))
         active = st.checkbox("In the pool (unticked: not assigned any more)", who["active"])
         if st.form_submit_button("Save judge"):
             with context.session() as s, context.user_errors():
@@ -84,7 +85,8 @@ st.subheader("Invitations")
 waiting = [j for j in pool if j["account"] != "password set"]
 smtp_url = config.settings().smtp_url
 st.caption("Each link works once and expires after 7 days; a new link replaces the old one. "
-           + ("Links are sent by email." if smtp_url else "No mail server is set (CONTEST_SMTP_URL): copy the links."))
+           + ("Links are sent by email." if smtp_url
+              else "No mail server is set (CONTEST_SMTP_URL): copy the links."))
 invitees = st.multiselect("Judges to invite", waiting, default=waiting,
                           format_func=lambda j: f"{j['name']} <{j['email']}> ({j['account']})",
                           key=f"invitees_{st.session_state.get('judges_rev', 0)}")

@@ -22,7 +22,8 @@ view = st.radio("Show", list(VIEWS), horizontal=True, key="screening_view")
 with context.session(read_only=True) as s, context.user_errors():
     queue = screening.screening_queue(session=s, actor=actor, edition_id=edition.id, statuses=VIEWS[view])
 if not queue:
-    st.info("No entries are awaiting the check." if view == "Awaiting check" else "No entries have been submitted yet.")
+    st.info("No entries are awaiting the check." if view == "Awaiting check"
+            else "No entries have been submitted yet.")
     st.stop()
 
 frame = pd.DataFrame(queue)
@@ -30,7 +31,8 @@ frame.insert(0, "select", False)
 shown = ["select", "code", "status_label", "rules_passed", "rule_problems", "applicant", "title", "category",
          "group", "reason"]
 edited = st.data_editor(
-    frame[shown], hide_index=True, disabled=shown[1:], key=f"screening_table_{st.session_state.get('screening_rev', 0)}",
+    frame[shown], hide_index=True, disabled=shown[1:],
+    key=f"screening_table_{st.session_state.get('screening_rev', 0)}",
     column_config={"select": st.column_config.CheckboxColumn("choose"),
                    "status_label": "status", "rules_passed": st.column_config.CheckboxColumn("rules pass"),
                    "rule_problems": st.column_config.TextColumn("automatic check", width="large")})

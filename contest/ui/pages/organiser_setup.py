@@ -112,7 +112,8 @@ with tab_rounds:
             blind = cols[2].checkbox("Blind (judges do not see applicants)", chosen["blind"], key=f"{k}_blind")
             judges = cols[0].number_input("Judges per entry", 1, setup.MAX_JUDGES_PER_ENTRY,
                                           max(1, chosen["judges_per_entry"]), key=f"{k}_judges")
-            rule = cols[1].selectbox("Advancement", list(RULE_LABELS), list(RULE_LABELS).index(chosen["advancement_rule"]),
+            rule = cols[1].selectbox("Advancement", list(RULE_LABELS),
+                                     list(RULE_LABELS).index(chosen["advancement_rule"]),
                                      format_func=RULE_LABELS.get, key=f"{k}_rule")
             value = cols[2].number_input("N per group, or threshold (0-100)", 0.0, 100000.0,
                                          float(chosen["advancement_value"]), key=f"{k}_value")
@@ -137,7 +138,8 @@ with tab_rounds:
                                                public_vote_pct=vote, carry_over_pct=carry,
                                                rank_by_category=by_category, method=method)
                 with context.session() as s, context.user_errors():
-                    setup.update_round(session=s, actor=actor, round_id=chosen["id"], settings=settings, order=int(order))
+                    setup.update_round(session=s, actor=actor, round_id=chosen["id"], settings=settings,
+                                       order=int(order))
                     _saved(f"Round '{label}' saved.")
         if st.button("Remove this round", key=f"{k}_remove"):
             with context.session() as s, context.user_errors():
@@ -167,13 +169,15 @@ with tab_sheets:
     with context.session(read_only=True) as s, context.user_errors():
         sheets = setup.sheets_for(session=s, actor=actor, round_id=rnd["id"], category_id=cat["id"])
     st.subheader("Sheets and their weights in the round")
-    sheet_frame = pd.DataFrame(sheets, columns=["id", "key", "label", "label_zh", "weight", "version", "score_sheets"])
+    sheet_frame = pd.DataFrame(sheets, columns=["id", "key", "label", "label_zh", "weight", "version",
+                                                "score_sheets"])
     edited_sheets = st.data_editor(
         sheet_frame, num_rows="dynamic", hide_index=True, key=f"sheets_{rnd['id']}_{cat['id']}_{_rev()}",
         column_config={"id": None, "weight": st.column_config.NumberColumn("weight (%)", min_value=0.0),
                        "version": st.column_config.NumberColumn(disabled=True),
                        "score_sheets": st.column_config.NumberColumn("score sheets", disabled=True)})
-    st.caption(f"Weights add up to {pd.to_numeric(edited_sheets['weight'], errors='coerce').sum():g} % (must be 100 %).")
+    sheet_total = pd.to_numeric(edited_sheets["weight"], errors="coerce").sum()
+    st.caption(f"Weights add up to {sheet_total:g} % (must be 100 %).")
     if st.button("Save sheets", key="save_sheets"):
         with context.session() as s, context.user_errors():
             setup.save_sheets(session=s, actor=actor, round_id=rnd["id"], category_id=cat["id"],
