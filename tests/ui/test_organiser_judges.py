@@ -7,7 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import update as sa_update
+from sqlmodel import Session
 
+from contest import db
+from contest.models import User
 from tests.conftest import login_for
 from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
 
@@ -99,3 +103,19 @@ def test_a_made_up_invitation_token_is_refused(demo_db, app_env):
     at.run()
     assert [e.value for e in at.error][0].startswith("This invitation link is not valid.")
     assert not at.text_input
+
+
+def test_a_judge_who_has_not_accepted_the_undertaking_reaches_no_other_page(demo_db, app_env):
+    url, logins = demo_db
+    email, password = login_for(logins, "judge")
+    engine = db.make_engine(url)
+    with Session(engine) as s:
+        s.execute(sa_update(User).where(User.email == email).values(confidentiality_ack_at=None))
+        s.commit()
+    engine.dispose()
+    app_env(url)
+    at = sign_in(start_app(), email, password)
+    assert "Confidentiality" in page_text(at) and "My assignments" not in page_text(at)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page(str(PAGES / "judge_home.py"))
+    assert _button(at, "Accept and continue").disabled  # only after ticking the box
