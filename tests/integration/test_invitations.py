@@ -12,10 +12,12 @@ from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import update
 from sqlmodel import select
 
 from contest import auth
-from contest.models import AuditEvent, Invitation, Role
+from contest.dbtypes import utcnow
+from contest.models import AuditEvent, Invitation, Role, User
 from contest.services import InvalidInput, PermissionDenied, accounts, judges, mail
 
 pytestmark = pytest.mark.integration
@@ -185,3 +187,23 @@ def test_smtp_url_credentials_and_sender_are_read():
     cfg = mail.parse_smtp_url("smtp://robot%40office:p%40ss@mail.example.org:587?from=office@example.org")
     assert (cfg.host, cfg.port, cfg.username, cfg.password, cfg.sender) == (
         "mail.example.org", 587, "robot@office", "p@ss", "office@example.org")
+
+
+def test_when_another_tab_claims_the_link_first_the_second_sets_no_password(
+        session, edition, organiser, judge_profile, monkeypatch):
+    sent = judges.invite_judge(session=session, actor=organiser, edition_id=edition.id,
+                               user_id=judge_profile.user_id, base_url=BASE_URL)
+    checked = judges._live_invitation
+
+    def other_tab_wins(s, token):
+        invitation, user = checked(s, token)  # this tab saw the link unused ...
+        # ... and the other tab claimed it just before this one does
+        s.execute(update(Invitation).where(Invitation.id == invitation.id).values(used_at=utcnow()))
+        return invitation, user
+
+    monkeypatch.setattr(judges, "_live_invitation", other_tab_wins)
+    with pytest.raises(InvalidInput, match="already been used"):
+        judges.accept_invitation(session=session, token=_token(sent.link), password=NEW_PASSWORD)
+    user = session.exec(select(User).where(User.id == judge_profile.user_id)).one()
+    session.refresh(user)
+    assert user.password_hash == ""
