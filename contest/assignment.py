@@ -741,6 +741,12 @@ def second_look(
     forbidden = forbidden if isinstance(forbidden, (set, frozenset)) else set(forbidden)
     _, _, kept_idx, used_orgs, _ = _index_existing(specs, judges, existing)
     had = {(judge_id, entry.id) for entry in specs for judge_id in existing.get(entry.id, ())}
+    # Colleagues of an earlier judge cannot join either; leaving them out of each judge's
+    # room keeps the balanced share reachable.
+    colleagues = {
+        (judge.id, entry.id) for entry, orgs in zip(specs, used_orgs) for judge in judges
+        if judge.organisation in orgs
+    }
     problem = _Problem(
         entries=specs,
         judges=list(judges),
@@ -748,7 +754,7 @@ def second_look(
         blocked=kept_idx,
         used_orgs=used_orgs,
         floors=[0] * len(judges),
-        forbidden=set(forbidden) | had,
+        forbidden=set(forbidden) | had | colleagues,
     )
     new_pairs, unserved, _, _ = _solve(
         problem, bridging=0.0, candidates=candidates, seed=seed, progress=progress,

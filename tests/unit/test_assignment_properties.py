@@ -180,3 +180,37 @@ def test_pool_without_conflicts_gives_one_connected_piece_when_loads_allow_it(ca
     # A connected graph needs at least (entries + judges used - 1) pairs.
     assume(len(entries) * k >= len(entries) + used - 1)
     assert result.connected, (result.n_components, result.problems)
+
+
+@SETTINGS
+@given(contests(caps=False), st.integers(1, 3), st.data())
+def test_second_look_brings_only_fresh_allowed_judges_or_names_the_entry(case, extra, data):
+    entries, judges, _, forbidden, existing, seed = case
+    chosen = data.draw(st.lists(st.sampled_from(entries), min_size=1, unique=True))
+    result = assignment.second_look(chosen, judges, extra=extra, forbidden=forbidden,
+                                    existing=existing, seed=seed)
+    org = {j.id: j.organisation for j in judges}
+    added = defaultdict(set)
+    for judge_id, entry_id in result.added:
+        added[entry_id].add(judge_id)
+    unserved = dict(result.unserved)
+    assert {entry_id for _, entry_id in result.added} <= {e.id for e in chosen}
+    assert not set(result.added) & forbidden
+    for entry in chosen:
+        before = existing.get(entry.id, set())
+        assert not added[entry.id] & before, "a judge came back to an entry they had"
+        orgs = [org[j] for j in added[entry.id] | before if org[j]]
+        assert len(orgs) == len(set(orgs)), "two judges of one organisation"
+        if len(added[entry.id]) != extra:
+            assert len(added[entry.id]) < extra and f"entry {entry.id}:" in unserved[entry.id]
+    # The new work is shared within one whenever that is possible at all. Judges who
+    # had the entry, and their colleagues, are out for it.
+    had = {(j, e.id) for e in chosen for j in existing.get(e.id, ())}
+    had |= {(judge.id, e.id) for e in chosen for judge in judges
+            if judge.organisation and judge.organisation in {org[i] for i in existing.get(e.id, ())}}
+    caps = assignment.available_caps(chosen, judges, forbidden | had)
+    bounds = assignment.load_bounds(extra * len(chosen), [0] * len(judges), caps)
+    if feasible(chosen, judges, extra, forbidden | had, {}, bounds):
+        assert not result.unserved
+        for judge, lo, hi in zip(judges, *bounds):
+            assert lo <= result.loads[judge.id] <= hi
