@@ -104,3 +104,23 @@ def test_an_override_without_reason_is_refused_on_the_page(scored_app):
     button(at, "Add override").click().run()
     button(at, "Decide advancement").click().run()
     assert any("needs a reason" in e.value for e in at.error)
+
+
+def test_organiser_assigns_a_second_look_to_the_borderline_band(scored_app):
+    url, _ = scored_app
+    from contest.models import Round
+
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        rnd = s.exec(select(Round).where(Round.key == "preliminary")).one()
+        rnd.advancement_value = 5  # a cut inside the field, so some entries are borderline
+        s.add(rnd)
+        s.commit()
+    engine.dispose()
+    at = organiser_page(scored_app, "organiser_results.py")
+    at.number_input[0].set_value(300)
+    button(at, "Rank").click().run()
+    assert "chance of clearing the cut" in page_text(at)
+    button(at, "Assign a second look").click().run()
+    assert not at.exception
+    assert any("extra assignments for" in s.value for s in at.success)
