@@ -12,11 +12,11 @@ from contest.models import (
     AssignmentStatus,
     Category,
     ContestGroup,
-    Decision,
     Entry,
     EntryStatus,
     JudgeProfile,
     ObserverInterest,
+    Publication,
     Role,
     Round,
     ScoreSheet,
@@ -45,14 +45,7 @@ def entrant_overview(*, session: Session, actor: Actor, edition_id: int) -> list
         .where(Entry.owner_id == actor.user_id, Entry.edition_id == edition_id)
         .order_by(Entry.created_at)
     ).all()
-    awards = dict(
-        session.exec(
-            select(Decision.entry_id, Decision.outcome).where(
-                Decision.kind == "award", Decision.active == True,  # noqa: E712
-                Decision.entry_id.in_([r[0].id for r in rows] or [-1]),
-            )
-        ).all()
-    )
+    awards = published_awards(session, edition_id)
     return [
         {
             "id": e.id,
@@ -63,11 +56,23 @@ def entrant_overview(*, session: Session, actor: Actor, edition_id: int) -> list
             "status": STATUS_LABELS.get(EntryStatus(e.status), e.status),
             "reason": e.eligibility_reason,
             "stage": stage or "",
-            "award": awards.get(e.id, ""),
+            "award": awards.get(e.code, ""),
             "submitted_at": e.submitted_at,
         }
         for e, group, category, stage in rows
     ]
+
+
+def published_awards(session: Session, edition_id: int) -> dict[str, str]:
+    """Entry code -> award, from the newest published award list of each round only:
+    a decided but unpublished award is not shown to anyone outside the office."""
+    latest: dict[int | None, Publication] = {}
+    for pub in session.exec(
+        select(Publication).where(Publication.edition_id == edition_id, Publication.kind == "awards")
+        .order_by(Publication.version)
+    ):
+        latest[pub.round_id] = pub
+    return {row["entry_code"]: row["outcome"] for pub in latest.values() for row in pub.payload}
 
 
 def judge_overview(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:

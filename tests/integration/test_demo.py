@@ -49,3 +49,26 @@ def test_the_demo_edition_is_complete_and_valid(demo_db):
     engine.dispose()
     roles = Counter(role for role, _e, _p in logins.logins)
     assert roles == {"organiser": 1, "observer": 1, "judge": 9, "entrant": 24}
+
+
+def test_an_award_reaches_the_entrant_only_once_published(demo_db):
+    from contest.auth import Actor
+    from contest.models import Decision, Publication
+    from contest.services import home
+
+    url, _logins = demo_db
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        entry = s.exec(select(Entry).where(Entry.status == "eligible")).first()
+        owner = Actor(user_id=entry.owner_id, email="", name="", roles=frozenset({"entrant"}))
+        s.add(Decision(edition_id=entry.edition_id, entry_id=entry.id, round_id=entry.current_round_id,
+                       kind="award", outcome="gold"))
+        s.commit()
+        assert home.entrant_overview(session=s, actor=owner, edition_id=entry.edition_id)[0]["award"] == ""
+        s.add(Publication(edition_id=entry.edition_id, round_id=entry.current_round_id, kind="awards", version=1,
+                          payload=[{"entry_code": entry.code, "outcome": "gold"}]))
+        s.add(Publication(edition_id=entry.edition_id, round_id=entry.current_round_id, kind="awards", version=2,
+                          note="correction", payload=[{"entry_code": entry.code, "outcome": "silver"}]))
+        s.commit()
+        assert home.entrant_overview(session=s, actor=owner, edition_id=entry.edition_id)[0]["award"] == "silver"
+    engine.dispose()
