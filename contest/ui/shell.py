@@ -64,7 +64,7 @@ def main() -> None:
     with context.session(read_only=True) as s:
         unacknowledged = judges.needs_confidentiality_ack(session=s, actor=actor)
     if unacknowledged:  # a judge's first sign-in: the undertaking before anything else
-        st.navigation([st.Page(navigation.PAGES_DIR / "confidentiality.py", title="Confidentiality",
+        st.navigation([st.Page(navigation.PAGES_DIR / "confidentiality.py", title=t("Confidentiality"),
                                url_path="confidentiality")]).run()
         return
     st.navigation(navigation.pages_for(actor.roles)).run()

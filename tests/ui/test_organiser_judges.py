@@ -105,7 +105,7 @@ def test_a_made_up_invitation_token_is_refused(demo_db, app_env):
     assert not at.text_input
 
 
-def test_a_judge_who_has_not_accepted_the_undertaking_reaches_no_other_page(demo_db, app_env):
+def _judge_yet_to_accept(demo_db, app_env, language="en"):
     url, logins = demo_db
     email, password = login_for(logins, "judge")
     engine = db.make_engine(url)
@@ -114,8 +114,21 @@ def test_a_judge_who_has_not_accepted_the_undertaking_reaches_no_other_page(demo
         s.commit()
     engine.dispose()
     app_env(url)
-    at = sign_in(start_app(), email, password)
+    at = start_app()
+    at.selectbox(key="language").select(language).run()
+    return sign_in(at, email, password)
+
+
+def test_a_judge_who_has_not_accepted_the_undertaking_reaches_no_other_page(demo_db, app_env):
+    at = _judge_yet_to_accept(demo_db, app_env)
     assert "Confidentiality" in page_text(at) and "My assignments" not in page_text(at)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(str(PAGES / "judge_home.py"))
     assert _button(at, "Accept and continue").disabled  # only after ticking the box
+
+
+def test_a_chinese_speaking_judge_reads_the_undertaking_in_chinese(demo_db, app_env):
+    at = _judge_yet_to_accept(demo_db, app_env, language="zh")
+    text = page_text(at)
+    assert "保密承诺" in text and "利益冲突" in text
+    assert _button(at, "接受并继续").disabled

@@ -4,8 +4,9 @@ import streamlit as st
 
 from contest.services import ServiceError, accounts, judges
 from contest.ui import context
+from contest.ui.i18n import t
 
-st.title("Set your password")
+st.title(t("Set your password"))
 token = st.query_params.get("token")
 invited = None
 with context.session(read_only=True) as s, context.user_errors():
@@ -14,12 +15,12 @@ if invited is None:
     st.stop()  # the link cannot be used; the reason is shown above
 st.text(f"{invited['name']} <{invited['email']}>")
 with st.form("accept_invitation"):
-    password = st.text_input("New password (at least 10 characters)", type="password", key="invite_password")
-    again = st.text_input("The same password again", type="password", key="invite_password_again")
-    submitted = st.form_submit_button("Set password and sign in", type="primary")
+    password = st.text_input(t("New password (at least 10 characters)"), type="password", key="invite_password")
+    again = st.text_input(t("The same password again"), type="password", key="invite_password_again")
+    submitted = st.form_submit_button(t("Set password and sign in"), type="primary")
 if submitted:
     if password != again:
-        st.error("The two passwords differ.")
+        st.error(t("The two passwords differ."))
         st.stop()
     try:
         with context.session() as s:
