@@ -5,12 +5,14 @@ import datetime as dt
 import io
 
 import openpyxl
+import pypdf
 import pytest
+from reportlab.pdfgen import canvas
 from sqlmodel import select
 
 from contest.dbtypes import utcnow
-from contest.models import AuditEvent, Document, DocumentBlob, Entry, Patent, Role, User
-from contest.services import InvalidInput, NotFound, PermissionDenied, accounts, entries
+from contest.models import Assignment, AuditEvent, Document, DocumentBlob, Entry, Patent, Role, User
+from contest.services import InvalidInput, NotFound, PermissionDenied, accounts, editions, entries
 from contest.services import documents as document_service
 from contest.services import demo
 from tests.conftest import PASSWORD
@@ -346,8 +348,6 @@ def test_hostile_upload_is_refused_and_nothing_is_stored(session, entrant, draft
 
 
 def test_encrypted_pdf_is_refused(session, entrant, draft):
-    import pypdf
-
     writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf())))
     writer.encrypt("secret-user", "secret-owner")
     out = io.BytesIO()
@@ -419,18 +419,19 @@ def test_owner_views_and_deletes_their_document(session, entrant, draft):
     assert session.exec(select(Document)).all() == [] and session.exec(select(DocumentBlob)).all() == []
 
 
-def test_judges_see_documents_only_of_entries_assigned_to_them(session, edition, entrant, draft, make_user):
-    from contest.models import Assignment
-    from contest.services import editions
+def assign_in_preliminary(session, edition, entry, judge, *, blind):
+    prelim = editions.find_round(session=session, edition_id=edition.id, key="preliminary")
+    prelim.blind = blind
+    session.add(prelim)
+    session.add(Assignment(round_id=prelim.id, entry_id=entry.id, judge_id=judge.user_id))
+    session.commit()
 
+
+def test_judges_see_documents_only_of_entries_assigned_to_them(session, edition, entrant, draft, make_user):
     fill_in(session, entrant, draft.id)
     doc = session.exec(select(Document)).one()
     assigned, other = make_user(Role.judge, email="j1@uni.edu"), make_user(Role.judge, email="j2@uni.edu")
-    prelim = editions.find_round(session=session, edition_id=edition.id, key="preliminary")
-    prelim.blind = False
-    session.add(prelim)
-    session.add(Assignment(round_id=prelim.id, entry_id=draft.id, judge_id=assigned.user_id))
-    session.commit()
+    assign_in_preliminary(session, edition, draft, assigned, blind=False)
     shown = document_service.get_document_for_viewer(session=session, actor=assigned, document_id=doc.id)
     assert shown.data == pdf() and not shown.metadata_stripped
     with pytest.raises(NotFound):
@@ -440,11 +441,6 @@ def test_judges_see_documents_only_of_entries_assigned_to_them(session, edition,
 
 
 def test_a_judge_in_a_blind_round_gets_the_pdf_without_its_metadata(session, edition, entrant, draft, make_user):
-    from contest.models import Assignment
-    from contest.services import editions
-
-    from reportlab.pdfgen import canvas
-
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer)
     page.setAuthor("Lin Wei of Acme")
@@ -454,11 +450,7 @@ def test_a_judge_in_a_blind_round_gets_the_pdf_without_its_metadata(session, edi
     doc = document_service.upload_document(session=session, actor=entrant, entry_id=draft.id, kind="report",
                                            filename="acme-report.pdf", data=buffer.getvalue(), max_bytes=MB)
     judge = make_user(Role.judge, email="blind@uni.edu")
-    prelim = editions.find_round(session=session, edition_id=edition.id, key="preliminary")
-    prelim.blind = True
-    session.add(prelim)
-    session.add(Assignment(round_id=prelim.id, entry_id=draft.id, judge_id=judge.user_id))
-    session.commit()
+    assign_in_preliminary(session, edition, draft, judge, blind=True)
     shown = document_service.get_document_for_viewer(session=session, actor=judge, document_id=doc.id)
     assert shown.metadata_stripped and b"Lin Wei" not in shown.data
     assert shown.name == f"{draft.code}-report.pdf"
