@@ -113,3 +113,17 @@ def test_changing_a_scored_rubric_makes_a_new_version(organiser_on_setup):
     weights = [c.weight for c in _read(url, select(Criterion).where(Criterion.sheet_id == new.id)
                                        .order_by(Criterion.position))]
     assert weights == pytest.approx([0.30, 0.20, 0.20, 0.20, 0.10])
+
+
+def test_the_set_up_page_speaks_chinese_to_an_organiser_who_chooses_it(demo_db, app_env):
+    url, logins = demo_db
+    app_env(url)
+    at = start_app()
+    at.selectbox(key="language").select("zh").run()
+    sign_in(at, *login_for(logins, "organiser"))
+    at.switch_page(SETUP)
+    at.run()
+    assert not at.exception
+    text = page_text(at)
+    assert "赛事设置" in text and "权重合计 100 %（须为 100 %）。" in text
+    assert "保存评分项" in [b.label for b in at.button]

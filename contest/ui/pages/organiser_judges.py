@@ -7,14 +7,15 @@ from contest import config
 from contest.models import Region
 from contest.services import judges, setup
 from contest.ui import context
+from contest.ui.i18n import t
 
 PAGE_PATH = "judges"
 
 actor = context.require_actor()
 edition = context.edition()
-st.title("Judge pool")
+st.title(t("Judge pool"))
 if edition is None:
-    st.info("No edition yet.")
+    st.info(t("No edition yet."))
     st.stop()
 if "judges_flash" in st.session_state:
     st.success(st.session_state.pop("judges_flash"))
@@ -40,65 +41,67 @@ def _done(message: str) -> None:
 
 with context.session(read_only=True) as s, context.user_errors():
     pool = judges.judge_pool(session=s, actor=actor, edition_id=edition.id)
-    tracks = [t["key"] for t in setup.labels_of(session=s, edition_id=edition.id, kind="tracks")]
+    tracks = [track["key"] for track in setup.labels_of(session=s, edition_id=edition.id, kind="tracks")]
 regions = [""] + [r.value for r in Region]
 
-st.caption(f"{len(pool)} judges in {edition.name}. `contest import judges FILE` adds many at once.")
+st.caption(t("{n} judges in {edition}. `contest import judges FILE` adds many at once.", n=len(pool),
+             edition=edition.name))
 if pool:
     st.dataframe(pd.DataFrame(pool).drop(columns=["profile_id", "user_id"]), hide_index=True)
 
-with st.expander("Add a judge", expanded=not pool):
+with st.expander(t("Add a judge"), expanded=not pool):
     with st.form("add_judge"):
         cols = st.columns(2)
-        email = cols[0].text_input("Email", key="judge_email")
-        name = cols[1].text_input("Name", key="judge_name")
-        organisation = cols[0].text_input("Organisation", key="judge_organisation")
-        region = cols[1].selectbox("Region", regions, key="judge_region")
-        expertise = st.multiselect("Expertise (tracks)", tracks, key="judge_expertise")
-        max_load = st.text_input("Most entries this judge takes (blank: no personal cap)", key="judge_max_load")
-        if st.form_submit_button("Add to the pool", type="primary"):
+        email = cols[0].text_input(t("Email"), key="judge_email")
+        name = cols[1].text_input(t("Name"), key="judge_name")
+        organisation = cols[0].text_input(t("Organisation"), key="judge_organisation")
+        region = cols[1].selectbox(t("Region"), regions, key="judge_region")
+        expertise = st.multiselect(t("Expertise (tracks)"), tracks, key="judge_expertise")
+        max_load = st.text_input(t("Most entries this judge takes (blank: no personal cap)"), key="judge_max_load")
+        if st.form_submit_button(t("Add to the pool"), type="primary"):
             with context.session() as s, context.user_errors():
                 judges.add_judge(session=s, actor=actor, edition_id=edition.id, email=email, name=name,
                                  organisation=organisation, region=region, expertise=expertise, max_load=max_load)
-                _done(f"{email} is in the judge pool. Send an invitation so they can set a password.")
+                _done(t("{email} is in the judge pool. Send an invitation so they can set a password.", email=email))
 
 if not pool:
     st.stop()
 
-with st.expander("Change a judge"):
-    who = st.selectbox("Judge", pool, format_func=lambda j: f"{j['name']} <{j['email']}>", key="edit_judge")
+with st.expander(t("Change a judge")):
+    who = st.selectbox(t("Judge"), pool, format_func=lambda j: f"{j['name']} <{j['email']}>", key="edit_judge")
     with st.form(f"edit_judge_{who['profile_id']}"):
-        organisation = st.text_input("Organisation", who["organisation"])
-        region = st.selectbox("Region", regions, regions.index(who["region"]) if who["region"] in regions else 0)
-        current = [t for t in who["expertise"].split("; ") if t in tracks]
-        expertise = st.multiselect("Expertise (tracks)", tracks, current)
-        max_load = st.text_input("Most entries (blank: no cap)",
+        organisation = st.text_input(t("Organisation"), who["organisation"])
+        region = st.selectbox(t("Region"), regions, regions.index(who["region"]) if who["region"] in regions else 0)
+        current = [track for track in who["expertise"].split("; ") if track in tracks]
+        expertise = st.multiselect(t("Expertise (tracks)"), tracks, current)
+        max_load = st.text_input(t("Most entries (blank: no cap)"),
                                  "" if who["max_load"] is None else str(who["max_load"]))
-        active = st.checkbox("In the pool (unticked: not assigned any more)", who["active"])
-        if st.form_submit_button("Save judge"):
+        active = st.checkbox(t("In the pool (unticked: not assigned any more)"), who["active"])
+        if st.form_submit_button(t("Save judge")):
             with context.session() as s, context.user_errors():
                 judges.update_judge(session=s, actor=actor, profile_id=who["profile_id"], organisation=organisation,
                                     region=region, expertise=expertise, max_load=max_load, active=active)
-                _done(f"{who['email']} saved.")
+                _done(t("{email} saved.", email=who["email"]))
 
-st.subheader("Invitations")
+st.subheader(t("Invitations"))
 waiting = [j for j in pool if j["account"] != "password set"]
 smtp_url = config.settings().smtp_url
-st.caption("Each link works once and expires after 7 days; a new link replaces the old one. "
-           + ("Links are sent by email." if smtp_url
-              else "No mail server is set (CONTEST_SMTP_URL): copy the links."))
-invitees = st.multiselect("Judges to invite", waiting, default=waiting,
+st.caption(t("Each link works once and expires after 7 days; a new link replaces the old one.") + " "
+           + (t("Links are sent by email.") if smtp_url
+              else t("No mail server is set (CONTEST_SMTP_URL): copy the links.")))
+invitees = st.multiselect(t("Judges to invite"), waiting, default=waiting,
                           format_func=lambda j: f"{j['name']} <{j['email']}> ({j['account']})",
                           key=f"invitees_{st.session_state.get('judges_rev', 0)}")
-if st.button("Send invitations" if smtp_url else "Create invitation links", key="invite", disabled=not invitees):
+if st.button(t("Send invitations") if smtp_url else t("Create invitation links"), key="invite", disabled=not invitees):
     for judge in invitees:
         with context.session() as s, context.user_errors():
             sent = judges.invite_judge(session=s, actor=actor, edition_id=edition.id, user_id=judge["user_id"],
                                        base_url=_base_url(), smtp_url=smtp_url)
             if sent.sent:
-                st.success(f"Invitation sent to {sent.email}.")
+                st.success(t("Invitation sent to {email}.", email=sent.email))
             else:
                 if sent.error:
                     st.warning(sent.error)
-                st.text(f"Link for {sent.email} (until {sent.expires_at:%Y-%m-%d %H:%M} UTC):")
+                st.text(t("Link for {email} (until {until} UTC):", email=sent.email,
+                          until=f"{sent.expires_at:%Y-%m-%d %H:%M}"))
                 st.code(sent.link, language=None)

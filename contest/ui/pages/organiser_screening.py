@@ -6,24 +6,25 @@ import streamlit as st
 
 from contest.services import screening
 from contest.ui import context
+from contest.ui.i18n import t
 
 VIEWS = {"Awaiting check": ("submitted",), "All screened entries": screening.SCREENABLE}
 
 actor = context.require_actor()
 edition = context.edition()
-st.title("Eligibility screening")
+st.title(t("Eligibility screening"))
 if edition is None:
-    st.info("No edition yet.")
+    st.info(t("No edition yet."))
     st.stop()
 if "screening_flash" in st.session_state:
     st.success(st.session_state.pop("screening_flash"))
 
-view = st.radio("Show", list(VIEWS), horizontal=True, key="screening_view")
+view = st.radio(t("Show"), list(VIEWS), format_func=t, horizontal=True, key="screening_view")
 with context.session(read_only=True) as s, context.user_errors():
     queue = screening.screening_queue(session=s, actor=actor, edition_id=edition.id, statuses=VIEWS[view])
 if not queue:
-    st.info("No entries are awaiting the check." if view == "Awaiting check"
-            else "No entries have been submitted yet.")
+    st.info(t("No entries are awaiting the check.") if view == "Awaiting check"
+            else t("No entries have been submitted yet."))
     st.stop()
 
 frame = pd.DataFrame(queue)
@@ -33,33 +34,38 @@ shown = ["select", "code", "status_label", "rules_passed", "rule_problems", "app
 edited = st.data_editor(
     frame[shown], hide_index=True, disabled=shown[1:],
     key=f"screening_table_{st.session_state.get('screening_rev', 0)}",
-    column_config={"select": st.column_config.CheckboxColumn("choose"),
-                   "status_label": "status", "rules_passed": st.column_config.CheckboxColumn("rules pass"),
-                   "rule_problems": st.column_config.TextColumn("automatic check", width="large")})
+    column_config={"select": st.column_config.CheckboxColumn(t("choose")), "code": t("code"),
+                   "status_label": t("status"), "rules_passed": st.column_config.CheckboxColumn(t("rules pass")),
+                   "rule_problems": st.column_config.TextColumn(t("automatic check"), width="large"),
+                   "applicant": t("applicant"), "title": t("title"), "category": t("category"),
+                   "group": t("group"), "reason": t("reason")})
 ticked = edited["select"].fillna(False).astype(bool)
-if st.checkbox("Also choose every entry shown whose automatic rules all pass", key="screening_all_passing"):
+if st.checkbox(t("Also choose every entry shown whose automatic rules all pass"), key="screening_all_passing"):
     ticked = ticked | frame["rules_passed"]
 chosen = frame.loc[ticked, ["id", "code"]]
-st.caption(f"{len(chosen)} chosen of {len(frame)}.")
+st.caption(t("{n} chosen of {total}.", n=len(chosen), total=len(frame)))
 
-with st.expander("Automatic rule results of one entry"):
-    code = st.selectbox("Entry", frame["code"].tolist(), key="screening_detail")
+with st.expander(t("Automatic rule results of one entry")):
+    code = st.selectbox(t("Entry"), frame["code"].tolist(), key="screening_detail")
     detail = next(row for row in queue if row["code"] == code)
     st.dataframe(pd.DataFrame(detail["results"]), hide_index=True)
 
 with st.form("screening_decision"):
-    decision = st.radio("Decision", ["Eligible", "Not eligible"], horizontal=True, key="screening_decision_choice")
-    reason = st.text_area("Reason (shown to the entrant; required for not eligible and for overrides)",
+    decision = st.radio(t("Decision"), ["Eligible", "Not eligible"], format_func=t, horizontal=True,
+                        key="screening_decision_choice")
+    reason = st.text_area(t("Reason (shown to the entrant; required for not eligible and for overrides)"),
                           key="screening_reason")
-    if st.form_submit_button("Apply to the chosen entries", type="primary"):
+    if st.form_submit_button(t("Apply to the chosen entries"), type="primary"):
         with context.session() as s, context.user_errors():
             outcome = screening.decide_eligibility(session=s, actor=actor, entry_ids=chosen["id"].tolist(),
                                                    eligible=decision == "Eligible", reason=reason)
-            moved = f" and moved into {outcome.round_label}" if decision == "Eligible" else ""
-            st.session_state["screening_flash"] = (
-                f"{outcome.changed} entries marked {decision.lower()}{moved}"
-                + (f"; {outcome.unchanged} already were." if outcome.unchanged else ".")
-                + (f" {outcome.assignments_withdrawn} judge assignments withdrawn."
-                   if outcome.assignments_withdrawn else ""))
+            parts = [t("{n} entries marked eligible and moved into {round}.", n=outcome.changed,
+                       round=outcome.round_label) if decision == "Eligible"
+                     else t("{n} entries marked not eligible.", n=outcome.changed)]
+            if outcome.unchanged:
+                parts.append(t("{n} already were.", n=outcome.unchanged))
+            if outcome.assignments_withdrawn:
+                parts.append(t("{n} judge assignments withdrawn.", n=outcome.assignments_withdrawn))
+            st.session_state["screening_flash"] = " ".join(parts)
             st.session_state["screening_rev"] = st.session_state.get("screening_rev", 0) + 1
             st.rerun()

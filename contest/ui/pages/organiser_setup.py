@@ -8,6 +8,7 @@ import streamlit as st
 from contest import documents, ranking
 from contest.services import setup
 from contest.ui import context
+from contest.ui.i18n import t
 
 LABEL_COLUMNS = {"groups": ["id", "key", "label", "label_zh", "description"],
                  "categories": ["id", "key", "label", "label_zh", "core_kinds"],
@@ -16,9 +17,9 @@ RULE_LABELS = {"top_n": "Top N per group", "threshold": "Score threshold", "none
 
 actor = context.require_actor()
 edition = context.edition()
-st.title("Edition set-up")
+st.title(t("Edition set-up"))
 if edition is None:
-    st.info("No edition yet. Create one with `contest create NAME --preset gba`.")
+    st.info(t("No edition yet. Create one with `contest create NAME --preset gba`."))
     st.stop()
 st.caption(edition.name)
 if "setup_flash" in st.session_state:
@@ -56,81 +57,81 @@ for problem in overview["problems"]:
     st.warning(problem)
 
 tab_dates, tab_lists, tab_rounds, tab_sheets = st.tabs(
-    ["Dates and rules", "Groups, categories, tracks", "Rounds", "Score sheets"])
+    [t("Dates and rules"), t("Groups, categories, tracks"), t("Rounds"), t("Score sheets")])
 
 with tab_dates:
     ed = overview["edition"]
     with st.form("edition_form"):
-        name = st.text_input("Edition name", ed["name"], key="edition_name")
+        name = st.text_input(t("Edition name"), ed["name"], key="edition_name")
         cols = st.columns(3)
-        opens = cols[0].date_input("Opens (UTC)", _day(ed["opens_at"]), key="edition_opens")
-        deadline = cols[1].date_input("Submission deadline (end of day, UTC)", _day(ed["submission_deadline"]),
+        opens = cols[0].date_input(t("Opens (UTC)"), _day(ed["opens_at"]), key="edition_opens")
+        deadline = cols[1].date_input(t("Submission deadline (end of day, UTC)"), _day(ed["submission_deadline"]),
                                       key="edition_deadline")
-        closes = cols[2].date_input("Closes (UTC)", _day(ed["closes_at"]), key="edition_closes")
-        cutoff = st.date_input("Core patent granted on or after", ed["core_patent_cutoff"], key="edition_cutoff")
-        cap = st.number_input("Entries per enterprise (at most)", 1, 100, ed["max_entries_per_enterprise"],
+        closes = cols[2].date_input(t("Closes (UTC)"), _day(ed["closes_at"]), key="edition_closes")
+        cutoff = st.date_input(t("Core patent granted on or after"), ed["core_patent_cutoff"], key="edition_cutoff")
+        cap = st.number_input(t("Entries per enterprise (at most)"), 1, 100, ed["max_entries_per_enterprise"],
                               key="edition_cap")
-        docs = st.multiselect("Required documents", list(documents.DOCUMENT_KINDS), ed["required_documents"],
-                              format_func=lambda k: documents.DOCUMENT_LABELS.get(k, k), key="edition_docs")
-        if st.form_submit_button("Save dates and rules", type="primary"):
+        docs = st.multiselect(t("Required documents"), list(documents.DOCUMENT_KINDS), ed["required_documents"],
+                              format_func=lambda k: t(documents.DOCUMENT_LABELS.get(k, k)), key="edition_docs")
+        if st.form_submit_button(t("Save dates and rules"), type="primary"):
             with context.session() as s, context.user_errors():
                 setup.update_edition(session=s, actor=actor, edition_id=edition.id, name=name, opens_at=_at(opens),
                                      submission_deadline=_at(deadline, True), closes_at=_at(closes, True),
                                      core_patent_cutoff=cutoff, max_entries_per_enterprise=int(cap),
                                      required_documents=docs)
-                _saved("Dates and rules saved.")
+                _saved(t("Dates and rules saved."))
 
 with tab_lists:
-    st.caption("Keys are used in files and imports: they cannot change once saved. Rows still in use cannot "
-               "be removed.")
+    st.caption(t("Keys are used in files and imports: they cannot change once saved. Rows still in use "
+                 "cannot be removed."))
     for kind, title in (("groups", "Groups"), ("categories", "Categories"), ("tracks", "Tracks")):
-        st.subheader(title)
+        st.subheader(t(title))
         frame = pd.DataFrame(overview[kind], columns=LABEL_COLUMNS[kind])
         edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=f"labels_{kind}_{_rev()}",
                                 column_config={"id": None}, width="stretch")
-        if st.button(f"Save {title.lower()}", key=f"save_{kind}"):
+        if st.button(t(f"Save {title.lower()}"), key=f"save_{kind}"):
             with context.session() as s, context.user_errors():
                 setup.save_labels(session=s, actor=actor, edition_id=edition.id, kind=kind, rows=_records(edited))
-                _saved(f"{title} saved.")
+                _saved(t(f"{title} saved."))
 
 with tab_rounds:
     rounds = overview["rounds"]
     if not rounds:
-        st.info("No rounds yet: add the first one below.")
+        st.info(t("No rounds yet: add the first one below."))
     else:
         st.dataframe(pd.DataFrame(rounds)[["order", "key", "label", "scored", "blind", "judges_per_entry",
                                            "advancement_rule", "advancement_value", "opens_at", "closes_at"]],
                      hide_index=True)
-        chosen = st.selectbox("Round", rounds, format_func=lambda r: f"{r['order']}. {r['label']}", key="setup_round")
+        chosen = st.selectbox(t("Round"), rounds, format_func=lambda r: f"{r['order']}. {r['label']}", key="setup_round")
         k = f"round_{chosen['key']}"
         with st.form(f"{k}_form"):
-            label = st.text_input("Label", chosen["label"], key=f"{k}_label")
-            label_zh = st.text_input("Label (Chinese)", chosen["label_zh"], key=f"{k}_label_zh")
+            label = st.text_input(t("Label"), chosen["label"], key=f"{k}_label")
+            label_zh = st.text_input(t("Label (Chinese)"), chosen["label_zh"], key=f"{k}_label_zh")
             cols = st.columns(3)
-            order = cols[0].number_input("Order", 1, len(rounds), chosen["order"], key=f"{k}_order")
-            scored = cols[1].checkbox("Scored by judges", chosen["scored"], key=f"{k}_scored")
-            blind = cols[2].checkbox("Blind (judges do not see applicants)", chosen["blind"], key=f"{k}_blind")
-            judges = cols[0].number_input("Judges per entry", 1, setup.MAX_JUDGES_PER_ENTRY,
+            order = cols[0].number_input(t("Order"), 1, len(rounds), chosen["order"], key=f"{k}_order")
+            scored = cols[1].checkbox(t("Scored by judges"), chosen["scored"], key=f"{k}_scored")
+            blind = cols[2].checkbox(t("Blind (judges do not see applicants)"), chosen["blind"], key=f"{k}_blind")
+            judges = cols[0].number_input(t("Judges per entry"), 1, setup.MAX_JUDGES_PER_ENTRY,
                                           max(1, chosen["judges_per_entry"]), key=f"{k}_judges")
-            rule = cols[1].selectbox("Advancement", list(RULE_LABELS),
+            rule = cols[1].selectbox(t("Advancement"), list(RULE_LABELS),
                                      list(RULE_LABELS).index(chosen["advancement_rule"]),
-                                     format_func=RULE_LABELS.get, key=f"{k}_rule")
-            value = cols[2].number_input("N per group, or threshold (0-100)", 0.0, 100000.0,
+                                     format_func=lambda r: t(RULE_LABELS[r]), key=f"{k}_rule")
+            value = cols[2].number_input(t("N per group, or threshold (0-100)"), 0.0, 100000.0,
                                          float(chosen["advancement_value"]), key=f"{k}_value")
-            opens_day = cols[0].date_input("Opens (UTC)", _day(chosen["opens_at"]), key=f"{k}_opens")
-            closes_day = cols[1].date_input("Closes (end of day, UTC)", _day(chosen["closes_at"]), key=f"{k}_closes")
-            vote = cols[2].number_input("Public vote share (%)", 0.0, 99.0, float(chosen["public_vote_pct"]),
+            opens_day = cols[0].date_input(t("Opens (UTC)"), _day(chosen["opens_at"]), key=f"{k}_opens")
+            closes_day = cols[1].date_input(t("Closes (end of day, UTC)"), _day(chosen["closes_at"]), key=f"{k}_closes")
+            vote = cols[2].number_input(t("Public vote share (%)"), 0.0, 99.0, float(chosen["public_vote_pct"]),
                                         key=f"{k}_vote")
-            carry = cols[0].number_input("Carried from the previous round (%)", 0.0, 99.0,
+            carry = cols[0].number_input(t("Carried from the previous round (%)"), 0.0, 99.0,
                                          float(chosen["carry_over_pct"]), key=f"{k}_carry")
-            method = cols[1].selectbox("Ranking method", list(ranking.METHODS),
+            method = cols[1].selectbox(t("Ranking method"), list(ranking.METHODS),
                                        list(ranking.METHODS).index(chosen["method"])
                                        if chosen["method"] in ranking.METHODS else 0, key=f"{k}_method")
-            by_category = cols[2].checkbox("Rank each category separately", chosen["rank_by_category"],
+            by_category = cols[2].checkbox(t("Rank each category separately"), chosen["rank_by_category"],
                                            key=f"{k}_by_category")
-            region = st.checkbox("Judges from the applicant's region are conflicted", chosen["region_conflicts"],
+            region = st.checkbox(t("Judges from the applicant's region are conflicted"), chosen["region_conflicts"],
                                  key=f"{k}_region")
-            if st.form_submit_button("Save round", type="primary"):
+            if st.form_submit_button(t("Save round"), type="primary"):
                 settings = setup.RoundSettings(label=label, label_zh=label_zh, scored=scored, blind=blind,
                                                judges_per_entry=int(judges), advancement_rule=rule,
                                                advancement_value=value, opens_at=_at(opens_day),
@@ -140,35 +141,35 @@ with tab_rounds:
                 with context.session() as s, context.user_errors():
                     setup.update_round(session=s, actor=actor, round_id=chosen["id"], settings=settings,
                                        order=int(order))
-                    _saved(f"Round '{label}' saved.")
-        if st.button("Remove this round", key=f"{k}_remove"):
+                    _saved(t("Round '{label}' saved.", label=label))
+        if st.button(t("Remove this round"), key=f"{k}_remove"):
             with context.session() as s, context.user_errors():
                 setup.remove_round(session=s, actor=actor, round_id=chosen["id"])
-                _saved("Round removed.")
-    with st.expander("Add a round"):
+                _saved(t("Round removed."))
+    with st.expander(t("Add a round")):
         with st.form("new_round_form"):
-            new_key = st.text_input("Key (e.g. semifinal)", key="new_round_key")
-            new_label = st.text_input("Label", key="new_round_label")
-            new_order = st.number_input("Order", 1, len(rounds) + 1, len(rounds) + 1, key="new_round_order")
-            new_judges = st.number_input("Judges per entry", 1, setup.MAX_JUDGES_PER_ENTRY, 3, key="new_round_judges")
-            if st.form_submit_button("Add round"):
+            new_key = st.text_input(t("Key (e.g. semifinal)"), key="new_round_key")
+            new_label = st.text_input(t("Label"), key="new_round_label")
+            new_order = st.number_input(t("Order"), 1, len(rounds) + 1, len(rounds) + 1, key="new_round_order")
+            new_judges = st.number_input(t("Judges per entry"), 1, setup.MAX_JUDGES_PER_ENTRY, 3, key="new_round_judges")
+            if st.form_submit_button(t("Add round")):
                 with context.session() as s, context.user_errors():
                     setup.add_round(session=s, actor=actor, edition_id=edition.id, key=new_key, order=int(new_order),
                                     settings=setup.RoundSettings(label=new_label, judges_per_entry=int(new_judges)))
-                    _saved(f"Round '{new_label}' added: give it score sheets under Score sheets.")
+                    _saved(t("Round '{label}' added: give it score sheets under Score sheets.", label=new_label))
 
 with tab_sheets:
     scored_rounds = [r for r in overview["rounds"] if r["scored"]]
     cats = overview["categories"]
     if not scored_rounds or not cats:
-        st.info("Add a scored round and a category first.")
+        st.info(t("Add a scored round and a category first."))
         st.stop()
     cols = st.columns(2)
-    rnd = cols[0].selectbox("Round", scored_rounds, format_func=lambda r: r["label"], key="sheets_round")
-    cat = cols[1].selectbox("Category", cats, format_func=lambda c: c["label"], key="sheets_category")
+    rnd = cols[0].selectbox(t("Round"), scored_rounds, format_func=lambda r: r["label"], key="sheets_round")
+    cat = cols[1].selectbox(t("Category"), cats, format_func=lambda c: c["label"], key="sheets_category")
     with context.session(read_only=True) as s, context.user_errors():
         sheets = setup.sheets_for(session=s, actor=actor, round_id=rnd["id"], category_id=cat["id"])
-    st.subheader("Sheets and their weights in the round")
+    st.subheader(t("Sheets and their weights in the round"))
     sheet_frame = pd.DataFrame(sheets, columns=["id", "key", "label", "label_zh", "weight", "version",
                                                 "score_sheets"])
     edited_sheets = st.data_editor(
@@ -177,15 +178,16 @@ with tab_sheets:
                        "version": st.column_config.NumberColumn(disabled=True),
                        "score_sheets": st.column_config.NumberColumn("score sheets", disabled=True)})
     sheet_total = pd.to_numeric(edited_sheets["weight"], errors="coerce").sum()
-    st.caption(f"Weights add up to {sheet_total:g} % (must be 100 %).")
-    if st.button("Save sheets", key="save_sheets"):
+    st.caption(t("Weights add up to {total} % (must be 100 %).", total=f"{sheet_total:g}"))
+    if st.button(t("Save sheets"), key="save_sheets"):
         with context.session() as s, context.user_errors():
             setup.save_sheets(session=s, actor=actor, round_id=rnd["id"], category_id=cat["id"],
                               rows=_records(edited_sheets))
-            _saved("Sheets saved.")
+            _saved(t("Sheets saved."))
     if not sheets:
         st.stop()
-    sheet = st.selectbox("Criteria of sheet", sheets, format_func=lambda x: f"{x['label']} (version {x['version']})",
+    sheet = st.selectbox(t("Criteria of sheet"), sheets,
+                         format_func=lambda x: t("{label} (version {version})", label=x["label"], version=x["version"]),
                          key="criteria_sheet")
     with context.session(read_only=True) as s, context.user_errors():
         criteria = setup.criteria_for(session=s, actor=actor, sheet_id=sheet["id"])
@@ -195,17 +197,18 @@ with tab_sheets:
         crit_frame, num_rows="dynamic", hide_index=True, key=f"criteria_{sheet['id']}_{_rev()}",
         column_config={"weight": st.column_config.NumberColumn("weight (%)"),
                        "bands": st.column_config.TextColumn("bands (e.g. 0-40 weak; 40-70 adequate; ...)")})
-    st.caption(f"Weights add up to {pd.to_numeric(edited['weight'], errors='coerce').sum():g} % (must be 100 %).")
+    criteria_total = pd.to_numeric(edited["weight"], errors="coerce").sum()
+    st.caption(t("Weights add up to {total} % (must be 100 %).", total=f"{criteria_total:g}"))
     new_version = False
     if sheet["score_sheets"]:
-        st.warning(f"{sheet['score_sheets']} score sheets use this rubric. Changes to criteria, points, steps, "
-                   "weights or bands need a new version; the current one is kept with its scores.")
-        new_version = st.checkbox("Save as a new version", key="criteria_new_version")
+        st.warning(t("{n} score sheets use this rubric. Changes to criteria, points, steps, weights or bands "
+                     "need a new version; the current one is kept with its scores.", n=sheet["score_sheets"]))
+        new_version = st.checkbox(t("Save as a new version"), key="criteria_new_version")
     if sheet["older_versions"]:
-        st.caption(f"{sheet['older_versions']} older version(s) are kept for the scores given on them.")
-    if st.button("Save criteria", type="primary", key="save_criteria"):
+        st.caption(t("{n} older version(s) are kept for the scores given on them.", n=sheet["older_versions"]))
+    if st.button(t("Save criteria"), type="primary", key="save_criteria"):
         with context.session() as s, context.user_errors():
             result = setup.save_criteria(session=s, actor=actor, sheet_id=sheet["id"], rows=_records(edited),
                                          new_version=new_version)
-            _saved(f"Version {result.version} of the rubric is now in use." if result.new_version
-                   else ("Criteria saved." if result.changed else "Nothing changed."))
+            _saved(t("Version {version} of the rubric is now in use.", version=result.version) if result.new_version
+                   else t("Criteria saved.") if result.changed else t("Nothing changed."))
