@@ -20,6 +20,7 @@ st.title(t("Score an entry"))
 if edition is None:
     st.info(t("There is no contest yet."))
     st.stop()
+rounds: list[dict] = []
 with context.session(read_only=True) as s, context.user_errors():
     rounds = judging.judge_workspace(session=s, actor=actor, edition_id=edition.id)
 entries = [e for info in rounds for e in info["entries"]]
