@@ -226,7 +226,7 @@ def build_demo(
         for pos, p in enumerate(_portfolio(rng, category, applicant, region, edition.core_patent_cutoff)):
             session.add(Patent(entry_id=entry.id, title=f"{topic} – part {pos + 1}", position=pos, **p))
         pdf = demo_pdf(f"{topic}: analysis and evaluation report",
-                       [f"Applicant: {applicant}", f"Track: {track.label}", "1. Technology and its advancement",
+                       [f"Project: {topic}", f"Track: {track.label}", "1. Technology and its advancement",
                         "2. Patent landscape and competitors", "3. Portfolio layout", "4. Market prospects",
                         "5. Commercialisation plan", "6. Problems found and remedies"])
         storage.store_document(session=session, entry_id=entry.id, data=pdf, filename="evaluation_report.pdf",
