@@ -16,7 +16,7 @@ def test_organiser_previews_commits_and_follows_progress(live_app, page):
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
     page.get_by_role("link", name="Assignment").click()
-    expect(page.get_by_role("heading", name="Assignment")).to_be_visible()
+    expect(page.get_by_role("heading", name="Assignment", exact=True)).to_be_visible()
     judges = page.get_by_label("Judges per entry")
     judges.fill("4")
     judges.press("Enter")
@@ -32,7 +32,7 @@ def test_organiser_previews_commits_and_follows_progress(live_app, page):
     expect(page.get_by_text("Assignment stored:")).to_be_visible()
 
     page.get_by_role("link", name="Progress").click()
-    expect(page.get_by_role("heading", name="Progress")).to_be_visible()
+    expect(page.get_by_role("heading", name="Progress", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Coverage per track")).to_be_visible()
     expect(page.get_by_role("heading", name="Per judge")).to_be_visible()
     page.get_by_role("button", name="Send reminders to judges with open work").click()
