@@ -10,6 +10,7 @@ import pytest
 from reportlab.pdfgen import canvas
 from sqlmodel import select
 
+from contest import auth
 from contest.dbtypes import utcnow
 from contest.models import Assignment, AuditEvent, Document, DocumentBlob, Entry, Patent, Role, User
 from contest.services import InvalidInput, NotFound, PermissionDenied, accounts, editions, entries
@@ -52,6 +53,27 @@ def patents_workbook(rows, header=("entry_code", "patent_number", "kind", "title
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def password_hash():
+    return auth.hash_password(PASSWORD)
+
+
+@pytest.fixture
+def make_user(session, password_hash):
+    """The shared make_user, hashing the password once per module: argon2 is slow on purpose
+    and would otherwise dominate these tests."""
+    counter = {"n": 0}
+
+    def _make(*roles, email=None, name=None, **kw):
+        counter["n"] += 1
+        user = accounts.create_user(session=session, email=email or f"user{counter['n']}@example.org",
+                                    name=name or f"User {counter['n']}", roles=roles or [Role.entrant],
+                                    password_hash=password_hash, **kw)
+        return accounts.actor_for(session, user)
+
+    return _make
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 
 from contest.models import Role
 from contest.services import demo
+from tests.integration.test_entries import make_user, password_hash  # noqa: F401  (fast users)
 from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
 
 EMAIL, PASSWORD = "lin.wei@acme-robotics.example.com", "grippers hold tight 42"

@@ -2,6 +2,7 @@
 
 from contest.models import Role, User
 from tests.conftest import PASSWORD
+from tests.integration.test_entries import make_user, password_hash  # noqa: F401  (fast users)
 from tests.ui.apptest_helpers import PAGES, sign_in, start_app
 
 
