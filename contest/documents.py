@@ -53,6 +53,12 @@ class PdfInfo:
 def check_pdf(data: bytes, filename: str, *, max_bytes: int) -> PdfInfo:
     """Accept a non-empty, unencrypted PDF of at most max_bytes with at least one page."""
     safe_name = sanitise_filename(filename)
+    hostile = _hostile_name(filename or "")
+    if hostile:
+        raise DocumentRejected(
+            f"The file name was refused because it {hostile} (shown safely: {safe_name}); "
+            "rename the file and upload it again."
+        )
     if not data:
         raise DocumentRejected(f"{safe_name} is empty (0 bytes).")
     if len(data) > max_bytes:
@@ -87,6 +93,16 @@ def check_pdf(data: bytes, filename: str, *, max_bytes: int) -> PdfInfo:
     if pages == 0:
         raise DocumentRejected(f"{safe_name} has no pages.")
     return PdfInfo(hashlib.sha256(data).hexdigest(), len(data), pages, safe_name)
+
+
+def _hostile_name(name: str) -> str | None:
+    """Why a file name is refused: a folder path or control characters never come from an
+    honest upload (browsers send the bare name)."""
+    if re.search(r"[/\\]", name):
+        return "contains a folder path"
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in name):
+        return "contains control or invisible characters"
+    return None
 
 
 def sanitise_filename(name: str | None) -> str:

@@ -115,9 +115,16 @@ def test_oversized_file_is_refused_naming_its_size_and_the_limit():
     assert "is 2.0 MB; the largest file accepted is 1.0 MB" in message
 
 
-def test_refusal_message_shows_the_sanitised_name_not_the_hostile_one():
-    message = refusal(b"", name="../../etc/\x1b\x07passwd")
-    assert message.startswith("passwd.pdf is empty")
+@pytest.mark.parametrize("name, reason", [
+    ("../../etc/passwd.pdf", "contains a folder path"),
+    ("..\\..\\windows\\evil.pdf", "contains a folder path"),
+    ("rep\x00ort\x1b.pdf", "contains control or invisible characters"),
+    ("analysis\u202efdp.exe.pdf", "contains control or invisible characters"),
+])
+def test_a_hostile_file_name_is_refused_and_shown_only_in_its_safe_form(name, reason):
+    message = refusal(make_pdf(), name=name)
+    assert reason in message and "rename the file" in message
+    assert "\x1b" not in message and "etc/" not in message and "\u202e" not in message
 
 
 @pytest.mark.parametrize("name, safe", [
