@@ -34,7 +34,7 @@ from contest.models import (
     SheetStatus,
     Track,
 )
-from contest.services import accounts, editions, storage
+from contest.services import accounts, conflicts, editions, storage
 
 DEMO_PASSWORDS = {
     Role.organiser: "organiser-demo-2026",
@@ -79,6 +79,7 @@ _JUDGE_ORGS = [
     ("Sun Yat-sen University", "guangdong"),
     ("Hong Kong Science Park Advisory", "hong_kong"),
     ("China Patent Valuation Partners", "mainland_other"),
+    ("Harbourline Robotics Ltd.", "hong_kong"),  # also an applicant: a conflict the assignment avoids
 ]
 _GIVEN = ["Wei", "Min", "Ka Ming", "Hoi Yan", "Jun", "Lei", "Xin", "Chi Keung", "Yan", "Hao", "Ling", "Tao",
           "Mei", "Kin", "Fang", "Qiang", "Yu", "Sze Wing"]
@@ -264,8 +265,11 @@ def build_demo(
         for u in judge_users
     ]
     entry_specs = [assignment.EntrySpec(id=e.id, track=track_key[e.track_id]) for e in eligible]
-    solved = assignment.assign_judges(entry_specs, judge_specs, per_entry=prelim.judges_per_entry, forbidden=set(),
-                                      seed=seed)
+    # Conflicts first (a demo judge works for one of the applicants), then the assignment avoids them.
+    conflicts.detect_conflicts(session=session, actor=accounts.actor_for(session, organiser), edition_id=edition.id)
+    forbidden = conflicts.forbidden_pairs(session, edition.id, eligible, same_region=False)
+    solved = assignment.assign_judges(entry_specs, judge_specs, per_entry=prelim.judges_per_entry,
+                                      forbidden=forbidden, seed=seed)
     for judge_id, entry_id in solved.pairs:
         session.add(Assignment(round_id=prelim.id, entry_id=entry_id, judge_id=judge_id, source="automatic"))
     session.flush()

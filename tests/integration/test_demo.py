@@ -7,7 +7,7 @@ from collections import Counter
 from sqlmodel import select
 
 from contest import db, patents
-from contest.models import Assignment, Document, Entry, JudgeProfile, Patent, ScoreSheet
+from contest.models import Assignment, Conflict, Document, Entry, JudgeProfile, Patent, ScoreSheet
 from contest.services import storage
 
 
@@ -40,6 +40,10 @@ def test_the_demo_edition_is_complete_and_valid(demo_db):
         judges = s.exec(select(JudgeProfile)).all()
         assert len(judges) == 9 and all(j.organisation and j.expertise for j in judges)
 
+        conflicted = s.exec(select(Conflict)).all()
+        assert conflicted and all("Harbourline" in c.reason for c in conflicted)
+        assigned = {(a.judge_id, a.entry_id) for a in s.exec(select(Assignment)).all()}
+        assert not assigned & {(c.judge_id, c.entry_id) for c in conflicted}
         eligible = [e for e in entries if e.status == "eligible"]
         per_entry = Counter(a.entry_id for a in s.exec(select(Assignment)).all())
         assert eligible and all(per_entry[e.id] == 3 for e in eligible)
