@@ -82,6 +82,17 @@ def db_upgrade() -> None:
     typer.echo(f"database at revision {db.head_revision()} ({_safe_url(url)})")
 
 
+@db_app.command("revision")
+def db_revision(message: str = typer.Option(..., "-m", "--message", help="What the schema change does.")) -> None:
+    """For developers: write a new migration from the difference between the models and
+    the database at DATABASE_URL (which must be at the newest revision)."""
+    from alembic import command
+
+    url = config.settings().database_url
+    db.migrate(url)
+    command.revision(db.alembic_config(url), message=message, autogenerate=True)
+
+
 def _safe_url(url: str) -> str:
     from sqlalchemy.engine import make_url
 
