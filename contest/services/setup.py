@@ -8,16 +8,15 @@ new version (the old one is kept, inactive, with its scores). Wording may be cor
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from contest import documents, ranking, scoring
+from contest import documents, ranking, rubrics
 from contest.auth import Actor
 from contest.models import (
     AdvancementRule,
@@ -38,11 +37,6 @@ from contest.models import (
 )
 from contest.services import InvalidInput, NotFound, ServiceError, audit, require_role
 
-KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-KEY_RULE = "lower-case letters, digits and _, starting with a letter (at most 40)"
-# Weights are typed in percent; this much rounding slack is accepted in their sum
-# (three times 33.33 %), and the stored shares are then scaled to sum to exactly 1.
-WEIGHT_TOLERANCE_PCT = 0.05
 MAX_JUDGES_PER_ENTRY = 50
 
 
@@ -55,162 +49,6 @@ class RubricInUse(ServiceError):
     """The rubric has score sheets: the change must become a new version or be dropped."""
 
 
-# --- pure helpers: plain values in, plain values out ----------------------------------
-
-
-def format_bands(bands: Iterable[Mapping[str, Any]]) -> str:
-    """Bands as the organiser types them: "0-40 weak; 40-70 adequate; ..."."""
-    return "; ".join(f"{_num(b['low'])}-{_num(b['high'])} {b['label']}" for b in bands)
-
-
-def parse_bands(text: str | None, where: str) -> tuple[list[dict], list[str]]:
-    """Read "low-high label; ..." (percent of the maximum); bands must tile 0-100.
-
-    An empty text gives the default bands (weak, adequate, strong, outstanding).
-    """
-    if text is None or not str(text).strip():
-        return [{"low": b.low_pct, "high": b.high_pct, "label": b.label} for b in scoring.DEFAULT_BANDS], []
-    bands, problems = [], []
-    for part in re.split(r"[;\n]", str(text)):
-        part = part.strip()
-        if not part:
-            continue
-        match = re.match(r"^(\d+(?:\.\d+)?)\s*%?\s*[-–]\s*(\d+(?:\.\d+)?)\s*%?\s+(.+)$", part)
-        if not match:
-            problems.append(f"{where}: band '{part}' should read like '40-70 adequate'.")
-            continue
-        low, high, label = float(match[1]), float(match[2]), match[3].strip()
-        if not low < high:
-            problems.append(f"{where}: band '{part}' must start below where it ends.")
-            continue
-        bands.append({"low": low, "high": high, "label": label})
-    if problems:
-        return [], problems
-    bands.sort(key=lambda b: b["low"])
-    edge = 0.0
-    for band in bands:
-        if abs(band["low"] - edge) > 1e-9:
-            problems.append(f"{where}: the bands must cover 0-100 % without gaps or overlaps "
-                            f"(one starts at {_num(band['low'])}, expected {_num(edge)}).")
-            return [], problems
-        edge = band["high"]
-    if abs(edge - 100.0) > 1e-9:
-        problems.append(f"{where}: the last band must end at 100, not {_num(edge)}.")
-        return [], problems
-    return bands, []
-
-
-def _where(what: str, n: int, key: str) -> str:
-    return f"{what} row {n}" + (f" ({key})" if key else "")
-
-
-def key_label_problems(rows: list[Mapping[str, Any]], what: str) -> list[str]:
-    """Each row needs a key (KEY_PATTERN, unique in the table) and a label."""
-    problems, seen = [], set()
-    for n, row in enumerate(rows, start=1):
-        key = _text(row.get("key"))
-        where = _where(what, n, key)
-        if not KEY_PATTERN.match(key):
-            problems.append(f"{where}: key '{key}' must be {KEY_RULE}.")
-        elif key in seen:
-            problems.append(f"{where}: key '{key}' appears twice.")
-        seen.add(key)
-        if not _text(row.get("label")):
-            problems.append(f"{where}: a label is required.")
-    return problems
-
-
-def check_criteria(rows: list[Mapping[str, Any]]) -> tuple[list[dict], list[str]]:
-    """Clean criterion rows (weight in percent) and every problem, named by row and key.
-
-    Keys unique; points and step positive, the maximum a multiple of the step; weights
-    positive and summing to 100 %.
-    """
-    clean, problems = [], key_label_problems(rows, "Criterion")
-    for n, row in enumerate(rows, start=1):
-        key = _text(row.get("key"))
-        where = _where("Criterion", n, key)
-        max_points = _number(row.get("max_points"))
-        step = _number(row.get("step"))
-        weight = _number(row.get("weight"))
-        if max_points is None or max_points <= 0:
-            problems.append(f"{where}: max points must be a positive number, not '{_shown(row.get('max_points'))}'.")
-        if step is None or step <= 0:
-            problems.append(f"{where}: step must be a positive number, not '{_shown(row.get('step'))}'.")
-        elif max_points and max_points > 0:
-            ratio = max_points / step
-            if step > max_points or abs(ratio - round(ratio)) > 1e-6:
-                problems.append(f"{where}: max points {_num(max_points)} must be a multiple of the "
-                                f"step {_num(step)}.")
-        if weight is None or weight <= 0:
-            problems.append(f"{where}: weight must be a positive percentage, not '{_shown(row.get('weight'))}'.")
-        bands, band_problems = parse_bands(row.get("bands"), where)
-        problems += band_problems
-        clean.append({
-            "key": key, "label": _text(row.get("label")), "label_zh": _text(row.get("label_zh")),
-            "description": _text(row.get("description")), "max_points": max_points, "step": step,
-            "weight": weight, "bands": bands,
-        })
-    if not rows:
-        problems.append("A score sheet needs at least one criterion.")
-    weights = [c["weight"] for c in clean]
-    if clean and all(w is not None and w > 0 for w in weights):
-        total = sum(weights)
-        if abs(total - 100.0) > WEIGHT_TOLERANCE_PCT:
-            problems.append(f"The criterion weights add up to {_num(round(total, 4))} %; they must add up to 100 %.")
-    return clean, problems
-
-
-def check_weights(rows: list[Mapping[str, Any]], what: str) -> list[str]:
-    """Weights in percent: each positive, together 100 %."""
-    problems = []
-    weights = []
-    for n, row in enumerate(rows, start=1):
-        weight = _number(row.get("weight"))
-        if weight is None or weight <= 0:
-            problems.append(f"{what} row {n} ({_text(row.get('key'))}): weight must be a positive percentage, "
-                            f"not '{_shown(row.get('weight'))}'.")
-        else:
-            weights.append(weight)
-    if not problems and rows and abs(sum(weights) - 100.0) > WEIGHT_TOLERANCE_PCT:
-        problems.append(f"The {what.lower()} weights add up to {_num(round(sum(weights), 4))} %; "
-                        "they must add up to 100 %.")
-    return problems
-
-
-def _scoring_signature(criteria: Iterable[Mapping[str, Any]]) -> dict:
-    """What decides a sheet's total: keys, maxima, steps, weight shares and band edges."""
-    return {
-        c["key"]: (round(float(c["max_points"]), 9), round(float(c["step"]), 9), round(float(c["weight"]), 9),
-                   tuple((round(float(b["low"]), 6), round(float(b["high"]), 6)) for b in c["bands"]))
-        for c in criteria
-    }
-
-
-def _text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return str(value).strip()
-
-
-def _shown(value: Any) -> str:
-    return _text(value)
-
-
-def _number(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(str(value).strip().rstrip("%")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _num(x: float) -> str:
-    return f"{x:g}"
-
-
 def _iso(value: Any) -> Any:
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
@@ -219,7 +57,9 @@ def _utc(value: datetime | None) -> datetime | None:
     """Dates from the page count as UTC."""
     if value is None:
         return None
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
 
 
 # --- loading -----------------------------------------------------------------------------
@@ -285,7 +125,8 @@ def setup_overview(*, session: Session, actor: Actor, edition_id: int) -> dict:
 
 def labels_of(*, session: Session, edition_id: int, kind: str) -> list[dict]:
     model = LABEL_KINDS[kind]
-    rows = session.exec(select(model).where(model.edition_id == edition_id).order_by(model.position, model.id)).all()
+    rows = session.exec(select(model).where(model.edition_id == edition_id)
+                        .order_by(model.position, model.id)).all()
     out = []
     for r in rows:
         row = {"id": r.id, "key": r.key, "label": r.label, "label_zh": r.label_zh}
@@ -298,7 +139,8 @@ def labels_of(*, session: Session, edition_id: int, kind: str) -> list[dict]:
 
 
 def _rounds(session: Session, edition_id: int) -> list[Round]:
-    return list(session.exec(select(Round).where(Round.edition_id == edition_id).order_by(Round.position, Round.id)))
+    return list(session.exec(select(Round).where(Round.edition_id == edition_id)
+                             .order_by(Round.position, Round.id)))
 
 
 def _round_row(r: Round) -> dict:
@@ -308,7 +150,8 @@ def _round_row(r: Round) -> dict:
         "advancement_rule": r.advancement_rule, "advancement_value": r.advancement_value,
         "opens_at": r.opens_at, "closes_at": r.closes_at, "region_conflicts": r.region_conflicts,
         "public_vote_pct": round(100.0 * r.public_vote_weight, 6),
-        "carry_over_pct": round(100.0 * r.carry_over_weight, 6), "rank_by_category": r.rank_by_category,
+        "carry_over_pct": round(100.0 * r.carry_over_weight, 6),
+        "rank_by_category": r.rank_by_category,
         "method": r.method, "status": r.status,
     }
 
@@ -332,7 +175,8 @@ def sheets_for(*, session: Session, actor: Actor, round_id: int, category_id: in
         ).one()
         out.append({
             "id": s.id, "key": s.key, "label": s.label, "label_zh": s.label_zh,
-            "weight": round(100.0 * s.weight / total, 6), "version": s.version, "older_versions": older,
+            "weight": round(100.0 * s.weight / total, 6), "version": s.version,
+            "older_versions": older,
             "score_sheets": _score_sheet_count(session, [s.id]),
         })
     return out
@@ -347,7 +191,7 @@ def criteria_for(*, session: Session, actor: Actor, sheet_id: int) -> list[dict]
     return [
         {"key": c.key, "label": c.label, "label_zh": c.label_zh, "description": c.description,
          "max_points": c.max_points, "step": c.step, "weight": round(100.0 * c.weight, 6),
-         "bands": format_bands(c.bands)}
+         "bands": rubrics.format_bands(c.bands)}
         for c in rows
     ]
 
@@ -368,7 +212,8 @@ def setup_problems(*, session: Session, edition_id: int) -> list[str]:
                 problems.append(f"{rnd.label}: the {cat.label} category has no score sheet.")
             for sheet in sheets:
                 if _count(session, select(Criterion.id).where(Criterion.sheet_id == sheet.id)) == 0:
-                    problems.append(f"{rnd.label}, {cat.label}: the sheet '{sheet.label}' has no criteria.")
+                    problems.append(f"{rnd.label}, {cat.label}: the sheet '{sheet.label}' "
+                                    "has no criteria.")
     return problems
 
 
@@ -394,7 +239,8 @@ def update_edition(
     """
     require_role(actor, Role.organiser)
     edition = _edition(session, edition_id)
-    opens_at, submission_deadline, closes_at = _utc(opens_at), _utc(submission_deadline), _utc(closes_at)
+    opens_at, closes_at = _utc(opens_at), _utc(closes_at)
+    submission_deadline = _utc(submission_deadline)
     problems = []
     name = (name or "").strip()
     if not name:
@@ -407,7 +253,8 @@ def update_edition(
         problems.append("The edition must close after it opens.")
     if not isinstance(max_entries_per_enterprise, int) or max_entries_per_enterprise < 1:
         problems.append("Entries per enterprise must be a whole number of at least 1.")
-    docs = list(edition.rules.get("required_documents", []) if required_documents is None else required_documents)
+    docs = list(edition.rules.get("required_documents", [])
+                if required_documents is None else required_documents)
     unknown = [d for d in docs if d not in documents.DOCUMENT_KINDS]
     if unknown:
         problems.append(f"Unknown document kinds: {', '.join(unknown)}; choose from "
@@ -416,7 +263,8 @@ def update_edition(
         raise refused("Please correct the following:", problems)
     before = {
         "name": edition.name, "opens_at": _iso(edition.opens_at),
-        "submission_deadline": _iso(edition.submission_deadline), "closes_at": _iso(edition.closes_at),
+        "submission_deadline": _iso(edition.submission_deadline),
+        "closes_at": _iso(edition.closes_at),
         "core_patent_cutoff": _iso(edition.core_patent_cutoff),
         "max_entries_per_enterprise": edition.max_entries_per_enterprise,
         "required_documents": list(edition.rules.get("required_documents", [])),
@@ -427,7 +275,8 @@ def update_edition(
     edition.closes_at = closes_at
     edition.core_patent_cutoff = core_patent_cutoff
     edition.max_entries_per_enterprise = max_entries_per_enterprise
-    edition.rules = {**edition.rules, "required_documents": docs}  # a new dict so the JSON column is saved
+    # a new dict so the JSON column is saved
+    edition.rules = {**edition.rules, "required_documents": docs}
     after = {
         "name": name, "opens_at": _iso(opens_at), "submission_deadline": _iso(submission_deadline),
         "closes_at": _iso(closes_at), "core_patent_cutoff": _iso(core_patent_cutoff),
@@ -436,7 +285,8 @@ def update_edition(
     session.add(edition)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changed:
-        audit(session, actor, "edition.update", "edition", edition.id, edition_id=edition.id, changed=changed)
+        audit(session, actor, "edition.update", "edition", edition.id, edition_id=edition.id,
+              changed=changed)
     session.commit()
     return edition
 
@@ -444,7 +294,8 @@ def update_edition(
 # --- groups, categories, tracks ---------------------------------------------------------------
 
 
-def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str, rows: list[Mapping[str, Any]]) -> None:
+def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str,
+                rows: list[Mapping[str, Any]]) -> None:
     """Replace an edition's groups, categories or tracks by the edited table.
 
     Keys of saved rows stay as they are (files and imports use them); a row still used by
@@ -457,19 +308,20 @@ def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str, r
     model = LABEL_KINDS[kind]
     singular = {"groups": "Group", "categories": "Category", "tracks": "Track"}[kind]
     existing = {r.id: r for r in session.exec(select(model).where(model.edition_id == edition_id))}
-    problems, kept_ids = key_label_problems(rows, singular), set()
+    problems, kept_ids = rubrics.key_label_problems(rows, singular), set()
     for n, row in enumerate(rows, start=1):
         row_id = _id(row.get("id"))
-        key = _text(row.get("key"))
-        where = _where(singular, n, key)
+        key = rubrics.cell_text(row.get("key"))
+        where = rubrics.row_place(singular, n, key)
         if row_id is not None:
             if row_id not in existing:
-                problems.append(f"{where}: this row belongs to another edition or was removed; reload the page.")
+                problems.append(f"{where}: this row belongs to another edition or was removed; "
+                                "reload the page.")
                 continue
             kept_ids.add(row_id)
             if key != existing[row_id].key:
-                problems.append(f"{where}: the key '{existing[row_id].key}' cannot be changed (files and "
-                                "imports use it); add a new row instead.")
+                problems.append(f"{where}: the key '{existing[row_id].key}' cannot be changed "
+                                "(files and imports use it); add a new row instead.")
         if kind == "categories":
             kinds = _split(row.get("core_kinds"))
             bad = [k for k in kinds if k not in {p.value for p in PatentKind}]
@@ -486,40 +338,47 @@ def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str, r
     for row_id, record in existing.items():
         if row_id not in kept_ids:
             if kind == "categories":  # its unused rubrics go with it
-                for sheet in session.exec(select(SheetDefinition).where(SheetDefinition.category_id == record.id)):
-                    for criterion in session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)):
+                for sheet in session.exec(select(SheetDefinition)
+                                          .where(SheetDefinition.category_id == record.id)):
+                    for criterion in session.exec(select(Criterion)
+                                                  .where(Criterion.sheet_id == sheet.id)):
                         session.delete(criterion)
                     session.flush()
                     session.delete(sheet)
                 session.flush()
-            audit(session, actor, f"{kind}.remove", singular.lower(), record.id, edition_id=edition_id,
-                  key=record.key)
+            audit(session, actor, f"{kind}.remove", singular.lower(), record.id,
+                  edition_id=edition_id, key=record.key)
             session.delete(record)
     session.flush()
     for pos, row in enumerate(rows):
         row_id = _id(row.get("id"))
-        record = existing[row_id] if row_id is not None else model(edition_id=edition_id, key=_text(row["key"]))
+        if row_id is not None:
+            record = existing[row_id]
+        else:
+            record = model(edition_id=edition_id, key=rubrics.cell_text(row["key"]))
         before = labels_dict(kind, record) if row_id is not None else None
-        record.label = _text(row.get("label"))
-        record.label_zh = _text(row.get("label_zh"))
+        record.label = rubrics.cell_text(row.get("label"))
+        record.label_zh = rubrics.cell_text(row.get("label_zh"))
         record.position = pos
         if kind == "groups":
-            record.description = _text(row.get("description"))
+            record.description = rubrics.cell_text(row.get("description"))
         if kind == "categories":
             record.core_kinds = _split(row.get("core_kinds"))
         session.add(record)
         session.flush()
         after = labels_dict(kind, record)
         if before is None:
-            audit(session, actor, f"{kind}.add", singular.lower(), record.id, edition_id=edition_id, **after)
+            audit(session, actor, f"{kind}.add", singular.lower(), record.id,
+                  edition_id=edition_id, **after)
         elif before != after:
-            audit(session, actor, f"{kind}.update", singular.lower(), record.id, edition_id=edition_id,
-                  before=before, after=after)
+            audit(session, actor, f"{kind}.update", singular.lower(), record.id,
+                  edition_id=edition_id, before=before, after=after)
     session.commit()
 
 
 def labels_dict(kind: str, record: Any) -> dict:
-    out = {"key": record.key, "label": record.label, "label_zh": record.label_zh, "position": record.position}
+    out = {"key": record.key, "label": record.label, "label_zh": record.label_zh,
+           "position": record.position}
     if kind == "groups":
         out["description"] = record.description
     if kind == "categories":
@@ -528,12 +387,14 @@ def labels_dict(kind: str, record: Any) -> dict:
 
 
 def _label_in_use(session: Session, kind: str, record: Any) -> str:
-    column = {"groups": Entry.group_id, "categories": Entry.category_id, "tracks": Entry.track_id}[kind]
+    column = {"groups": Entry.group_id, "categories": Entry.category_id,
+              "tracks": Entry.track_id}[kind]
     entries = _count(session, select(Entry.id).where(column == record.id))
     if entries:
         return f"{entries} entries use it"
     if kind == "categories":
-        sheet_ids = list(session.exec(select(SheetDefinition.id).where(SheetDefinition.category_id == record.id)))
+        sheet_ids = list(session.exec(select(SheetDefinition.id)
+                                      .where(SheetDefinition.category_id == record.id)))
         scored = _score_sheet_count(session, sheet_ids)
         if scored:
             return f"judges have filled in {scored} score sheets for it"
@@ -550,12 +411,12 @@ def _split(value: Any) -> list[str]:
     if isinstance(value, (list, tuple)):
         items = value
     else:
-        items = re.split(r"[;,]", _text(value))
+        items = re.split(r"[;,]", rubrics.cell_text(value))
     return [str(i).strip() for i in items if str(i).strip()]
 
 
 def _id(value: Any) -> int | None:
-    number = _number(value)
+    number = rubrics.cell_number(value)
     return int(number) if number is not None else None
 
 
@@ -589,28 +450,32 @@ def round_problems(settings: RoundSettings) -> list[str]:
         problems.append("The round needs a label.")
     if settings.scored and (not isinstance(settings.judges_per_entry, int)
                             or not 1 <= settings.judges_per_entry <= MAX_JUDGES_PER_ENTRY):
-        problems.append(f"Judges per entry must be a whole number from 1 to {MAX_JUDGES_PER_ENTRY}.")
+        problems.append("Judges per entry must be a whole number from 1 to "
+                        f"{MAX_JUDGES_PER_ENTRY}.")
     rule = settings.advancement_rule
-    value = _number(settings.advancement_value)
+    value = rubrics.cell_number(settings.advancement_value)
     if rule not in {r.value for r in AdvancementRule}:
         problems.append(f"Unknown advancement rule '{rule}'; choose top_n, threshold or none.")
-    elif rule == AdvancementRule.top_n.value and (value is None or value < 1 or value != int(value)):
+    elif rule == AdvancementRule.top_n.value and (value is None or value < 1
+                                                   or value != int(value)):
         problems.append("Top N per group needs N, a whole number of at least 1.")
     elif rule == AdvancementRule.threshold.value and (value is None or not 0 <= value <= 100):
         problems.append("A score threshold lies between 0 and 100.")
-    if settings.opens_at and settings.closes_at and not _utc(settings.opens_at) < _utc(settings.closes_at):
+    if (settings.opens_at and settings.closes_at
+            and not _utc(settings.opens_at) < _utc(settings.closes_at)):
         problems.append("The round must close after it opens.")
-    pv = _number(settings.public_vote_pct)
-    carry = _number(settings.carry_over_pct)
+    pv = rubrics.cell_number(settings.public_vote_pct)
+    carry = rubrics.cell_number(settings.carry_over_pct)
     if pv is None or not 0 <= pv < 100:
         problems.append("The public vote share is a percentage from 0 up to (not including) 100.")
     if carry is None or not 0 <= carry < 100:
         problems.append("The carried share is a percentage from 0 up to (not including) 100.")
     if pv is not None and carry is not None and pv + carry >= 100:
-        problems.append("The public vote and carried shares together must stay below 100 %: the judges' "
-                        "scores need a share.")
+        problems.append("The public vote and carried shares together must stay below 100 %: "
+                        "the judges' scores need a share.")
     if settings.method not in ranking.METHODS:
-        problems.append(f"Unknown ranking method '{settings.method}'; choose {', '.join(ranking.METHODS)}.")
+        problems.append(f"Unknown ranking method '{settings.method}'; "
+                        f"choose {', '.join(ranking.METHODS)}.")
     return problems
 
 
@@ -656,7 +521,8 @@ def update_round(*, session: Session, actor: Actor, round_id: int, settings: Rou
     if rnd.scored and not settings.scored:
         scored = _count(session, select(ScoreSheet.id).where(ScoreSheet.round_id == rnd.id))
         if scored:
-            problems.append(f"{rnd.label} already has {scored} score sheets; it cannot become an unscored round.")
+            problems.append(f"{rnd.label} already has {scored} score sheets; "
+                            "it cannot become an unscored round.")
     if problems:
         raise refused("Please correct the following:", problems)
     before = _round_audit(rnd)
@@ -668,8 +534,8 @@ def update_round(*, session: Session, actor: Actor, round_id: int, settings: Rou
     after = _round_audit(rnd)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     if changed:
-        audit(session, actor, "round.update", "round", rnd.id, edition_id=rnd.edition_id, key=rnd.key,
-              changed=changed)
+        audit(session, actor, "round.update", "round", rnd.id, edition_id=rnd.edition_id,
+              key=rnd.key, changed=changed)
     session.commit()
     return rnd
 
@@ -681,9 +547,10 @@ def add_round(*, session: Session, actor: Actor, edition_id: int, key: str, sett
     _edition(session, edition_id)
     key = (key or "").strip()
     problems = round_problems(settings)
-    if not KEY_PATTERN.match(key):
-        problems.append(f"The round key '{key}' must be {KEY_RULE}.")
-    elif session.exec(select(Round.id).where(Round.edition_id == edition_id, Round.key == key)).first():
+    if not rubrics.KEY_PATTERN.match(key):
+        problems.append(f"The round key '{key}' must be {rubrics.KEY_RULE}.")
+    elif session.exec(select(Round.id)
+                      .where(Round.edition_id == edition_id, Round.key == key)).first():
         problems.append(f"There is already a round '{key}'.")
     if problems:
         raise refused("Please correct the following:", problems)
@@ -745,10 +612,11 @@ def save_sheets(*, session: Session, actor: Actor, round_id: int, category_id: i
     current = {s.key: s for s in session.exec(select(SheetDefinition).where(
         SheetDefinition.round_id == round_id, SheetDefinition.category_id == category_id,
         SheetDefinition.active == True))}  # noqa: E712
-    problems = key_label_problems(rows, "Sheet")
+    problems = rubrics.key_label_problems(rows, "Sheet")
     if not rows and rnd.scored:
-        problems.append(f"{rnd.label} is scored: the {category.label} category needs at least one sheet.")
-    problems += check_weights(list(rows), "Sheet")
+        problems.append(f"{rnd.label} is scored: the {category.label} category needs "
+                        "at least one sheet.")
+    problems += rubrics.check_weights(list(rows), "Sheet")
     if problems:
         raise refused("The score sheets were not saved:", problems)
     all_versions = session.exec(select(SheetDefinition.id).where(
@@ -756,44 +624,54 @@ def save_sheets(*, session: Session, actor: Actor, round_id: int, category_id: i
     in_use = _score_sheet_count(session, list(all_versions))
     total_now = sum(s.weight for s in current.values()) or 1.0
     old_weights = {k: round(100.0 * s.weight / total_now, 6) for k, s in current.items()}
-    typed_total = sum(float(_number(r["weight"])) for r in rows) or 100.0
-    new_weights = {_text(r["key"]): round(100.0 * float(_number(r["weight"])) / typed_total, 6) for r in rows}
+    typed_total = sum(float(rubrics.cell_number(r["weight"])) for r in rows) or 100.0
+    new_weights = {
+        rubrics.cell_text(r["key"]):
+            round(100.0 * float(rubrics.cell_number(r["weight"])) / typed_total, 6)
+        for r in rows
+    }
     if in_use and (set(old_weights) != set(new_weights)
-                   or any(abs(old_weights[k] - new_weights[k]) > WEIGHT_TOLERANCE_PCT for k in new_weights)):
+                   or any(abs(old_weights[k] - new_weights[k]) > rubrics.WEIGHT_TOLERANCE_PCT
+                          for k in new_weights)):
         raise RubricInUse(
-            f"{rnd.label}, {category.label}: {in_use} score sheets exist, so the sheets and their weights "
-            "can no longer change (round scores would be recomputed). Labels can still be corrected."
+            f"{rnd.label}, {category.label}: {in_use} score sheets exist, so the sheets and "
+            "their weights can no longer change (round scores would be recomputed). "
+            "Labels can still be corrected."
         )
     for key, sheet in current.items():
         if key not in new_weights:
             for c in session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)).all():
                 session.delete(c)
             session.flush()
-            audit(session, actor, "sheet.remove", "sheet_definition", sheet.id, edition_id=rnd.edition_id,
-                  round=rnd.key, category=category.key, key=key)
+            audit(session, actor, "sheet.remove", "sheet_definition", sheet.id,
+                  edition_id=rnd.edition_id, round=rnd.key, category=category.key, key=key)
             session.delete(sheet)
     session.flush()
     for pos, row in enumerate(rows):
-        key = _text(row["key"])
+        key = rubrics.cell_text(row["key"])
         sheet = current.get(key)
-        values = {"label": _text(row.get("label")), "label_zh": _text(row.get("label_zh")),
+        values = {"label": rubrics.cell_text(row.get("label")),
+                  "label_zh": rubrics.cell_text(row.get("label_zh")),
                   "weight": new_weights[key] / 100.0, "position": pos}
         if sheet is None:
             sheet = SheetDefinition(round_id=round_id, category_id=category_id, key=key, **values)
             session.add(sheet)
             session.flush()
-            audit(session, actor, "sheet.add", "sheet_definition", sheet.id, edition_id=rnd.edition_id,
-                  round=rnd.key, category=category.key, key=key, weight_pct=new_weights[key])
+            audit(session, actor, "sheet.add", "sheet_definition", sheet.id,
+                  edition_id=rnd.edition_id, round=rnd.key, category=category.key, key=key,
+                  weight_pct=new_weights[key])
             continue
         before = {"label": sheet.label, "label_zh": sheet.label_zh, "weight_pct": old_weights[key],
                   "position": sheet.position}
         for name, value in values.items():
             setattr(sheet, name, value)
         session.add(sheet)
-        after = {"label": sheet.label, "label_zh": sheet.label_zh, "weight_pct": new_weights[key], "position": pos}
+        after = {"label": sheet.label, "label_zh": sheet.label_zh,
+                 "weight_pct": new_weights[key], "position": pos}
         if before != after:
-            audit(session, actor, "sheet.update", "sheet_definition", sheet.id, edition_id=rnd.edition_id,
-                  round=rnd.key, category=category.key, key=key, before=before, after=after)
+            audit(session, actor, "sheet.update", "sheet_definition", sheet.id,
+                  edition_id=rnd.edition_id, round=rnd.key, category=category.key, key=key,
+                  before=before, after=after)
     session.commit()
 
 
@@ -816,29 +694,31 @@ def save_criteria(*, session: Session, actor: Actor, sheet_id: int, rows: list[M
     sheet = _sheet(session, sheet_id)
     rnd = _round(session, sheet.round_id)
     if not sheet.active:
-        raise InvalidInput(f"Version {sheet.version} of '{sheet.label}' is kept for the scores given on it; "
-                           "edit the active version instead.")
-    clean, problems = check_criteria(list(rows))
+        raise InvalidInput(f"Version {sheet.version} of '{sheet.label}' is kept for the scores "
+                           "given on it; edit the active version instead.")
+    clean, problems = rubrics.check_criteria(list(rows))
     if problems:
         raise refused(f"The criteria of '{sheet.label}' were not saved:", problems)
     total = sum(c["weight"] for c in clean)
     for c in clean:
-        c["weight"] = c["weight"] / total  # shares summing to exactly 1, whatever the rounding typed
+        # shares summing to exactly 1, whatever the rounding typed
+        c["weight"] = c["weight"] / total
     existing = list(session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)
                                  .order_by(Criterion.position, Criterion.id)))
     old = [{"key": c.key, "label": c.label, "label_zh": c.label_zh, "description": c.description,
-            "max_points": c.max_points, "step": c.step, "weight": c.weight, "bands": list(c.bands)} for c in existing]
+            "max_points": c.max_points, "step": c.step, "weight": c.weight,
+            "bands": list(c.bands)} for c in existing]
     if _comparable(old) == _comparable(clean):
         return RubricSaved(sheet.id, sheet.version, False, False)
-    scoring_changed = _scoring_signature(old) != _scoring_signature(clean)
+    scoring_changed = rubrics.scoring_signature(old) != rubrics.scoring_signature(clean)
     in_use = _score_sheet_count(session, [sheet.id])
     category = session.get(Category, sheet.category_id)
     where = f"'{sheet.label}' ({rnd.label}, {category.label if category else ''})"
     if scoring_changed and in_use and not new_version:
         raise RubricInUse(
-            f"The rubric {where} already has {in_use} score sheets. Changing criteria, points, steps, weights "
-            "or bands would change their totals: save it as a new version (the current version and its "
-            "scores are kept) or leave it as it is."
+            f"The rubric {where} already has {in_use} score sheets. Changing criteria, points, "
+            "steps, weights or bands would change their totals: save it as a new version "
+            "(the current version and its scores are kept) or leave it as it is."
         )
     details = {"round": rnd.key, "category": category.key if category else None, "sheet": sheet.key,
                "before": _audit_criteria(old), "after": _audit_criteria(clean)}
@@ -846,14 +726,16 @@ def save_criteria(*, session: Session, actor: Actor, sheet_id: int, rows: list[M
         sheet.active = False
         session.add(sheet)
         session.flush()
-        successor = SheetDefinition(round_id=sheet.round_id, category_id=sheet.category_id, key=sheet.key,
-                                    label=sheet.label, label_zh=sheet.label_zh, weight=sheet.weight,
-                                    version=_next_version(session, sheet), active=True, position=sheet.position)
+        successor = SheetDefinition(round_id=sheet.round_id, category_id=sheet.category_id,
+                                    key=sheet.key, label=sheet.label, label_zh=sheet.label_zh,
+                                    weight=sheet.weight, version=_next_version(session, sheet),
+                                    active=True, position=sheet.position)
         session.add(successor)
         session.flush()
         for pos, c in enumerate(clean):
             session.add(Criterion(sheet_id=successor.id, position=pos, **c))
-        audit(session, actor, "rubric.new_version", "sheet_definition", successor.id, edition_id=rnd.edition_id,
+        audit(session, actor, "rubric.new_version", "sheet_definition", successor.id,
+              edition_id=rnd.edition_id,
               previous_sheet_id=sheet.id, previous_version=sheet.version, version=successor.version,
               score_sheets_on_previous=in_use, **details)
         session.commit()
@@ -878,7 +760,8 @@ def save_criteria(*, session: Session, actor: Actor, sheet_id: int, rows: list[M
 
 def _next_version(session: Session, sheet: SheetDefinition) -> int:
     top = session.exec(select(func.max(SheetDefinition.version)).where(
-        SheetDefinition.round_id == sheet.round_id, SheetDefinition.category_id == sheet.category_id,
+        SheetDefinition.round_id == sheet.round_id,
+        SheetDefinition.category_id == sheet.category_id,
         SheetDefinition.key == sheet.key)).one()
     return int(top or 0) + 1
 
@@ -887,11 +770,13 @@ def _comparable(criteria: list[dict]) -> list:
     return [
         (c["key"], c["label"], c["label_zh"], c["description"], round(float(c["max_points"]), 9),
          round(float(c["step"]), 9), round(float(c["weight"]), 9),
-         tuple((round(float(b["low"]), 6), round(float(b["high"]), 6), b["label"]) for b in c["bands"]))
+         tuple((round(float(b["low"]), 6), round(float(b["high"]), 6), b["label"])
+               for b in c["bands"]))
         for c in criteria
     ]
 
 
 def _audit_criteria(criteria: list[dict]) -> list[dict]:
     return [{"key": c["key"], "label": c["label"], "max_points": c["max_points"], "step": c["step"],
-             "weight_pct": round(100.0 * float(c["weight"]), 6), "bands": format_bands(c["bands"])} for c in criteria]
+             "weight_pct": round(100.0 * float(c["weight"]), 6),
+             "bands": rubrics.format_bands(c["bands"])} for c in criteria]

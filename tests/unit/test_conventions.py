@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "contest"
-RULES = ["patents", "eligibility", "scoring", "ranking", "reliability", "assignment", "organisations", "conflicts"]
+RULES = ["patents", "eligibility", "scoring", "ranking", "reliability", "assignment", "organisations",
+         "conflicts", "rubrics"]
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -1,11 +1,11 @@
-"""The set-up's table rules on their own (no database): band descriptors typed as text must
+"""The rubric table rules (no database): band descriptors typed as text must
 tile 0-100 %, criterion rows are checked one by one and their weights must total 100 %."""
 
 from __future__ import annotations
 
 import pytest
 
-from contest.services import setup
+from contest import rubrics
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -15,7 +15,7 @@ from contest.services import setup
     ("", [(0, 40, "weak"), (40, 70, "adequate"), (70, 90, "strong"), (90, 100, "outstanding")]),
 ])
 def test_bands_typed_as_text_are_read_in_order(text, expected):
-    bands, problems = setup.parse_bands(text, "Criterion row 1 (market)")
+    bands, problems = rubrics.parse_bands(text, "Criterion row 1 (market)")
     assert problems == []
     assert [(b["low"], b["high"], b["label"]) for b in bands] == expected
 
@@ -28,7 +28,7 @@ def test_bands_typed_as_text_are_read_in_order(text, expected):
     ("weak from 0 to 40", "should read like '40-70 adequate'"),
 ])
 def test_bands_that_do_not_tile_the_range_are_named(text, message):
-    bands, problems = setup.parse_bands(text, "Criterion row 2 (layout)")
+    bands, problems = rubrics.parse_bands(text, "Criterion row 2 (layout)")
     assert bands == []
     assert len(problems) == 1 and problems[0].startswith("Criterion row 2 (layout): ") and message in problems[0]
 
@@ -40,7 +40,7 @@ def _row(**kw):
 
 
 def test_a_good_single_criterion_sheet_passes():
-    clean, problems = setup.check_criteria([_row(step=0.5)])
+    clean, problems = rubrics.check_criteria([_row(step=0.5)])
     assert problems == [] and clean[0]["weight"] == 100 and clean[0]["step"] == 0.5
 
 
@@ -55,22 +55,46 @@ def test_a_good_single_criterion_sheet_passes():
     (_row(weight=float("nan")), "Criterion row 1 (market): weight must be a positive percentage, not ''."),
 ])
 def test_each_bad_criterion_cell_is_named(row, message):
-    _clean, problems = setup.check_criteria([row])
+    _clean, problems = rubrics.check_criteria([row])
     assert any(p.startswith(message) for p in problems), problems
 
 
 def test_duplicate_keys_and_weights_off_100_are_named():
-    _clean, problems = setup.check_criteria([_row(weight=60), _row(weight=30.5)])
+    _clean, problems = rubrics.check_criteria([_row(weight=60), _row(weight=30.5)])
     assert "Criterion row 2 (market): key 'market' appears twice." in problems
     assert "The criterion weights add up to 90.5 %; they must add up to 100 %." in problems
 
 
 def test_weights_within_rounding_of_100_are_accepted():
     rows = [_row(key=f"c{i}", weight=33.33) for i in range(3)]
-    assert setup.check_criteria(rows)[1] == []
+    assert rubrics.check_criteria(rows)[1] == []
     rows[0]["weight"] = 33.2
-    assert setup.check_criteria(rows)[1] == ["The criterion weights add up to 99.86 %; they must add up to 100 %."]
+    assert rubrics.check_criteria(rows)[1] == ["The criterion weights add up to 99.86 %; they must add up to 100 %."]
 
 
 def test_an_empty_sheet_is_refused():
-    assert setup.check_criteria([])[1] == ["A score sheet needs at least one criterion."]
+    assert rubrics.check_criteria([])[1] == ["A score sheet needs at least one criterion."]
+
+
+def test_bands_read_back_as_they_were_typed():
+    bands, _ = rubrics.parse_bands("0-40 weak; 40-70 adequate; 70-100 strong", "here")
+    assert rubrics.format_bands(bands) == "0-40 weak; 40-70 adequate; 70-100 strong"
+
+
+@pytest.mark.parametrize("rows, problems", [
+    ([{"key": "a", "weight": "60 %"}, {"key": "b", "weight": 40}], []),
+    ([{"key": "a", "weight": 60}, {"key": "b", "weight": 30}],
+     ["The sheet weights add up to 90 %; they must add up to 100 %."]),
+    ([{"key": "a", "weight": 100}, {"key": "b", "weight": "none"}],
+     ["Sheet row 2 (b): weight must be a positive percentage, not 'none'."]),
+])
+def test_sheet_weights_must_be_positive_and_total_100(rows, problems):
+    assert rubrics.check_weights(rows, "Sheet") == problems
+
+
+def test_a_wording_change_keeps_the_scoring_signature_but_a_new_step_does_not():
+    clean, _ = rubrics.check_criteria([_row()])
+    reworded, _ = rubrics.check_criteria([_row(label="Market size")])
+    finer, _ = rubrics.check_criteria([_row(step=0.5)])
+    assert rubrics.scoring_signature(clean) == rubrics.scoring_signature(reworded)
+    assert rubrics.scoring_signature(clean) != rubrics.scoring_signature(finer)

@@ -1,0 +1,180 @@
+"""Rubric tables as the organiser types them: keys and labels, criterion rows (points,
+step, weight in percent, band descriptors as text) and sheet weights. Pure: rows of plain
+values in, cleaned rows and problems named by row and key out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any, Iterable, Mapping
+
+from contest import scoring
+
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+KEY_RULE = "lower-case letters, digits and _, starting with a letter (at most 40)"
+# Weights are typed in percent; this much rounding slack is accepted in their sum
+# (three times 33.33 %), and the stored shares are then scaled to sum to exactly 1.
+WEIGHT_TOLERANCE_PCT = 0.05
+
+_BAND = re.compile(r"^(\d+(?:\.\d+)?)\s*%?\s*[-–]\s*(\d+(?:\.\d+)?)\s*%?\s+(.+)$")
+
+
+def cell_text(value: Any) -> str:
+    """A table cell as trimmed text; empty cells (None, NaN) read as ""."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def cell_number(value: Any) -> float | None:
+    """A table cell as a finite number ("12.5 %" reads as 12.5), or None if it is not one."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value).strip().rstrip("%")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def row_place(what: str, n: int, key: str) -> str:
+    """Where a problem is: "Criterion row 2 (market)"."""
+    return f"{what} row {n}" + (f" ({key})" if key else "")
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def format_bands(bands: Iterable[Mapping[str, Any]]) -> str:
+    """Bands as the organiser types them: "0-40 weak; 40-70 adequate; ..."."""
+    return "; ".join(f"{_num(b['low'])}-{_num(b['high'])} {b['label']}" for b in bands)
+
+
+def parse_bands(text: str | None, where: str) -> tuple[list[dict], list[str]]:
+    """Read "low-high label; ..." (percent of the maximum); bands must tile 0-100.
+
+    An empty text gives the default bands (weak, adequate, strong, outstanding).
+    """
+    if text is None or not str(text).strip():
+        return [{"low": b.low_pct, "high": b.high_pct, "label": b.label}
+                for b in scoring.DEFAULT_BANDS], []
+    bands, problems = [], []
+    for part in re.split(r"[;\n]", str(text)):
+        part = part.strip()
+        if not part:
+            continue
+        match = _BAND.match(part)
+        if not match:
+            problems.append(f"{where}: band '{part}' should read like '40-70 adequate'.")
+            continue
+        low, high, label = float(match[1]), float(match[2]), match[3].strip()
+        if not low < high:
+            problems.append(f"{where}: band '{part}' must start below where it ends.")
+            continue
+        bands.append({"low": low, "high": high, "label": label})
+    if problems:
+        return [], problems
+    bands.sort(key=lambda b: b["low"])
+    edge = 0.0
+    for band in bands:
+        if abs(band["low"] - edge) > 1e-9:
+            problems.append(f"{where}: the bands must cover 0-100 % without gaps or overlaps "
+                            f"(one starts at {_num(band['low'])}, expected {_num(edge)}).")
+            return [], problems
+        edge = band["high"]
+    if abs(edge - 100.0) > 1e-9:
+        problems.append(f"{where}: the last band must end at 100, not {_num(edge)}.")
+        return [], problems
+    return bands, []
+
+
+def key_label_problems(rows: list[Mapping[str, Any]], what: str) -> list[str]:
+    """Each row needs a key (KEY_PATTERN, unique in the table) and a label."""
+    problems, seen = [], set()
+    for n, row in enumerate(rows, start=1):
+        key = cell_text(row.get("key"))
+        where = row_place(what, n, key)
+        if not KEY_PATTERN.match(key):
+            problems.append(f"{where}: key '{key}' must be {KEY_RULE}.")
+        elif key in seen:
+            problems.append(f"{where}: key '{key}' appears twice.")
+        seen.add(key)
+        if not cell_text(row.get("label")):
+            problems.append(f"{where}: a label is required.")
+    return problems
+
+
+def check_criteria(rows: list[Mapping[str, Any]]) -> tuple[list[dict], list[str]]:
+    """Clean criterion rows (weight in percent) and every problem, named by row and key.
+
+    Keys unique; points and step positive, the maximum a multiple of the step; weights
+    positive and summing to 100 %.
+    """
+    clean, problems = [], key_label_problems(rows, "Criterion")
+    for n, row in enumerate(rows, start=1):
+        key = cell_text(row.get("key"))
+        where = row_place("Criterion", n, key)
+        max_points = cell_number(row.get("max_points"))
+        step = cell_number(row.get("step"))
+        weight = cell_number(row.get("weight"))
+        if max_points is None or max_points <= 0:
+            problems.append(f"{where}: max points must be a positive number, "
+                            f"not '{cell_text(row.get('max_points'))}'.")
+        if step is None or step <= 0:
+            problems.append(f"{where}: step must be a positive number, "
+                            f"not '{cell_text(row.get('step'))}'.")
+        elif max_points and max_points > 0:
+            ratio = max_points / step
+            if step > max_points or abs(ratio - round(ratio)) > 1e-6:
+                problems.append(f"{where}: max points {_num(max_points)} must be a multiple of the "
+                                f"step {_num(step)}.")
+        if weight is None or weight <= 0:
+            problems.append(f"{where}: weight must be a positive percentage, "
+                            f"not '{cell_text(row.get('weight'))}'.")
+        bands, band_problems = parse_bands(row.get("bands"), where)
+        problems += band_problems
+        clean.append({
+            "key": key, "label": cell_text(row.get("label")),
+            "label_zh": cell_text(row.get("label_zh")),
+            "description": cell_text(row.get("description")), "max_points": max_points,
+            "step": step, "weight": weight, "bands": bands,
+        })
+    if not rows:
+        problems.append("A score sheet needs at least one criterion.")
+    weights = [c["weight"] for c in clean]
+    if clean and all(w is not None and w > 0 for w in weights):
+        total = sum(weights)
+        if abs(total - 100.0) > WEIGHT_TOLERANCE_PCT:
+            problems.append(f"The criterion weights add up to {_num(round(total, 4))} %; "
+                            "they must add up to 100 %.")
+    return clean, problems
+
+
+def check_weights(rows: list[Mapping[str, Any]], what: str) -> list[str]:
+    """Weights in percent: each positive, together 100 %."""
+    problems = []
+    weights = []
+    for n, row in enumerate(rows, start=1):
+        weight = cell_number(row.get("weight"))
+        if weight is None or weight <= 0:
+            problems.append(f"{what} row {n} ({cell_text(row.get('key'))}): weight must be a "
+                            f"positive percentage, not '{cell_text(row.get('weight'))}'.")
+        else:
+            weights.append(weight)
+    if not problems and rows and abs(sum(weights) - 100.0) > WEIGHT_TOLERANCE_PCT:
+        problems.append(f"The {what.lower()} weights add up to {_num(round(sum(weights), 4))} %; "
+                        "they must add up to 100 %.")
+    return problems
+
+
+def scoring_signature(criteria: Iterable[Mapping[str, Any]]) -> dict:
+    """What decides a sheet's total: keys, maxima, steps, weight shares and band edges."""
+    return {
+        c["key"]: (round(float(c["max_points"]), 9), round(float(c["step"]), 9),
+                   round(float(c["weight"]), 9),
+                   tuple((round(float(b["low"]), 6), round(float(b["high"]), 6))
+                         for b in c["bands"]))
+        for c in criteria
+    }
