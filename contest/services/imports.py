@@ -41,7 +41,15 @@ from contest.models import (
     User,
     UserRole,
 )
-from contest.services import InvalidInput, NotFound, ServiceError, accounts, audit, require_role
+from contest.services import (
+    InvalidInput,
+    NotFound,
+    ServiceError,
+    accounts,
+    audit,
+    require_role,
+    screening,
+)
 
 KINDS = ("entries", "judges", "conflicts", "scores")
 
@@ -258,9 +266,7 @@ def _eligibility_notes(session, edition, imported) -> list[str]:
     uploaded later, so that rule is left out here)."""
     if edition.core_patent_cutoff is None:
         return []
-    rules = eligibility.EditionRules(core_patent_cutoff=edition.core_patent_cutoff,
-                                     max_entries_per_enterprise=edition.max_entries_per_enterprise,
-                                     required_documents=frozenset())
+    rules = screening.edition_rules(session, edition, documents=False)
     categories = dict(session.exec(select(Category.id, Category.key).where(
         Category.edition_id == edition.id)).all())
     applicants = Counter(organisations.normalise_organisation(a) for a in session.exec(

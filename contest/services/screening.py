@@ -40,14 +40,17 @@ COUNTED_FOR_CAP = (EntryStatus.submitted.value, EntryStatus.eligible.value)
 STATUS_LABELS = {"submitted": "Awaiting check", "eligible": "Eligible", "ineligible": "Not eligible"}
 
 
-def edition_rules(session: Session, edition: Edition) -> eligibility.EditionRules:
-    """The edition's thresholds as the pure rules take them."""
+def edition_rules(session: Session, edition: Edition, *,
+                  documents: bool = True) -> eligibility.EditionRules:
+    """The edition's thresholds as the pure rules take them; documents=False leaves the
+    required-documents rule out (an import, whose documents are uploaded later)."""
     categories = session.exec(select(Category).where(Category.edition_id == edition.id)).all()
+    required = (edition.rules or {}).get("required_documents", []) if documents else []
     return eligibility.EditionRules(
         core_patent_cutoff=edition.core_patent_cutoff or dt.date.min,
         max_entries_per_enterprise=edition.max_entries_per_enterprise,
         allowed_core_kinds={c.key: frozenset(c.core_kinds or [c.key]) for c in categories},
-        required_documents=frozenset((edition.rules or {}).get("required_documents", [])),
+        required_documents=frozenset(required),
     )
 
 

@@ -7,6 +7,7 @@ from sqlmodel import func, select
 
 from contest.models import (
     Assignment,
+    Category,
     Conflict,
     CriterionScore,
     Entry,
@@ -345,3 +346,16 @@ def test_a_file_that_is_not_a_workbook_is_one_clear_error(session, organiser, ed
     with pytest.raises(InvalidInput) as caught:
         run(session, organiser, edition, "judges", b"email,name\na@b.org,A\n")
     assert caught.value.problems == ["the file is not an Excel .xlsx workbook"]
+
+
+def test_import_notes_follow_the_editions_own_core_patent_kinds_as_screening_does(
+        session, organiser, edition):
+    invention = session.exec(select(Category).where(Category.edition_id == edition.id,
+                                                    Category.key == "invention")).one()
+    invention.core_kinds = ["design"]
+    session.add(invention)
+    session.commit()
+    data = entries_workbook([entry_row("A-1", NUMBERS[0])], [patent_row("A-1", NUMBERS[0])])
+    report = run(session, organiser, edition, "entries", data)
+    assert any(n.startswith("A-1: ") and "needs a core patent of kind" in n
+               for n in report.notes), report.notes
