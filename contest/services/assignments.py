@@ -70,13 +70,14 @@ def round_entries(session: Session, rnd: Round) -> list[Entry]:
     ).all())
 
 
-def scored_round(session: Session, round_id: int) -> Round:
-    """The round, if it exists and is scored (only scored rounds have judges)."""
+def scored_round(session: Session, round_id: int, *, lacks: str = "judges to assign") -> Round:
+    """The round, if it exists and is scored (only scored rounds have judges and a ranking);
+    `lacks` names what an unscored round has none of, in the refusal."""
     rnd = session.get(Round, round_id)
     if rnd is None:
         raise NotFound("That round does not exist.")
     if not rnd.scored:
-        raise InvalidInput(f"Round '{rnd.label}' is not scored: it has no judges to assign.")
+        raise InvalidInput(f"Round '{rnd.label}' is not scored: it has no {lacks}.")
     return rnd
 
 

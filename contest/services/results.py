@@ -37,7 +37,14 @@ from contest.models import (
     SheetStatus,
     User,
 )
-from contest.services import InvalidInput, NotFound, PermissionDenied, audit, require_role
+from contest.services import (
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    assignments,
+    audit,
+    require_role,
+)
 from contest.services.conflicts import JUDGED_STATUSES
 
 DEFAULT_DRAWS = 1000
@@ -65,12 +72,7 @@ class RoundRanking:
 
 
 def _round(session: Session, round_id: int) -> Round:
-    rnd = session.get(Round, round_id)
-    if rnd is None:
-        raise NotFound("That round does not exist.")
-    if not rnd.scored:
-        raise InvalidInput(f"Round '{rnd.label}' is not scored, so it has no ranking.")
-    return rnd
+    return assignments.scored_round(session, round_id, lacks="ranking")
 
 
 def _sheet_definitions(session: Session, round_id: int) -> list[SheetDefinition]:
@@ -322,7 +324,6 @@ def request_second_look(
         entry_ids = band["entry_id"].astype(int).tolist()
         if not entry_ids:
             return {"entries": [], "added": [], "unserved": [], "problems": []}
-    from contest.services import assignments  # the organisers' solver (helper C)
 
     outcome = assignments.second_look(session=session, actor=actor, round_id=rnd.id,
                                       entry_ids=entry_ids, extra=extra, seed=seed)
