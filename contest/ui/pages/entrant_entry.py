@@ -14,6 +14,7 @@ from contest import config, excel
 from contest.services import documents as document_service
 from contest.services import entries
 from contest.ui import context
+from contest.ui.i18n import t
 
 STEPS = ["1 Project", "2 Applicant", "3 Patents", "4 Core patent", "5 Documents", "6 Review and submit"]
 PATENT_COLUMNS = ["patent_number", "kind", "title", "status", "filing_date", "grant_date", "holder"]
@@ -23,8 +24,8 @@ actor = context.require_actor()
 edition = context.edition()
 entry_id = st.query_params.get("entry") or st.session_state.get("entry_id")
 if edition is None or not entry_id or not str(entry_id).isdigit():
-    st.title("Entry")
-    st.info("Open an entry from My entries, or start a new one there.")
+    st.title(t("Entry"))
+    st.info(t("Open an entry from My entries, or start a new one there."))
     st.stop()
 entry_id = int(entry_id)
 st.session_state["entry_id"] = entry_id
@@ -36,12 +37,13 @@ with context.session(read_only=True) as s, context.user_errors():
 if view is None:
     st.stop()
 entry = view.entry
-st.title(f"{entry.code}: {entry.title or '(untitled)'}")
-st.caption(f"Status: {entry.status}" + (f" · deadline {view.deadline:%Y-%m-%d %H:%M} UTC"
-                                        if view.deadline else ""))
+st.title(f"{entry.code}: {entry.title or t('(untitled)')}")
+st.caption(t("Status: {status}", status=t(entry.status))
+           + (t(" · deadline {at} UTC", at=f"{view.deadline:%Y-%m-%d %H:%M}") if view.deadline else ""))
 if not view.editable:
-    st.info("This entry can no longer be changed; you can still read it here.")
-step = st.radio("Step", STEPS, horizontal=True, key="entry_step", label_visibility="collapsed")
+    st.info(t("This entry can no longer be changed; you can still read it here."))
+step = st.radio(t("Step"), STEPS, horizontal=True, key="entry_step", label_visibility="collapsed",
+                format_func={s: t(s) for s in STEPS}.get)
 
 
 def viewer_file(document_id):
@@ -52,8 +54,9 @@ def viewer_file(document_id):
 
 def pick(label, options, current, key, blank=True):
     keys = ([""] if blank else []) + list(options)
+    labels = {"": t("– choose –"), **options}
     return st.selectbox(label, keys, index=keys.index(current) if current in keys else 0,
-                        format_func=lambda k: options.get(k, "– choose –"), key=key,
+                        format_func=labels.get, key=key,
                         disabled=not view.editable)
 
 
@@ -73,33 +76,33 @@ if flash := st.session_state.pop("entry_flash", None):
 
 if step == STEPS[0]:
     with st.form("project"):
-        title = st.text_input("Title", value=entry.title, key="project_title", disabled=not view.editable)
-        category = pick("Category", choices["category"], view.category, "project_category")
-        track = pick("Track (industry)", choices["track"], view.track, "project_track")
-        st.text(f"Group: {choices['group'].get(view.group, 'set by the applicant step')}")
-        summary = st.text_area("Summary", value=entry.summary, key="project_summary",
+        title = st.text_input(t("Title"), value=entry.title, key="project_title", disabled=not view.editable)
+        category = pick(t("Category"), choices["category"], view.category, "project_category")
+        track = pick(t("Track (industry)"), choices["track"], view.track, "project_track")
+        st.text(t("Group: {group}", group=choices['group'].get(view.group, t('set by the applicant step'))))
+        summary = st.text_area(t("Summary"), value=entry.summary, key="project_summary",
                                disabled=not view.editable)
-        if st.form_submit_button("Save project", type="primary", disabled=not view.editable):
-            run(entries.save_project, "Project saved.", title=title, category=category, track=track,
+        if st.form_submit_button(t("Save project"), type="primary", disabled=not view.editable):
+            run(entries.save_project, t("Project saved."), title=title, category=category, track=track,
                 summary=summary)
 
 elif step == STEPS[1]:
     with st.form("applicant"):
-        applicant = st.text_input("Applicant (the right holder of the core patent)", value=entry.applicant,
+        applicant = st.text_input(t("Applicant (the right holder of the core patent)"), value=entry.applicant,
                                   key="applicant_name", disabled=not view.editable)
-        applicant_type = pick("Applicant type", choices["applicant_type"], entry.applicant_type,
+        applicant_type = pick(t("Applicant type"), choices["applicant_type"], entry.applicant_type,
                               "applicant_type", blank=False)
-        region = pick("Region", choices["region"], entry.region, "applicant_region")
-        band = pick("Revenue last year (decides the group; universities and institutes are always "
-                    "start-up)", choices["revenue_band"], entry.revenue_band, "applicant_band")
-        contact_name = st.text_input("Contact name", value=entry.contact_name, key="contact_name",
+        region = pick(t("Region"), choices["region"], entry.region, "applicant_region")
+        band = pick(t("Revenue last year (decides the group; universities and institutes are always "
+                      "start-up)"), choices["revenue_band"], entry.revenue_band, "applicant_band")
+        contact_name = st.text_input(t("Contact name"), value=entry.contact_name, key="contact_name",
                                      disabled=not view.editable)
-        contact_email = st.text_input("Contact email", value=entry.contact_email, key="contact_email",
+        contact_email = st.text_input(t("Contact email"), value=entry.contact_email, key="contact_email",
                                       disabled=not view.editable)
-        contact_phone = st.text_input("Contact phone", value=entry.contact_phone, key="contact_phone",
+        contact_phone = st.text_input(t("Contact phone"), value=entry.contact_phone, key="contact_phone",
                                       disabled=not view.editable)
-        if st.form_submit_button("Save applicant", type="primary", disabled=not view.editable):
-            run(entries.save_applicant, "Applicant saved.", applicant=applicant, applicant_type=applicant_type,
+        if st.form_submit_button(t("Save applicant"), type="primary", disabled=not view.editable):
+            run(entries.save_applicant, t("Applicant saved."), applicant=applicant, applicant_type=applicant_type,
                 region=region, revenue_band=band, contact_name=contact_name, contact_email=contact_email,
                 contact_phone=contact_phone)
 
@@ -110,32 +113,32 @@ elif step == STEPS[2]:
     table = pd.DataFrame(rows, columns=PATENT_COLUMNS)
     for column in ("filing_date", "grant_date"):
         table[column] = pd.to_datetime(table[column], errors="coerce")
-    st.caption("Type or paste one patent a row. Numbers may be written with ZL, CN, spaces, dots or "
-               "full-width digits; the kind is read from the number where it says it.")
+    st.caption(t("Type or paste one patent a row. Numbers may be written with ZL, CN, spaces, dots or "
+                 "full-width digits; the kind is read from the number where it says it."))
     edited = st.data_editor(table, num_rows="dynamic", hide_index=True, key=f"patent_editor_{entry_id}",
                             disabled=not view.editable, column_config={
-        "patent_number": st.column_config.TextColumn("Patent number", required=True),
-        "kind": st.column_config.SelectboxColumn("Kind", options=list(choices["kind"])),
-        "title": "Title",
-        "status": st.column_config.SelectboxColumn("Status", options=list(choices["status"]),
+        "patent_number": st.column_config.TextColumn(t("Patent number"), required=True),
+        "kind": st.column_config.SelectboxColumn(t("Kind"), options=list(choices["kind"])),
+        "title": t("Title"),
+        "status": st.column_config.SelectboxColumn(t("Status"), options=list(choices["status"]),
                                                    default="granted"),
-        "filing_date": st.column_config.DateColumn("Filing date", format="YYYY-MM-DD"),
-        "grant_date": st.column_config.DateColumn("Grant date", format="YYYY-MM-DD"),
-        "holder": "Holder",
+        "filing_date": st.column_config.DateColumn(t("Filing date"), format="YYYY-MM-DD"),
+        "grant_date": st.column_config.DateColumn(t("Grant date"), format="YYYY-MM-DD"),
+        "holder": t("Holder"),
     })
-    if st.button("Save patents", type="primary", disabled=not view.editable, key="save_patents"):
+    if st.button(t("Save patents"), type="primary", disabled=not view.editable, key="save_patents"):
         st.session_state.pop(seed_key, None)
         st.session_state.pop(f"patent_editor_{entry_id}", None)
-        run(entries.save_patents, "Patents saved.", rows=edited.to_dict("records"))
-    with st.expander("Add patents from a workbook (sheet 'patents')"):
-        st.download_button("Download the patents template", excel.template_workbook("patents"),
+        run(entries.save_patents, t("Patents saved."), rows=edited.to_dict("records"))
+    with st.expander(t("Add patents from a workbook (sheet 'patents')")):
+        st.download_button(t("Download the patents template"), excel.template_workbook("patents"),
                            file_name="patents_template.xlsx", key="patents_template")
-        upload = st.file_uploader("Workbook (.xlsx)", type=["xlsx"], key=f"patents_upload_{entry_id}",
+        upload = st.file_uploader(t("Workbook (.xlsx)"), type=["xlsx"], key=f"patents_upload_{entry_id}",
                                   disabled=not view.editable)
-        if st.button("Add from workbook", disabled=upload is None or not view.editable, key="add_workbook"):
-            run(entries.add_patents_from_workbook, "Patents added from the workbook.", data=upload.getvalue())
+        if st.button(t("Add from workbook"), disabled=upload is None or not view.editable, key="add_workbook"):
+            run(entries.add_patents_from_workbook, t("Patents added from the workbook."), data=upload.getvalue())
     if view.patents:
-        st.subheader("As stored")
+        st.subheader(t("As stored"))
         st.dataframe(pd.DataFrame([{
             "written": p.patent_number, "normalised": p.normalised, "jurisdiction": p.jurisdiction,
             "kind": p.kind, "status": p.status, "core": "yes" if p.is_core else "",
@@ -144,40 +147,44 @@ elif step == STEPS[2]:
 elif step == STEPS[3]:
     options = {p.normalised: f"{p.normalised} – {p.title or p.kind}" for p in view.patents}
     if not options:
-        st.info("List the patents first (step 3).")
+        st.info(t("List the patents first (step 3)."))
     else:
         current = next((p.normalised for p in view.patents if p.is_core), "")
-        core = pick("Core patent (granted on or after the cut-off, held by the applicant)", options, current,
+        core = pick(t("Core patent (granted on or after the cut-off, held by the applicant)"), options, current,
                     "core_patent")
-        if st.button("Save core patent", type="primary", disabled=not view.editable, key="save_core"):
-            run(entries.set_core_patent, "Core patent saved.", normalised=core or None)
+        if st.button(t("Save core patent"), type="primary", disabled=not view.editable, key="save_core"):
+            run(entries.set_core_patent, t("Core patent saved."), normalised=core or None)
 
 elif step == STEPS[4]:
     kinds = {"report": "Analysis and evaluation report", "roadshow": "Roadshow deck",
              "supporting": "Supporting document"}
     limit = config.settings().max_upload_mb
-    kind = st.selectbox("Document", list(kinds), format_func=kinds.get, key="document_kind",
+    kind_labels = {k: t(v) for k, v in kinds.items()}
+    kind = st.selectbox(t("Document"), list(kinds), format_func=kind_labels.get, key="document_kind",
                         disabled=not view.editable)
-    pdf = st.file_uploader(f"PDF file (at most {limit} MB)", type=["pdf"], key=f"document_upload_{entry_id}",
+    pdf = st.file_uploader(t("PDF file (at most {limit} MB)", limit=limit), type=["pdf"],
+                           key=f"document_upload_{entry_id}",
                            disabled=not view.editable)
-    if st.button("Upload", type="primary", disabled=pdf is None or not view.editable, key="upload_document"):
-        run(document_service.upload_document, f"{kinds[kind]} uploaded.", kind=kind, filename=pdf.name,
+    if st.button(t("Upload"), type="primary", disabled=pdf is None or not view.editable, key="upload_document"):
+        run(document_service.upload_document, t("{document} uploaded.", document=kind_labels[kind]), kind=kind,
+            filename=pdf.name,
             data=pdf.getvalue(), max_bytes=config.settings().max_upload_bytes)
     for doc in view.documents:
         with st.container(border=True):
-            st.text(f"{kinds.get(doc.kind, doc.kind)}: {doc.name} · {doc.pages} pages · {doc.size / 1024:.0f} KB")
+            st.text(f"{t(kinds.get(doc.kind, doc.kind))}: {doc.name} · "
+                    + t("{n} pages", n=doc.pages) + f" · {doc.size / 1024:.0f} KB")
             left, middle, right = st.columns(3)
-            show = left.toggle("View", key=f"view_{doc.id}")
-            middle.download_button("Download", lambda doc_id=doc.id: viewer_file(doc_id).data, file_name=doc.name,
+            show = left.toggle(t("View"), key=f"view_{doc.id}")
+            middle.download_button(t("Download"), lambda doc_id=doc.id: viewer_file(doc_id).data, file_name=doc.name,
                                    mime="application/pdf", on_click="ignore", key=f"download_{doc.id}")
-            if right.button("Remove", key=f"remove_{doc.id}", disabled=not view.editable):
+            if right.button(t("Remove"), key=f"remove_{doc.id}", disabled=not view.editable):
                 with context.session() as s, context.user_errors():
                     document_service.delete_document(session=s, actor=actor, document_id=doc.id)
-                    st.session_state["entry_flash"] = "Document removed."
+                    st.session_state["entry_flash"] = t("Document removed.")
                     st.rerun()
             shown = viewer_file(doc.id) if show and doc.size <= INLINE_LIMIT else None
             if show and shown is None:
-                st.info("This file is too large to show here; download it instead.")
+                st.info(t("This file is too large to show here; download it instead."))
             if shown is not None:
                 encoded = base64.b64encode(shown.data).decode()
                 # A blob URL lets the browser's own PDF viewer show the file inside the page.
@@ -191,18 +198,21 @@ else:
     with context.session(read_only=True) as s, context.user_errors():
         results = entries.entry_eligibility(session=s, actor=actor, entry_id=entry_id)
         receipt = entries.latest_receipt(session=s, actor=actor, entry_id=entry_id)
-    st.subheader("Eligibility check")
+    st.subheader(t("Eligibility check"))
     st.dataframe(pd.DataFrame([{"ok": "✓" if r.passed else "✗", "rule": r.key, "result": r.message}
-                               for r in results]), hide_index=True, use_container_width=True)
-    st.caption(f"{len(view.patents)} patents · {len(view.documents)} documents")
-    if view.editable and st.button("Submit entry" if entry.status == "draft" else "Submit changes",
+                               for r in results]), hide_index=True, use_container_width=True,
+                 column_config={"rule": t("rule"), "result": t("result")})
+    st.caption(t("{patents} patents · {documents} documents", patents=len(view.patents),
+                 documents=len(view.documents)))
+    if view.editable and st.button(t("Submit entry") if entry.status == "draft" else t("Submit changes"),
                                    type="primary", key="submit_entry"):
-        run(entries.submit_entry, "Entry submitted. Keep the receipt below.")
+        run(entries.submit_entry, t("Entry submitted. Keep the receipt below."))
     if receipt is not None:
-        st.success(f"Receipt: entry {receipt.code} submitted {receipt.submitted_at:%Y-%m-%d %H:%M:%S} UTC, "
-                   f"reference {receipt.reference} ({receipt.patents} patents, {receipt.documents} documents).")
+        st.success(t("Receipt: entry {code} submitted {at} UTC, reference {reference} ({patents} patents, "
+                     "{documents} documents).", code=receipt.code, at=f"{receipt.submitted_at:%Y-%m-%d %H:%M:%S}",
+                     reference=receipt.reference, patents=receipt.patents, documents=receipt.documents))
     if view.editable:
-        with st.expander("Withdraw this entry"):
-            sure = st.checkbox("I want to withdraw this entry; this cannot be undone.", key="withdraw_sure")
-            if st.button("Withdraw entry", disabled=not sure, key="withdraw_entry"):
-                run(entries.withdraw_entry, "Entry withdrawn.")
+        with st.expander(t("Withdraw this entry")):
+            sure = st.checkbox(t("I want to withdraw this entry; this cannot be undone."), key="withdraw_sure")
+            if st.button(t("Withdraw entry"), disabled=not sure, key="withdraw_entry"):
+                run(entries.withdraw_entry, t("Entry withdrawn."))

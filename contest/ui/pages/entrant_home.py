@@ -5,37 +5,39 @@ import streamlit as st
 
 from contest.services import entries, home
 from contest.ui import context
+from contest.ui.i18n import t
 
 actor = context.require_actor()
 edition = context.edition()
-st.title("My entries")
+st.title(t("My entries"))
 if edition is None:
-    st.info("Registration has not opened yet.")
+    st.info(t("Registration has not opened yet."))
     st.stop()
 st.caption(edition.name)
 if edition.submission_deadline:
-    st.caption(f"Submission deadline: {edition.submission_deadline:%Y-%m-%d %H:%M} UTC")
+    st.caption(t("Submission deadline: {at} UTC", at=f"{edition.submission_deadline:%Y-%m-%d %H:%M}"))
 with context.session(read_only=True) as s, context.user_errors():
     overview = home.entrant_overview(session=s, actor=actor, edition_id=edition.id)
 if not overview:
-    st.info("You have no entries yet.")
+    st.info(t("You have no entries yet."))
 else:
     frame = pd.DataFrame(overview).drop(columns=["id"])
+    frame["status"] = frame["status"].map(t)
     st.dataframe(frame, hide_index=True, column_config={
-        "code": "Entry", "title": "Title", "group": "Group", "category": "Category", "status": "Status",
-        "reason": "Reason", "stage": "Stage", "award": "Award",
-        "submitted_at": st.column_config.DatetimeColumn("Submitted", format="YYYY-MM-DD HH:mm"),
+        "code": t("Entry"), "title": t("Title"), "group": t("Group"), "category": t("Category"),
+        "status": t("Status"), "reason": t("Reason"), "stage": t("Stage"), "award": t("Award"),
+        "submitted_at": st.column_config.DatetimeColumn(t("Submitted"), format="YYYY-MM-DD HH:mm"),
     })
     labels = {row["id"]: f"{row['code']} – {row['title']}" for row in overview}
-    chosen = st.selectbox("Entry", list(labels), format_func=labels.get, key="home_entry_choice")
-    if st.button("Open entry", icon=":material/edit:", key="open_entry"):
+    chosen = st.selectbox(t("Entry"), list(labels), format_func=labels.get, key="home_entry_choice")
+    if st.button(t("Open entry"), icon=":material/edit:", key="open_entry"):
         st.session_state["entry_id"] = chosen
         st.switch_page("contest/ui/pages/entrant_entry.py", query_params={"entry": str(chosen)})
-if st.button("Start a new entry", icon=":material/add:", type="primary", key="new_entry"):
+if st.button(t("Start a new entry"), icon=":material/add:", type="primary", key="new_entry"):
     created = None
     with context.session() as s, context.user_errors():
         created = entries.create_entry(session=s, actor=actor, edition_id=edition.id)
     if created is not None:
         st.session_state["entry_id"] = created.id
         st.switch_page("contest/ui/pages/entrant_entry.py", query_params={"entry": str(created.id)})
-st.caption("Result lists appear under Published results once the contest office publishes them.")
+st.caption(t("Result lists appear under Published results once the contest office publishes them."))

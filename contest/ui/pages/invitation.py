@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from contest.services import ServiceError, accounts, judges
-from contest.ui import context
+from contest.services import ServiceError, judges
+from contest.ui import context, signin
 from contest.ui.i18n import t
 
 st.title(t("Set your password"))
@@ -25,12 +25,9 @@ if submitted:
     try:
         with context.session() as s:
             judges.accept_invitation(session=s, token=token, password=password)
-            _user, session_token = accounts.sign_in(session=s, email=invited["email"], password=password)
-            ticket = accounts.issue_cookie_ticket(session=s, token=session_token)
+        signin.start_session(invited["email"], password)
     except ServiceError as exc:
-        st.error(str(exc))
+        st.error(t(str(exc)))
         st.stop()
-    st.session_state["auth_token"] = session_token
-    st.session_state["cookie_ticket"] = ticket
     st.query_params.clear()
     st.rerun()

@@ -35,10 +35,11 @@ for info in rounds:
         st.switch_page(SCORE_PAGE, query_params={"round": str(rid), "entry": str(upcoming["entry_id"])})
     states, text, track = st.columns(3)
     chosen = states.multiselect(t("State"), ["to do", "draft", "submitted"], key=f"states_{rid}",
-                                format_func=t)
+                                format_func={s: t(s) for s in ["to do", "draft", "submitted"]}.get)
     needle = text.text_input(t("Search code or title"), key=f"search_{rid}")
     tracks = sorted({e["track"] for e in info["entries"] if e["track"]})
-    picked = track.selectbox(t("Track"), [""] + tracks, key=f"track_{rid}", format_func=lambda v: v or t("all"))
+    picked = track.selectbox(t("Track"), [""] + tracks, key=f"track_{rid}",
+                             format_func={"": t("all"), **{v: v for v in tracks}}.get)
     shown = judging.filter_entries(info["entries"], states=chosen, text=needle, track=picked)
     st.dataframe(pd.DataFrame(shown, columns=["code", "title", "track", "state"]), hide_index=True,
                  column_config={"code": t("Entry"), "title": t("Title"), "track": t("Track"), "state": t("State")})

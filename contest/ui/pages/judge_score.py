@@ -87,9 +87,9 @@ def _save(sheet_def_id: int, keys: dict, submit: bool) -> None:
                 comment=state.get(keys["overall"]) or "", submit=submit,
             )
     except StaleData as exc:
-        state[keys["message"]] = ("error", str(exc), [])
+        state[keys["message"]] = ("error", t(str(exc)), [])
     except ServiceError as exc:
-        state[keys["message"]] = ("error", str(exc), getattr(exc, "problems", []))
+        state[keys["message"]] = ("error", t(str(exc)), getattr(exc, "problems", []))
     else:
         state[keys["version"]] = saved.version
         text = t("Submitted. The sheet is locked.") if submit else t("Draft saved (version {v}).", v=saved.version)
@@ -126,9 +126,9 @@ def _sheet(form: dict, sheet: dict) -> None:
         st.warning(t("The contest office reopened this sheet. Their reason:"))
         st.text(sheet["reopened_reason"])
     if form["closed"]:
-        st.warning(form["closed"])
+        st.warning(t(form["closed"]))
     if state[keys["version"]] != sheet["version"]:
-        st.warning(judging.STALE_MESSAGE)
+        st.warning(t(judging.STALE_MESSAGE))
         st.button(t("Load the newest version"), key=keys["base"] + "_reload", on_click=_reload, args=(keys,))
     args = (sheet["sheet_def_id"], keys, False)
     for spec in sheet["criteria"]:
@@ -136,7 +136,9 @@ def _sheet(form: dict, sheet: dict) -> None:
         left, right = st.columns([3, 2])
         with left:
             value = st.number_input(
-                f"{spec.label} (0–{spec.max_points:g}, step {spec.step:g})", min_value=cast(0),
+                t("{label} (0–{max}, step {step})", label=spec.label, max=f"{spec.max_points:g}",
+                  step=f"{spec.step:g}"),
+                min_value=cast(0),
                 max_value=cast(spec.max_points), step=cast(spec.step), format=fmt, value=None,
                 key=keys["values"][spec.key],
                 on_change=_save, args=args, disabled=locked, placeholder=t("not scored yet"),

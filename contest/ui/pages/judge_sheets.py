@@ -18,8 +18,9 @@ if edition is None:
 code_col, judge_col, status_col = st.columns(3)
 entry_code = code_col.text_input(t("Entry code"), key="sheets_entry")
 judge_email = judge_col.text_input(t("Judge email"), key="sheets_judge")
-status = status_col.selectbox(t("Status"), ["", "draft", "submitted", "withdrawn"], key="sheets_status",
-                              format_func=lambda v: t(v) if v else t("all"))
+STATUSES = ["", "draft", "submitted", "withdrawn"]
+status = status_col.selectbox(t("Status"), STATUSES, key="sheets_status",
+                              format_func={v: t(v) if v else t("all") for v in STATUSES}.get)
 sheets: list[dict] = []
 with context.session(read_only=True) as s, context.user_errors():
     sheets = judging.find_sheets(session=s, actor=actor, edition_id=edition.id, entry_code=entry_code,
@@ -30,9 +31,9 @@ else:
     st.dataframe(pd.DataFrame(sheets), hide_index=True, column_config={
         "sheet_id": t("Sheet"), "submitted_at": st.column_config.DatetimeColumn(t("Submitted (UTC)"))})
     by_id = {row["sheet_id"]: row for row in sheets}
-    sheet_id = st.selectbox(t("Sheet"), list(by_id), key="sheets_pick",
-                            format_func=lambda i: f"#{i} · {by_id[i]['entry']} · {by_id[i]['judge']} · "
-                                                  f"{t(by_id[i]['status'])}")
+    sheet_labels = {i: f"#{i} · {row['entry']} · {row['judge']} · {t(row['status'])}"
+                    for i, row in by_id.items()}
+    sheet_id = st.selectbox(t("Sheet"), list(by_id), key="sheets_pick", format_func=sheet_labels.get)
     chosen = by_id[sheet_id]
     with context.session(read_only=True) as s, context.user_errors():
         history = judging.sheet_history(session=s, actor=actor, sheet_id=sheet_id)

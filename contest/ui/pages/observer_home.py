@@ -17,8 +17,8 @@ with context.session(read_only=True) as s, context.user_errors():
 if not showcase["entries"]:
     st.info(t("No entries are in the running yet. They appear here once the office confirms eligibility."))
 else:
-    st.caption(f"Stage: {showcase['round']} · {len(showcase['entries'])} entries. "
-               "Mark the teams you would like to meet after the contest.")
+    st.caption(t("Stage: {stage} · {n} entries. Mark the teams you would like to meet after the contest.",
+                 stage=showcase["round"], n=len(showcase["entries"])))
 for f in showcase["entries"]:
     with st.container(border=True):
         st.markdown(f"**{f['code']}**")

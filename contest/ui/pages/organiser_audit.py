@@ -5,25 +5,27 @@ import streamlit as st
 
 from contest.services import audit_log
 from contest.ui import context
+from contest.ui.i18n import t
 
 actor = context.require_actor()
 edition = context.edition()
-st.title("Audit trail")
+st.title(t("Audit trail"))
 with context.session(read_only=True) as s, context.user_errors():
     families = audit_log.action_families(session=s, actor=actor)
 left, right = st.columns(2)
-family = left.selectbox("Area", ["all"] + families)
-object_id = right.number_input("Object id (optional)", min_value=0, value=0, step=1)
+family = left.selectbox(t("Area"), ["all"] + families,
+                        format_func={"all": t("all"), **{f: f for f in families}}.get)
+object_id = right.number_input(t("Object id (optional)"), min_value=0, value=0, step=1)
 with context.session(read_only=True) as s, context.user_errors():
     events = audit_log.list_events(
         session=s, actor=actor, edition_id=edition.id if edition else None,
         action_prefix="" if family == "all" else family + ".", object_id=object_id or None,
     )
 if not events:
-    st.info("No recorded changes match.")
+    st.info(t("No recorded changes match."))
 else:
-    st.caption(f"The newest {len(events)} events.")
+    st.caption(t("The newest {n} events.", n=len(events)))
     st.dataframe(pd.DataFrame(events), hide_index=True, column_config={
-        "at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"),
-        "who": "Who", "action": "What", "object": "Record", "details": "Details",
+        "at": st.column_config.DatetimeColumn(t("When (UTC)"), format="YYYY-MM-DD HH:mm:ss"),
+        "who": t("Who"), "action": t("What"), "object": t("Record"), "details": t("Details"),
     })

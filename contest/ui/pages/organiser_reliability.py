@@ -6,22 +6,23 @@ import streamlit as st
 from contest import charts, ranking
 from contest.services import editions, results
 from contest.ui import context
+from contest.ui.i18n import t
 
 actor = context.require_actor()
 edition = context.edition()
-st.title("Reliability")
+st.title(t("Reliability"))
 if edition is None:
-    st.info("No edition yet.")
+    st.info(t("No edition yet."))
     st.stop()
 with context.session(read_only=True) as s:
     rounds = {r.id: r.label for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
 left, right = st.columns(2)
-round_id = left.selectbox("Round", list(rounds), format_func=rounds.get)
-method = right.selectbox("Method", ranking.METHODS)
-if st.button("Build the report", type="primary"):
+round_id = left.selectbox(t("Round"), list(rounds), format_func=rounds.get)
+method = right.selectbox(t("Method"), ranking.METHODS, format_func={m: t(m) for m in ranking.METHODS}.get)
+if st.button(t("Build the report"), type="primary"):
     st.session_state["reliability_for"] = (round_id, method)
 if st.session_state.get("reliability_for") != (round_id, method):
-    st.info("Choose a round, then build the report.")
+    st.info(t("Choose a round, then build the report."))
     st.stop()
 rel = None
 with context.session(read_only=True) as s, context.user_errors():
@@ -31,20 +32,20 @@ if rel is None:
 report = rel.report
 for line in report.summary:
     st.markdown(f"- {line}")
-st.subheader("Design")
+st.subheader(t("Design"))
 st.dataframe(pd.DataFrame([report.design]), hide_index=True)
-st.subheader("Variance shares and agreement")
+st.subheader(t("Variance shares and agreement"))
 st.dataframe(report.variance.merge(report.alpha, on="sheet"), hide_index=True)
 if not report.blocks.empty:
-    st.caption("Blocks that the same judges all scored: ICC and Kendall's W")
+    st.caption(t("Blocks that the same judges all scored: ICC and Kendall's W"))
     st.dataframe(report.blocks, hide_index=True)
-st.subheader("Judges")
+st.subheader(t("Judges"))
 st.altair_chart(charts.judge_leniency(report.judges), use_container_width=True)
 st.dataframe(report.judges, hide_index=True)
-st.subheader("Entries flagged")
+st.subheader(t("Entries flagged"))
 st.dataframe(report.entries[report.entries["flags"] != ""], hide_index=True)
-st.subheader("Score distributions per criterion")
+st.subheader(t("Score distributions per criterion"))
 st.altair_chart(charts.score_distributions(rel.criterion_scores), use_container_width=True)
-st.subheader("Agreement between methods")
+st.subheader(t("Agreement between methods"))
 st.altair_chart(charts.method_agreement(rel.comparison), use_container_width=True)
 st.dataframe(rel.comparison, hide_index=True)

@@ -5,55 +5,57 @@ import streamlit as st
 from contest import charts, ranking
 from contest.services import editions, results
 from contest.ui import context
+from contest.ui.i18n import t
 
 actor = context.require_actor()
 edition = context.edition()
-st.title("Results")
+st.title(t("Results"))
 if edition is None:
-    st.info("No edition yet.")
+    st.info(t("No edition yet."))
     st.stop()
 with context.session(read_only=True) as s:
     rounds = {r.id: r.label for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
 left, middle, right = st.columns(3)
-round_id = left.selectbox("Round", list(rounds), format_func=rounds.get)
-method = middle.selectbox("Method", ranking.METHODS)
-draws = right.number_input("Interval draws", min_value=0, max_value=5000, value=1000, step=100)
-st.caption(ranking.METHOD_WARNINGS[method])
-if st.button("Rank", type="primary"):
-    bar = st.progress(0.0, text="Rank intervals")
+round_id = left.selectbox(t("Round"), list(rounds), format_func=rounds.get)
+method = middle.selectbox(t("Method"), ranking.METHODS, format_func={m: t(m) for m in ranking.METHODS}.get)
+draws = right.number_input(t("Interval draws"), min_value=0, max_value=5000, value=1000, step=100)
+st.caption(t(ranking.METHOD_WARNINGS[method]))
+if st.button(t("Rank"), type="primary"):
+    bar = st.progress(0.0, text=t("Rank intervals"))
     with context.session(read_only=True) as s, context.user_errors():
         st.session_state["ranked"] = results.rank_round(
             session=s, actor=actor, round_id=round_id, method=method, draws=int(draws), progress=bar.progress)
     bar.empty()
 ranked = st.session_state.get("ranked")
 if ranked is None or (ranked.round_id, ranked.method) != (round_id, method):
-    st.info("Choose a round and a method, then press Rank.")
+    st.info(t("Choose a round and a method, then press Rank."))
     st.stop()
 
 for warning in ranked.warnings:
-    st.warning(warning)
+    st.warning(t(warning))
 columns = ["rank", "entry_code", "title", "adjusted_score", "raw_mean", "n_judges", "rank_low", "rank_high",
            "p_cut", "borderline", "tie_broken_by", "flags", "decision"]
 for label, part in ranked.table.groupby("pool_label"):
     st.subheader(label)
     st.dataframe(part.sort_values("rank")[columns], hide_index=True, column_config={
-        "adjusted_score": st.column_config.NumberColumn("Adjusted score", format="%.2f"),
-        "raw_mean": st.column_config.NumberColumn("Raw mean", format="%.2f"),
-        "p_cut": st.column_config.ProgressColumn("P(clears the cut)", min_value=0.0, max_value=1.0),
+        "adjusted_score": st.column_config.NumberColumn(t("Adjusted score"), format="%.2f"),
+        "raw_mean": st.column_config.NumberColumn(t("Raw mean"), format="%.2f"),
+        "p_cut": st.column_config.ProgressColumn(t("P(clears the cut)"), min_value=0.0, max_value=1.0),
     })
 if ranked.result.draws and ranked.cut is not None and ranked.cut.top:
     near = ranked.table.assign(entry_label=ranked.table["entry_code"], group=ranked.table["pool_label"])
     st.altair_chart(charts.rank_intervals_near_cut(near, cut=ranked.cut.top), use_container_width=True)
 
-st.subheader("Second look")
+st.subheader(t("Second look"))
 band = ranked.table[ranked.table["borderline"]]
-st.caption(f"{len(band)} entries have a 10-90 % chance of clearing the cut. Extra judges for them, "
-           "none who had them before, then rank again once they have scored.")
-extra = st.slider("Extra judges per entry", min_value=2, max_value=4, value=2)
-if st.button("Assign a second look", disabled=band.empty):
+st.caption(t("{n} entries have a 10-90 % chance of clearing the cut. Extra judges for them, none who had "
+             "them before, then rank again once they have scored.", n=len(band)))
+extra = st.slider(t("Extra judges per entry"), min_value=2, max_value=4, value=2)
+if st.button(t("Assign a second look"), disabled=band.empty):
     with context.session() as s, context.user_errors():
         outcome = results.request_second_look(session=s, actor=actor, round_id=round_id,
                                               entry_ids=band["entry_id"].astype(int).tolist(), extra=extra)
-        st.success(f"{len(outcome['added'])} extra assignments for {len(outcome['entries'])} entries.")
+        st.success(t("{added} extra assignments for {entries} entries.", added=len(outcome["added"]),
+                     entries=len(outcome["entries"])))
         for _, reason in outcome["unserved"]:
             st.warning(reason)

@@ -5,23 +5,24 @@ import streamlit as st
 
 from contest.services import results
 from contest.ui import context
+from contest.ui.i18n import t
 
 actor = context.require_actor()
 edition = context.edition()
-st.title("Published results")
+st.title(t("Published results"))
 if edition is None:
     st.stop()
 with context.session(read_only=True) as s, context.user_errors():
     lists = results.published_results(session=s, actor=actor, edition_id=edition.id)
 if not lists:
-    st.info("No results have been published yet.")
+    st.info(t("No results have been published yet."))
 for item in lists:
-    st.subheader(f"{item['title']} (version {item['version']})")
-    st.caption(f"Published {item['published_at']:%Y-%m-%d %H:%M} UTC"
-               + (" - a correction of an earlier version" if item["correction"] else ""))
+    st.subheader(t("{title} (version {version})", title=item["title"], version=item["version"]))
+    st.caption(t("Published {at} UTC", at=f"{item['published_at']:%Y-%m-%d %H:%M}")
+               + (t(" - a correction of an earlier version") if item["correction"] else ""))
     if item["note"]:
         st.text(item["note"])
     rows = pd.DataFrame(item["rows"])
     if actor.has("entrant") and rows["mine"].any():
-        st.success("Your entries on this list: " + ", ".join(rows.loc[rows["mine"], "entry_code"]))
+        st.success(t("Your entries on this list: ") + ", ".join(rows.loc[rows["mine"], "entry_code"]))
     st.dataframe(rows.drop(columns="mine"), hide_index=True)
