@@ -49,6 +49,16 @@ def run_pending_browser_actions() -> None:
         )
 
 
+def start_session(email: str, password: str) -> None:
+    """Sign in through accounts.sign_in and keep this tab's token and the cookie ticket (the
+    next run hands the ticket to the browser). A ServiceError is left to the caller."""
+    with context.session() as s:
+        _user, token = accounts.sign_in(session=s, email=email, password=password)
+        ticket = accounts.issue_cookie_ticket(session=s, token=token)
+    st.session_state["auth_token"] = token
+    st.session_state["cookie_ticket"] = ticket
+
+
 def sign_in_page() -> None:
     st.title(t("Sign in"))
     with st.form("sign_in"):
@@ -58,14 +68,10 @@ def sign_in_page() -> None:
     st.selectbox(t("Language"), list(LANGUAGES), format_func=LANGUAGES.get, key="language")
     if submitted:
         try:
-            with context.session() as s:
-                _user, token = accounts.sign_in(session=s, email=email, password=password)
-                ticket = accounts.issue_cookie_ticket(session=s, token=token)
+            start_session(email, password)
         except ServiceError as exc:
             st.error(t(str(exc)))
             return
-        st.session_state["auth_token"] = token
-        st.session_state["cookie_ticket"] = ticket
         st.rerun()
 
 
@@ -94,11 +100,8 @@ def first_organiser_page() -> None:
         try:
             with context.session() as s:
                 accounts.create_first_organiser(session=s, email=email, name=name, password=password)
-                _user, token = accounts.sign_in(session=s, email=email, password=password)
-                ticket = accounts.issue_cookie_ticket(session=s, token=token)
+            start_session(email, password)
         except ServiceError as exc:
             st.error(str(exc))
             return
-        st.session_state["auth_token"] = token
-        st.session_state["cookie_ticket"] = ticket
         st.rerun()
