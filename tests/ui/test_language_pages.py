@@ -1,11 +1,15 @@
 """A demo user whose language is Chinese sees every main page of their role in Chinese:
 titles, widget labels and messages come from the zh catalogue, and no page fails."""
 
+import ast
+import tomllib
+
 import pytest
 from sqlmodel import update
 
 from contest import db
 from contest.models import User
+from contest.ui import navigation
 from tests.conftest import login_for
 from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
 
@@ -35,6 +39,14 @@ CHINESE_LABELS = {
         "published_results.py": ["公示结果"],
     },
 }
+
+
+TRANSLATED_PAGES = [
+    "entrant_register.py", "entrant_entry.py", "entrant_profile.py", "entrant_home.py", "judge_home.py",
+    "judge_score.py", "judge_sheets.py", "organiser_assignment.py", "organiser_conflicts.py",
+    "organiser_progress.py", "organiser_results.py", "organiser_reliability.py", "organiser_decisions.py",
+    "published_results.py", "organiser_audit.py", "observer_home.py", "invitation.py", "confidentiality.py",
+]
 
 
 def shown(at) -> str:
@@ -99,8 +111,30 @@ def test_visitor_who_chooses_chinese_reads_the_registration_page_in_chinese(chin
     assert "参赛者注册" in text and "创建账号" in text and "单位（参赛项目的申报单位）" in text
 
 
+def test_visitor_with_a_broken_invitation_link_is_told_why_in_chinese(chinese_demo):
+    at = start_app()
+    at.selectbox(key="language").select("zh").run()
+    at.switch_page(str(PAGES / "invitation.py"))
+    at.run()
+    assert not at.exception
+    text = shown(at)
+    assert "设置密码" in text and "该邀请链接无效" in text
+
+
 @pytest.mark.xfail(strict=True, reason="signin.py: the sign-in page's language box (default English) overrides "
                    "and overwrites the language stored for the user; the fix belongs to the shell's owner")
 def test_a_user_whose_stored_language_is_chinese_gets_chinese_without_choosing_it_again(chinese_demo):
     at = sign_in(start_app(), *login_for(chinese_demo, "judge"))
     assert "我的评审任务" in shown(at)
+
+
+def test_every_text_these_pages_translate_has_a_chinese_entry():
+    catalogue = tomllib.loads((PAGES.parent / "locales" / "zh.toml").read_text(encoding="utf-8"))["texts"]
+    texts = {spec.title for specs in navigation.ROLE_PAGES.values() for spec in specs}
+    texts |= {spec.title for spec in navigation.PUBLIC_PAGES}
+    for page in TRANSLATED_PAGES:
+        for node in ast.walk(ast.parse((PAGES / page).read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                texts.add(node.args[0].value)
+    assert sorted(texts - set(catalogue)) == []

@@ -55,7 +55,7 @@ with context.session(read_only=True) as s:
 if decided.empty:
     st.caption(t("No decisions yet."))
 else:
-    st.dataframe(decided, hide_index=True)
+    st.dataframe(decided, hide_index=True, column_config={c: t(c) for c in decided.columns})
 
 st.subheader(t("Publish"))
 with st.form("publish"):

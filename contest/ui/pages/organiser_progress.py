@@ -31,15 +31,18 @@ if report["assigned"]:
                 text=t("{done} of {total} submitted", done=report["submitted"], total=report["assigned"]))
 
 st.subheader(t("Coverage per track"))
-st.dataframe(pd.DataFrame(report["tracks"]), hide_index=True)
+tracks = pd.DataFrame(report["tracks"])
+st.dataframe(tracks, hide_index=True, column_config={c: t(c) for c in tracks.columns})
 st.subheader(t("Per judge"))
-st.dataframe(pd.DataFrame(report["judges"]), hide_index=True,
-             column_config={"done": st.column_config.ProgressColumn(t("done"), min_value=0, max_value=1)})
+judges = pd.DataFrame(report["judges"])
+st.dataframe(judges, hide_index=True, column_config={
+    **{c: t(c) for c in judges.columns},
+    "done": st.column_config.ProgressColumn(t("done"), min_value=0, max_value=1)})
 st.subheader(t("Per entry"))
 entries = pd.DataFrame(report["entries"])
 if not entries.empty and st.toggle(t("Only entries not yet fully scored")):
     entries = entries[~entries["complete"]]
-st.dataframe(entries, hide_index=True)
+st.dataframe(entries, hide_index=True, column_config={c: t(c) for c in entries.columns})
 
 if st.button(t("Send reminders to judges with open work")):
     with context.session() as s, context.user_errors():

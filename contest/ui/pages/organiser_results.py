@@ -38,6 +38,7 @@ columns = ["rank", "entry_code", "title", "adjusted_score", "raw_mean", "n_judge
 for label, part in ranked.table.groupby("pool_label"):
     st.subheader(label)
     st.dataframe(part.sort_values("rank")[columns], hide_index=True, column_config={
+        **{c: t(c) for c in columns},
         "adjusted_score": st.column_config.NumberColumn(t("Adjusted score"), format="%.2f"),
         "raw_mean": st.column_config.NumberColumn(t("Raw mean"), format="%.2f"),
         "p_cut": st.column_config.ProgressColumn(t("P(clears the cut)"), min_value=0.0, max_value=1.0),

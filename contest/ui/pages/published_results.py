@@ -25,4 +25,5 @@ for item in lists:
     rows = pd.DataFrame(item["rows"])
     if actor.has("entrant") and rows["mine"].any():
         st.success(t("Your entries on this list: ") + ", ".join(rows.loc[rows["mine"], "entry_code"]))
-    st.dataframe(rows.drop(columns="mine"), hide_index=True)
+    shown = rows.drop(columns="mine")
+    st.dataframe(shown, hide_index=True, column_config={c: t(c) for c in shown.columns})
