@@ -188,6 +188,8 @@ def build_demo(
     prelim = rounds["preliminary"]
     prelim.opens_at = now - timedelta(days=3)
     prelim.closes_at = now + timedelta(days=21)
+    # The preset advances the top 100 of each group; a demo-sized field needs a real cut.
+    prelim.advancement_value = max(3, entries // 6)
     session.add(prelim)
 
     step(0.1, "judges")
