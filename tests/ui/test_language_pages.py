@@ -101,24 +101,18 @@ def test_entrant_opens_their_entry_and_reads_the_editor_in_chinese(chinese_demo)
     assert "资格检查" in shown(at)
 
 
-def test_visitor_who_chooses_chinese_reads_the_registration_page_in_chinese(chinese_demo):
+@pytest.mark.parametrize(("page", "labels"), [
+    ("entrant_register.py", ["参赛者注册", "创建账号", "单位（参赛项目的申报单位）"]),
+    ("invitation.py", ["设置密码", "该邀请链接无效"]),  # no token in the link: told why
+])
+def test_visitor_who_chooses_chinese_reads_public_pages_in_chinese(chinese_demo, page, labels):
     at = start_app()
     at.selectbox(key="language").select("zh").run()
-    at.switch_page(str(PAGES / "entrant_register.py"))
+    at.switch_page(str(PAGES / page))
     at.run()
     assert not at.exception
     text = shown(at)
-    assert "参赛者注册" in text and "创建账号" in text and "单位（参赛项目的申报单位）" in text
-
-
-def test_visitor_with_a_broken_invitation_link_is_told_why_in_chinese(chinese_demo):
-    at = start_app()
-    at.selectbox(key="language").select("zh").run()
-    at.switch_page(str(PAGES / "invitation.py"))
-    at.run()
-    assert not at.exception
-    text = shown(at)
-    assert "设置密码" in text and "该邀请链接无效" in text
+    assert [label for label in labels if label not in text] == []
 
 
 @pytest.mark.xfail(strict=True, reason="signin.py: the sign-in page's language box (default English) overrides "
