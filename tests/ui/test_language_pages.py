@@ -101,6 +101,19 @@ def test_entrant_opens_their_entry_and_reads_the_editor_in_chinese(chinese_demo)
     assert "资格检查" in shown(at)
 
 
+def test_a_new_judge_reads_the_confidentiality_undertaking_in_chinese(chinese_demo, demo_db):
+    url, _ = demo_db
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        s.exec(update(User).values(confidentiality_ack_at=None))
+        s.commit()
+    engine.dispose()
+    at = signed_in_chinese(chinese_demo, "judge")
+    assert not at.exception
+    text = shown(at)
+    assert "保密承诺" in text and "我承诺在大赛期间及结束后对上述全部内容保密" in text and "接受并继续" in text
+
+
 @pytest.mark.parametrize(("page", "labels"), [
     ("entrant_register.py", ["参赛者注册", "创建账号", "单位（参赛项目的申报单位）"]),
     ("invitation.py", ["设置密码", "该邀请链接无效"]),  # no token in the link: told why
