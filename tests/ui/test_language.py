@@ -12,7 +12,7 @@ def test_a_judge_who_chooses_chinese_sees_chinese_and_keeps_it(demo_db, app_env)
     url, logins = demo_db
     app_env(url)
     at = start_app()
-    at.selectbox(key="language").select("zh").run()
+    at.selectbox(key="signin_language").select("zh").run()
     assert "登录" in page_text(at)
     email, password = login_for(logins, "organiser")
     sign_in(at, email, password)

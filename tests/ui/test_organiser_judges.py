@@ -115,7 +115,7 @@ def _judge_yet_to_accept(demo_db, app_env, language="en"):
     engine.dispose()
     app_env(url)
     at = start_app()
-    at.selectbox(key="language").select(language).run()
+    at.selectbox(key="signin_language").select(language).run()
     return sign_in(at, email, password)
 
 

@@ -120,7 +120,7 @@ def test_the_set_up_page_speaks_chinese_to_an_organiser_who_chooses_it(demo_db, 
     url, logins = demo_db
     app_env(url)
     at = start_app()
-    at.selectbox(key="language").select("zh").run()
+    at.selectbox(key="signin_language").select("zh").run()
     sign_in(at, *login_for(logins, "organiser"))
     at.switch_page(SETUP)
     at.run()
