@@ -790,6 +790,17 @@ def assign_replacement(*, session: Session, actor: Actor, round_id: int, entry_i
     ).first()
     if existing is not None:
         raise InvalidInput("That judge already had this entry in this round.")
+    if rnd.region_conflicts and profile.region and profile.region == entry.region:
+        raise InvalidInput("This round excludes judges from the applicant's region.")
+    organisation = organisations.normalise_organisation(profile.organisation)
+    colleagues = session.exec(
+        select(JudgeProfile.organisation).join(Assignment, Assignment.judge_id == JudgeProfile.user_id).where(
+            Assignment.round_id == rnd.id, Assignment.entry_id == entry.id,
+            Assignment.status == AssignmentStatus.active.value, JudgeProfile.edition_id == entry.edition_id)
+    ).all()
+    if organisation and organisation in {organisations.normalise_organisation(o) for o in colleagues}:
+        raise InvalidInput("A judge from the same organisation already scores this entry; "
+                           "an entry has at most one judge per organisation.")
     row = Assignment(round_id=rnd.id, entry_id=entry.id, judge_id=judge_id, source="replacement",
                      created_by=actor.user_id)
     session.add(row)

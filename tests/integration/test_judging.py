@@ -525,3 +525,26 @@ def test_band_descriptors_are_shown_in_points_of_the_criterion():
     spec = scoring.CriterionSpec("a", "A", 25, 1, 1.0)
     assert judging.band_points(spec) == [(0, 10, "weak"), (10, 17.5, "adequate"), (17.5, 22.5, "strong"),
                                          (22.5, 25, "outstanding")]
+
+
+def test_a_replacement_never_adds_a_second_judge_of_one_organisation_or_a_same_region_judge(session, edition):
+    scene = build_scene(session, edition, entries=1, judges=5)
+    entry = scene.entries[0]
+    newcomer = scene.judges[4]
+    session.delete(session.exec(select(Assignment).where(Assignment.judge_id == newcomer.user_id)).one())
+    profile = session.exec(select(JudgeProfile).where(JudgeProfile.user_id == newcomer.user_id)).one()
+    colleague = session.exec(select(JudgeProfile).where(JudgeProfile.user_id == scene.judges[0].user_id)).one()
+    profile.organisation = colleague.organisation.upper() + " Ltd."  # the same organisation, written differently
+    session.add(profile)
+    session.commit()
+    with pytest.raises(InvalidInput, match="at most one judge per organisation"):
+        judging.assign_replacement(session=session, actor=scene.organiser, round_id=scene.round.id,
+                                   entry_id=entry.id, judge_id=newcomer.user_id)
+    profile.organisation, profile.region = "Independent Valuers", entry.region
+    scene.round.region_conflicts = True
+    session.add_all([profile, scene.round])
+    session.commit()
+    with pytest.raises(InvalidInput, match="excludes judges from the applicant's region"):
+        judging.assign_replacement(session=session, actor=scene.organiser, round_id=scene.round.id,
+                                   entry_id=entry.id, judge_id=newcomer.user_id)
+    assert session.exec(select(Assignment).where(Assignment.judge_id == newcomer.user_id)).all() == []
