@@ -116,3 +116,15 @@ def test_the_app_refuses_an_unmigrated_database_with_a_clear_message(tmp_path, a
 
 def test_ensure_ready_accepts_a_migrated_database(engine):
     db.ensure_ready(engine)
+
+
+def test_app_servers_starting_together_on_a_new_postgresql_database_migrate_once(fresh_pg_url):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _: db.migrate(fresh_pg_url), range(3)))
+    assert results == [None, None, None]
+    engine = create_engine(fresh_pg_url)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [db.head_revision()]
+    engine.dispose()
