@@ -48,7 +48,7 @@ def test_organiser_ranks_a_round_and_sees_each_group_with_intervals(scored_app):
     assert not at.exception
     text = page_text(at)
     assert "Start-up" in text and "Growth" in text
-    tables = [df.value for df in at.dataframe]
+    tables = [df.value for df in at.dataframe if "rank" in df.value.columns]  # not the public-vote editor
     assert len(tables) == 2
     assert {"adjusted_score", "raw_mean", "n_judges", "rank_low", "rank_high"} <= set(tables[0].columns)
     assert list(tables[0]["rank"])[:3] == [1, 2, 3]
@@ -125,3 +125,22 @@ def test_organiser_assigns_a_second_look_to_the_borderline_band(scored_app):
     button(at, "Assign a second look").click().run()
     assert not at.exception
     assert any("extra assignments for" in s.value for s in at.success)
+
+
+def test_organiser_enters_the_public_vote_on_the_results_page(scored_app):
+    url, _ = scored_app
+    at = organiser_page(scored_app, "organiser_results.py")
+    assert "The public vote counts 0 % of this round" in page_text(at)
+    from contest.models import PublicVote, Round
+
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        prelim_id = s.exec(select(Round.id).where(Round.key == "preliminary")).one()
+    at.session_state[f"votes_{prelim_id}"] = {"edited_rows": {0: {"votes": 42}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    button(at, "Save the public vote").click().run()
+    assert not at.exception
+    assert "Saved the votes of" in page_text(at)
+    with db.session_scope(engine) as s:
+        assert [v.votes for v in s.exec(select(PublicVote)).all() if v.votes] == [42.0]
+    engine.dispose()

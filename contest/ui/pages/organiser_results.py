@@ -1,9 +1,10 @@
 """Results of a round: ranking per group with 90 % rank intervals, and the second look."""
 
+import pandas as pd
 import streamlit as st
 
 from contest import charts, ranking
-from contest.services import editions, results
+from contest.services import editions, public_vote, results
 from contest.ui import context
 from contest.ui.i18n import t
 
@@ -20,6 +21,18 @@ round_id = left.selectbox(t("Round"), list(rounds), format_func=rounds.get)
 method = middle.selectbox(t("Method"), ranking.METHODS, format_func={m: t(m) for m in ranking.METHODS}.get)
 draws = right.number_input(t("Interval draws"), min_value=0, max_value=5000, value=1000, step=100)
 st.caption(t(ranking.METHOD_WARNINGS[method]))
+with st.expander(t("Public vote")):
+    with context.session(read_only=True) as s, context.user_errors():
+        vote = public_vote.public_votes(session=s, actor=actor, round_id=round_id)
+    st.caption(t("The public vote counts {share} % of this round (set the share in Edition set-up).",
+                 share=f"{vote['weight'] * 100:g}"))
+    edited = st.data_editor(pd.DataFrame(vote["rows"], columns=["entry_code", "title", "votes"]), hide_index=True,
+                            disabled=["entry_code", "title"], key=f"votes_{round_id}")
+    if st.button(t("Save the public vote")):
+        with context.session() as s, context.user_errors():
+            saved = public_vote.record_public_votes(session=s, actor=actor, round_id=round_id,
+                                                    rows=edited.to_dict("records"))
+            st.success(t("Saved the votes of {n} entries.", n=saved))
 if st.button(t("Rank"), type="primary"):
     bar = st.progress(0.0, text=t("Rank intervals"))
     with context.session(read_only=True) as s, context.user_errors():
