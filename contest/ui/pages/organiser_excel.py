@@ -52,8 +52,9 @@ if st.button(t("Import"), disabled=upload is None, key="import_go"):
 st.subheader(t("Results workbook"))
 left, right = st.columns(2)
 result_round = left.selectbox(t("Round"), scored, key="export_round")
+round_method = t("the round's method")
 method = right.selectbox(t("Method"), [None, *METHODS], key="export_method",
-                         format_func=lambda m: t("the round's method") if m is None else m)
+                         format_func=lambda m: round_method if m is None else m)
 if st.button(t("Prepare the results workbook"), key="export_go", disabled=not scored):
     with context.session(read_only=True) as s, context.user_errors():
         st.session_state["results_workbook"] = (result_round, exports.results_workbook(

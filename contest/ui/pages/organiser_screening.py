@@ -19,7 +19,8 @@ if edition is None:
 if "screening_flash" in st.session_state:
     st.success(st.session_state.pop("screening_flash"))
 
-view = st.radio(t("Show"), list(VIEWS), format_func=t, horizontal=True, key="screening_view")
+view = st.radio(t("Show"), list(VIEWS), format_func={v: t(v) for v in VIEWS}.get, horizontal=True,
+                key="screening_view")
 with context.session(read_only=True) as s, context.user_errors():
     queue = screening.screening_queue(session=s, actor=actor, edition_id=edition.id, statuses=VIEWS[view])
 if not queue:
@@ -51,7 +52,8 @@ with st.expander(t("Automatic rule results of one entry")):
     st.dataframe(pd.DataFrame(detail["results"]), hide_index=True)
 
 with st.form("screening_decision"):
-    decision = st.radio(t("Decision"), ["Eligible", "Not eligible"], format_func=t, horizontal=True,
+    decision = st.radio(t("Decision"), ["Eligible", "Not eligible"],
+                        format_func={d: t(d) for d in ("Eligible", "Not eligible")}.get, horizontal=True,
                         key="screening_decision_choice")
     reason = st.text_area(t("Reason (shown to the entrant; required for not eligible and for overrides)"),
                           key="screening_reason")

@@ -72,7 +72,8 @@ with tab_dates:
         cap = st.number_input(t("Entries per enterprise (at most)"), 1, 100, ed["max_entries_per_enterprise"],
                               key="edition_cap")
         docs = st.multiselect(t("Required documents"), list(documents.DOCUMENT_KINDS), ed["required_documents"],
-                              format_func=lambda k: t(documents.DOCUMENT_LABELS.get(k, k)), key="edition_docs")
+                              format_func={k: t(documents.DOCUMENT_LABELS.get(k, k))
+                                           for k in documents.DOCUMENT_KINDS}.get, key="edition_docs")
         if st.form_submit_button(t("Save dates and rules"), type="primary"):
             with context.session() as s, context.user_errors():
                 setup.update_edition(session=s, actor=actor, edition_id=edition.id, name=name, opens_at=_at(opens),
@@ -115,7 +116,8 @@ with tab_rounds:
                                           max(1, chosen["judges_per_entry"]), key=f"{k}_judges")
             rule = cols[1].selectbox(t("Advancement"), list(RULE_LABELS),
                                      list(RULE_LABELS).index(chosen["advancement_rule"]),
-                                     format_func=lambda r: t(RULE_LABELS[r]), key=f"{k}_rule")
+                                     format_func={r: t(label) for r, label in RULE_LABELS.items()}.get,
+                                     key=f"{k}_rule")
             value = cols[2].number_input(t("N per group, or threshold (0-100)"), 0.0, 100000.0,
                                          float(chosen["advancement_value"]), key=f"{k}_value")
             opens_day = cols[0].date_input(t("Opens (UTC)"), _day(chosen["opens_at"]), key=f"{k}_opens")
@@ -186,8 +188,8 @@ with tab_sheets:
             _saved(t("Sheets saved."))
     if not sheets:
         st.stop()
-    sheet = st.selectbox(t("Criteria of sheet"), sheets,
-                         format_func=lambda x: t("{label} (version {version})", label=x["label"], version=x["version"]),
+    sheet_names = {x["id"]: t("{label} (version {version})", label=x["label"], version=x["version"]) for x in sheets}
+    sheet = st.selectbox(t("Criteria of sheet"), sheets, format_func=lambda x: sheet_names[x["id"]],
                          key="criteria_sheet")
     with context.session(read_only=True) as s, context.user_errors():
         criteria = setup.criteria_for(session=s, actor=actor, sheet_id=sheet["id"])
