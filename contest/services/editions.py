@@ -140,3 +140,26 @@ def rounds_of(*, session: Session, edition_id: int) -> list[Round]:
 
 def list_editions(*, session: Session) -> list[Edition]:
     return list(session.exec(select(Edition).order_by(Edition.id.desc())).all())
+
+
+def chinese_labels(*, session: Session, edition_id: int) -> dict[str, str]:
+    """English label -> Chinese label of the edition's groups, categories, tracks, rounds,
+    sheets and criteria (those that have one), for showing data in a Chinese interface."""
+    pairs: dict[str, str] = {}
+    for model in (ContestGroup, Category, Track, Round):
+        for label, label_zh in session.exec(select(model.label, model.label_zh).where(model.edition_id == edition_id)):
+            if label_zh:
+                pairs[label] = label_zh
+    sheets = select(SheetDefinition.id).join(Round, Round.id == SheetDefinition.round_id).where(
+        Round.edition_id == edition_id)
+    for label, label_zh in session.exec(
+        select(SheetDefinition.label, SheetDefinition.label_zh).where(SheetDefinition.id.in_(sheets))
+    ):
+        if label_zh:
+            pairs[label] = label_zh
+    for label, label_zh in session.exec(
+        select(Criterion.label, Criterion.label_zh).where(Criterion.sheet_id.in_(sheets))
+    ):
+        if label_zh:
+            pairs[label] = label_zh
+    return pairs

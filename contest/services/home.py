@@ -7,6 +7,7 @@ from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
 from contest.auth import Actor
+from contest.excel import schema
 from contest.models import (
     Assignment,
     AssignmentStatus,
@@ -134,12 +135,17 @@ def _count_by(session: Session, column, edition_id: int, *joins) -> dict[str, in
 def organiser_dashboard(*, session: Session, actor: Actor, edition_id: int) -> dict:
     """Entries per stage, group, category, region and track; judges; progress per round."""
     require_role(actor, Role.organiser)
-    by_status = _count_by(session, Entry.status, edition_id)
+    by_status = {STATUS_LABELS.get(k, k): n for k, n in _count_by(session, Entry.status, edition_id).items()}
     by_group = _count_by(session, ContestGroup.label, edition_id, (ContestGroup, ContestGroup.id == Entry.group_id))
     by_category = _count_by(session, Category.label, edition_id, (Category, Category.id == Entry.category_id))
-    by_region = _count_by(session, Entry.region, edition_id)
+    by_region = {
+        schema.REGIONS.get(k, (k,))[0]: n for k, n in _count_by(session, Entry.region, edition_id).items()
+    }
     by_track = _count_by(session, Track.label, edition_id, (Track, Track.id == Entry.track_id))
-    by_stage = _count_by(session, Round.label, edition_id, (Round, Round.id == Entry.current_round_id))
+    by_stage = {
+        ("Not in a round yet" if k == "unset" else k): n
+        for k, n in _count_by(session, Round.label, edition_id, (Round, Round.id == Entry.current_round_id)).items()
+    }
     judges = session.exec(
         select(func.count()).select_from(JudgeProfile).where(JudgeProfile.edition_id == edition_id)
     ).one()
@@ -165,7 +171,7 @@ def organiser_dashboard(*, session: Session, actor: Actor, edition_id: int) -> d
                 }
             )
     return {
-        "entries": sum(v for k, v in by_status.items()),
+        "entries": sum(by_status.values()),
         "by_status": by_status,
         "by_stage": by_stage,
         "by_group": by_group,

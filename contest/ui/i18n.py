@@ -14,6 +14,8 @@ from pathlib import Path
 import streamlit as st
 from babel.dates import format_datetime
 
+from contest.services import editions
+
 LANGUAGES = {"en": "English", "zh": "中文"}
 _LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN"}
 _DIR = Path(__file__).parent / "locales"
@@ -35,9 +37,32 @@ def language() -> str:
     return actor.language if actor is not None and actor.language in LANGUAGES else "en"
 
 
+def _edition_labels() -> dict[str, str]:
+    """The current edition's own Chinese names (rounds, groups, categories, ...), loaded
+    once per browser session and edition."""
+    edition_id = st.session_state.get("edition_labels_for")
+    labels = st.session_state.get("edition_labels")
+    wanted = st.session_state.get("edition_id") or "latest"
+    if labels is None or edition_id != wanted:
+        from contest.ui import context  # the context imports this module
+
+        edition = context.edition()
+        labels = {}
+        if edition is not None:
+            with context.session(read_only=True) as s:
+                labels = editions.chinese_labels(session=s, edition_id=edition.id)
+        st.session_state["edition_labels"] = labels
+        st.session_state["edition_labels_for"] = wanted
+    return labels
+
+
 def t(text: str, **values) -> str:
-    """The text in the user's language, with {placeholders} filled in."""
-    translated = _catalog(language()).get(text, text)
+    """The text in the user's language, with {placeholders} filled in. In Chinese, a name
+    the edition defines (a round, group, category, ...) shows as the edition's Chinese name."""
+    lang = language()
+    translated = _catalog(lang).get(text)
+    if translated is None:
+        translated = _edition_labels().get(text, text) if lang == "zh" and isinstance(text, str) else text
     return translated.format(**values) if values else translated
 
 

@@ -23,3 +23,14 @@ def test_a_judge_who_chooses_chinese_sees_chinese_and_keeps_it(demo_db, app_env)
     with db.session_scope(engine) as s:
         assert s.exec(select(User.language).where(User.email == email)).one() == "zh"
     engine.dispose()
+
+
+def test_the_editions_own_names_show_in_chinese(demo_db, app_env):
+    url, logins = demo_db
+    app_env(url)
+    at = start_app()
+    at.selectbox(key="signin_language").select("zh").run()
+    sign_in(at, *login_for(logins, "judge"))
+    assert not at.exception
+    text = page_text(at)
+    assert "初赛" in text and "Preliminary" not in text  # the round, by the name the preset gives it

@@ -22,7 +22,7 @@ if not rounds:
 SCORE_PAGE = navigation.PAGES_DIR / "judge_score.py"
 for info in rounds:
     rid = info["round_id"]
-    st.subheader(info["round"])
+    st.subheader(t(info["round"]))
     st.progress(info["done"] / info["total"] if info["total"] else 0.0,
                 text=t("{done} of {total} submitted", done=info["done"], total=info["total"]))
     done, drafts, todo = st.columns(3)

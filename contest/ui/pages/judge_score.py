@@ -116,7 +116,7 @@ def _sheet(form: dict, sheet: dict) -> None:
     if any(w not in state for w in keys["values"].values()) or keys["version"] not in state:
         _load(sheet, keys)
     locked = sheet["status"] != "draft" or bool(form["closed"])
-    st.subheader(sheet["label"])
+    st.subheader(t(sheet["label"]))
     if sheet["status"] == "submitted":
         st.success(t("Submitted {at}. The sheet is locked; the contest office can reopen it.",
                      at=judging.when(sheet["submitted_at"])))
@@ -136,7 +136,7 @@ def _sheet(form: dict, sheet: dict) -> None:
         left, right = st.columns([3, 2])
         with left:
             value = st.number_input(
-                t("{label} (0–{max}, step {step})", label=spec.label, max=f"{spec.max_points:g}",
+                t("{label} (0–{max}, step {step})", label=t(spec.label), max=f"{spec.max_points:g}",
                   step=f"{spec.step:g}"),
                 min_value=cast(0),
                 max_value=cast(spec.max_points), step=cast(spec.step), format=fmt, value=None,
@@ -145,8 +145,8 @@ def _sheet(form: dict, sheet: dict) -> None:
             )
             needed = value is not None and scoring.comment_required(spec, value)
             st.text_area(
-                t("Comment on {c} (required for this score)", c=spec.label) if needed
-                else t("Comment on {c}", c=spec.label),
+                t("Comment on {c} (required for this score)", c=t(spec.label)) if needed
+                else t("Comment on {c}", c=t(spec.label)),
                 key=keys["comments"][spec.key], on_change=_save, args=args, disabled=locked, height=68,
             )
         with right:

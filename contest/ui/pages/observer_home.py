@@ -18,7 +18,7 @@ if not showcase["entries"]:
     st.info(t("No entries are in the running yet. They appear here once the office confirms eligibility."))
 else:
     st.caption(t("Stage: {stage} · {n} entries. Mark the teams you would like to meet after the contest.",
-                 stage=showcase["round"], n=len(showcase["entries"])))
+                 stage=t(showcase["round"]), n=len(showcase["entries"])))
 for f in showcase["entries"]:
     with st.container(border=True):
         st.markdown(f"**{f['code']}**")

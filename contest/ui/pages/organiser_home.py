@@ -19,15 +19,15 @@ with context.session(read_only=True) as s, context.user_errors():
 
 cols = st.columns(4)
 cols[0].metric(t("Entries"), board["entries"])
-cols[1].metric(t("Submitted or later"), board["entries"] - board["by_status"].get("draft", 0))
-cols[2].metric(t("Eligible"), board["by_status"].get("eligible", 0))
+cols[1].metric(t("Submitted or later"), board["entries"] - board["by_status"].get("Draft", 0))
+cols[2].metric(t("Eligible"), board["by_status"].get("Eligible", 0))
 cols[3].metric(t("Judges"), board["judges"])
 
 
 def _bar(title: str, counts: dict) -> None:
     st.subheader(t(title))
     if counts:
-        st.bar_chart(pd.Series(counts, name="entries"), horizontal=True)
+        st.bar_chart(pd.Series({t(k): v for k, v in counts.items()}, name=t("Entries")), horizontal=True)
     else:
         st.caption(t("Nothing yet."))
 

@@ -15,7 +15,7 @@ if edition is None:
     st.info(t("No edition yet."))
     st.stop()
 with context.session(read_only=True) as s:
-    rounds = {r.id: r.label for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
+    rounds = {r.id: t(r.label) for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
 left, middle, right = st.columns(3)
 round_id = left.selectbox(t("Round"), list(rounds), format_func=rounds.get)
 method = middle.selectbox(t("Method"), ranking.METHODS, format_func={m: t(m) for m in ranking.METHODS}.get)
@@ -49,7 +49,7 @@ for warning in ranked.warnings:
 columns = ["rank", "entry_code", "title", "adjusted_score", "raw_mean", "n_judges", "rank_low", "rank_high",
            "p_cut", "borderline", "tie_broken_by", "flags", "decision"]
 for label, part in ranked.table.groupby("pool_label"):
-    st.subheader(label)
+    st.subheader(t(label))
     st.dataframe(part.sort_values("rank")[columns], hide_index=True, column_config={
         **{c: t(c) for c in columns},
         "adjusted_score": st.column_config.NumberColumn(t("Adjusted score"), format="%.2f"),
