@@ -13,7 +13,7 @@ import streamlit.components.v1 as components
 from contest import config, excel
 from contest.services import documents as document_service
 from contest.services import entries
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import t
 
 STEPS = ["1 Project", "2 Applicant", "3 Patents", "4 Core patent", "5 Documents", "6 Review and submit"]
@@ -177,7 +177,10 @@ elif step == STEPS[4]:
             show = left.toggle(t("View"), key=f"view_{doc.id}")
             middle.download_button(t("Download"), lambda doc_id=doc.id: viewer_file(doc_id).data, file_name=doc.name,
                                    mime="application/pdf", on_click="ignore", key=f"download_{doc.id}")
-            if right.button(t("Remove"), key=f"remove_{doc.id}", disabled=not view.editable):
+            with right:
+                remove = view.editable and widgets.confirmed(
+                    t("Remove"), key=f"remove_{doc.id}", question=t("Remove this document from the entry?"))
+            if remove:
                 with context.session() as s, context.user_errors():
                     document_service.delete_document(session=s, actor=actor, document_id=doc.id)
                     st.session_state["entry_flash"] = t("Document removed.")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import conflicts
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -51,7 +51,8 @@ st.dataframe(pd.DataFrame(rows, columns=["judge", "entry", "organisation", "sour
 if rows:
     chosen = st.selectbox(t("Conflict to remove"), rows,
                           format_func=lambda r: f"{r['judge']} / {r['entry'] or r['organisation']}")
-    if st.button(t("Remove conflict")):
+    if widgets.confirmed(t("Remove conflict"), key=f"remove_conflict_{chosen['id']}",
+                         question=t("Remove this conflict? The judge may then be assigned to these entries.")):
         with context.session() as s, context.user_errors():
             conflicts.remove_conflict(session=s, actor=actor, conflict_id=chosen["id"])
             st.rerun()

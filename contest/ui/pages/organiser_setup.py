@@ -7,7 +7,7 @@ import streamlit as st
 
 from contest import documents, ranking
 from contest.services import setup
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import t
 
 LABEL_COLUMNS = {"groups": ["id", "key", "label", "label_zh", "description"],
@@ -144,7 +144,8 @@ with tab_rounds:
                     setup.update_round(session=s, actor=actor, round_id=chosen["id"], settings=settings,
                                        order=int(order))
                     _saved(t("Round '{label}' saved.", label=label))
-        if st.button(t("Remove this round"), key=f"{k}_remove"):
+        if widgets.confirmed(t("Remove this round"), key=f"{k}_remove",
+                             question=t("Remove this round and its rubrics? This cannot be undone.")):
             with context.session() as s, context.user_errors():
                 setup.remove_round(session=s, actor=actor, round_id=chosen["id"])
                 _saved(t("Round removed."))
