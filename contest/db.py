@@ -104,7 +104,9 @@ def migrate(url: str, revision: str = "head") -> None:
         engine.dispose()
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
+    """The newest migration this code ships (read from disk once per process)."""
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 
 

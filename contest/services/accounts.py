@@ -182,22 +182,34 @@ def _live_session(session: Session, token: str, idle_minutes: int) -> AuthSessio
     return row
 
 
-def actor_from_token(*, session: Session, token: str | None, idle_minutes: int) -> Actor | None:
-    """The signed-in person behind a session token, or None (expired, revoked, unknown)."""
+def session_status(*, session: Session, token: str | None, idle_minutes: int) -> tuple[Actor | None, bool]:
+    """Read only: the signed-in person behind a token (None: expired, revoked, unknown) and
+    whether the session's last-seen time is over a minute old and should be touched."""
     if not token:
-        return None
+        return None, False
     row = _live_session(session, token, idle_minutes)
     if row is None:
-        return None
+        return None, False
     user = session.get(User, row.user_id)
     if user is None or not user.active:
-        return None
-    now = utcnow()
-    # Touch at most once a minute: a page rerun should not always write.
-    if now - row.last_seen_at > timedelta(minutes=1):
-        session.execute(update(AuthSession).where(AuthSession.id == row.id).values(last_seen_at=now))
-        session.commit()
-    return actor_for(session, user)
+        return None, False
+    return actor_for(session, user), utcnow() - row.last_seen_at > timedelta(minutes=1)
+
+
+def touch_session(*, session: Session, token: str) -> None:
+    """Record activity on a browser session (keeps it from expiring while in use)."""
+    session.execute(
+        update(AuthSession).where(AuthSession.token_hash == auth.token_hash(token)).values(last_seen_at=utcnow())
+    )
+    session.commit()
+
+
+def actor_from_token(*, session: Session, token: str | None, idle_minutes: int) -> Actor | None:
+    """The signed-in person behind a session token, touching the session when stale."""
+    actor, stale = session_status(session=session, token=token, idle_minutes=idle_minutes)
+    if actor is not None and stale:
+        touch_session(session=session, token=token)
+    return actor
 
 
 def issue_cookie_ticket(*, session: Session, token: str) -> str:

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-from contest import db
+from contest import config, db
 from contest.services import accounts, editions
 from contest.services import judges
 from contest.ui import context, navigation, signin
 from contest.ui.i18n import LANGUAGES, t
 
 
+_READY: set[str] = set()  # database URLs found migrated by this process
+
+
 def _database_ready() -> bool:
+    """Checked until the database is found migrated, then not again on every rerun."""
+    url = config.settings().database_url
+    if url in _READY:
+        return True
     try:
         db.ensure_ready(context.engine())
     except db.DatabaseNotReady as exc:
         st.error(str(exc))
         return False
+    _READY.add(url)
     return True
 
 

@@ -23,12 +23,18 @@ def cookie_token() -> str | None:
 def current_actor():
     """The actor of this tab's sign-in, else of the browser's session cookie."""
     idle = config.settings().session_idle_minutes
-    with context.session() as s:
-        for token in (st.session_state.get("auth_token"), cookie_token()):
-            if token:
-                found = accounts.actor_from_token(session=s, token=token, idle_minutes=idle)
-                if found is not None:
-                    return found
+    # A read on every rerun; a short write only when the session is over a minute stale,
+    # so page loads never queue behind other users' saves (SQLite has one writer).
+    for token in (st.session_state.get("auth_token"), cookie_token()):
+        if not token:
+            continue
+        with context.session(read_only=True) as s:
+            found, stale = accounts.session_status(session=s, token=token, idle_minutes=idle)
+        if found is not None:
+            if stale:
+                with context.session() as s:
+                    accounts.touch_session(session=s, token=token)
+            return found
     return None
 
 

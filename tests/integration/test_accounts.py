@@ -131,3 +131,16 @@ def test_account_rules_are_explained(session, make_user, email, password, expect
     with pytest.raises(InvalidInput, match=expected):
         accounts.create_user(session=session, email=email, name="Someone", roles=[Role.entrant], password=password)
     assert session.exec(select(User).where(User.email == email.lower())).first() is None or email == "dup@example.org"
+
+
+def test_reading_a_fresh_session_writes_nothing_and_a_stale_one_asks_to_be_touched(session, make_user):
+    make_user(Role.judge, email="judge@example.org")
+    _user, token = accounts.sign_in(session=session, email="judge@example.org", password=PASSWORD)
+    actor, stale = accounts.session_status(session=session, token=token, idle_minutes=60)
+    assert actor.email == "judge@example.org" and stale is False
+    session.execute(update(AuthSession).values(last_seen_at=utcnow() - timedelta(minutes=5)))
+    session.commit()
+    _actor, stale = accounts.session_status(session=session, token=token, idle_minutes=60)
+    assert stale is True
+    accounts.touch_session(session=session, token=token)
+    assert accounts.session_status(session=session, token=token, idle_minutes=60)[1] is False
