@@ -10,12 +10,25 @@ from typing import Any
 
 from sqlmodel import Session
 
+from contest import i18n
 from contest.auth import Actor
+from contest.i18n import Message
 from contest.models import AuditEvent, Role
 
 
 class ServiceError(Exception):
-    """An error whose message is shown to the user as it is."""
+    """An error a user reads: a message id with named parameters (contest.i18n), rendered
+    in the reader's language at the edge; str() is the English text (CLI, logs, tests).
+
+        raise InvalidInput("entries.cap_reached", cap=3, applicant=name)
+    """
+
+    def __init__(self, message: str | Message, /, **params: Any) -> None:
+        self.message = message if isinstance(message, Message) else Message(message, params)
+        super().__init__(self.message.render(i18n.DEFAULT_LANGUAGE))
+
+    def render(self, language: str) -> str:
+        return self.message.render(language)
 
 
 class PermissionDenied(ServiceError):
@@ -27,11 +40,14 @@ class NotFound(ServiceError):
 
 
 class InvalidInput(ServiceError):
-    """Bad input; `problems` lists each one with where it is."""
+    """Bad input; `problems` lists each one (Messages) with where it is.
 
-    def __init__(self, message: str, problems: list[str] | None = None):
-        super().__init__(message)
-        self.problems = problems or [message]
+        raise InvalidInput("imports.rows_invalid", problems=[msg("imports.bad_cell", ...)], n=3)
+    """
+
+    def __init__(self, message: str | Message, /, problems: list | None = None, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.problems = list(problems) if problems else [self.message]
 
 
 class StaleData(ServiceError):

@@ -14,6 +14,7 @@ from pathlib import Path
 import streamlit as st
 from babel.dates import format_datetime
 
+from contest import i18n
 from contest.services import editions
 
 LANGUAGES = {"en": "English", "zh": "中文"}
@@ -56,13 +57,15 @@ def _edition_labels() -> dict[str, str]:
     return labels
 
 
-def t(text: str, **values) -> str:
-    """The text in the user's language, with {placeholders} filled in. In Chinese, a name
-    the edition defines (a round, group, category, ...) shows as the edition's Chinese name."""
+def t(text: str | i18n.Message, **values) -> str:
+    """A message (id, or Message from a service) in the user's language, with its named
+    parameters filled in. Transitional: a text not yet in the catalogue that names an
+    edition's round, group, category, ... shows as the edition's Chinese name."""
     lang = language()
-    translated = _catalog(lang).get(text)
-    if translated is None:
-        translated = _edition_labels().get(text, text) if lang == "zh" and isinstance(text, str) else text
+    code = i18n.language_or_default(lang)
+    if isinstance(text, i18n.Message) or i18n.template_for(text, code) != text or code == "en":
+        return i18n.text(text, code, **values)
+    translated = _edition_labels().get(text, text) if code == "zh-Hans" and isinstance(text, str) else text
     return translated.format(**values) if values else translated
 
 
