@@ -182,11 +182,10 @@ def serve_command(
     asgi = Path(__file__).parent / "ui" / "asgi.py"
     streamlit = shutil.which("streamlit", path=os.path.dirname(sys.executable)) or "streamlit"
     typer.echo(f"Open http://{address}:{port}")
-    cmd = [
-        streamlit, "run", str(asgi), "--server.port", str(port), "--server.address", address,
-        "--server.headless", "true", "--browser.gatherUsageStats", "false", "--client.showErrorDetails", "none",
-        "--server.maxUploadSize", str(config.settings().max_upload_mb),
-    ]
+    # The serving options (contest/ui/server_options.py) are applied when asgi.py loads;
+    # headless is read before that (it decides whether Streamlit asks for an email).
+    cmd = [streamlit, "run", str(asgi), "--server.port", str(port), "--server.address", address,
+           "--server.headless", "true"]
     raise typer.Exit(subprocess.call(cmd))
 
 

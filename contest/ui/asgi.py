@@ -14,6 +14,9 @@ from starlette.routing import Route
 
 from contest import auth, config, db
 from contest.services import accounts
+from contest.ui import server_options
+
+server_options.apply()  # before the app is built: its routes read the options
 
 COOKIE_NAME = auth.SESSION_COOKIE
 SCRIPT = Path(__file__).resolve().parents[2] / "streamlit_app.py"

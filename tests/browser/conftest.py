@@ -43,8 +43,7 @@ def start_app(database_url: str, data_dir: Path) -> LiveApp:
     log = open(data_dir / "server.log", "wb")
     proc = subprocess.Popen(
         [streamlit, "run", str(ROOT / "contest" / "ui" / "asgi.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--client.showErrorDetails", "none", "--server.fileWatcherType", "none"],
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
