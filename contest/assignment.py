@@ -173,6 +173,25 @@ def _components(pairs: Iterable[tuple[Hashable, Hashable]]) -> int:
     return len(set(_component_labels(pairs).values()))
 
 
+def pieces_if_added(pairs: Iterable[tuple[Hashable, Hashable]], entry_id: Hashable,
+                    judge_ids: Iterable[Hashable]) -> dict[Hashable, int]:
+    """For each judge: how many connected pieces the judge-entry graph has once that judge
+    also scores `entry_id` (nodes without any pair are not part of the design)."""
+    labels = _component_labels(pairs)
+    base = len(set(labels.values()))
+    entry_piece = labels.get(("e", entry_id))
+    out = {}
+    for judge_id in judge_ids:
+        judge_piece = labels.get(("j", judge_id))
+        if entry_piece is None and judge_piece is None:
+            out[judge_id] = base + 1  # the two form a piece of their own
+        elif entry_piece is not None and judge_piece is not None and entry_piece != judge_piece:
+            out[judge_id] = base - 1  # two pieces joined
+        else:
+            out[judge_id] = base
+    return out
+
+
 def _org_count_reason(entry_id, eligible: int, need: int) -> str:
     return (
         f"entry {entry_id}: only {eligible} eligible judge{'s' if eligible != 1 else ''} "
@@ -889,5 +908,5 @@ def summary_lines(result: AssignmentResult) -> list[str]:
 __all__ = [
     "AssignmentResult", "EntrySpec", "JudgeSpec", "assign_judges", "available_caps",
     "bridging_quota", "explained_problems", "expertise_match", "greedy_baseline", "load_bounds", "load_histogram",
-    "second_look", "summary_lines", "verify_assignment",
+    "pieces_if_added", "second_look", "summary_lines", "verify_assignment",
 ]

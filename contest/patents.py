@@ -10,7 +10,10 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from contest.i18n import Message, msg
 
 KIND_LABELS = {
     "invention": "invention",
@@ -107,33 +110,6 @@ def parse_patent_number(text: str) -> PatentNumber:
     )
 
 
-def check_portfolio(numbers: Sequence[str], labels: Sequence[str] | None = None) -> list[str]:
-    """Errors for numbers listed twice in one entry, compared by normalised form.
-
-    Rows are named "Row 1", "Row 2"... unless labels (one per number) name them.
-    """
-    names = list(labels) if labels is not None else [f"Row {n}" for n in range(1, len(numbers) + 1)]
-    first_row: dict[str, tuple[str, str]] = {}
-    errors = []
-    for row, text in zip(names, numbers):
-        if not clean(text if isinstance(text, str) else str(text or "")):
-            continue
-        parsed = parse_patent_number(text)
-        key = parsed.normalised
-        if key in first_row:
-            earlier_row, earlier_text = first_row[key]
-            written = "" if earlier_text.strip() == parsed.raw.strip() else (
-                f" (written there as {earlier_text.strip()})"
-            )
-            errors.append(
-                f"{row}: patent {parsed.raw.strip()} is listed twice; it is the same "
-                f"number as {earlier_row[:1].lower()}{earlier_row[1:]}{written}."
-            )
-        else:
-            first_row[key] = (row, parsed.raw)
-    return errors
-
-
 def kind_mismatch(parsed: PatentNumber, chosen_kind: str | None) -> str | None:
     """A message when the number says one kind of patent and the entrant chose another."""
     if not parsed.kind or not chosen_kind or parsed.kind == chosen_kind:
@@ -142,6 +118,125 @@ def kind_mismatch(parsed: PatentNumber, chosen_kind: str | None) -> str | None:
     chosen = KIND_LABELS.get(chosen_kind, chosen_kind)
     article = "an" if parsed.kind in ("invention", "ic_layout") else "a"
     return f"{parsed.normalised} is {article} {said} number, but the kind chosen is {chosen}."
+
+
+# --- a patent list: the one check the entry editor, the entries import and the workbook
+# reader share ------------------------------------------------------------------------
+
+MAX_PATENTS_PER_ENTRY = 200
+STATUSES = ("granted", "pending", "lapsed")
+
+
+@dataclasses.dataclass(frozen=True)
+class ListedPatent:
+    """One checked row of a patent list, ready to store."""
+
+    parsed: PatentNumber
+    jurisdiction: str
+    kind: str
+    status: str
+    filing_date: date | None
+    grant_date: date | None
+    title: str
+    holder: str
+    core: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class ListProblem:
+    """One problem of a patent list: `row` indexes the rows given (None: the list as a
+    whole, or the core patent named beside it), `column` the field at fault."""
+
+    row: int | None
+    column: str
+    message: str | Message
+
+
+@dataclasses.dataclass(frozen=True)
+class PatentListCheck:
+    patents: tuple[ListedPatent, ...]
+    problems: tuple[ListProblem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_patent_list(rows: Sequence[Mapping[str, object]], *, core: str | None = None,
+                      labels: Sequence[str | Message] | None = None,
+                      max_patents: int = MAX_PATENTS_PER_ENTRY) -> PatentListCheck:
+    """Every problem of an entry's patent list in one pass: each row's number (layout,
+    check digit), jurisdiction and kind against the number, status, dates; numbers listed
+    twice; more than `max_patents` rows; the core patent (its own number first, then
+    whether it is listed). Rows hold patent_number, jurisdiction, kind, status,
+    filing_date, grant_date (dates already parsed), title, holder; `labels` name the rows
+    in messages that point at another row."""
+    names = list(labels) if labels is not None else [
+        msg("patents.row_ref", n=n) for n in range(1, len(rows) + 1)]
+    problems: list[ListProblem] = []
+    listed: list[ListedPatent] = []
+    for index, row in enumerate(rows):
+        parsed = parse_patent_number(_plain(row.get("patent_number")))
+        problems += [ListProblem(index, "patent_number", error) for error in parsed.errors]
+        written = _plain(row.get("jurisdiction")).upper()
+        if written and parsed.jurisdiction and written != parsed.jurisdiction:
+            problems.append(ListProblem(index, "jurisdiction", msg(
+                "patents.jurisdiction_mismatch", written=written, found=parsed.jurisdiction)))
+        kind = _plain(row.get("kind")) or parsed.kind or ""
+        if kind not in KIND_LABELS:
+            problems.append(ListProblem(index, "kind", msg("patents.kind_unknown", kind=kind)
+                                        if kind else msg("patents.kind_missing")))
+        elif mismatch := kind_mismatch(parsed, kind):
+            problems.append(ListProblem(index, "kind", mismatch))
+        status = _plain(row.get("status")) or "granted"
+        if status not in STATUSES:
+            problems.append(ListProblem(index, "status", msg("patents.status_unknown",
+                                                             status=status)))
+        filing, grant = row.get("filing_date"), row.get("grant_date")
+        if isinstance(filing, date) and isinstance(grant, date) and grant < filing:
+            problems.append(ListProblem(index, "grant_date", msg("patents.granted_before_filed")))
+        listed.append(ListedPatent(parsed, parsed.jurisdiction or written, kind, status,
+                                   filing if isinstance(filing, date) else None,
+                                   grant if isinstance(grant, date) else None,
+                                   _plain(row.get("title"))[:300], _plain(row.get("holder"))[:300]))
+    first: dict[str, int] = {}
+    for index, item in enumerate(listed):
+        if not clean(item.parsed.raw):
+            continue
+        earlier = first.setdefault(item.parsed.normalised, index)
+        if earlier != index:
+            written = "" if listed[earlier].parsed.raw.strip() == item.parsed.raw.strip() else \
+                listed[earlier].parsed.raw.strip()
+            problems.append(ListProblem(index, "patent_number", msg(
+                "patents.listed_twice_as" if written else "patents.listed_twice",
+                number=item.parsed.raw.strip(), row=names[earlier], written=written)))
+    if len(rows) > max_patents:
+        problems.append(ListProblem(None, "patent_number", msg(
+            "patents.too_many", n=len(rows), limit=max_patents)))
+    if core is not None and clean(_plain(core)):
+        named = parse_patent_number(_plain(core))
+        if named.errors:
+            problems += [ListProblem(None, "core_patent", error) for error in named.errors]
+        elif named.normalised not in first:
+            problems.append(ListProblem(None, "core_patent", msg("patents.core_not_listed",
+                                                                 number=named.normalised)))
+        else:
+            index = first[named.normalised]
+            listed[index] = dataclasses.replace(listed[index], core=True)
+    problems.sort(key=lambda p: (p.row is None, p.row if p.row is not None else 0))
+    return PatentListCheck(tuple(listed), tuple(problems))
+
+
+def _plain(value: object) -> str:
+    """A cell as text: None, NaN and pandas' NA (all unequal to themselves) are empty."""
+    if value is None:
+        return ""
+    try:
+        if value != value:
+            return ""
+    except TypeError:
+        return ""
+    return str(value).strip()
 
 
 # --- layouts ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from openpyxl.utils import get_column_letter
 
+from contest import patents
 from contest.excel import schema
 from contest.excel import text as textrules
 
@@ -370,9 +371,6 @@ def _row_rules(sheet: str, row: Row, seen: dict[tuple, int]) -> list[CellError]:
     if sheet == "conflicts" and not row["entry_code"] and not row["organisation"]:
         errors.append(row.error("entry_code", "fill entry_code, or organisation for every "
                                               "entry of that applicant"))
-    if sheet == "patents" and row["filing_date"] and row["grant_date"] \
-            and row["grant_date"] < row["filing_date"]:
-        errors.append(row.error("grant_date", "the grant date is before the filing date"))
     keys = _UNIQUE.get(sheet)
     if keys:
         values = tuple(_fold(row[k]) for k in keys)
@@ -391,9 +389,10 @@ def _fold(value):
 
 
 def _check_links(kind: str, result: ImportRows) -> None:
-    """entries: every patents row belongs to an entry of the file, and every entry's core
-    patent is among its patents. A row with blank entry_code can only be the core patent
-    of an entry whose entry_code is blank."""
+    """entries: every patents row belongs to an entry of the file. A row with blank
+    entry_code can only be the core patent of an entry whose entry_code is blank. (Whether
+    the core patent is listed is part of the patent-list rule, patents.check_patent_list,
+    which names the real cause, such as the core number's check digit.)"""
     if kind != "entries" or "patents" not in result.sheets or "entries" not in result.sheets:
         return  # a missing sheet is already reported
     entries = result.sheets["entries"]
@@ -407,7 +406,6 @@ def _check_links(kind: str, result: ImportRows) -> None:
                     "core_patent", f"row {uncoded[key].number} has the same core patent and "
                                    f"no entry_code either; give them entry codes"))
             uncoded.setdefault(key, entry)
-    listed: dict[int, set[str]] = {}
     for row in result.sheets["patents"]:
         if not row["patent_number"]:
             continue
@@ -419,14 +417,6 @@ def _check_links(kind: str, result: ImportRows) -> None:
                        if code else "fill entry_code: only the core patent of an entry "
                                     "without entry_code may leave it blank")
             result.errors.append(row.error("entry_code", message))
-            continue
-        listed.setdefault(owner.number, set()).add(number)
-    for entry in entries:
-        if entry["core_patent"] and _patent_key(entry["core_patent"]) not in listed.get(
-                entry.number, set()):
-            result.errors.append(entry.error("core_patent", "the core patent is not listed "
-                                                            "for this entry in the patents "
-                                                            "sheet"))
 
 
 def entry_key(row: Row) -> str:
@@ -440,6 +430,5 @@ def entry_key(row: Row) -> str:
 
 
 def _patent_key(number: str | None) -> str:
-    # Loose match only (case, spaces, dots, ZL); the services compare normalised numbers.
-    value = (number or "").upper().replace(" ", "").replace(".", "")
-    return value[2:] if value.startswith("ZL") else value
+    """The number as the patent-list rule compares it (normalised, check digit or not)."""
+    return patents.parse_patent_number(number or "").normalised

@@ -10,10 +10,10 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
-from contest import assignment, organisations
+from contest import assignment, i18n, organisations
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -27,8 +27,7 @@ from contest.models import (
     Track,
     User,
 )
-from contest.services import InvalidInput, NotFound, StaleData, audit, require_role
-from contest.services import conflicts as conflict_service
+from contest.services import InvalidInput, NotFound, StaleData, audit, panels, queries, require_role
 
 MAX_JUDGES_PER_ENTRY = 15
 
@@ -61,43 +60,8 @@ class AssignmentPreview:
         return lines + assignment.summary_lines(self.result)
 
 
-def round_entries(session: Session, rnd: Round) -> list[Entry]:
-    """The entries a round judges: those currently in it and not withdrawn."""
-    return list(session.exec(
-        select(Entry).where(Entry.current_round_id == rnd.id,
-                            Entry.status.in_(conflict_service.JUDGED_STATUSES))
-        .order_by(Entry.id)
-    ).all())
-
-
-def scored_round(session: Session, round_id: int, *, lacks: str = "judges to assign") -> Round:
-    """The round, if it exists and is scored (only scored rounds have judges and a ranking);
-    `lacks` names what an unscored round has none of, in the refusal."""
-    rnd = session.get(Round, round_id)
-    if rnd is None:
-        raise NotFound("That round does not exist.")
-    if not rnd.scored:
-        raise InvalidInput(f"Round '{rnd.label}' is not scored: it has no {lacks}.")
-    return rnd
-
-
-def _active(session: Session, round_id: int) -> list[Assignment]:
-    return list(session.exec(select(Assignment).where(
-        Assignment.round_id == round_id, Assignment.status == AssignmentStatus.active.value
-    )).all())
-
-
-def _pairs_with_work(session: Session, round_id: int) -> set[tuple[int, int]]:
-    """(judge, entry) pairs of the round with a draft or submitted sheet."""
-    return set(session.exec(
-        select(ScoreSheet.judge_id, ScoreSheet.entry_id).where(
-            ScoreSheet.round_id == round_id, ScoreSheet.status != SheetStatus.withdrawn.value
-        ).distinct()
-    ).all())
-
-
 def _specs(session: Session, rnd: Round, entries: list[Entry],
-           pool: list[conflict_service.PoolJudge]):
+           pool: list[queries.PoolJudge]):
     track_key = dict(session.exec(
         select(Track.id, Track.key).where(Track.edition_id == rnd.edition_id)
     ).all())
@@ -112,9 +76,8 @@ def _specs(session: Session, rnd: Round, entries: list[Entry],
     return entry_specs, judge_specs
 
 
-def _judge_labels(pool: list[conflict_service.PoolJudge]) -> dict[int, str]:
-    """Names alone can repeat; the address tells two judges apart."""
-    return {j.user_id: f"{j.name} <{j.email}>" for j in pool}
+def _judge_labels(pool: list[queries.PoolJudge]) -> dict[int, str]:
+    return {j.user_id: j.label for j in pool}
 
 
 _ID_IN_TEXT = re.compile(r"\b(entry|judge) (\d+)\b")
@@ -144,23 +107,23 @@ def preview_assignment(
     """Solve the round's assignment without storing it: kept work, pairs to add and to
     withdraw, loads, expertise match, conflicts avoided, connectivity, problems."""
     require_role(actor, Role.organiser)
-    rnd = scored_round(session, round_id)
+    rnd = queries.scored_round(session, round_id)
     k = rnd.judges_per_entry if per_entry is None else per_entry
     if not 1 <= k <= MAX_JUDGES_PER_ENTRY:
         raise InvalidInput(f"Judges per entry must be between 1 and {MAX_JUDGES_PER_ENTRY}, not {k}.")
-    entries = round_entries(session, rnd)
+    entries = queries.round_entries(session, rnd)
     if not entries:
         raise InvalidInput(f"Round '{rnd.label}' has no entries yet.")
-    pool = conflict_service.judge_pool(session, rnd.edition_id)
+    pool = queries.judge_pool(session, rnd.edition_id)
     if not pool:
         raise InvalidInput("The judge pool is empty: add judges first.")
-    forbidden = conflict_service.forbidden_pairs(
+    forbidden = panels.forbidden_pairs(
         session, rnd.edition_id, entries, same_region=rnd.region_conflicts, pool=pool
     )
-    active = {(a.judge_id, a.entry_id) for a in _active(session, round_id)}
+    active = {(a.judge_id, a.entry_id) for a in queries.active_assignments(session, round_id)}
     pool_ids = {j.user_id for j in pool}
     # Work stays unless it is now conflicted or its judge left the pool.
-    with_work = active & _pairs_with_work(session, round_id)
+    with_work = active & queries.pairs_with_work(session, round_id)
     kept = {pair for pair in with_work if pair not in forbidden and pair[0] in pool_ids}
     existing: dict[int, set[int]] = {}
     for judge_id, entry_id in kept:
@@ -198,7 +161,7 @@ def commit_assignment(
     """Store a previewed assignment. Refused if the round's assignments or conflicts
     changed since the preview, or if it has problems the organiser has not accepted."""
     require_role(actor, Role.organiser)
-    rnd = scored_round(session, preview.round_id)
+    rnd = queries.scored_round(session, preview.round_id)
     result = preview.result
     if (result.problems or result.unserved) and not accept_problems:
         raise InvalidInput(
@@ -213,13 +176,13 @@ def commit_assignment(
     active = {pair for pair, row in rows.items() if row.status == AssignmentStatus.active.value}
     if active != set(preview.base):
         raise StaleData("The round's assignments changed since this preview; preview again.")
-    entries = round_entries(session, rnd)
-    forbidden = conflict_service.forbidden_pairs(
+    entries = queries.round_entries(session, rnd)
+    forbidden = panels.forbidden_pairs(
         session, rnd.edition_id, entries, same_region=rnd.region_conflicts
     )
     if any(pair in forbidden for pair in preview.to_add):
         raise StaleData("New conflicts were recorded since this preview; preview again.")
-    conflict_service.withdraw_assignments(session, [rows[pair] for pair in preview.to_withdraw])
+    panels.withdraw_assignments(session, [rows[pair] for pair in preview.to_withdraw])
     fresh = []
     for judge_id, entry_id in preview.to_add:
         row = rows.get((judge_id, entry_id))
@@ -255,7 +218,7 @@ def run_assignment(
 
 
 def _withdraw(session: Session, row: Assignment) -> None:
-    conflict_service.withdraw_assignments(session, [row])
+    panels.withdraw_assignments(session, [row])
 
 
 def _activate(session: Session, round_id: int, entry_id: int, judge_id: int, actor: Actor,
@@ -276,44 +239,108 @@ def _activate(session: Session, round_id: int, entry_id: int, judge_id: int, act
 def _entry_in_round(session: Session, rnd: Round, entry_id: int) -> Entry:
     entry = session.get(Entry, entry_id)
     if entry is None or entry.current_round_id != rnd.id:
-        raise NotFound(f"That entry is not in round '{rnd.label}'.")
+        raise NotFound("panels.entry_not_in_round", round=rnd.label)
     return entry
 
 
-def _check_new_judge(session: Session, rnd: Round, entry: Entry, judge_id: int,
-                     leaving: int | None = None) -> None:
-    """Refuse a judge outside the pool, conflicted, already on the entry, or from an
-    organisation already on it."""
-    pool = {j.user_id: j for j in conflict_service.judge_pool(session, rnd.edition_id)}
-    judge = pool.get(judge_id)
-    if judge is None:
-        raise NotFound("That judge is not in this edition's pool.")
-    reason = conflict_service.pair_conflict_reason(
-        session, rnd.edition_id, judge_id, entry, same_region=rnd.region_conflicts
-    )
-    if reason:
-        raise InvalidInput(f"{judge.name} has a conflict with entry {entry.code}: {reason}.")
-    on_entry = {a.judge_id for a in _active(session, rnd.id) if a.entry_id == entry.id}
-    if judge_id in on_entry:
-        raise InvalidInput(f"{judge.name} is already assigned to entry {entry.code}.")
-    org = organisations.normalise_organisation(judge.organisation)
-    if org:
-        for other in on_entry - {leaving}:
-            other_judge = pool.get(other)
-            if other_judge and organisations.normalise_organisation(other_judge.organisation) == org:
-                raise InvalidInput(
-                    f"{other_judge.name} of the same organisation ({judge.organisation}) "
-                    f"already scores entry {entry.code}."
-                )
+def _pieces_if_added(session: Session, rnd: Round, entry: Entry, judge_ids: list[int],
+                     leaving: int | None = None) -> dict[int, int]:
+    """Connected pieces of the round's design (its active assignments) once each judge
+    also takes the entry (and `leaving` is taken off it)."""
+    pairs = [(a.judge_id, a.entry_id) for a in queries.active_assignments(session, rnd.id)
+             if not (a.judge_id == leaving and a.entry_id == entry.id)]
+    return assignment.pieces_if_added(pairs, entry.id, judge_ids)
+
+
+def _require_connected_choice(session: Session, rnd: Round, entry: Entry, judge_id: int,
+                              leaving: int | None = None) -> None:
+    """Refuse a judge who would split the round's design into more pieces than another
+    allowed judge would: scores from separate pieces cannot be compared."""
+    pool = queries.judge_pool(session, rnd.edition_id)
+    refused = panels.refusals(session, rnd, [(j.user_id, entry.id) for j in pool],
+                              leaving=leaving, pool=pool)
+    allowed = [j for j in pool if (j.user_id, entry.id) not in refused]
+    pieces = _pieces_if_added(session, rnd, entry, [j.user_id for j in allowed] + [judge_id],
+                              leaving)
+    best = min((pieces[j.user_id] for j in allowed), default=pieces[judge_id])
+    if pieces[judge_id] > max(best, 1):
+        better = [j.label for j in allowed if pieces[j.user_id] == best][:3]
+        chosen = next((j.label for j in pool if j.user_id == judge_id), str(judge_id))
+        raise InvalidInput("assignments.would_disconnect", judge=chosen, entry=entry.code,
+                           pieces=pieces[judge_id], better=", ".join(better))
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A judge who may replace a withdrawn one on an entry, and why they are offered."""
+
+    judge_id: int
+    judge: str  # name <email>
+    organisation: str
+    expertise_match: bool
+    load: int  # active assignments in the round
+    keeps_connected: bool  # the round's design stays in as few pieces as it can
+
+
+def replacement_suggestions(*, session: Session, actor: Actor, round_id: int, entry_id: int,
+                            count: int = 3) -> list[Replacement]:
+    """Up to `count` judges who may replace a withdrawn one (panels.refusals, fresh: never
+    one the entry had): first those who keep the round's design connected, then expertise
+    matches, then the least loaded."""
+    require_role(actor, Role.organiser)
+    rnd = queries.scored_round(session, round_id)
+    entry = _entry_in_round(session, rnd, entry_id)
+    pool = queries.judge_pool(session, rnd.edition_id)
+    refused = panels.refusals(session, rnd, [(j.user_id, entry.id) for j in pool], fresh=True,
+                              pool=pool)
+    allowed = [j for j in pool if (j.user_id, entry.id) not in refused]
+    if not allowed:
+        return []
+    pieces = _pieces_if_added(session, rnd, entry, [j.user_id for j in allowed])
+    best = min(pieces.values())
+    loads = dict(session.exec(
+        select(Assignment.judge_id, func.count()).where(
+            Assignment.round_id == rnd.id, Assignment.status == AssignmentStatus.active.value)
+        .group_by(Assignment.judge_id)
+    ).all())
+    track = session.get(Track, entry.track_id) if entry.track_id else None
+    offered = [
+        Replacement(j.user_id, j.label, j.organisation,
+                    bool(track and track.key in j.expertise), loads.get(j.user_id, 0),
+                    pieces[j.user_id] == best)
+        for j in allowed
+    ]
+    offered.sort(key=lambda r: (not r.keeps_connected, not r.expertise_match, r.load, r.judge_id))
+    return offered[:count]
+
+
+def assign_replacement(*, session: Session, actor: Actor, round_id: int, entry_id: int,
+                       judge_id: int) -> Assignment:
+    """The organiser assigns a replacement judge to an entry in a round: one who may join
+    it (panels.refusals, never one it had) and keeps the design connected when one can."""
+    require_role(actor, Role.organiser)
+    rnd = queries.scored_round(session, round_id)
+    entry = _entry_in_round(session, rnd, entry_id)
+    panels.require_may_join(session, rnd, judge_id, entry.id, fresh=True)
+    _require_connected_choice(session, rnd, entry, judge_id)
+    row = Assignment(round_id=rnd.id, entry_id=entry.id, judge_id=judge_id, source="replacement",
+                     created_by=actor.user_id)
+    session.add(row)
+    session.flush()
+    audit(session, actor, "assignment.replace", "assignment", row.id, edition_id=entry.edition_id,
+          entry=entry.code, round=rnd.key, judge_id=judge_id)
+    session.commit()
+    return row
 
 
 def add_judge(*, session: Session, actor: Actor, round_id: int, entry_id: int,
               judge_id: int) -> None:
     """The organiser adds one judge to one entry (never a conflicted one)."""
     require_role(actor, Role.organiser)
-    rnd = scored_round(session, round_id)
+    rnd = queries.scored_round(session, round_id)
     entry = _entry_in_round(session, rnd, entry_id)
-    _check_new_judge(session, rnd, entry, judge_id)
+    panels.require_may_join(session, rnd, judge_id, entry.id)
+    _require_connected_choice(session, rnd, entry, judge_id)
     _activate(session, rnd.id, entry.id, judge_id, actor, source="manual")
     audit(session, actor, "assignment.add", "entry", entry.id, edition_id=rnd.edition_id,
           round_id=rnd.id, judge_id=judge_id)
@@ -343,7 +370,7 @@ def remove_judge(*, session: Session, actor: Actor, round_id: int, entry_id: int
                  judge_id: int) -> None:
     """The organiser takes a judge off an entry; refused once they have submitted."""
     require_role(actor, Role.organiser)
-    rnd = scored_round(session, round_id)
+    rnd = queries.scored_round(session, round_id)
     entry = _entry_in_round(session, rnd, entry_id)
     _withdraw(session, _active_row(session, rnd, entry, judge_id))
     audit(session, actor, "assignment.remove", "entry", entry.id, edition_id=rnd.edition_id,
@@ -355,10 +382,11 @@ def swap_judge(*, session: Session, actor: Actor, round_id: int, entry_id: int,
                old_judge_id: int, new_judge_id: int) -> None:
     """Replace one judge of an entry by another, in one step."""
     require_role(actor, Role.organiser)
-    rnd = scored_round(session, round_id)
+    rnd = queries.scored_round(session, round_id)
     entry = _entry_in_round(session, rnd, entry_id)
     row = _active_row(session, rnd, entry, old_judge_id)
-    _check_new_judge(session, rnd, entry, new_judge_id, leaving=old_judge_id)
+    panels.require_may_join(session, rnd, new_judge_id, entry.id, leaving=old_judge_id)
+    _require_connected_choice(session, rnd, entry, new_judge_id, leaving=old_judge_id)
     _withdraw(session, row)
     _activate(session, rnd.id, entry.id, new_judge_id, actor, source="manual")
     audit(session, actor, "assignment.swap", "entry", entry.id, edition_id=rnd.edition_id,
@@ -374,14 +402,13 @@ def second_look(
     status), none conflicted, one per organisation; stores what it can and names each
     entry it could not fully serve."""
     require_role(actor, Role.organiser)
-    rnd = scored_round(session, round_id)
+    rnd = queries.scored_round(session, round_id)
     entries = [_entry_in_round(session, rnd, entry_id) for entry_id in dict.fromkeys(entry_ids)]
     if not entries:
         raise InvalidInput("Choose the entries that need a second look.")
-    pool = conflict_service.judge_pool(session, rnd.edition_id)
-    forbidden = conflict_service.forbidden_pairs(
-        session, rnd.edition_id, entries, same_region=rnd.region_conflicts, pool=pool
-    )
+    pool = queries.judge_pool(session, rnd.edition_id)
+    forbidden = set(panels.refusals(
+        session, rnd, [(j.user_id, e.id) for e in entries for j in pool], fresh=True, pool=pool))
     had: dict[int, set[int]] = {}
     for row in session.exec(select(Assignment).where(
         Assignment.round_id == rnd.id, Assignment.entry_id.in_([e.id for e in entries])
@@ -407,7 +434,7 @@ def set_round_rules(*, session: Session, actor: Actor, round_id: int, judges_per
     """The organiser sets how many judges score each entry and whether a judge from the
     applicant's region counts as conflicted in this round."""
     require_role(actor, Role.organiser)
-    rnd = scored_round(session, round_id)
+    rnd = queries.scored_round(session, round_id)
     if not 1 <= judges_per_entry <= MAX_JUDGES_PER_ENTRY:
         raise InvalidInput(
             f"Judges per entry must be between 1 and {MAX_JUDGES_PER_ENTRY}, not {judges_per_entry}."
@@ -425,18 +452,18 @@ def set_round_rules(*, session: Session, actor: Actor, round_id: int, judges_per
 def round_assignments(*, session: Session, actor: Actor, round_id: int) -> list[dict]:
     """Per entry of the round: its judges (by name) and how many it has."""
     require_role(actor, Role.organiser)
-    rnd = scored_round(session, round_id)
+    rnd = queries.scored_round(session, round_id)
     names = dict(session.exec(
         select(User.id, User.name).join(Assignment, Assignment.judge_id == User.id)
         .where(Assignment.round_id == rnd.id)
     ).all())
     by_entry: dict[int, list[int]] = {}
-    for row in _active(session, rnd.id):
+    for row in queries.active_assignments(session, rnd.id):
         by_entry.setdefault(row.entry_id, []).append(row.judge_id)
     return [
         {"id": entry.id, "code": entry.code, "judges": len(by_entry.get(entry.id, [])),
          "needed": rnd.judges_per_entry,
          "names": ", ".join(sorted(names.get(j, "?") for j in by_entry.get(entry.id, []))),
          "judge_ids": sorted(by_entry.get(entry.id, []))}
-        for entry in round_entries(session, rnd)
+        for entry in queries.round_entries(session, rnd)
     ]

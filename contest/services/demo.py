@@ -34,7 +34,7 @@ from contest.models import (
     SheetStatus,
     Track,
 )
-from contest.services import accounts, conflicts, editions, storage
+from contest.services import accounts, conflicts, editions, panels, storage
 
 DEMO_PASSWORDS = {
     Role.organiser: "organiser-demo-2026",
@@ -269,7 +269,7 @@ def build_demo(
     entry_specs = [assignment.EntrySpec(id=e.id, track=track_key[e.track_id]) for e in eligible]
     # Conflicts first (a demo judge works for one of the applicants), then the assignment avoids them.
     conflicts.detect_conflicts(session=session, actor=accounts.actor_for(session, organiser), edition_id=edition.id)
-    forbidden = conflicts.forbidden_pairs(session, edition.id, eligible, same_region=False)
+    forbidden = panels.forbidden_pairs(session, edition.id, eligible, same_region=False)
     solved = assignment.assign_judges(entry_specs, judge_specs, per_entry=prelim.judges_per_entry,
                                       forbidden=forbidden, seed=seed)
     for judge_id, entry_id in solved.pairs:

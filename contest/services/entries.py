@@ -17,8 +17,9 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from contest import eligibility, excel, patents
+from contest import eligibility, excel, i18n, patents
 from contest.auth import Actor
+from contest.i18n import Message
 from contest.dbtypes import utcnow
 from contest.models import (
     ApplicantType,
@@ -44,11 +45,10 @@ from contest.services import (
     ServiceError,
     accounts,
     audit,
+    queries,
     require_role,
-    screening,
 )
 
-MAX_PATENTS = 200
 EDITABLE = (EntryStatus.draft.value, EntryStatus.submitted.value)
 LIVE = (EntryStatus.submitted.value, EntryStatus.eligible.value)
 PATENT_FIELDS = ("patent_number", "kind", "title", "status", "filing_date", "grant_date", "holder")
@@ -278,7 +278,7 @@ def save_patents(*, session: Session, actor: Actor, entry_id: int,
     Blank rows are skipped. The core patent stays core if it is still listed.
     """
     entry, _edition = load_editable_entry(session, actor, entry_id, now)
-    labelled = [(f"Row {n}", row) for n, row in enumerate(rows, start=1) if not _blank(row)]
+    labelled = [(n, row) for n, row in enumerate(rows, start=1) if not _blank(row)]
     checked = _check_patent_rows(labelled)
     _store_patents(session, entry, checked)
     record_change(session, actor, entry, "entry.save_patents", patents=len(checked))
@@ -297,8 +297,7 @@ def add_patents_from_workbook(*, session: Session, actor: Actor, entry_id: int, 
         problems = [str(error) for error in read.errors]
         raise InvalidInput(problems[0] if len(problems) == 1 else
                            "The workbook has errors; nothing was added.", problems)
-    existing = [(f"Row {n}", _as_input(p)) for n, p in
-                enumerate(_patents_of(session, entry.id), start=1)]
+    existing = [(n, _as_input(p)) for n, p in enumerate(_patents_of(session, entry.id), start=1)]
     problems, uploaded = [], []
     for row in read.sheets.get("patents", []):
         code = row.get("entry_code")
@@ -306,7 +305,7 @@ def add_patents_from_workbook(*, session: Session, actor: Actor, entry_id: int, 
             problems.append(str(row.error("entry_code", f"belongs to entry {code}, not to "
                                                         f"{entry.code}")))
         values = {key: row.get(key) for key in PATENT_FIELDS + ("jurisdiction",)}
-        uploaded.append((f"patents row {row.number}", values))
+        uploaded.append((i18n.msg("imports.patents_row", row=row.number), values))
     _raise_if(problems)
     if not uploaded:
         raise InvalidInput("The patents sheet has no rows to add.")
@@ -321,8 +320,11 @@ def set_core_patent(*, session: Session, actor: Actor, entry_id: int, normalised
     """Step 4: name one of the entry's patents as the core patent (None: none)."""
     entry, _edition = load_editable_entry(session, actor, entry_id, now)
     rows = _patents_of(session, entry.id)
-    if normalised and normalised not in {p.normalised for p in rows}:
-        raise InvalidInput(f"Core patent: {normalised} is not in this entry's patent list.")
+    if normalised:
+        checked = patents.check_patent_list([_as_input(p) for p in rows], core=normalised)
+        problems = [i18n.msg("entries.core_patent_problem", problem=p.message)
+                    for p in checked.problems if p.column == "core_patent"]
+        _raise_if(problems)
     for patent in rows:
         patent.is_core = patent.normalised == normalised
         session.add(patent)
@@ -350,7 +352,7 @@ def submit_entry(*, session: Session, actor: Actor, entry_id: int,
     blocking = {"core_patent", "entries_per_enterprise", "documents"}
     problems += [r.message for r in results if not r.passed and r.key in blocking
                  and r.message not in problems]
-    _raise_if(problems, "The entry cannot be submitted yet")
+    _raise_if(problems, i18n.msg("entries.submit_refused"))
     when = now or utcnow()
     entry.status = EntryStatus.submitted.value
     entry.submitted_at = when
@@ -440,82 +442,61 @@ def record_change(session: Session, actor: Actor, entry: Entry, action: str, **d
     session.commit()
 
 
-def _raise_if(problems: list[str], heading: str | None = None) -> None:
+def _raise_if(problems: list[str | Message], heading: Message | None = None) -> None:
     """InvalidInput listing every problem; its message alone must say enough when there is one."""
     if not problems:
         return
     if len(problems) == 1:
-        message = problems[0] if heading is None else f"{heading}. {problems[0]}"
+        message = problems[0] if heading is None else i18n.msg(
+            "entries.heading_and_problem", heading=heading, problem=problems[0])
     else:
-        message = f"{heading or 'Please correct the following'}: {len(problems)} problems."
+        message = i18n.msg("entries.heading_and_count",
+                           heading=heading or i18n.msg("entries.please_correct"), n=len(problems))
     raise InvalidInput(message, problems)
 
 
 # --- patents -----------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class _CheckedPatent:
-    parsed: patents.PatentNumber
-    kind: str
-    title: str
-    status: str
-    filing_date: dt.date | None
-    grant_date: dt.date | None
-    holder: str
+def _check_patent_rows(labelled: list[tuple[int | Message, Mapping[str, object]]]
+                       ) -> list[patents.ListedPatent]:
+    """The entry's patent list checked by the one patent-list rule (patents.check_patent_list),
+    every problem named by its row; rows are given as (row number or label, values)."""
+    def label(name, start: bool) -> Message:
+        if isinstance(name, Message):
+            return name
+        return i18n.msg("entries.patent_row" if start else "patents.row_ref", n=name)
 
-
-def _check_patent_rows(labelled: list[tuple[str, Mapping[str, object]]]) -> list[_CheckedPatent]:
-    if len(labelled) > MAX_PATENTS:
-        raise InvalidInput(f"An entry lists at most {MAX_PATENTS} patents; this one has "
-                           f"{len(labelled)}.")
-    problems, checked = [], []
-    for label, row in labelled:
-        number = _text(row.get("patent_number"))
-        parsed = patents.parse_patent_number(number)
-        problems += [f"{label} (patent_number): {error}" for error in parsed.errors]
-        written = _text(row.get("jurisdiction")).upper()
-        if written and parsed.ok and parsed.jurisdiction and written != parsed.jurisdiction:
-            problems.append(f"{label} (jurisdiction): {written} does not match the number, "
-                            f"which is a {parsed.jurisdiction} number.")
-        kind = _text(row.get("kind")) or parsed.kind or ""
-        if kind not in {k.value for k in PatentKind}:
-            problems.append(f"{label} (kind): choose invention, utility_model, design or "
-                            f"ic_layout" + (f", not '{kind}'." if kind else "; the number "
-                                            "does not say."))
-        elif parsed.ok and (mismatch := patents.kind_mismatch(parsed, kind)):
-            problems.append(f"{label} (kind): {mismatch}")
-        status = _text(row.get("status")) or PatentStatus.granted.value
-        if status not in {s.value for s in PatentStatus}:
-            problems.append(f"{label} (status): choose granted, pending or lapsed, not "
-                            f"'{status}'.")
-        dates = {}
+    problems, rows = [], []
+    for index, (name, row) in enumerate(labelled):
+        values = dict(row)
         for field in ("filing_date", "grant_date"):
             try:
-                dates[field] = _date(row.get(field))
+                values[field] = _date(row.get(field))
             except ValueError:
-                problems.append(f"{label} ({field}): '{row.get(field)}' is not a date "
-                                "(YYYY-MM-DD).")
-                dates[field] = None
-        if dates["filing_date"] and dates["grant_date"] and \
-                dates["grant_date"] < dates["filing_date"]:
-            problems.append(f"{label} (grant_date): the grant date is before the filing date.")
-        checked.append(_CheckedPatent(parsed, kind, _text(row.get("title"))[:300], status,
-                                      dates["filing_date"], dates["grant_date"],
-                                      _text(row.get("holder"))[:300]))
-    problems += patents.check_portfolio([_text(r.get("patent_number")) for _l, r in labelled],
-                                        labels=[label for label, _r in labelled])
-    _raise_if(problems, "The patent list has errors; nothing was saved")
-    return checked
+                problems.append((index, i18n.msg("entries.patent_problem", row=label(name, True),
+                                                 column=field, problem=i18n.msg(
+                                                     "entries.not_a_date", value=str(row.get(field))))))
+                values[field] = None
+        rows.append(values)
+    checked = patents.check_patent_list(rows, labels=[label(name, False) for name, _ in labelled])
+    for problem in checked.problems:
+        where = label(labelled[problem.row][0], True) if problem.row is not None else None
+        problems.append((problem.row if problem.row is not None else len(rows), where and i18n.msg(
+            "entries.patent_problem", row=where, column=problem.column, problem=problem.message)
+            or problem.message))
+    problems.sort(key=lambda item: item[0])
+    _raise_if([text for _, text in problems], i18n.msg("entries.patent_list_refused"))
+    return list(checked.patents)
 
 
-def _store_patents(session: Session, entry: Entry, checked: list[_CheckedPatent]) -> None:
+def _store_patents(session: Session, entry: Entry, checked: list[patents.ListedPatent]) -> None:
     core = next((p.normalised for p in _patents_of(session, entry.id) if p.is_core), None)
     session.execute(delete(Patent).where(Patent.entry_id == entry.id))
     for position, item in enumerate(checked):
         session.add(Patent(
             entry_id=entry.id, number=item.parsed.raw.strip()[:80],
-            normalised=item.parsed.normalised[:80], jurisdiction=item.parsed.jurisdiction or "",
+            normalised=item.parsed.normalised[:80], jurisdiction=item.jurisdiction,
             kind=item.kind, title=item.title, status=item.status, filing_date=item.filing_date,
             grant_date=item.grant_date, holder=item.holder,
             is_core=item.parsed.normalised == core, position=position,
@@ -577,7 +558,7 @@ def _date(value: object) -> dt.date | None:
 def _eligibility(session: Session, entry: Entry) -> list[eligibility.RuleResult]:
     # The same computation the contest office's screening shows, so both always agree.
     edition = session.get(Edition, entry.edition_id)
-    return screening.automatic_results(session, edition, [entry])[entry.id]
+    return queries.automatic_results(session, edition, [entry])[entry.id]
 
 
 def _completeness(session: Session, entry: Entry) -> list[str]:

@@ -33,7 +33,7 @@ from contest.models import (
     Track,
     User,
 )
-from contest.services import InvalidInput, NotFound, editions, imports, require_role
+from contest.services import InvalidInput, NotFound, editions, queries, require_role
 
 BOOK_FIELDS = ("ranking", "criteria", "judges", "reliability", "counts", "warnings",
                "method_settings")
@@ -47,8 +47,7 @@ def template(*, session: Session, actor: Actor | None, edition_id: int | None, k
         require_role(actor, Role.organiser, Role.entrant)
     if kind not in excel.KINDS:
         raise InvalidInput(f"Unknown template '{kind}'; choose one of {', '.join(excel.KINDS)}.")
-    choices = imports.edition_choices(session=session, edition_id=edition_id) if edition_id \
-        else {}
+    choices = queries.edition_choices(session, edition_id) if edition_id else {}
     return excel.template_workbook(kind, choices={k: v for k, v in choices.items() if v},
                                    lang=lang)
 

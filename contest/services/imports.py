@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from contest import eligibility, excel, organisations, patents, scoring
+from contest import conflicts as conflict_rules
+from contest import eligibility, excel, i18n, organisations, patents, scoring
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
-    Assignment,
-    AssignmentStatus,
     Category,
     Conflict,
     ConflictSource,
@@ -47,8 +46,9 @@ from contest.services import (
     ServiceError,
     accounts,
     audit,
+    panels,
+    queries,
     require_role,
-    screening,
 )
 
 KINDS = ("entries", "judges", "conflicts", "scores")
@@ -90,8 +90,7 @@ def import_workbook(*, session: Session, actor: Actor | None, edition_id: int, k
     if edition is None:
         raise NotFound("No such edition.")
     # Reading the file is most of the work: 80 % of the bar.
-    read = excel.read_workbook(kind, data, choices=edition_choices(session=session,
-                                                                   edition_id=edition.id),
+    read = excel.read_workbook(kind, data, choices=queries.edition_choices(session, edition.id),
                                progress=(lambda f: progress(0.8 * f)) if progress else None)
     if progress:
         progress(0.8)
@@ -120,14 +119,6 @@ def import_workbook(*, session: Session, actor: Actor | None, edition_id: int, k
     if progress:
         progress(1.0)
     return report
-
-
-def edition_choices(*, session: Session, edition_id: int) -> dict[str, list[str]]:
-    """The edition's own keys for the columns whose values it configures."""
-    def keys(model):
-        return list(session.exec(select(model.key).where(model.edition_id == edition_id)
-                                 .order_by(model.position)).all())
-    return {"group": keys(ContestGroup), "category": keys(Category), "track": keys(Track)}
 
 
 def _refused(kind: str, problems: list[str]) -> InvalidInput:
@@ -200,41 +191,20 @@ def _import_entries(session, actor, edition, read, report, round_key):
 
 
 def _portfolio(entry_row, rows) -> tuple[list[Patent], list[excel.CellError]]:
-    """The entry's patents checked like the entrant editor does: numbers, kinds,
-    duplicates, the core patent among them."""
-    errors = []
-    found: list[Patent] = []
-    first_row: dict[str, int] = {}
-    for position, row in enumerate(rows):
-        parsed = patents.parse_patent_number(row["patent_number"])
-        if parsed.errors:
-            errors.append(row.error("patent_number", parsed.errors[0]))
-            continue
-        mismatch = patents.kind_mismatch(parsed, row["kind"])
-        if mismatch:
-            errors.append(row.error("kind", mismatch))
-            continue
-        if parsed.normalised in first_row:
-            errors.append(row.error("patent_number", f"the same patent as row "
-                                                     f"{first_row[parsed.normalised]}"))
-            continue
-        first_row[parsed.normalised] = row.number
-        found.append(Patent(
-            entry_id=0, number=row["patent_number"], normalised=parsed.normalised,
-            jurisdiction=row["jurisdiction"] or parsed.jurisdiction or "",
-            kind=row["kind"] or parsed.kind or "", title=row["title"] or "",
-            status=row["status"], filing_date=row["filing_date"],
-            grant_date=row["grant_date"], holder=row["holder"] or "", position=position))
-    core = patents.parse_patent_number(entry_row["core_patent"])
-    if core.errors:
-        errors.append(entry_row.error("core_patent", core.errors[0]))
-    elif not errors:
-        match = [p for p in found if p.normalised == core.normalised]
-        if not match:
-            errors.append(entry_row.error("core_patent", f"{core.normalised} is not among this "
-                                                         f"entry's patents"))
-        else:
-            match[0].is_core = True
+    """The entry's patents checked by the one patent-list rule the entrant editor uses
+    (patents.check_patent_list): every problem of every row in one pass."""
+    checked = patents.check_patent_list(
+        [row.values for row in rows], core=entry_row["core_patent"],
+        labels=[i18n.msg("imports.patents_row", row=row.number) for row in rows])
+    errors = [rows[p.row].error(p.column, str(p.message)) if p.row is not None else
+              entry_row.error("core_patent" if p.column == "core_patent" else None, str(p.message))
+              for p in checked.problems]
+    found = [Patent(
+        entry_id=0, number=item.parsed.raw.strip(), normalised=item.parsed.normalised,
+        jurisdiction=item.jurisdiction, kind=item.kind, title=item.title, status=item.status,
+        filing_date=item.filing_date, grant_date=item.grant_date, holder=item.holder,
+        is_core=item.core, position=position)
+        for position, item in enumerate(checked.patents)]
     return found, errors
 
 
@@ -266,7 +236,7 @@ def _eligibility_notes(session, edition, imported) -> list[str]:
     uploaded later, so that rule is left out here)."""
     if edition.core_patent_cutoff is None:
         return []
-    rules = screening.edition_rules(session, edition, documents=False)
+    rules = queries.edition_rules(session, edition, documents=False)
     categories = dict(session.exec(select(Category.id, Category.key).where(
         Category.edition_id == edition.id)).all())
     applicants = Counter(organisations.normalise_organisation(a) for a in session.exec(
@@ -344,6 +314,8 @@ def _import_conflicts(session, actor, edition, read, report, round_key):
         Entry.edition_id == edition.id)).all()}
     known = {(c.judge_id, c.entry_id, c.organisation.casefold()) for c in session.exec(
         select(Conflict).where(Conflict.edition_id == edition.id)).all()}
+    affected: list[tuple[int, int]] = []
+    org_rules: list[tuple[int, str, str]] = []
     for row in read.sheets["conflicts"]:
         judge_id = judges.get(row["judge_email"])
         if judge_id is None:
@@ -368,7 +340,19 @@ def _import_conflicts(session, actor, edition, read, report, round_key):
                              organisation=organisation, source=ConflictSource.imported.value,
                              reason=row["reason"],
                              created_by=actor.user_id if actor else None))
+        if entry_id is not None:
+            affected.append((judge_id, entry_id))
+        else:
+            org_rules.append((judge_id, organisation, row["reason"]))
         report.created += 1
+    if errors:
+        return errors
+    # As when the organiser records a conflict: the pair's unstarted assignments go.
+    affected += [(hit.judge_id, hit.entry_id) for hit in conflict_rules.organisation_conflicts(
+        org_rules, [panels.entry_facts(e) for e in queries.judged_entries(session, edition.id)])]
+    withdrawn = panels.withdraw_unsubmitted(session, affected)
+    if withdrawn:
+        report.notes.append(i18n.msg("imports.assignments_withdrawn", n=len(withdrawn)))
     return errors
 
 
@@ -385,10 +369,6 @@ def _import_scores(session, actor, edition, read, report, round_key):
     judges = dict(session.exec(select(User.email, User.id).join(
         UserRole, UserRole.user_id == User.id).where(UserRole.role == Role.judge.value)).all())
     round_ids = [r.id for r in rounds.values()]
-    assigned = set(session.exec(select(Assignment.round_id, Assignment.entry_id,
-                                       Assignment.judge_id).where(
-        Assignment.round_id.in_(round_ids),
-        Assignment.status == AssignmentStatus.active.value)).all())
     sheet_defs = {(s.round_id, s.category_id, s.key): s for s in session.exec(
         select(SheetDefinition).where(SheetDefinition.round_id.in_(round_ids),
                                       SheetDefinition.active == True)).all()}  # noqa: E712
@@ -404,6 +384,15 @@ def _import_scores(session, actor, edition, read, report, round_key):
         groups[(row["round"], row["sheet"], row["entry_code"].casefold(),
                 row["judge_email"])].append(row)
     sheet_ids = {sheet.id for sheet in sheets.values()}
+    # Who may score what is decided once for every pair of the file, per round.
+    asked: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for (round_value, _sheet, code, email) in groups:
+        if code in entries and email in judges:
+            asked[round_value].add((judges[email], entries[code].id))
+    refused = {(rounds[key].id, *pair): reason for key, pairs in asked.items()
+               if key in rounds and rounds[key].scored
+               for pair, reason in panels.refusals(session, rounds[key], pairs,
+                                                   joining=False).items()}
     done: list[tuple[ScoreSheet, list[Criterion], dict, dict]] = []
     now = utcnow()
     for (round_value, sheet_key, code, email), rows in groups.items():
@@ -425,9 +414,9 @@ def _import_scores(session, actor, edition, read, report, round_key):
             errors.append(first.error("judge_email", "no judge with this email"))
         if entry is None or judge_id is None:
             continue
-        if (rnd.id, entry.id, judge_id) not in assigned:
-            errors.append(first.error("judge_email", f"{email} is not assigned to "
-                                                     f"{entry.code} in round '{rnd.key}'"))
+        reason = refused.get((rnd.id, judge_id, entry.id))
+        if reason is not None:
+            errors.append(first.error("judge_email", str(reason)))
             continue
         definition = sheet_defs.get((rnd.id, entry.category_id, sheet_key))
         if definition is None:

@@ -17,7 +17,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from contest import assignment, documents, organisations, scoring
+from contest import documents, scoring
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -32,7 +32,6 @@ from contest.models import (
     CriterionScore,
     Document,
     Entry,
-    JudgeProfile,
     Patent,
     Role,
     Round,
@@ -41,7 +40,6 @@ from contest.models import (
     SheetStatus,
     Track,
     User,
-    UserRole,
 )
 from contest.services import (
     InvalidInput,
@@ -697,118 +695,6 @@ def declared_conflicts(*, session: Session, actor: Actor, edition_id: int) -> li
                         "entry": code, "judge": f"{name} <{email}>", "reason": conflict.reason,
                         "declared_at": conflict.created_at, "judges_now": active, "judges_needed": k})
     return out
-
-
-def _forbidden_for(session: Session, entry: Entry) -> set[tuple[int, int]]:
-    applicant_key = organisations.normalise_organisation(entry.applicant)
-    forbidden = set()
-    for judge_id, entry_ref, organisation in session.exec(
-        select(Conflict.judge_id, Conflict.entry_id, Conflict.organisation).where(
-            Conflict.edition_id == entry.edition_id)
-    ).all():
-        if entry_ref == entry.id or (
-            entry_ref is None and organisation and organisations.normalise_organisation(organisation) == applicant_key
-        ):
-            forbidden.add((judge_id, entry.id))
-    return forbidden
-
-
-def replacement_suggestions(
-    *, session: Session, actor: Actor, round_id: int, entry_id: int, count: int = 3
-) -> list[dict]:
-    """Up to `count` judges who could replace a withdrawn one: never conflicted, never one the
-    entry already had, one per organisation (assignment.second_look), least loaded first."""
-    require_role(actor, Role.organiser)
-    rnd, entry = _round_entry(session, round_id, entry_id)
-    profiles = session.exec(
-        select(JudgeProfile, User.name, User.email)
-        .join(User, User.id == JudgeProfile.user_id)
-        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.judge.value))
-        .where(JudgeProfile.edition_id == entry.edition_id, JudgeProfile.active == True,  # noqa: E712
-               User.active == True)  # noqa: E712
-    ).all()
-    if not profiles:
-        return []
-    applicant_key = organisations.normalise_organisation(entry.applicant)
-    forbidden = _forbidden_for(session, entry)
-    judges = []
-    for profile, _, _ in profiles:
-        org = organisations.normalise_organisation(profile.organisation)
-        if org and org == applicant_key:
-            forbidden.add((profile.user_id, entry.id))
-        judges.append(assignment.JudgeSpec(id=profile.user_id, organisation=org,
-                                           expertise=frozenset(profile.expertise or [])))
-    had = session.exec(
-        select(Assignment.judge_id, Assignment.status).where(Assignment.round_id == rnd.id,
-                                                             Assignment.entry_id == entry.id)
-    ).all()
-    # Withdrawn judges count as "had" (never back), but only active ones use up an organisation.
-    active = [j for j, status in had if status == AssignmentStatus.active.value]
-    forbidden |= {(j, entry.id) for j, status in had if status != AssignmentStatus.active.value}
-    loads = dict(session.exec(
-        select(Assignment.judge_id, func.count()).where(Assignment.round_id == rnd.id,
-                                                        Assignment.status == AssignmentStatus.active.value)
-        .group_by(Assignment.judge_id)
-    ).all())
-    track = session.get(Track, entry.track_id) if entry.track_id else None
-    spec = assignment.EntrySpec(id=entry.id, track=track.key if track else None)
-    picked: list[int] = []
-    for _ in range(count):
-        solved = assignment.second_look([spec], judges, extra=1, forbidden=forbidden | {(j, entry.id) for j in picked},
-                                        existing={entry.id: active})
-        if not solved.added or solved.problems:
-            break
-        picked.append(solved.added[0][0])
-    info = {p.user_id: (p, name, email) for p, name, email in profiles}
-    suggestions = []
-    for judge_id in picked:
-        profile, name, email = info[judge_id]
-        suggestions.append({"judge_id": judge_id, "judge": f"{name} <{email}>", "organisation": profile.organisation,
-                            "expertise_match": bool(track and track.key in (profile.expertise or [])),
-                            "load": loads.get(judge_id, 0)})
-    return sorted(suggestions, key=lambda s: (not s["expertise_match"], s["load"]))
-
-
-def assign_replacement(*, session: Session, actor: Actor, round_id: int, entry_id: int, judge_id: int) -> Assignment:
-    """The organiser assigns a replacement judge to an entry in a round (checked again here:
-    not conflicted, not already on the entry)."""
-    require_role(actor, Role.organiser)
-    rnd, entry = _round_entry(session, round_id, entry_id)
-    profile = session.exec(
-        select(JudgeProfile).where(JudgeProfile.edition_id == entry.edition_id, JudgeProfile.user_id == judge_id)
-    ).first()
-    if profile is None:
-        raise NotFound("That person is not in this edition's judge pool.")
-    if (judge_id, entry.id) in _forbidden_for(session, entry):
-        raise InvalidInput("That judge has a conflict with this entry.")
-    if organisations.normalise_organisation(profile.organisation) == organisations.normalise_organisation(
-            entry.applicant) and profile.organisation:
-        raise InvalidInput("That judge belongs to the applicant's organisation.")
-    existing = session.exec(
-        select(Assignment).where(Assignment.round_id == rnd.id, Assignment.entry_id == entry.id,
-                                 Assignment.judge_id == judge_id)
-    ).first()
-    if existing is not None:
-        raise InvalidInput("That judge already had this entry in this round.")
-    if rnd.region_conflicts and profile.region and profile.region == entry.region:
-        raise InvalidInput("This round excludes judges from the applicant's region.")
-    organisation = organisations.normalise_organisation(profile.organisation)
-    colleagues = session.exec(
-        select(JudgeProfile.organisation).join(Assignment, Assignment.judge_id == JudgeProfile.user_id).where(
-            Assignment.round_id == rnd.id, Assignment.entry_id == entry.id,
-            Assignment.status == AssignmentStatus.active.value, JudgeProfile.edition_id == entry.edition_id)
-    ).all()
-    if organisation and organisation in {organisations.normalise_organisation(o) for o in colleagues}:
-        raise InvalidInput("A judge from the same organisation already scores this entry; "
-                           "an entry has at most one judge per organisation.")
-    row = Assignment(round_id=rnd.id, entry_id=entry.id, judge_id=judge_id, source="replacement",
-                     created_by=actor.user_id)
-    session.add(row)
-    session.flush()
-    audit(session, actor, "assignment.replace", "assignment", row.id, edition_id=entry.edition_id,
-          entry=entry.code, round=rnd.key, judge_id=judge_id)
-    session.commit()
-    return row
 
 
 def my_sheet_ids(*, session: Session, actor: Actor, round_id: int, entry_id: int) -> list[int]:

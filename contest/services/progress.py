@@ -24,7 +24,7 @@ from contest.models import (
     Track,
     User,
 )
-from contest.services import assignments, audit, mail, require_role
+from contest.services import audit, mail, queries, require_role
 
 TO_DO, DRAFT, SUBMITTED = "to do", "draft", "submitted"
 
@@ -73,7 +73,7 @@ def round_progress(*, session: Session, actor: Actor, round_id: int,
     """Per judge, per entry and per track: assigned, to do, draft, submitted; work not
     submitted after the round closes is overdue."""
     require_role(actor, Role.organiser)
-    rnd = assignments.scored_round(session, round_id)
+    rnd = queries.scored_round(session, round_id)
     now = now or utcnow()
     states = work_states(session, rnd)
     closed = rnd.closes_at is not None and now > rnd.closes_at
@@ -154,7 +154,7 @@ def round_progress(*, session: Session, actor: Actor, round_id: int,
 def reminders(*, session: Session, actor: Actor, round_id: int) -> list[dict]:
     """One message per judge with unfinished work in the round: to, subject, body."""
     require_role(actor, Role.organiser)
-    rnd = assignments.scored_round(session, round_id)
+    rnd = queries.scored_round(session, round_id)
     open_work: dict[int, Counter] = defaultdict(Counter)
     for (judge_id, _), state in work_states(session, rnd).items():
         if state != SUBMITTED:
@@ -189,7 +189,7 @@ def send_reminders(*, session: Session, actor: Actor, round_id: int,
     """Send the reminders by SMTP when a server is configured (CONTEST_SMTP_URL);
     otherwise return them to copy. Failures are listed per address, never hidden."""
     require_role(actor, Role.organiser)
-    rnd = assignments.scored_round(session, round_id)
+    rnd = queries.scored_round(session, round_id)
     messages = reminders(session=session, actor=actor, round_id=round_id)
     smtp_url = smtp_url if smtp_url is not None else config.settings().smtp_url
     sent, failed = [], []

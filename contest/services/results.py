@@ -43,9 +43,9 @@ from contest.services import (
     PermissionDenied,
     assignments,
     audit,
+    queries,
     require_role,
 )
-from contest.services.conflicts import JUDGED_STATUSES
 
 DEFAULT_DRAWS = 1000
 ADVANCED, NOT_ADVANCED = "advanced", "not_advanced"
@@ -72,7 +72,7 @@ class RoundRanking:
 
 
 def _round(session: Session, round_id: int) -> Round:
-    return assignments.scored_round(session, round_id, lacks="ranking")
+    return queries.scored_round(session, round_id, lacks="rounds.lacks_ranking")
 
 
 def _sheet_definitions(session: Session, round_id: int) -> list[SheetDefinition]:
@@ -104,7 +104,7 @@ def load_ratings(session: Session, round_id: int) -> pd.DataFrame:
         .join(CriterionScore, CriterionScore.score_sheet_id == ScoreSheet.id, isouter=True)
         .where(ScoreSheet.round_id == round_id,
                ScoreSheet.status == SheetStatus.submitted.value,
-               Entry.status.in_(JUDGED_STATUSES))
+               Entry.status.in_(queries.JUDGED_STATUSES))
         .group_by(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.judge_id, SheetDefinition.key,
                   ScoreSheet.sheet_id, ScoreSheet.total)
     )
@@ -142,26 +142,12 @@ def _entries_frame(session: Session, entry_ids: list[int], rnd: Round) -> pd.Dat
     return frame
 
 
-def _previous_scored_round(session: Session, rnd: Round) -> Round | None:
-    return session.exec(
-        select(Round).where(Round.edition_id == rnd.edition_id, Round.scored == True,  # noqa: E712
-                            Round.position < rnd.position).order_by(Round.position.desc())
-    ).first()
-
-
-def _next_scored_round(session: Session, rnd: Round) -> Round | None:
-    return session.exec(
-        select(Round).where(Round.edition_id == rnd.edition_id, Round.scored == True,  # noqa: E712
-                            Round.position > rnd.position).order_by(Round.position)
-    ).first()
-
-
 def _extra(session: Session, rnd: Round, entry_ids: list[int]) -> pd.DataFrame:
     votes = dict(session.execute(
         select(PublicVote.entry_id, PublicVote.votes).where(PublicVote.round_id == rnd.id)).all())
     carried: dict[int, float] = {}
     if rnd.carry_over_weight:
-        previous = _previous_scored_round(session, rnd)
+        previous = queries.previous_scored_round(session, rnd)
         if previous is None:
             raise InvalidInput(f"Round '{rnd.label}' carries a previous result, but no scored "
                                "round comes before it.")
@@ -257,7 +243,7 @@ def criterion_scores(session: Session, round_id: int) -> pd.DataFrame:
         .join(Criterion, Criterion.id == CriterionScore.criterion_id)
         .join(Entry, Entry.id == ScoreSheet.entry_id)
         .where(ScoreSheet.round_id == round_id, ScoreSheet.status == SheetStatus.submitted.value,
-               Entry.status.in_(JUDGED_STATUSES))
+               Entry.status.in_(queries.JUDGED_STATUSES))
     ).all()
     frame = pd.DataFrame.from_records(rows, columns=[
         "entry", "judge", "sheet", "criterion", "criterion_label", "value", "max_points",
@@ -423,7 +409,7 @@ def advance_round(
     decision per entry; entries move to the next round when the list is published."""
     require_role(actor, Role.organiser)
     rnd = _round(session, round_id)
-    following = _next_scored_round(session, rnd)
+    following = queries.next_scored_round(session, rnd)
     if following is None:
         raise InvalidInput(f"'{rnd.label}' is the last scored round: grant awards instead.")
     ranked = _rank(session, rnd, method=method, draws=draws, seed=seed, progress=None)
@@ -605,7 +591,7 @@ def publish_results(
     session.add(publication)
     moved = 0
     if kind == "advancement":
-        following = _next_scored_round(session, rnd)
+        following = queries.next_scored_round(session, rnd)
         outcomes = dict(session.execute(select(Decision.entry_id, Decision.outcome).where(
             Decision.round_id == rnd.id, Decision.kind == DecisionKind.advancement.value,
             Decision.active == True)).all())  # noqa: E712

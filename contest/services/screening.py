@@ -31,65 +31,10 @@ from contest.models import (
     Round,
     Track,
 )
-from contest.services import InvalidInput, NotFound, audit, require_role
-from contest.services import conflicts as conflict_service
+from contest.services import InvalidInput, NotFound, audit, panels, queries, require_role
 
 SCREENABLE = (EntryStatus.submitted.value, EntryStatus.eligible.value, EntryStatus.ineligible.value)
-# Counted against the cap per enterprise, as the entrant's own check counts them.
-COUNTED_FOR_CAP = (EntryStatus.submitted.value, EntryStatus.eligible.value)
 STATUS_LABELS = {"submitted": "Awaiting check", "eligible": "Eligible", "ineligible": "Not eligible"}
-
-
-def edition_rules(session: Session, edition: Edition, *,
-                  documents: bool = True) -> eligibility.EditionRules:
-    """The edition's thresholds as the pure rules take them; documents=False leaves the
-    required-documents rule out (an import, whose documents are uploaded later)."""
-    categories = session.exec(select(Category).where(Category.edition_id == edition.id)).all()
-    required = (edition.rules or {}).get("required_documents", []) if documents else []
-    return eligibility.EditionRules(
-        core_patent_cutoff=edition.core_patent_cutoff or dt.date.min,
-        max_entries_per_enterprise=edition.max_entries_per_enterprise,
-        allowed_core_kinds={c.key: frozenset(c.core_kinds or [c.key]) for c in categories},
-        required_documents=frozenset(required),
-    )
-
-
-def automatic_results(session: Session, edition: Edition,
-                      entries: list[Entry]) -> dict[int, list[eligibility.RuleResult]]:
-    """The entry rules for many entries at once (patents and documents loaded in bulk)."""
-    ids = [e.id for e in entries]
-    patents_by_entry: dict[int, list[Patent]] = defaultdict(list)
-    kinds_by_entry: dict[int, set[str]] = defaultdict(set)
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for p in session.exec(select(Patent).where(Patent.entry_id.in_(chunk)).order_by(Patent.position)):
-            patents_by_entry[p.entry_id].append(p)
-        documents = select(Document.entry_id, Document.kind).where(Document.entry_id.in_(chunk))
-        for entry_id, kind in session.exec(documents):
-            kinds_by_entry[entry_id].add(kind)
-    category_keys = dict(session.exec(select(Category.id, Category.key)
-                                      .where(Category.edition_id == edition.id)).all())
-    counted = session.exec(select(Entry.id, Entry.applicant).where(
-        Entry.edition_id == edition.id, Entry.status.in_(COUNTED_FOR_CAP))).all()
-    per_applicant = Counter(organisations.normalise_organisation(name) for _id, name in counted)
-    counted_ids = {entry_id for entry_id, _name in counted}
-    rules = edition_rules(session, edition)
-    out = {}
-    for entry in entries:
-        rows = patents_by_entry[entry.id]
-        facts = eligibility.EntryFacts(
-            applicant=entry.applicant,
-            applicant_type=entry.applicant_type,
-            category=category_keys.get(entry.category_id, ""),
-            patents=tuple(eligibility.PatentFacts(p.normalised, p.kind or None, p.status, p.grant_date, p.holder,
-                                                  p.jurisdiction or None) for p in rows),
-            core_patent=next((p.normalised for p in rows if p.is_core), None),
-            document_kinds=frozenset(kinds_by_entry[entry.id]),
-        )
-        key = organisations.normalise_organisation(entry.applicant)
-        others = (per_applicant[key] - (1 if entry.id in counted_ids else 0)) if key else 0
-        out[entry.id] = eligibility.check_entry(facts, rules, entries_by_same_applicant=others)
-    return out
 
 
 def screening_queue(*, session: Session, actor: Actor, edition_id: int,
@@ -105,7 +50,7 @@ def screening_queue(*, session: Session, actor: Actor, edition_id: int,
     wanted = [s for s in statuses if s in SCREENABLE]
     entries = list(session.exec(select(Entry).where(Entry.edition_id == edition_id, Entry.status.in_(wanted))
                                 .order_by(Entry.code)))
-    results = automatic_results(session, edition, entries)
+    results = queries.automatic_results(session, edition, entries)
     labels = {}
     for model, name in ((ContestGroup, "group"), (Category, "category"), (Track, "track")):
         labels[name] = dict(session.exec(select(model.id, model.label).where(model.edition_id == edition_id)).all())
@@ -123,11 +68,6 @@ def screening_queue(*, session: Session, actor: Actor, edition_id: int,
         })
     rows.sort(key=lambda r: (r["status"] != EntryStatus.submitted.value, r["code"]))
     return rows
-
-
-def first_scored_round(session: Session, edition_id: int) -> Round | None:
-    return session.exec(select(Round).where(Round.edition_id == edition_id, Round.scored == True)  # noqa: E712
-                        .order_by(Round.position, Round.id)).first()
 
 
 def _screening_round(session: Session, edition_id: int, first: Round) -> Round | None:
@@ -161,7 +101,7 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
     if len(entries) != len(ids) or len({e.edition_id for e in entries}) != 1:
         raise NotFound("Some of the chosen entries no longer exist; reload the page.")
     edition = session.get(Edition, entries[0].edition_id)
-    first = first_scored_round(session, edition.id)
+    first = queries.first_scored_round(session, edition.id)
     if first is None:
         raise InvalidInput("This edition has no scored round for eligible entries to move into; add one in set-up.")
     problems = []
@@ -172,7 +112,7 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
     if moved_on:
         problems.append("Already past the first round, so eligibility is no longer decided here: "
                         + ", ".join(moved_on) + ".")
-    results = automatic_results(session, edition, entries)
+    results = queries.automatic_results(session, edition, entries)
     failing = [e.code for e in entries if not eligibility.is_eligible(results[e.id])]
     if not eligible and not reason:
         problems.append("Give the reason the entrant will see for not being eligible.")
@@ -209,7 +149,7 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
             withdrawn = list(session.exec(select(Assignment).where(
                 Assignment.entry_id == entry.id, Assignment.round_id == entry.current_round_id,
                 Assignment.status == AssignmentStatus.active.value)))
-            conflict_service.withdraw_assignments(session, withdrawn)
+            panels.withdraw_assignments(session, withdrawn)
             assignments_withdrawn += len(withdrawn)
         entry.status = outcome
         entry.eligibility_reason = reason

@@ -159,9 +159,10 @@ def test_entry_rules_of_the_editor_apply(session, organiser, edition):
          patent_row("A-2", NUMBERS[1], kind="design")])
     with pytest.raises(InvalidInput) as caught:
         run(session, organiser, edition, "entries", data)
-    assert caught.value.problems == [
+    assert [str(p) for p in caught.value.problems] == [
         "entries!C2 (group): universities and institutes always enter the startup group",
-        "patents!B4 (patent_number): the same patent as row 3",
+        "patents!B4 (patent_number): patent 2020 1012 3456.2 is listed twice; it is the same "
+        "number as patents row 3 (written there as 202010123456.2).",
         "patents!D5 (kind): CN95115608.X is an invention number, but the kind chosen is "
         "design.",
     ]
@@ -309,7 +310,7 @@ def test_a_score_for_a_pair_without_assignment_is_an_error(session, organiser, e
     with pytest.raises(InvalidInput) as caught:
         run(session, organiser, edition, "scores", workbook(scores=[SCORE_HEADER, *rows]))
     assert caught.value.problems == [
-        "scores!D7 (judge_email): j1@uni.hk is not assigned to A-3 in round 'preliminary'"]
+        "scores!D7 (judge_email): j1@uni.hk is not assigned to A-3 in round 'preliminary'."]
     assert count(session, ScoreSheet) == 0
 
 

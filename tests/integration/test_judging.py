@@ -35,6 +35,7 @@ from contest.services import (
     ServiceError,
     StaleData,
     accounts,
+    assignments,
     demo,
     judging,
     storage,
@@ -457,18 +458,18 @@ def test_a_declared_conflict_withdraws_the_sheet_and_offers_a_replacement(sessio
 
     [row] = judging.declared_conflicts(session=session, actor=scene.organiser, edition_id=scene.edition_id)
     assert (row["entry"], row["judges_now"], row["judges_needed"]) == ("T-001", 2, 3)
-    suggestions = judging.replacement_suggestions(session=session, actor=scene.organiser, round_id=scene.round.id,
+    suggestions = assignments.replacement_suggestions(session=session, actor=scene.organiser, round_id=scene.round.id,
                                                   entry_id=scene.entries[0].id)
-    suggested = {s["judge_id"] for s in suggestions}
+    suggested = {s.judge_id for s in suggestions}
     assert suggested and suggested <= {scene.judges[3].user_id, scene.judges[4].user_id}
     with pytest.raises(InvalidInput, match="has a conflict"):
-        judging.assign_replacement(session=session, actor=scene.organiser, round_id=scene.round.id,
+        assignments.assign_replacement(session=session, actor=scene.organiser, round_id=scene.round.id,
                                    entry_id=scene.entries[0].id, judge_id=judge.user_id)
-    with pytest.raises(InvalidInput, match="already had"):
-        judging.assign_replacement(session=session, actor=scene.organiser, round_id=scene.round.id,
+    with pytest.raises(InvalidInput, match="already assigned"):
+        assignments.assign_replacement(session=session, actor=scene.organiser, round_id=scene.round.id,
                                    entry_id=scene.entries[0].id, judge_id=scene.judges[1].user_id)
-    chosen = suggestions[0]["judge_id"]
-    judging.assign_replacement(session=session, actor=scene.organiser, round_id=scene.round.id,
+    chosen = suggestions[0].judge_id
+    assignments.assign_replacement(session=session, actor=scene.organiser, round_id=scene.round.id,
                                entry_id=scene.entries[0].id, judge_id=chosen)
     [row] = judging.declared_conflicts(session=session, actor=scene.organiser, edition_id=scene.edition_id)
     assert row["judges_now"] == 3
@@ -538,13 +539,13 @@ def test_a_replacement_never_adds_a_second_judge_of_one_organisation_or_a_same_r
     session.add(profile)
     session.commit()
     with pytest.raises(InvalidInput, match="at most one judge per organisation"):
-        judging.assign_replacement(session=session, actor=scene.organiser, round_id=scene.round.id,
+        assignments.assign_replacement(session=session, actor=scene.organiser, round_id=scene.round.id,
                                    entry_id=entry.id, judge_id=newcomer.user_id)
     profile.organisation, profile.region = "Independent Valuers", entry.region
     scene.round.region_conflicts = True
     session.add_all([profile, scene.round])
     session.commit()
-    with pytest.raises(InvalidInput, match="excludes judges from the applicant's region"):
-        judging.assign_replacement(session=session, actor=scene.organiser, round_id=scene.round.id,
+    with pytest.raises(InvalidInput, match="same region: guangdong"):
+        assignments.assign_replacement(session=session, actor=scene.organiser, round_id=scene.round.id,
                                    entry_id=entry.id, judge_id=newcomer.user_id)
     assert session.exec(select(Assignment).where(Assignment.judge_id == newcomer.user_id)).all() == []

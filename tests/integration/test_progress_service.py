@@ -9,7 +9,7 @@ from aiosmtpd.controller import Controller
 from sqlmodel import select
 
 from contest.dbtypes import utcnow
-from contest.models import AuditEvent, Role, SheetStatus
+from contest.models import Assignment, AuditEvent, Role, SheetStatus
 from contest.services import PermissionDenied
 from contest.services import assignments as assignment_service
 from contest.services import progress as service
@@ -25,10 +25,12 @@ def setup(session, edition, make_user):
     s = build_round(session, edition, make_user, judges=judges, entries=entries)
     assignment_service.set_round_rules(session=session, actor=s.organiser, round_id=s.round.id,
                                        judges_per_entry=2, region_conflicts=False)
-    # A fixed, hand-made assignment: judges 0 and 1 on entries 0-1, judges 2 and 3 on 2-3.
+    # A fixed, hand-made assignment stored as is: judges 0 and 1 on entries 0-1, judges 2
+    # and 3 on 2-3 (two separate pieces, which adding judges one by one would refuse).
     for judge, entry in [(0, 0), (1, 0), (0, 1), (1, 1), (2, 2), (3, 2), (2, 3), (3, 3)]:
-        assignment_service.add_judge(session=session, actor=s.organiser, round_id=s.round.id,
-                                     entry_id=s.entries[entry], judge_id=s.judges[judge])
+        session.add(Assignment(round_id=s.round.id, entry_id=s.entries[entry],
+                               judge_id=s.judges[judge]))
+    session.commit()
     submitted = [(0, 0), (1, 0), (0, 1), (2, 2)]
     for judge, entry in submitted:
         add_sheet(session, s.round, s.judges[judge], s.entries[entry], SheetStatus.submitted)

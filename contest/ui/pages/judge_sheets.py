@@ -4,7 +4,7 @@ and when), reopen a submitted sheet with a reason; replace judges who declared a
 import pandas as pd
 import streamlit as st
 
-from contest.services import judging
+from contest.services import assignments, judging
 from contest.ui import context
 from contest.ui.i18n import t
 
@@ -58,19 +58,19 @@ for row in conflicts:
     st.caption(t("{now} of {needed} judges now", now=row["judges_now"], needed=row["judges_needed"]))
     if row["judges_now"] >= row["judges_needed"]:
         continue
-    suggestions: list[dict] = []
+    suggestions: list[assignments.Replacement] = []
     with context.session(read_only=True) as s, context.user_errors():
-        suggestions = judging.replacement_suggestions(session=s, actor=actor, round_id=row["round_id"],
-                                                      entry_id=row["entry_id"])
+        suggestions = assignments.replacement_suggestions(session=s, actor=actor, round_id=row["round_id"],
+                                                          entry_id=row["entry_id"])
     if not suggestions:
         st.warning(t("No judge in the pool can take this entry without a conflict."))
         continue
-    names = {sug["judge_id"]: f"{sug['judge']} · {sug['organisation']} · {t('load')} {sug['load']}"
-             + (f" · {t('expertise match')}" if sug["expertise_match"] else "") for sug in suggestions}
+    names = {sug.judge_id: f"{sug.judge} · {sug.organisation} · {t('load')} {sug.load}"
+             + (f" · {t('expertise match')}" if sug.expertise_match else "") for sug in suggestions}
     key = f"{row['conflict_id']}_{row['round_id']}"
     judge_id = st.radio(t("Replacement judge"), list(names), format_func=names.get, key=f"replace_{key}")
     if st.button(t("Assign replacement"), key=f"assign_{key}"):
         with context.session() as s, context.user_errors():
-            judging.assign_replacement(session=s, actor=actor, round_id=row["round_id"], entry_id=row["entry_id"],
-                                       judge_id=judge_id)
+            assignments.assign_replacement(session=s, actor=actor, round_id=row["round_id"],
+                                           entry_id=row["entry_id"], judge_id=judge_id)
             st.success(t("Replacement assigned."))
