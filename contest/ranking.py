@@ -8,6 +8,7 @@ of raw points) for the tie rule.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -18,6 +19,7 @@ from scipy.sparse import csgraph
 from scipy.sparse import linalg as splinalg
 
 from contest import scoring
+from contest.i18n import msg
 
 METHODS = ("model", "mean", "trimmed", "median", "zscore")
 
@@ -38,7 +40,15 @@ METHOD_WARNINGS = {
 HUBER_C = 1.345
 MIN_JUDGE_RATINGS = 8
 MIN_ENTRY_RATINGS = 3
+# The tie rule's steps (CONTEST.md): each compares one key, higher wins; whatever they all
+# leave equal the organiser decides, with a recorded reason.
 TIE_RULES = ("heaviest_criterion", "raw_points", "median")
+ORGANISER = "organiser"
+DEFAULT_TIE_RULE = (*TIE_RULES, ORGANISER)
+_TIE_COLUMNS = {"heaviest_criterion": "tb_heaviest", "raw_points": "tb_raw_points",
+                "median": "tb_median"}
+# What each step means, for people (the keys are for files and settings).
+TIE_LABELS = {step: msg(f"ranking.tie_{step}") for step in DEFAULT_TIE_RULE}
 
 
 @dataclass(frozen=True)
@@ -389,7 +399,7 @@ def _check_ratings(ratings: pd.DataFrame) -> None:
 
 
 def _tie_keys(ratings: pd.DataFrame) -> pd.DataFrame:
-    """Per entry: the published tie rule's keys (heaviest criterion, raw points, median)."""
+    """Per entry: the tie rule's keys (heaviest criterion, raw points, median)."""
     g = ratings.groupby("entry")
     keys = pd.DataFrame({"median": g["y"].median()})
     keys["heaviest"] = g["heaviest"].mean() if "heaviest" in ratings else np.nan
@@ -397,31 +407,317 @@ def _tie_keys(ratings: pd.DataFrame) -> pd.DataFrame:
     return keys
 
 
-def _assign_ranks(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rank within group by score, then the tie rule; never random, shared rank if unresolved."""
+def check_tie_rule(tie_rule: Sequence[str]) -> tuple[str, ...]:
+    """The tie rule's steps in order, each once, from TIE_RULES; the organiser decides
+    whatever they leave tied (so "organiser" may only come last)."""
+    steps = [step for step in tie_rule if step != ORGANISER]
+    unknown = [step for step in steps if step not in TIE_RULES]
+    if unknown:
+        raise ValueError(f"Unknown tie-rule step '{unknown[0]}'; the steps are "
+                         f"{', '.join(TIE_RULES)}, then the organiser.")
+    if len(set(steps)) != len(steps):
+        raise ValueError("A tie-rule step can be used only once.")
+    if ORGANISER in tie_rule and list(tie_rule).index(ORGANISER) != len(tie_rule) - 1:
+        raise ValueError("The organiser decides last, after every other tie-rule step.")
+    return tuple(steps)
+
+
+def _assign_ranks(frame: pd.DataFrame, tie_rule: Sequence[str] = DEFAULT_TIE_RULE) -> pd.DataFrame:
+    """Rank within group by score, then the tie rule's steps in order; never random, a
+    shared rank when every step leaves two entries equal (the organiser decides)."""
+    steps = check_tie_rule(tie_rule)
     f = frame.copy()
-    f["_k0"] = f["adjusted_score"].round(6)
-    f["_k1"] = f["tb_heaviest"].round(6)
-    f["_k2"] = f["tb_raw_points"].round(6)
-    f["_k3"] = f["tb_median"].round(6)
-    keys = ["_k0", "_k1", "_k2", "_k3"]
-    for k in keys:
-        f[k] = f[k].fillna(-np.inf)
-    f = f.sort_values(["group", *keys, "entry"], ascending=[True, False, False, False, False, True])
+    keys = [f"_k{i}" for i in range(len(steps) + 1)]
+    for key, column in zip(keys, ["adjusted_score", *(_TIE_COLUMNS[s] for s in steps)]):
+        f[key] = f[column].round(6).fillna(-np.inf)
+    f = f.sort_values(["group", *keys, "entry"], ascending=[True, *[False] * len(keys), True])
     same_group = f["group"].eq(f["group"].shift()).to_numpy()
     eq = [f[k].eq(f[k].shift()).to_numpy() & same_group for k in keys]
-    level_prev = np.where(~eq[1], 1, np.where(~eq[2], 2, np.where(~eq[3], 3, 4)))
+    # With the row above: 0 if the scores differ, else the first step that tells them
+    # apart, else len(keys) (the organiser's).
+    level_prev = np.full(len(f), len(keys))
+    for i in range(len(keys) - 1, 0, -1):
+        level_prev = np.where(~eq[i], i, level_prev)
     level_prev = np.where(eq[0], level_prev, 0)
     level_next = np.r_[level_prev[1:], 0]
     level = np.maximum(level_prev, level_next)
-    all_equal_prev = eq[0] & eq[1] & eq[2] & eq[3]
+    all_equal_prev = np.logical_and.reduce(eq)
     pos = f.groupby("group").cumcount().to_numpy() + 1
     rank = pd.Series(np.where(all_equal_prev, np.nan, pos), index=f.index).ffill()
     f["rank"] = rank.astype(int)
-    names = np.array(["", *TIE_RULES, "organiser"])
+    names = np.array(["", *steps, ORGANISER])
     f["tie_broken_by"] = names[level]
-    f["_unresolved"] = level == 4
+    f["_unresolved"] = level == len(keys)
     return f.drop(columns=keys)
+
+
+# ---------------------------------------------------------------- the methods
+
+
+@dataclass(frozen=True)
+class Method:
+    """A ranking method: how one sheet's ratings become entry scores, and whether it can
+    only rank a connected design (judge effects are compared through shared judges)."""
+
+    key: str
+    fit: Callable[[pd.DataFrame], _SheetFit]
+    needs_connected_design: bool
+
+    @property
+    def warning(self):
+        """When the method misleads, in one line (SCORING.md section 5)."""
+        return METHOD_WARNINGS[self.key]
+
+
+REGISTRY: dict[str, Method] = {
+    "model": Method("model", _model_sheet, needs_connected_design=True),
+    **{key: Method(key, functools.partial(_simple_sheet, method=key), needs_connected_design=False)
+       for key in ("mean", "trimmed", "median", "zscore")},
+}
+
+
+def method_for(key: str) -> Method:
+    if key not in REGISTRY:
+        raise ValueError(f"Unknown method '{key}'; choose one of {', '.join(METHODS)}.")
+    return REGISTRY[key]
+
+
+def methods_for_design(connected: bool) -> tuple[str, ...]:
+    """The methods that can rank a design: every one when it is connected, else those
+    that do not compare judges through shared entries."""
+    return tuple(k for k, m in REGISTRY.items() if connected or not m.needs_connected_design)
+
+
+# ---------------------------------------------------------------- ranking, step by step
+
+
+@dataclass
+class _Prepared:
+    ratings: pd.DataFrame
+    sheets: list[str]
+    weights: dict[str, float]
+    entry_ids: np.ndarray
+    position: pd.Series  # entry id -> row in the per-entry arrays
+
+
+def _prepare(ratings: pd.DataFrame, groups: Mapping[int, str],
+             sheet_weights: Mapping[str, float] | None) -> _Prepared:
+    """Check the ratings and the sheets' weights; every entry needs a group."""
+    _check_ratings(ratings)
+    ratings = ratings.reset_index(drop=True)
+    if "sheet" not in ratings:
+        ratings = ratings.assign(sheet="sheet")
+    sheets = sorted(ratings["sheet"].unique())
+    weights = dict(sheet_weights) if sheet_weights else {s: 1.0 for s in sheets}
+    unweighted = [s for s in sheets if s not in weights]
+    if unweighted:
+        raise ValueError(f"Sheet(s) {', '.join(unweighted)} have no weight in this round.")
+    missing_group = sorted(set(ratings["entry"].unique()) - set(groups))
+    if missing_group:
+        raise ValueError(f"Entries without a group: {missing_group[:10]}.")
+    entry_ids = np.sort(ratings["entry"].unique())
+    return _Prepared(ratings, sheets, weights, entry_ids,
+                     pd.Series(np.arange(len(entry_ids)), index=entry_ids))
+
+
+def _fit_sheets(data: _Prepared, method: Method) -> dict[str, _SheetFit]:
+    """Each sheet fitted on its own; a method that needs a connected design refuses a
+    sheet whose ratings fall apart (DisconnectedDesign names the pieces)."""
+    fits = {}
+    for s in data.sheets:
+        part = data.ratings[data.ratings["sheet"] == s]
+        if method.needs_connected_design:
+            sheet_design = check_design(part)
+            if not sheet_design.connected:
+                raise DisconnectedDesign(sheet_design, s if len(data.sheets) > 1 else None)
+        fits[s] = method.fit(part)
+    return fits
+
+
+def _design_warnings(data: _Prepared, fits: dict[str, _SheetFit], method: Method,
+                     design: DesignReport, draws: int) -> list:
+    warnings = [method.warning, *design.warnings]
+    if draws > 0:
+        for s in data.sheets:
+            if fits[s].sigma <= 1e-6:
+                warnings.append(
+                    f"Sheet {s}: the ratings leave no room to estimate the judging noise (each "
+                    "entry has one rating, or all ratings agree exactly), so its intervals show "
+                    "no uncertainty; do not rely on them.")
+    if not design.connected and not method.needs_connected_design:
+        warnings.append(
+            f"The design is disconnected: '{method.key}' ranks anyway, but entries in different "
+            "pieces were scored by entirely different judges."
+        )
+    return warnings
+
+
+@dataclass
+class _Blend:
+    share: np.ndarray  # per entry and sheet: the sheet's share of the entry's score
+    own: float  # the judges' share after the public vote and a carried result
+    constant: np.ndarray  # per entry: public vote and carried points
+    adjusted: np.ndarray
+    se: np.ndarray
+
+
+def _blend(data: _Prepared, fits: dict[str, _SheetFit], *, extra: pd.DataFrame | None,
+           public_vote_weight: float, carry_weight: float) -> _Blend:
+    """Sheets blended by weight (an entry's missing sheet leaves the others' shares), then
+    the public vote (rescaled to 0-100) and a carried result by their shares."""
+    n_all, sheets, weights = len(data.entry_ids), data.sheets, data.weights
+    w_mat = np.zeros((n_all, len(sheets)))
+    score_mat = np.zeros((n_all, len(sheets)))
+    var_mat = np.zeros((n_all, len(sheets)))
+    for k, s in enumerate(sheets):
+        idx = data.position[fits[s].entries].to_numpy()
+        w_mat[idx, k] = float(weights[s])
+        score_mat[idx, k] = fits[s].score
+        var_mat[idx, k] = fits[s].se**2
+    wsum = w_mat.sum(axis=1)
+    if np.any(wsum <= 0):
+        raise ValueError("Some entries were scored only on sheets whose weight is zero.")
+    share = w_mat / wsum[:, None]
+    blended = (share * score_mat).sum(axis=1)
+    se = np.sqrt((share**2 * var_mat).sum(axis=1))
+
+    own = 1.0 - public_vote_weight - carry_weight
+    if not (0 <= public_vote_weight < 1 and 0 <= carry_weight < 1 and own > 0):
+        raise ValueError("Public vote and carried shares must each lie in [0, 1) and sum below 1.")
+    entry_ids = data.entry_ids
+    constant = np.zeros(n_all)
+    if public_vote_weight or carry_weight:
+        ex = (extra if extra is not None else pd.DataFrame(columns=["entry"])).set_index("entry")
+        if public_vote_weight:
+            votes = ex["public_vote"].reindex(entry_ids).fillna(0.0) if "public_vote" in ex \
+                else pd.Series(0.0, index=entry_ids)
+            rescaled = scoring.rescale_public_votes(votes.to_dict())
+            constant += public_vote_weight * np.array([rescaled[i] for i in entry_ids])
+        if carry_weight:
+            carried = ex["carried"].reindex(entry_ids) if "carried" in ex \
+                else pd.Series(np.nan, index=entry_ids)
+            if carried.isna().any():
+                missing = [int(i) for i in carried[carried.isna()].index[:10]]
+                raise ValueError(f"No carried result for entries {missing}.")
+            constant += carry_weight * carried.to_numpy(float)
+    return _Blend(share, own, constant, own * blended + constant, own * se)
+
+
+def _ranked_frame(data: _Prepared, blend: _Blend, groups: Mapping[int, str],
+                  tie_rule: Sequence[str]) -> pd.DataFrame:
+    """Per entry: adjusted score beside the raw mean and the number of judges, the tie
+    rule's keys, and the rank within its group (ties broken by the tie rule)."""
+    ratings, entry_ids, weights = data.ratings, data.entry_ids, data.weights
+    raw = ratings.groupby(["entry", "sheet"])["y"].mean().unstack("sheet").reindex(entry_ids)
+    raw_w = np.where(raw.notna().to_numpy(), [float(weights[s]) for s in raw.columns], 0.0)
+    raw_mean = np.nansum(raw.to_numpy() * raw_w, axis=1) / raw_w.sum(axis=1)
+    n_judges = ratings.groupby("entry")["judge"].nunique().reindex(entry_ids).to_numpy()
+    tie = _tie_keys(ratings).reindex(entry_ids)
+    frame = pd.DataFrame({
+        "entry": entry_ids,
+        "group": [groups[int(i)] for i in entry_ids],
+        "adjusted_score": blend.adjusted,
+        "raw_mean": raw_mean,
+        "n_judges": n_judges,
+        "se": blend.se,
+        "tb_heaviest": tie["heaviest"].to_numpy(float),
+        "tb_raw_points": tie["raw_points"].to_numpy(float),
+        "tb_median": tie["median"].to_numpy(float),
+    })
+    return _assign_ranks(frame, tie_rule).sort_values("entry")
+
+
+def _intervals(frame: pd.DataFrame, data: _Prepared, fits: dict[str, _SheetFit],
+               blend: _Blend, *, cut: Cut | None, draws: int, seed: int,
+               progress: Callable[[float], None] | None) -> None:
+    """90 % score and rank intervals and the chance of clearing the cut, from `draws`
+    perturb-and-solve draws (in chunks, so progress can report); NaN without draws."""
+    for column in ("score_low", "score_high", "rank_low", "rank_high", "p_cut"):
+        frame[column] = np.nan
+    if draws <= 0:
+        return
+    n_all = len(data.entry_ids)
+    rng = np.random.default_rng(seed)
+    group_idx = [np.flatnonzero(frame["group"].to_numpy() == g)
+                 for g in pd.unique(frame["group"])]
+    all_scores = np.empty((draws, n_all), dtype=np.float32)
+    all_ranks = np.empty((draws, n_all), dtype=np.int32)
+    chunk = 50
+    for start in range(0, draws, chunk):
+        k = min(chunk, draws - start)
+        total = np.zeros((n_all, k))
+        for c, s in enumerate(data.sheets):
+            idx = data.position[fits[s].entries].to_numpy()
+            total[idx] += blend.share[idx, c][:, None] * fits[s].sample(rng, k)
+        total = blend.own * total + blend.constant[:, None]
+        all_scores[start:start + k] = total.T
+        for gi in group_idx:
+            order = np.argsort(-total[gi], axis=0, kind="stable")
+            ranks = np.empty_like(order)
+            np.put_along_axis(ranks, order, np.arange(1, len(gi) + 1)[:, None], axis=0)
+            all_ranks[start:start + k, gi] = ranks.T
+        if progress is not None:
+            progress((start + k) / draws)
+    frame["score_low"] = np.quantile(all_scores, 0.05, axis=0)
+    frame["score_high"] = np.quantile(all_scores, 0.95, axis=0)
+    frame["rank_low"] = np.floor(np.quantile(all_ranks, 0.05, axis=0)).astype(int)
+    frame["rank_high"] = np.ceil(np.quantile(all_ranks, 0.95, axis=0)).astype(int)
+    if cut is not None:
+        hit = all_ranks <= cut.top if cut.top is not None else all_scores >= cut.threshold
+        frame["p_cut"] = hit.mean(axis=0)
+
+
+def _cut_and_flags(frame: pd.DataFrame, data: _Prepared, *, cut: Cut | None,
+                   borderline: tuple[float, float]) -> None:
+    """Who clears the cut, the borderline band, and each entry's flags (an unresolved tie,
+    fewer than 3 judges, a missing sheet)."""
+    if cut is None:
+        frame["in_cut"] = False
+    elif cut.top is not None:
+        frame["in_cut"] = frame["rank"] <= cut.top
+    else:
+        frame["in_cut"] = frame["adjusted_score"] >= cut.threshold
+    lo, hi = borderline
+    frame["borderline"] = frame["p_cut"].gt(lo) & frame["p_cut"].lt(hi)
+    ratings, weights = data.ratings, data.weights
+    sheet_count = ratings.groupby("entry")["sheet"].nunique().reindex(data.entry_ids).to_numpy()
+    expected_sheets = sum(1 for s in data.sheets if float(weights[s]) > 0)
+    flags = []
+    for row_unresolved, n_j, n_s in zip(frame["_unresolved"], frame["n_judges"], sheet_count):
+        f = []
+        if row_unresolved:
+            f.append("tie_unresolved")
+        if n_j < MIN_ENTRY_RATINGS:
+            f.append("few_judges")
+        if n_s < expected_sheets:
+            f.append("missing_sheet")
+        flags.append(",".join(f))
+    frame["flags"] = flags
+
+
+def _annotated(data: _Prepared, fits: dict[str, _SheetFit]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Judge statistics per sheet, and the ratings with each one's fit, residual, weight
+    and leniency-corrected value."""
+    judge_frames = []
+    for s in data.sheets:
+        jf = fits[s].judges.copy()
+        jf.insert(0, "sheet", s)
+        judge_frames.append(jf)
+    judges = pd.concat(judge_frames, ignore_index=True)
+    ratings = data.ratings
+    annotated = ratings.copy()
+    for col in ("fitted", "residual", "weight", "corrected"):
+        annotated[col] = np.nan
+    for s in data.sheets:
+        mask = (ratings["sheet"] == s).to_numpy()
+        for col, values in fits[s].rating_cols.items():
+            annotated.loc[mask, col] = values
+    return judges, annotated
+
+
+ENTRY_COLUMNS = ["entry", "group", "adjusted_score", "raw_mean", "n_judges", "se", "score_low",
+                 "score_high", "rank", "rank_low", "rank_high", "p_cut", "in_cut", "borderline",
+                 "tie_broken_by", "flags", "tb_heaviest", "tb_raw_points", "tb_median"]
 
 
 def rank_entries(
@@ -438,195 +734,36 @@ def rank_entries(
     seed: int = 0,
     progress: Callable[[float], None] | None = None,
     borderline: tuple[float, float] = (0.1, 0.9),
+    tie_rule: Sequence[str] = DEFAULT_TIE_RULE,
 ) -> RankingResult:
     """Rank entries within their group by the chosen method, sheets blended by weight.
 
-    `model` refuses a disconnected design (DisconnectedDesign); other methods rank with a
-    warning. With draws > 0: 90 % score and rank intervals and the chance of clearing cut.
+    A method that needs a connected design (the registry says which) refuses a
+    disconnected one (DisconnectedDesign); the others rank with a warning. Ties are broken
+    by `tie_rule`'s steps in order, then left to the organiser. With draws > 0: 90 % score
+    and rank intervals and the chance of clearing cut.
     """
-    if method not in METHODS:
-        raise ValueError(f"Unknown method '{method}'; choose one of {', '.join(METHODS)}.")
-    _check_ratings(ratings)
+    chosen = method_for(method)
     cut = _normalise_cut(cut)
-    ratings = ratings.reset_index(drop=True)
-    if "sheet" not in ratings:
-        ratings = ratings.assign(sheet="sheet")
-    sheets = sorted(ratings["sheet"].unique())
-    weights = dict(sheet_weights) if sheet_weights else {s: 1.0 for s in sheets}
-    unweighted = [s for s in sheets if s not in weights]
-    if unweighted:
-        raise ValueError(f"Sheet(s) {', '.join(unweighted)} have no weight in this round.")
-    missing_group = sorted(set(ratings["entry"].unique()) - set(groups))
-    if missing_group:
-        raise ValueError(f"Entries without a group: {missing_group[:10]}.")
-
-    design = check_design(ratings)
-    warnings = [METHOD_WARNINGS[method], *design.warnings]
-    fits: dict[str, _SheetFit] = {}
-    for s in sheets:
-        part = ratings[ratings["sheet"] == s]
-        if method == "model":
-            sheet_design = check_design(part)
-            if not sheet_design.connected:
-                raise DisconnectedDesign(sheet_design, s if len(sheets) > 1 else None)
-            fits[s] = _model_sheet(part)
-        else:
-            fits[s] = _simple_sheet(part, method)
-    if draws > 0:
-        for s in sheets:
-            if fits[s].sigma <= 1e-6:
-                warnings.append(
-                    f"Sheet {s}: the ratings leave no room to estimate the judging noise (each "
-                    "entry has one rating, or all ratings agree exactly), so its intervals show "
-                    "no uncertainty; do not rely on them.")
-    if not design.connected and method != "model":
-        warnings.append(
-            f"The design is disconnected: '{method}' ranks anyway, but entries in different "
-            "pieces were scored by entirely different judges."
-        )
-
-    entry_ids = np.sort(ratings["entry"].unique())
-    n_all = len(entry_ids)
-    pos_of = pd.Series(np.arange(n_all), index=entry_ids)
-    w_mat = np.zeros((n_all, len(sheets)))
-    score_mat = np.zeros((n_all, len(sheets)))
-    var_mat = np.zeros((n_all, len(sheets)))
-    for k, s in enumerate(sheets):
-        idx = pos_of[fits[s].entries].to_numpy()
-        w_mat[idx, k] = float(weights[s])
-        score_mat[idx, k] = fits[s].score
-        var_mat[idx, k] = fits[s].se**2
-    wsum = w_mat.sum(axis=1)
-    if np.any(wsum <= 0):
-        raise ValueError("Some entries were scored only on sheets whose weight is zero.")
-    share = w_mat / wsum[:, None]
-    blended = (share * score_mat).sum(axis=1)
-    se = np.sqrt((share**2 * var_mat).sum(axis=1))
-
-    own = 1.0 - public_vote_weight - carry_weight
-    if not (0 <= public_vote_weight < 1 and 0 <= carry_weight < 1 and own > 0):
-        raise ValueError("Public vote and carried shares must each lie in [0, 1) and sum below 1.")
-    constant = np.zeros(n_all)
-    if public_vote_weight or carry_weight:
-        ex = (extra if extra is not None else pd.DataFrame(columns=["entry"])).set_index("entry")
-        if public_vote_weight:
-            votes = ex["public_vote"].reindex(entry_ids).fillna(0.0) if "public_vote" in ex \
-                else pd.Series(0.0, index=entry_ids)
-            rescaled = scoring.rescale_public_votes(votes.to_dict())
-            constant += public_vote_weight * np.array([rescaled[i] for i in entry_ids])
-        if carry_weight:
-            carried = ex["carried"].reindex(entry_ids) if "carried" in ex \
-                else pd.Series(np.nan, index=entry_ids)
-            if carried.isna().any():
-                missing = [int(i) for i in carried[carried.isna()].index[:10]]
-                raise ValueError(f"No carried result for entries {missing}.")
-            constant += carry_weight * carried.to_numpy(float)
-    adjusted = own * blended + constant
-    se = own * se
-
-    raw = ratings.groupby(["entry", "sheet"])["y"].mean().unstack("sheet").reindex(entry_ids)
-    raw_w = np.where(raw.notna().to_numpy(), [float(weights[s]) for s in raw.columns], 0.0)
-    raw_mean = np.nansum(raw.to_numpy() * raw_w, axis=1) / raw_w.sum(axis=1)
-    n_judges = ratings.groupby("entry")["judge"].nunique().reindex(entry_ids).to_numpy()
-    tie = _tie_keys(ratings).reindex(entry_ids)
-    frame = pd.DataFrame({
-        "entry": entry_ids,
-        "group": [groups[int(i)] for i in entry_ids],
-        "adjusted_score": adjusted,
-        "raw_mean": raw_mean,
-        "n_judges": n_judges,
-        "se": se,
-        "tb_heaviest": tie["heaviest"].to_numpy(float),
-        "tb_raw_points": tie["raw_points"].to_numpy(float),
-        "tb_median": tie["median"].to_numpy(float),
-    })
-    frame = _assign_ranks(frame).sort_values("entry")
-
-    # Interval draws, in chunks so the progress callback can report.
-    frame["score_low"] = np.nan
-    frame["score_high"] = np.nan
-    frame["rank_low"] = np.nan
-    frame["rank_high"] = np.nan
-    frame["p_cut"] = np.nan
-    if draws > 0:
-        rng = np.random.default_rng(seed)
-        group_idx = [np.flatnonzero(frame["group"].to_numpy() == g)
-                     for g in pd.unique(frame["group"])]
-        all_scores = np.empty((draws, n_all), dtype=np.float32)
-        all_ranks = np.empty((draws, n_all), dtype=np.int32)
-        chunk = 50
-        for start in range(0, draws, chunk):
-            k = min(chunk, draws - start)
-            total = np.zeros((n_all, k))
-            for c, s in enumerate(sheets):
-                idx = pos_of[fits[s].entries].to_numpy()
-                total[idx] += share[idx, c][:, None] * fits[s].sample(rng, k)
-            total = own * total + constant[:, None]
-            all_scores[start:start + k] = total.T
-            for gi in group_idx:
-                order = np.argsort(-total[gi], axis=0, kind="stable")
-                ranks = np.empty_like(order)
-                np.put_along_axis(ranks, order, np.arange(1, len(gi) + 1)[:, None], axis=0)
-                all_ranks[start:start + k, gi] = ranks.T
-            if progress is not None:
-                progress((start + k) / draws)
-        frame["score_low"] = np.quantile(all_scores, 0.05, axis=0)
-        frame["score_high"] = np.quantile(all_scores, 0.95, axis=0)
-        frame["rank_low"] = np.floor(np.quantile(all_ranks, 0.05, axis=0)).astype(int)
-        frame["rank_high"] = np.ceil(np.quantile(all_ranks, 0.95, axis=0)).astype(int)
-        if cut is not None:
-            hit = all_ranks <= cut.top if cut.top is not None else all_scores >= cut.threshold
-            frame["p_cut"] = hit.mean(axis=0)
-
-    if cut is None:
-        frame["in_cut"] = False
-    elif cut.top is not None:
-        frame["in_cut"] = frame["rank"] <= cut.top
-    else:
-        frame["in_cut"] = frame["adjusted_score"] >= cut.threshold
-    lo, hi = borderline
-    frame["borderline"] = frame["p_cut"].gt(lo) & frame["p_cut"].lt(hi)
-
-    flags = []
-    sheet_count = ratings.groupby("entry")["sheet"].nunique().reindex(entry_ids).to_numpy()
-    expected_sheets = sum(1 for s in sheets if float(weights[s]) > 0)
-    for row_unresolved, n_j, n_s in zip(frame["_unresolved"], frame["n_judges"], sheet_count):
-        f = []
-        if row_unresolved:
-            f.append("tie_unresolved")
-        if n_j < MIN_ENTRY_RATINGS:
-            f.append("few_judges")
-        if n_s < expected_sheets:
-            f.append("missing_sheet")
-        flags.append(",".join(f))
-    frame["flags"] = flags
+    check_tie_rule(tie_rule)
+    data = _prepare(ratings, groups, sheet_weights)
+    design = check_design(data.ratings)
+    fits = _fit_sheets(data, chosen)
+    warnings = _design_warnings(data, fits, chosen, design, draws)
+    blend = _blend(data, fits, extra=extra, public_vote_weight=public_vote_weight,
+                   carry_weight=carry_weight)
+    frame = _ranked_frame(data, blend, groups, tie_rule)
+    _intervals(frame, data, fits, blend, cut=cut, draws=draws, seed=seed, progress=progress)
+    _cut_and_flags(frame, data, cut=cut, borderline=borderline)
     if frame["_unresolved"].any():
         warnings.append("Some entries remain tied after every published tie rule; the "
                         "organiser decides and records a reason.")
-
-    columns = ["entry", "group", "adjusted_score", "raw_mean", "n_judges", "se", "score_low",
-               "score_high", "rank", "rank_low", "rank_high", "p_cut", "in_cut", "borderline",
-               "tie_broken_by", "flags", "tb_heaviest", "tb_raw_points", "tb_median"]
-    entries = frame[columns].sort_values(["group", "rank", "entry"]).reset_index(drop=True)
-
-    judge_frames = []
-    for s in sheets:
-        jf = fits[s].judges.copy()
-        jf.insert(0, "sheet", s)
-        judge_frames.append(jf)
-    judges = pd.concat(judge_frames, ignore_index=True)
-    annotated = ratings.copy()
-    for col in ("fitted", "residual", "weight", "corrected"):
-        annotated[col] = np.nan
-    for s in sheets:
-        mask = (ratings["sheet"] == s).to_numpy()
-        for col, values in fits[s].rating_cols.items():
-            annotated.loc[mask, col] = values
+    judges, annotated = _annotated(data, fits)
     return RankingResult(
-        entries=entries,
+        entries=frame[ENTRY_COLUMNS].sort_values(["group", "rank", "entry"]).reset_index(drop=True),
         judges=judges,
-        sigma={s: fits[s].sigma for s in sheets},
-        tau={s: fits[s].tau for s in sheets},
+        sigma={s: fits[s].sigma for s in data.sheets},
+        tau={s: fits[s].tau for s in data.sheets},
         method=method,
         warnings=warnings,
         design=design,

@@ -165,6 +165,13 @@ def _extra(session: Session, rnd: Round, entry_ids: list[int]) -> pd.DataFrame:
                          "carried": [carried.get(e, np.nan) for e in entry_ids]})
 
 
+def tie_rule_of(edition: Edition) -> tuple[str, ...]:
+    """The edition's tie rule (set-up can change it; CONTEST.md's by default), ending with
+    the organiser's decision."""
+    stored = (edition.rules or {}).get("tie_rule") or ranking.DEFAULT_TIE_RULE
+    return (*ranking.check_tie_rule(stored), ranking.ORGANISER)
+
+
 def _awards(edition: Edition) -> list[dict]:
     return [a for a in (edition.rules or {}).get("awards", []) if int(a.get("per_group", 0)) > 0]
 
@@ -200,7 +207,7 @@ def _rank(session: Session, rnd: Round, *, method: str | None, draws: int, seed:
             ratings, groups=groups, method=method, sheet_weights=weights,
             extra=_extra(session, rnd, entry_ids), public_vote_weight=rnd.public_vote_weight,
             carry_weight=rnd.carry_over_weight, cut=cut, draws=draws, seed=seed,
-            progress=progress)
+            progress=progress, tie_rule=tie_rule_of(edition))
     except ranking.DisconnectedDesign as exc:
         raise InvalidInput(str(exc)) from None
     except ValueError as exc:
@@ -705,7 +712,7 @@ def results_for_export(session: Session, round_id: int, method: str | None = Non
                 "carry_over_weight": rnd.carry_over_weight,
                 "sigma": {k: round(v, 3) for k, v in ranked.result.sigma.items()},
                 "tau": {k: round(v, 3) for k, v in ranked.result.tau.items()},
-                "tie_rule": "heaviest criterion, raw points, median, organiser"}
+                "tie_rule": ", ".join(tie_rule_of(session.get(Edition, rnd.edition_id)))}
     counts = {"entries": len(t), "sheets": len(ranked.result.ratings),
               "judges": int(ranked.result.ratings["judge"].nunique()),
               "borderline": int(t["borderline"].sum()), "in_cut": int(t["in_cut"].sum())}

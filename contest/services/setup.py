@@ -114,6 +114,7 @@ def setup_overview(*, session: Session, actor: Actor, edition_id: int) -> dict:
             "core_patent_cutoff": edition.core_patent_cutoff,
             "max_entries_per_enterprise": edition.max_entries_per_enterprise,
             "required_documents": list(edition.rules.get("required_documents", [])),
+            "tie_rule": list(edition.rules.get("tie_rule") or ranking.DEFAULT_TIE_RULE),
         },
         "rounds": [_round_row(r) for r in _rounds(session, edition_id)],
         "problems": setup_problems(session=session, edition_id=edition_id),
@@ -287,6 +288,25 @@ def update_edition(
     if changed:
         audit(session, actor, "edition.update", "edition", edition.id, edition_id=edition.id,
               changed=changed)
+    session.commit()
+    return edition
+
+
+def set_tie_rule(*, session: Session, actor: Actor, edition_id: int, steps: list[str]) -> Edition:
+    """The order of the tie rule's steps (heaviest criterion, raw points, median; any may be
+    left out); whatever they leave tied the organiser decides with a recorded reason."""
+    require_role(actor, Role.organiser)
+    edition = _edition(session, edition_id)
+    try:
+        chosen = [*ranking.check_tie_rule(steps), ranking.ORGANISER]
+    except ValueError as exc:
+        raise InvalidInput("setup.tie_rule_refused", problem=str(exc)) from None
+    before = list(edition.rules.get("tie_rule") or ranking.DEFAULT_TIE_RULE)
+    if chosen != before:
+        edition.rules = {**edition.rules, "tie_rule": chosen}  # a new dict: the JSON column saves
+        session.add(edition)
+        audit(session, actor, "edition.tie_rule", "edition", edition.id, edition_id=edition.id,
+              before=before, after=chosen)
     session.commit()
     return edition
 

@@ -423,3 +423,48 @@ def test_current_decisions_list_overrides_first_with_their_reasons(scored):
     tiers = results.award_tiers(session=scored, actor=actor, edition_id=rnd.edition_id)
     assert [t["key"] for t in tiers] == ["gold", "silver", "excellence"]
     assert [t["per_group"] for t in tiers] == [5, 8, 12]
+
+
+def test_the_tie_rule_is_read_from_the_edition_and_set_up_can_change_it(scored):
+    from contest.models import Criterion, CriterionScore
+    from contest.services import setup
+
+    rnd = preliminary(scored)
+    actor = organiser(scored)
+    rnd.method = "mean"
+    scored.add(rnd)
+    scored.commit()
+    ranked = results.rank_round(session=scored, actor=actor, round_id=rnd.id, draws=0)
+    group = ranked.table[ranked.table["pool"] == ranked.table["pool"].iloc[0]].sort_values("rank")
+    first, second = int(group.iloc[2]["entry_id"]), int(group.iloc[3]["entry_id"])
+    copy_scores(scored, rnd, first, second)
+    # One point of the second entry moves from its heaviest criterion to another: the same
+    # total, raw points and median, a lower score on the heaviest criterion.
+    sheet = scored.exec(select(ScoreSheet).where(ScoreSheet.round_id == rnd.id,
+                                                 ScoreSheet.entry_id == second,
+                                                 ScoreSheet.status == "submitted")).first()
+    scores = {c.key: (c, cs) for cs in scored.exec(select(CriterionScore).where(
+        CriterionScore.score_sheet_id == sheet.id)) for c in [scored.get(Criterion, cs.criterion_id)]}
+    heaviest = max(scores.values(), key=lambda pair: pair[0].weight)
+    other = next(pair for pair in scores.values()
+                 if pair[0].id != heaviest[0].id and pair[1].value < pair[0].max_points)
+    heaviest[1].value -= 1
+    other[1].value += 1
+    scored.add_all([heaviest[1], other[1]])
+    scored.commit()
+
+    def broken_by():
+        table = results.rank_round(session=scored, actor=actor, round_id=rnd.id, draws=0).table
+        by_id = table.set_index("entry_id")
+        return by_id.loc[first, "rank"] < by_id.loc[second, "rank"], by_id.loc[second, "tie_broken_by"]
+
+    assert broken_by() == (True, "heaviest_criterion")
+    setup.set_tie_rule(session=scored, actor=actor, edition_id=rnd.edition_id, steps=["median"])
+    assert editions.find_edition(session=scored).rules["tie_rule"] == ["median", "organiser"]
+    assert broken_by() == (False, "organiser")  # a shared rank: the organiser decides
+    export = results.results_for_export(scored, rnd.id, "mean", draws=0)
+    assert export.method_settings["tie_rule"] == "median, organiser"
+    with pytest.raises(InvalidInput, match="Unknown tie-rule step 'coin'"):
+        setup.set_tie_rule(session=scored, actor=actor, edition_id=rnd.edition_id, steps=["coin"])
+    events = scored.exec(select(AuditEvent).where(AuditEvent.action == "edition.tie_rule")).all()
+    assert [e.details["after"] for e in events] == [["median", "organiser"]]

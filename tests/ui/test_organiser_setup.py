@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import Session, select
 
 from contest import db
-from contest.models import Criterion, Round, SheetDefinition
+from contest.models import Criterion, Edition, Round, SheetDefinition
 from tests.conftest import login_for
 from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
 
@@ -128,3 +128,13 @@ def test_the_set_up_page_speaks_chinese_to_an_organiser_who_chooses_it(demo_db, 
     text = page_text(at)
     assert "赛事设置" in text and "权重合计 100 %（须为 100 %）。" in text
     assert "保存评分项" in [b.label for b in at.button]
+
+
+def test_organiser_reorders_the_tie_rule(organiser_on_setup):
+    at, url = organiser_on_setup
+    at.multiselect(key="edition_tie_rule").set_value(["raw_points", "median"])
+    _button(at, "Save the tie rule").click().run()
+    assert not at.exception
+    assert "Tie rule saved." in page_text(at)
+    [rules] = _read(url, select(Edition.rules))
+    assert rules["tie_rule"] == ["raw_points", "median", "organiser"]

@@ -225,6 +225,54 @@ def test_unresolved_tie_is_never_decided_at_random():
     assert any("organiser decides" in w for w in result.warnings)
 
 
+def _two_ways_tied():
+    """Entries 0 and 1 share a mean of 70; 0 is ahead on the heaviest criterion, 1 on raw
+    points and on the median."""
+    return frame([
+        (0, 0, 60.0, 90.0, 40), (0, 1, 80.0, 90.0, 40),
+        (1, 0, 70.0, 50.0, 45), (1, 1, 70.0, 50.0, 45), (1, 2, 70.0, 50.0, 45),
+        (0, 2, 70.0, 90.0, 40),
+    ])
+
+
+@pytest.mark.parametrize(("tie_rule", "first", "broken_by"), [
+    (ranking.DEFAULT_TIE_RULE, 0, "heaviest_criterion"),
+    (("raw_points", "heaviest_criterion", "organiser"), 1, "raw_points"),
+    (("median", "raw_points"), 1, "raw_points"),
+])
+def test_the_tie_rule_is_applied_in_the_order_given_and_names_the_step_that_decided(
+        tie_rule, first, broken_by):
+    df = _two_ways_tied()
+    got = by_entry(ranking.rank_entries(df, groups=one_group(df), method="mean", tie_rule=tie_rule))
+    assert got["rank"].tolist() == ([1, 2] if first == 0 else [2, 1])
+    assert got["tie_broken_by"].tolist() == [broken_by, broken_by]
+
+
+def test_a_tie_rule_with_no_steps_leaves_every_tie_to_the_organiser():
+    df = _two_ways_tied()
+    got = by_entry(ranking.rank_entries(df, groups=one_group(df), method="mean",
+                                        tie_rule=("organiser",)))
+    assert got["rank"].tolist() == [1, 1]
+    assert got["tie_broken_by"].tolist() == ["organiser", "organiser"]
+
+
+@pytest.mark.parametrize(("tie_rule", "message"), [
+    (("coin_toss",), "Unknown tie-rule step 'coin_toss'"),
+    (("organiser", "median"), "The organiser decides last"),
+    (("median", "median"), "only once"),
+])
+def test_a_tie_rule_that_cannot_be_applied_is_refused(tie_rule, message):
+    with pytest.raises(ValueError, match=message):
+        ranking.check_tie_rule(tie_rule)
+
+
+def test_the_registry_says_which_methods_need_a_connected_design():
+    assert [k for k, m in ranking.REGISTRY.items() if m.needs_connected_design] == ["model"]
+    assert tuple(ranking.REGISTRY) == ranking.METHODS
+    assert ranking.methods_for_design(connected=True) == ranking.METHODS
+    assert "model" not in ranking.methods_for_design(connected=False)
+
+
 # ---------------------------------------------------------------- cut, intervals
 
 

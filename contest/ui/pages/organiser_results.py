@@ -50,7 +50,9 @@ columns = ["rank", "entry_code", "title", "adjusted_score", "raw_mean", "n_judge
            "p_cut", "borderline", "tie_broken_by", "flags", "decision"]
 for label, part in ranked.table.groupby("pool_label"):
     st.subheader(t(label))
-    st.dataframe(part.sort_values("rank")[columns], hide_index=True, column_config={
+    shown = part.sort_values("rank")[columns].assign(tie_broken_by=lambda f: f["tie_broken_by"].map(
+        lambda step: t(ranking.TIE_LABELS[step]) if step in ranking.TIE_LABELS else ""))
+    st.dataframe(shown, hide_index=True, column_config={
         **{c: t(c) for c in columns},
         "adjusted_score": st.column_config.NumberColumn(t("Adjusted score"), format="%.2f"),
         "raw_mean": st.column_config.NumberColumn(t("Raw mean"), format="%.2f"),

@@ -81,6 +81,15 @@ with tab_dates:
                                      core_patent_cutoff=cutoff, max_entries_per_enterprise=int(cap),
                                      required_documents=docs)
                 _saved(t("Dates and rules saved."))
+    with st.form("tie_rule_form"):
+        steps = st.multiselect(t("setup.tie_rule"), list(ranking.TIE_RULES),
+                               [s for s in ed["tie_rule"] if s in ranking.TIE_RULES],
+                               format_func=lambda step: t(ranking.TIE_LABELS[step]), key="edition_tie_rule")
+        st.caption(t("setup.tie_rule_help"))
+        if st.form_submit_button(t("setup.save_tie_rule")):
+            with context.session() as s, context.user_errors():
+                setup.set_tie_rule(session=s, actor=actor, edition_id=edition.id, steps=steps)
+                _saved(t("setup.tie_rule_saved"))
 
 with tab_lists:
     st.caption(t("Keys are used in files and imports: they cannot change once saved. Rows still in use "
