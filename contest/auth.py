@@ -1,16 +1,26 @@
-"""Password hashing (argon2id), session tokens, roles and permission checks."""
+"""Password hashing (argon2id), password rules, sign-in throttling, session tokens, roles.
+
+Pure: no database and no waiting. Hashing is the only slow step; services call it outside
+every database transaction.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import math
+import re
 import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import zxcvbn
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from contest import i18n
+from contest.i18n import Message
 from contest.models import Role
 
 # argon2id with the library's RFC 9106 "low memory" profile defaults.
@@ -19,17 +29,24 @@ _hasher = PasswordHasher()
 # Verified against when the email is unknown, so both paths cost the same time.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
-SIGN_IN_FAILURES_BEFORE_DELAY = 5
-SIGN_IN_WINDOW = timedelta(minutes=1)
-NEUTRAL_SIGN_IN_MESSAGE = "Those sign-in details are not correct, or the account is not active."
+NEUTRAL_SIGN_IN_MESSAGE = "auth.sign_in_failed"
 
 MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 1000
+# zxcvbn's score: 3 is "safely unguessable: moderate protection from an offline slow-hash
+# scenario" (at least 10^8 guesses); 0-2 covers common passwords and their close variants.
+MIN_PASSWORD_SCORE = 3
+# zxcvbn's matching grows with the square of the length; the head decides the score anyway.
+_ZXCVBN_CHARACTERS = 100
 
 # The browser cookie that holds a session token (HttpOnly, SameSite=Lax).
 SESSION_COOKIE = "contest_session"
+# A sign-in ends after this long however active it is (CONTEST_SESSION_MAX_DAYS).
+SESSION_MAX_DAYS = 30
 
 
 def hash_password(password: str) -> str:
+    """Slow on purpose (tens of milliseconds of CPU): never call it inside a transaction."""
     return _hasher.hash(password)
 
 
@@ -41,19 +58,30 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def password_problems(password: str, *, email: str = "", name: str = "") -> list[str]:
-    """The password rules: long enough, not the email or name, not all one character."""
+def password_problems(password: str, *, email: str = "", name: str = "",
+                      others: Iterable[str] = ()) -> list[Message]:
+    """The password rules: 10 to 1,000 characters, not the email or name, and not a common
+    password or a close variant of one (zxcvbn, which also knows the user's own details)."""
     problems = []
     if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append(f"at least {MIN_PASSWORD_LENGTH} characters")
+        problems.append(i18n.msg("auth.password_too_short", min=MIN_PASSWORD_LENGTH))
+    if len(password) > MAX_PASSWORD_LENGTH:
+        problems.append(i18n.msg("auth.password_too_long", max=MAX_PASSWORD_LENGTH))
     lowered = password.lower()
     if email and lowered in {email.lower(), email.split("@")[0].lower()}:
-        problems.append("not your email address")
+        problems.append(i18n.msg("auth.password_is_email"))
     if name and lowered == name.lower():
-        problems.append("not your name")
-    if password and len(set(password)) < 4:
-        problems.append("at least 4 different characters")
+        problems.append(i18n.msg("auth.password_is_name"))
+    if password and not problems and password_score(password, [email, name, *others]) < MIN_PASSWORD_SCORE:
+        problems.append(i18n.msg("auth.password_too_common"))
     return problems
+
+
+def password_score(password: str, user_inputs: Sequence[str] = ()) -> int:
+    """zxcvbn's strength score, 0 (a top common password) to 4 (very hard to guess)."""
+    inputs = [part for value in user_inputs if value
+              for part in (value, *(w for w in re.split(r"[\W_]+", value) if len(w) >= 3))]
+    return int(zxcvbn.zxcvbn(password[:_ZXCVBN_CHARACTERS], user_inputs=inputs[:20])["score"])
 
 
 def new_token() -> str:
@@ -69,15 +97,54 @@ def sign(secret: str, message: str) -> str:
     return hmac.new(secret.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
-def sign_in_delay(failures_in_window: int) -> float:
-    """Seconds to wait before answering: none for the first 5 failures in a minute."""
-    if failures_in_window < SIGN_IN_FAILURES_BEFORE_DELAY:
-        return 0.0
-    return min(2.0 * (failures_in_window - SIGN_IN_FAILURES_BEFORE_DELAY + 1), 30.0)
+# --- throttling ---------------------------------------------------------------------------
 
 
-def session_expired(last_seen: datetime, now: datetime, idle_minutes: int) -> bool:
-    return now - last_seen > timedelta(minutes=idle_minutes)
+@dataclass(frozen=True)
+class Throttle:
+    """`allowed` failures within `window` pass; each one after that locks for `first_lock`,
+    doubling with every further failure, at most `longest_lock`. Attempts refused while
+    locked are not failures (nothing is checked), so a lock does not grow by itself."""
+
+    allowed: int
+    window: timedelta
+    first_lock: timedelta
+    longest_lock: timedelta
+
+    def locked_until(self, failures: Sequence[datetime], now: datetime) -> datetime | None:
+        recent = sorted(f for f in failures if now - f <= self.window)
+        if len(recent) < self.allowed:
+            return None
+        doublings = len(recent) - self.allowed
+        lock = min(self.first_lock * (2 ** min(doublings, 30)), self.longest_lock)
+        until = recent[-1] + lock
+        return until if until > now else None
+
+
+# One browser's address guessing one account: five tries, then a minute, two, four ...
+ACCOUNT_FROM_ADDRESS = Throttle(5, timedelta(hours=1), timedelta(minutes=1), timedelta(minutes=15))
+# One account from anywhere (many addresses): higher, so one attacker cannot lock its owner out
+# for long; the owner is told when it ends.
+ACCOUNT = Throttle(20, timedelta(hours=1), timedelta(minutes=5), timedelta(minutes=30))
+# One address trying many accounts (password spraying); an office behind one address has room.
+ADDRESS = Throttle(50, timedelta(hours=1), timedelta(minutes=5), timedelta(hours=1))
+# New accounts registered from one address, and registration attempts for one email.
+REGISTRATIONS_FROM_ADDRESS = Throttle(10, timedelta(hours=1), timedelta(minutes=10), timedelta(hours=2))
+REGISTRATIONS_FOR_EMAIL = Throttle(3, timedelta(hours=1), timedelta(minutes=20), timedelta(hours=2))
+THROTTLE_MEMORY = timedelta(days=1)  # attempts older than this are deleted
+
+
+def minutes_until(until: datetime, now: datetime) -> int:
+    """Whole minutes left (at least 1), for messages."""
+    return max(1, math.ceil((until - now).total_seconds() / 60))
+
+
+def session_expired(last_seen: datetime, now: datetime, idle_minutes: int, *,
+                    signed_in_at: datetime | None = None, max_days: int = SESSION_MAX_DAYS) -> bool:
+    """Idle too long, or signed in longer ago than the absolute limit."""
+    if now - last_seen > timedelta(minutes=idle_minutes):
+        return True
+    return signed_in_at is not None and now - signed_in_at > timedelta(days=max_days)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,12 @@ class Settings:
     max_upload_mb: int
     smtp_url: str | None
     session_idle_minutes: int
+    session_max_days: int = 30
+    # The address users open (https://contest.example.org): the session cookie is Secure when
+    # it is HTTPS, cookie hand-overs must come from its origin, invitation links start with it.
+    public_url: str | None = None
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks).
+    trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
 
     @property
     def max_upload_bytes(self) -> int:
@@ -51,6 +57,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         max_upload_mb=int(env.get("CONTEST_MAX_UPLOAD_MB", "50")),
         smtp_url=env.get("CONTEST_SMTP_URL") or None,
         session_idle_minutes=int(env.get("CONTEST_SESSION_IDLE_MINUTES", "120")),
+        session_max_days=int(env.get("CONTEST_SESSION_MAX_DAYS", "30")),
+        public_url=(env.get("CONTEST_PUBLIC_URL") or "").strip().rstrip("/") or None,
+        trusted_proxies=tuple(p.strip() for p in env.get("CONTEST_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+                              if p.strip()),
     )
 
 

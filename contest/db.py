@@ -82,6 +82,13 @@ def session_scope(engine: Engine, *, read_only: bool = False) -> Iterator[Sessio
         session.close()
 
 
+def begin_reading(session: Session) -> None:
+    """Start the session's next transaction as a read (on SQLite a deferred transaction that
+    takes no write lock); its first write after a commit or rollback starts a normal one."""
+    if not session.in_transaction():
+        session.connection(execution_options={"read_only": True})
+
+
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

@@ -30,6 +30,8 @@ from contest.models.people import (  # noqa: F401
     UserRole,
     AuthSession,
     SignInAttempt,
+    RegistrationAttempt,
+    PendingRegistration,
     Invitation,
     JudgeProfile,
 )
@@ -77,6 +79,8 @@ __all__ = [
     "UserRole",
     "AuthSession",
     "SignInAttempt",
+    "RegistrationAttempt",
+    "PendingRegistration",
     "Invitation",
     "JudgeProfile",
     "Entry",

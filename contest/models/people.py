@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from contest.models._fields import _created, _json, _ts
@@ -46,14 +46,51 @@ class AuthSession(SQLModel, table=True):
     # One-time ticket that lets the browser exchange its sign-in for an HttpOnly cookie.
     ticket_hash: Optional[str] = Field(default=None, max_length=64, index=True)
     ticket_expires_at: Optional[datetime] = _ts(nullable=True)
+    # Hash of the browser that asked for the ticket (its XSRF cookie): only that browser can
+    # trade the ticket for a cookie, so a page elsewhere cannot sign a visitor in.
+    ticket_browser: Optional[str] = Field(default=None, max_length=64)
 
 
 class SignInAttempt(SQLModel, table=True):
+    """A checked sign-in (attempts refused while locked are not recorded); kept a day."""
+
     __tablename__ = "sign_in_attempt"
+    __table_args__ = (Index("ix_sign_in_attempt_email_at", "email", "at"),
+                      Index("ix_sign_in_attempt_address_at", "address", "at"))
     id: Optional[int] = Field(default=None, primary_key=True)
-    email: str = Field(max_length=254, index=True)
+    email: str = Field(max_length=254)
+    address: str = Field(default="", max_length=64)  # the client's address ("" unknown)
     at: datetime = _created()
     succeeded: bool = False
+
+
+class RegistrationAttempt(SQLModel, table=True):
+    """A registration form sent (whatever became of it), for its rate limits; kept a day."""
+
+    __tablename__ = "registration_attempt"
+    __table_args__ = (Index("ix_registration_attempt_email_at", "email", "at"),
+                      Index("ix_registration_attempt_address_at", "address", "at"))
+    id: Optional[int] = Field(default=None, primary_key=True)
+    email: str = Field(max_length=254)
+    address: str = Field(default="", max_length=64)
+    at: datetime = _created()
+
+
+class PendingRegistration(SQLModel, table=True):
+    """A registration waiting for its owner to open the link mailed to the address (only
+    with mail configured); the account is created when the link is opened."""
+
+    __tablename__ = "pending_registration"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    email: str = Field(max_length=254, index=True)
+    name: str = Field(max_length=200)
+    organisation: str = Field(default="", max_length=200)
+    language: str = Field(default="en", max_length=8)
+    password_hash: str = Field(max_length=200)
+    created_at: datetime = _created()
+    expires_at: datetime = _ts()
+    used_at: Optional[datetime] = _ts(nullable=True)
 
 
 class Invitation(SQLModel, table=True):

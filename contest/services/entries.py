@@ -97,13 +97,14 @@ class Receipt:
 
 
 def register_entrant(*, session: Session, email: str, name: str, organisation: str,
-                     password: str, password_repeat: str | None = None) -> User:
-    """A new entrant account: unique email, a name, and a password that follows the rules."""
-    if password_repeat is not None and password != password_repeat:
-        raise InvalidInput("The two passwords are not the same.")
-    return accounts.create_user(session=session, email=email, name=name,
-                                organisation=organisation or "", password=password,
-                                roles=[Role.entrant])
+                     password: str, password_repeat: str | None = None, address: str = "",
+                     language: str = "en", smtp_url: str | None = None, base_url: str = "",
+                     now: dt.datetime | None = None) -> accounts.Registration:
+    """A new entrant account (accounts.register_entrant: the same answer whether or not the
+    address is in use, rate-limited, confirmed by a mailed link when mail is configured)."""
+    return accounts.register_entrant(session=session, email=email, name=name, organisation=organisation,
+                                     password=password, password_repeat=password_repeat, address=address,
+                                     language=language, smtp_url=smtp_url, base_url=base_url, now=now)
 
 
 def update_profile(*, session: Session, actor: Actor, name: str, organisation: str,

@@ -302,20 +302,25 @@ def invitation_details(*, session: Session, token: str | None) -> dict:
 
 
 def accept_invitation(*, session: Session, token: str | None, password: str) -> User:
-    """Set the judge's password through a live link; the link then stops working."""
+    """Set the judge's password through a live link; the link then stops working. The
+    password is hashed between two short transactions, never inside one."""
     invitation, user = _live_invitation(session, token)
     weak = auth.password_problems(password or "", email=user.email, name=user.name)
     if weak:
-        raise InvalidInput("The password needs " + ", ".join(weak) + ".")
+        raise InvalidInput(weak[0] if len(weak) == 1 else "auth.account_problems", problems=weak)
+    invitation_id, user_id, email = invitation.id, user.id, user.email
+    session.rollback()
+    password_hash = auth.hash_password(password)
     # Claimed with a guarded UPDATE: of two tabs submitting the same link, one wins.
-    claimed = session.execute(update(Invitation).where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+    claimed = session.execute(update(Invitation).where(Invitation.id == invitation_id, Invitation.used_at.is_(None))
                               .values(used_at=utcnow()))
     if claimed.rowcount != 1:
         session.rollback()
         raise InvalidInput("This invitation link has already been used. Sign in with your email and password.")
-    user.password_hash = auth.hash_password(password)
+    user = session.get(User, user_id)
+    user.password_hash = password_hash
     session.add(user)
-    audit(session, None, "judge.accept_invitation", "invitation", invitation.id, user_id=user.id, email=user.email)
+    audit(session, None, "judge.accept_invitation", "invitation", invitation_id, user_id=user_id, email=email)
     session.commit()
     return user
 

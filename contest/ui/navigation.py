@@ -84,6 +84,7 @@ def pages_for(roles: frozenset[str]) -> dict[str, list[st.Page]]:
 PUBLIC_PAGES: list[PageSpec] = [
     PageSpec("invitation.py", "Set your password", ":material/key:", "invite"),
     PageSpec("entrant_register.py", "Register", ":material/person_add:", "register"),
+    PageSpec("register_confirm.py", "register_confirm.title", ":material/mark_email_read:", "register_confirm"),
 ]
 
 

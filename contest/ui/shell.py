@@ -59,7 +59,7 @@ def main() -> None:
     actor = signin.current_actor()
     st.session_state["actor"] = actor
     if actor is None:
-        public = [st.Page(signin.sign_in_page, title=t("Sign in"), icon=":material/login:", url_path="signin")]
+        public = [signin.sign_in_page_entry()]
         public += navigation.public_pages()
         st.navigation(public, position="top" if len(public) > 1 else "hidden").run()
         return

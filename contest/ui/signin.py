@@ -6,7 +6,7 @@ import json
 
 import streamlit as st
 
-from contest import auth, config
+from contest import auth, config, web
 from contest.services import ServiceError, accounts
 from contest.ui import context
 from contest.ui.i18n import LANGUAGES, language, t
@@ -20,16 +20,50 @@ def cookie_token() -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _context_value(read) -> str | None:
+    """A text from the request context (None when absent: AppTest and bare script runs have
+    no request, and AppTest's stand-in returns objects that are not text)."""
+    try:
+        value = read(st.context)
+    except Exception:  # noqa: BLE001
+        return None
+    return value if isinstance(value, str) else None
+
+
+def client_address() -> str:
+    """The browser's address (X-Forwarded-For believed only from trusted proxies); "" unknown."""
+    peer = _context_value(lambda c: c.ip_address)
+    forwarded = _context_value(lambda c: c.headers.get("X-Forwarded-For"))
+    return web.client_address(peer, forwarded, config.settings().trusted_proxies)
+
+
+def browser_name() -> str:
+    """This browser's random `contest_browser` cookie ("" when it has none)."""
+    return _context_value(lambda c: c.cookies.get(web.BROWSER_COOKIE)) or ""
+
+
+def public_base_url(page_path: str = "") -> str:
+    """The app's address for links in mail: CONTEST_PUBLIC_URL, else as this browser sees it."""
+    configured = config.settings().public_url
+    if configured:
+        return configured
+    url = (_context_value(lambda c: c.url) or "").split("?")[0].rstrip("/")
+    if page_path and url.endswith("/" + page_path):
+        url = url[: -len(page_path) - 1]
+    return url or "http://localhost:8501"
+
+
 def current_actor():
     """The actor of this tab's sign-in, else of the browser's session cookie."""
     idle = config.settings().session_idle_minutes
+    max_days = config.settings().session_max_days
     # A read on every rerun; a short write only when the session is over a minute stale,
     # so page loads never queue behind other users' saves (SQLite has one writer).
     for token in (st.session_state.get("auth_token"), cookie_token()):
         if not token:
             continue
         with context.session(read_only=True) as s:
-            found, stale = accounts.session_status(session=s, token=token, idle_minutes=idle)
+            found, stale = accounts.session_status(session=s, token=token, idle_minutes=idle, max_days=max_days)
         if found is not None:
             if stale:
                 with context.session() as s:
@@ -59,10 +93,27 @@ def start_session(email: str, password: str) -> None:
     """Sign in through accounts.sign_in and keep this tab's token and the cookie ticket (the
     next run hands the ticket to the browser). A ServiceError is left to the caller."""
     with context.session() as s:
-        _user, token = accounts.sign_in(session=s, email=email, password=password)
-        ticket = accounts.issue_cookie_ticket(session=s, token=token)
+        _user, token = accounts.sign_in(session=s, email=email, password=password, address=client_address())
+    adopt_token(token)
+
+
+def adopt_token(token: str) -> None:
+    """This tab is signed in with the token; a browser with a `contest_browser` cookie also
+    gets a ticket, bound to that cookie, to trade for the session cookie on the next run."""
     st.session_state["auth_token"] = token
-    st.session_state["cookie_ticket"] = ticket
+    browser = browser_name()
+    if browser:
+        with context.session() as s:
+            st.session_state["cookie_ticket"] = accounts.issue_cookie_ticket(session=s, token=token, browser=browser)
+
+
+def show_error(exc: ServiceError) -> None:
+    """A service's refusal in the user's language, each problem on its own line."""
+    st.error(t(exc.message))
+    problems = getattr(exc, "problems", [])
+    if len(problems) > 1:
+        for problem in problems:
+            st.text(f"• {t(problem)}")
 
 
 def _choose_language() -> None:
@@ -82,9 +133,14 @@ def sign_in_page() -> None:
         try:
             start_session(email, password)
         except ServiceError as exc:
-            st.error(t(str(exc)))
+            show_error(exc)
             return
         st.rerun()
+
+
+def sign_in_page_entry() -> st.Page:
+    """The sign-in page as navigation and links name it."""
+    return st.Page(sign_in_page, title=t("Sign in"), icon=":material/login:", url_path="signin")
 
 
 def sign_out() -> None:
@@ -114,6 +170,6 @@ def first_organiser_page() -> None:
                 accounts.create_first_organiser(session=s, email=email, name=name, password=password)
             start_session(email, password)
         except ServiceError as exc:
-            st.error(str(exc))
+            show_error(exc)
             return
         st.rerun()

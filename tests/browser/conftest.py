@@ -35,10 +35,10 @@ class LiveApp:
     process: subprocess.Popen
 
 
-def start_app(database_url: str, data_dir: Path) -> LiveApp:
+def start_app(database_url: str, data_dir: Path, extra_env: dict[str, str] | None = None) -> LiveApp:
     port = _free_port()
     env = dict(os.environ, DATABASE_URL=database_url, CONTEST_DATA_DIR=str(data_dir),
-               CONTEST_SECRET_KEY="browser-test-key")
+               CONTEST_SECRET_KEY="browser-test-key", **(extra_env or {}))
     streamlit = str(Path(sys.executable).with_name("streamlit"))
     log = open(data_dir / "server.log", "wb")
     proc = subprocess.Popen(

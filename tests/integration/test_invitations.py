@@ -199,6 +199,7 @@ def test_when_another_tab_claims_the_link_first_the_second_sets_no_password(
         invitation, user = checked(s, token)  # this tab saw the link unused ...
         # ... and the other tab claimed it just before this one does
         s.execute(update(Invitation).where(Invitation.id == invitation.id).values(used_at=utcnow()))
+        s.commit()
         return invitation, user
 
     monkeypatch.setattr(judges, "_live_invitation", other_tab_wins)

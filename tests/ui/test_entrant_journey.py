@@ -63,13 +63,15 @@ def test_new_entrant_registers_builds_and_submits_an_entry_that_survives_a_reloa
     at.text_input(key="register_again").input(PASSWORD)
     button(at, "Create account").click().run()
     assert not at.exception, at.exception
+    # The same answer whether or not the address was in use: the new entrant then signs in.
+    assert "its account is ready: sign in" in page_text(at)
+    at = sign_in(start_app(), EMAIL, PASSWORD)
     assert "My entries" in page_text(at)
 
     button(at, "Start a new entry").click().run()
     entry_id = at.session_state["entry_id"]
     assert "GBA" in at.title[0].value and not at.exception
-    # AppTest keeps requesting the page it last switched to (registration, now not in the
-    # menu): point it at the editor the app just opened.
+    # AppTest keeps requesting the default page: point it at the editor the app just opened.
     at.switch_page(str(PAGES / "entrant_entry.py")).run()
 
     at.text_input(key="project_title").input("Robot gripper portfolio")

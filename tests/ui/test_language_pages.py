@@ -7,7 +7,7 @@ import tomllib
 import pytest
 from sqlmodel import update
 
-from contest import db
+from contest import db, i18n
 from contest.models import User
 from contest.ui import navigation
 from tests.conftest import login_for
@@ -142,4 +142,4 @@ def test_every_text_these_pages_translate_has_a_chinese_entry():
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "t"
                     and node.args and isinstance(node.args[0], ast.Constant)):
                 texts.add(node.args[0].value)
-    assert sorted(texts - set(catalogue)) == []
+    assert sorted(texts - set(catalogue) - set(i18n.catalogue("zh-Hans"))) == []

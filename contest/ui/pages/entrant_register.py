@@ -1,14 +1,26 @@
-"""Registration (public): a new entrant creates an account and is signed in."""
+"""Registration (public): a new entrant creates an account, answered the same way whether or
+not the address already has one (with mail configured, a link finishes the registration)."""
 
 import streamlit as st
 
+from contest import config
 from contest.services import ServiceError, entries
 from contest.ui import context, signin
-from contest.ui.i18n import t
+from contest.ui.i18n import language, t
 
 st.title(t("Register as an entrant"))
 st.caption(t("Companies, universities, research institutes and individual teams register here "
              "to enter the contest. Judges and organisers are invited by the contest office."))
+done = st.session_state.get("registered")
+if done is not None:
+    if done.by_mail:
+        st.success(t("register.check_mail", email=done.email))
+        if done.mail_error:
+            st.warning(t("register.mail_failed"))
+    else:
+        st.success(t("register.account_ready", email=done.email))
+        st.page_link(signin.sign_in_page_entry(), label=t("Sign in"), icon=":material/login:")
+    st.stop()
 with st.form("register"):
     name = st.text_input(t("Your name"), key="register_name")
     email = st.text_input(t("Email"), key="register_email")
@@ -20,10 +32,12 @@ with st.form("register"):
 if submitted:
     try:
         with context.session() as s:
-            entries.register_entrant(session=s, email=email, name=name, organisation=organisation,
-                                     password=password, password_repeat=again)
-        signin.start_session(email, password)
+            registered = entries.register_entrant(
+                session=s, email=email, name=name, organisation=organisation, password=password,
+                password_repeat=again, address=signin.client_address(), language=language(),
+                smtp_url=config.settings().smtp_url, base_url=signin.public_base_url("register"))
     except ServiceError as exc:
-        st.error(t(str(exc)))
+        signin.show_error(exc)
         st.stop()
+    st.session_state["registered"] = registered
     st.rerun()

@@ -6,7 +6,7 @@ import streamlit as st
 from contest import config
 from contest.models import Region
 from contest.services import judges, setup
-from contest.ui import context
+from contest.ui import context, signin
 from contest.ui.i18n import t
 
 PAGE_PATH = "judges"
@@ -22,15 +22,8 @@ if "judges_flash" in st.session_state:
 
 
 def _base_url() -> str:
-    """The app's address as the browser sees it, without this page's path."""
-    try:
-        url = st.context.url or ""
-    except Exception:  # AppTest has no request
-        url = ""
-    url = url.split("?")[0].rstrip("/")
-    if url.endswith("/" + PAGE_PATH):
-        url = url[: -len(PAGE_PATH) - 1]
-    return url or "http://localhost:8501"
+    """The app's address for invitation links (CONTEST_PUBLIC_URL when set)."""
+    return signin.public_base_url(PAGE_PATH)
 
 
 def _done(message: str) -> None:
