@@ -88,8 +88,13 @@ PUBLIC_PAGES: list[PageSpec] = [
 ]
 
 
+# Reached only through a link mailed to the user, so left out of the menu.
+LINK_ONLY = {"register_confirm"}
+
+
 def public_pages() -> list[st.Page]:
     return [
-        st.Page(PAGES_DIR / spec.file, title=t(spec.title), icon=spec.icon, url_path=spec.url_path)
+        st.Page(PAGES_DIR / spec.file, title=t(spec.title), icon=spec.icon, url_path=spec.url_path,
+                visibility="hidden" if spec.url_path in LINK_ONLY else "visible")
         for spec in PUBLIC_PAGES
     ]

@@ -47,6 +47,12 @@ def test_entrant_registers_submits_an_entry_and_finds_it_all_after_a_reload(live
     page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
     page.get_by_label("The same password again").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    # The same answer whether or not the address was in use; the new entrant then signs in.
+    expect(page.get_by_text("its account is ready: sign in")).to_be_visible()
+    page.get_by_role("link", name="Sign in").last.click()
+    page.get_by_label("Email").fill(EMAIL)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="My entries")).to_be_visible()
 
     page.get_by_role("button", name="Start a new entry").click()

@@ -32,7 +32,7 @@ def test_user_add_reads_the_password_from_standard_input(url, tmp_path, engine_f
 def test_user_add_refuses_a_weak_password_in_one_line(url, tmp_path):
     result = run_contest("user", "add", "a@example.org", "--role", "judge", url=url, tmp_path=tmp_path, stdin="short\n")
     assert result.returncode == 1
-    assert result.stderr.strip() == "error: the password needs at least 10 characters"
+    assert result.stderr.strip() == "error: The password needs at least 10 characters."
 
 
 def test_create_prints_the_new_editions_slug(url, tmp_path):
