@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
-from contest import assignment, i18n, organisations
+from contest import assignment, organisations
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (

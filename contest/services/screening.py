@@ -8,12 +8,12 @@ the reason on their own page. Every decision is a Decision row and an audit even
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from contest import eligibility, organisations
+from contest import eligibility
 from contest.auth import Actor
 from contest.models import (
     Assignment,
@@ -22,11 +22,9 @@ from contest.models import (
     ContestGroup,
     Decision,
     DecisionKind,
-    Document,
     Edition,
     Entry,
     EntryStatus,
-    Patent,
     Role,
     Round,
     Track,

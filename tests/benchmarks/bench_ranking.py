@@ -127,13 +127,13 @@ def big_database(tmp_path_factory):
 def test_a_stored_round_of_50000_sheets_loads_and_ranks(big_database):
     from contest import db
     from contest.auth import Actor
-    from contest.services import results
+    from contest.services import results, standings
 
     engine, round_id = big_database
     office = Actor(user_id=None, email="bench", name="bench", roles=frozenset({"organiser"}))
     with db.session_scope(engine, read_only=True) as s:
         start = time.perf_counter()
-        ratings = results.load_ratings(s, round_id)
+        ratings = standings.load_ratings(s, round_id)
         loaded = time.perf_counter() - start
         ranked = results.rank_round(session=s, actor=office, round_id=round_id, draws=0)
         total = time.perf_counter() - start

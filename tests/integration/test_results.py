@@ -20,7 +20,16 @@ from contest.models import (
     ScoreSheet,
     User,
 )
-from contest.services import InvalidInput, PermissionDenied, accounts, demo, editions, results
+from contest.services import (
+    InvalidInput,
+    PermissionDenied,
+    accounts,
+    decisions,
+    demo,
+    editions,
+    results,
+    standings,
+)
 from tests.conftest import PG_URL
 
 pytestmark = pytest.mark.integration
@@ -101,7 +110,7 @@ def test_organiser_ranks_a_scored_round_per_group_with_intervals(scored):
 
 def test_ratings_load_only_submitted_sheets_with_tie_rule_columns(scored):
     rnd = preliminary(scored)
-    ratings = results.load_ratings(scored, rnd.id)
+    ratings = standings.load_ratings(scored, rnd.id)
     submitted = scored.exec(select(ScoreSheet).where(ScoreSheet.round_id == rnd.id,
                                                      ScoreSheet.status == "submitted")).all()
     assert len(ratings) == len(submitted)
@@ -186,18 +195,18 @@ def test_advancement_takes_the_top_n_per_group_and_publication_moves_them(scored
     rnd = preliminary(scored)
     set_cut(scored, rnd, 4)
     actor = organiser(scored)
-    summary = results.advance_round(session=scored, actor=actor, round_id=rnd.id)
+    summary = decisions.advance_round(session=scored, actor=actor, round_id=rnd.id)
     groups = scored.exec(select(Entry.group_id).where(Entry.current_round_id == rnd.id)
                          .distinct()).all()
-    assert summary["advanced"] == 4 * len(groups)
+    assert summary.counts["advanced"] == 4 * len(groups)
     stored = scored.exec(select(RoundResult).where(RoundResult.round_id == rnd.id)).all()
-    assert len(stored) == summary["advanced"] + summary["not_advanced"]
+    assert len(stored) == summary.counts["advanced"] + summary.counts["not_advanced"]
     semifinal = editions.find_round(session=scored, edition_id=rnd.edition_id, key="semifinal")
     # not yet published: nobody has moved
     assert not scored.exec(select(Entry).where(Entry.current_round_id == semifinal.id)).all()
-    publication = results.publish_results(session=scored, actor=actor, round_id=rnd.id)
+    publication = decisions.publish_results(session=scored, actor=actor, round_id=rnd.id)
     moved = scored.exec(select(Entry).where(Entry.current_round_id == semifinal.id)).all()
-    assert len(moved) == summary["advanced"] == len(publication.payload)
+    assert len(moved) == summary.counts["advanced"] == len(publication.payload)
     assert publication.version == 1
 
 
@@ -208,7 +217,7 @@ def test_override_without_a_reason_is_refused_and_changes_nothing(scored):
     ranked = results.rank_round(session=scored, actor=actor, round_id=rnd.id, draws=0)
     last = ranked.table.sort_values("rank").iloc[-1]
     with pytest.raises(InvalidInput, match="needs a reason"):
-        results.advance_round(session=scored, actor=actor, round_id=rnd.id,
+        decisions.advance_round(session=scored, actor=actor, round_id=rnd.id,
                               overrides={int(last["entry_id"]): (True, "  ")})
     assert not scored.exec(select(Decision).where(Decision.kind == "advancement")).all()
 
@@ -219,7 +228,7 @@ def test_override_with_a_reason_is_recorded_as_a_decision_and_in_the_audit(score
     actor = organiser(scored)
     ranked = results.rank_round(session=scored, actor=actor, round_id=rnd.id, draws=0)
     last = int(ranked.table.sort_values("rank").iloc[-1]["entry_id"])
-    results.advance_round(session=scored, actor=actor, round_id=rnd.id,
+    decisions.advance_round(session=scored, actor=actor, round_id=rnd.id,
                           overrides={last: (True, "Jury found a scoring error on sheet 3")})
     decision = scored.exec(select(Decision).where(Decision.entry_id == last,
                                                   Decision.kind == "advancement")).one()
@@ -233,9 +242,9 @@ def test_advancing_again_replaces_the_active_decisions(scored):
     rnd = preliminary(scored)
     set_cut(scored, rnd, 4)
     actor = organiser(scored)
-    results.advance_round(session=scored, actor=actor, round_id=rnd.id)
+    decisions.advance_round(session=scored, actor=actor, round_id=rnd.id)
     set_cut(scored, rnd, 2)
-    results.advance_round(session=scored, actor=actor, round_id=rnd.id)
+    decisions.advance_round(session=scored, actor=actor, round_id=rnd.id)
     active = scored.exec(select(Decision).where(Decision.kind == "advancement",
                                                 Decision.active == True)).all()  # noqa: E712
     entries = {d.entry_id for d in active}
@@ -252,18 +261,18 @@ def test_a_correction_is_a_new_version_with_a_note_never_a_silent_change(scored)
     rnd = preliminary(scored)
     set_cut(scored, rnd, 4)
     actor = organiser(scored)
-    results.advance_round(session=scored, actor=actor, round_id=rnd.id)
-    first = results.publish_results(session=scored, actor=actor, round_id=rnd.id)
+    decisions.advance_round(session=scored, actor=actor, round_id=rnd.id)
+    first = decisions.publish_results(session=scored, actor=actor, round_id=rnd.id)
     first_payload = list(first.payload)
     with pytest.raises(InvalidInput, match="Nothing changed"):
-        results.publish_results(session=scored, actor=actor, round_id=rnd.id, note="again")
+        decisions.publish_results(session=scored, actor=actor, round_id=rnd.id, note="again")
     ranked = results.rank_round(session=scored, actor=actor, round_id=rnd.id, draws=0)
     out = ranked.table[~ranked.table["in_cut"]].iloc[0]
-    results.advance_round(session=scored, actor=actor, round_id=rnd.id,
+    decisions.advance_round(session=scored, actor=actor, round_id=rnd.id,
                           overrides={int(out["entry_id"]): (True, "Appeal upheld")})
     with pytest.raises(InvalidInput, match="correction needs a note"):
-        results.publish_results(session=scored, actor=actor, round_id=rnd.id)
-    second = results.publish_results(session=scored, actor=actor, round_id=rnd.id,
+        decisions.publish_results(session=scored, actor=actor, round_id=rnd.id)
+    second = decisions.publish_results(session=scored, actor=actor, round_id=rnd.id,
                                       note="Entry added after a successful appeal")
     assert second.version == 2
     kept = scored.get(Publication, first.id)
@@ -275,18 +284,18 @@ def test_entrants_and_observers_see_published_lists_with_their_entries_marked(sc
     rnd = preliminary(scored)
     set_cut(scored, rnd, 4)
     actor = organiser(scored)
-    results.advance_round(session=scored, actor=actor, round_id=rnd.id)
-    publication = results.publish_results(session=scored, actor=actor, round_id=rnd.id)
+    decisions.advance_round(session=scored, actor=actor, round_id=rnd.id)
+    publication = decisions.publish_results(session=scored, actor=actor, round_id=rnd.id)
     code = publication.payload[0]["entry_code"]
     owner_id = scored.exec(select(Entry.owner_id).where(Entry.code == code)).one()
     entrant = accounts.actor_for(scored, scored.get(User, owner_id))
-    lists = results.published_results(session=scored, actor=entrant,
+    lists = decisions.published_results(session=scored, actor=entrant,
                                       edition_id=rnd.edition_id)
     assert lists[0]["title"].startswith("Preliminary")
     mine = [row for row in lists[0]["rows"] if row["mine"]]
     assert [row["entry_code"] for row in mine] == [code]
     observer = person(scored, "observer")
-    seen = results.published_results(session=scored, actor=observer, edition_id=rnd.edition_id)
+    seen = decisions.published_results(session=scored, actor=observer, edition_id=rnd.edition_id)
     assert not any(row["mine"] for row in seen[0]["rows"])
     assert len(seen[0]["rows"]) == len(publication.payload)
 
@@ -294,7 +303,7 @@ def test_entrants_and_observers_see_published_lists_with_their_entries_marked(sc
 def test_nothing_to_publish_before_decisions(scored):
     rnd = preliminary(scored)
     with pytest.raises(InvalidInput, match="no advancement decisions"):
-        results.publish_results(session=scored, actor=organiser(scored), round_id=rnd.id)
+        decisions.publish_results(session=scored, actor=organiser(scored), round_id=rnd.id)
 
 
 # ---------------------------------------------------------------- awards
@@ -302,17 +311,20 @@ def test_nothing_to_publish_before_decisions(scored):
 
 def test_awards_follow_the_tier_counts_per_group(scored):
     rnd = preliminary(scored)
+    for later in scored.exec(select(Round).where(Round.position > rnd.position)):
+        later.scored = False  # the preliminary is now the last scored round: it has the awards
+        scored.add(later)
     edition = editions.find_edition(session=scored)
     edition.rules = {**edition.rules, "awards": [
         {"key": "gold", "label": "Gold", "per_group": 1},
         {"key": "silver", "label": "Silver", "per_group": 2}]}
     scored.add(edition)
     scored.commit()
-    counts = results.grant_awards(session=scored, actor=organiser(scored), round_id=rnd.id)
+    counts = decisions.grant_awards(session=scored, actor=organiser(scored), round_id=rnd.id).counts
     n_groups = len(scored.exec(select(Entry.group_id).where(
         Entry.current_round_id == rnd.id).distinct()).all())
     assert counts == {"gold": n_groups, "silver": 2 * n_groups}
-    publication = results.publish_results(session=scored, actor=organiser(scored),
+    publication = decisions.publish_results(session=scored, actor=organiser(scored),
                                           round_id=rnd.id, kind="awards")
     assert {r["outcome"] for r in publication.payload} == {"gold", "silver"}
 
@@ -398,9 +410,9 @@ def test_a_tie_left_by_every_rule_at_the_cut_needs_the_organisers_decision(score
     copy_scores(scored, rnd, int(first["entry_id"]), int(second["entry_id"]))
     set_cut(scored, rnd, 3)  # the copied pair shares rank 3: one place for two entries
     with pytest.raises(InvalidInput, match="straddle the cut") as refused:
-        results.advance_round(session=scored, actor=actor, round_id=rnd.id)
+        decisions.advance_round(session=scored, actor=actor, round_id=rnd.id)
     assert first["entry_code"] in str(refused.value) and second["entry_code"] in str(refused.value)
-    results.advance_round(session=scored, actor=actor, round_id=rnd.id, overrides={
+    decisions.advance_round(session=scored, actor=actor, round_id=rnd.id, overrides={
         first["entry_code"]: (True, "Organiser: stronger core patent"),
         second["entry_code"]: (False, "Organiser: weaker core patent")})
     outcomes = dict(scored.exec(select(Decision.entry_id, Decision.outcome).where(
@@ -415,12 +427,12 @@ def test_current_decisions_list_overrides_first_with_their_reasons(scored):
     actor = organiser(scored)
     ranked = results.rank_round(session=scored, actor=actor, round_id=rnd.id, draws=0)
     out = ranked.table[~ranked.table["in_cut"]].iloc[0]["entry_code"]
-    results.advance_round(session=scored, actor=actor, round_id=rnd.id,
+    decisions.advance_round(session=scored, actor=actor, round_id=rnd.id,
                           overrides={out: (True, "Appeal upheld")})
-    table = results.round_decisions(session=scored, actor=actor, round_id=rnd.id)
+    table = decisions.round_decisions(session=scored, actor=actor, round_id=rnd.id)
     assert table.iloc[0]["entry_code"] == out and table.iloc[0]["override"]
     assert table.iloc[0]["reason"] == "Appeal upheld"
-    tiers = results.award_tiers(session=scored, actor=actor, edition_id=rnd.edition_id)
+    tiers = decisions.award_tiers(session=scored, actor=actor, edition_id=rnd.edition_id)
     assert [t["key"] for t in tiers] == ["gold", "silver", "excellence"]
     assert [t["per_group"] for t in tiers] == [5, 8, 12]
 

@@ -21,7 +21,7 @@ CHINESE_LABELS = {
         "organiser_progress.py": ["评审进度", "已分配", "各赛道覆盖情况", "向未完成评审的评委发送提醒"],
         "organiser_results.py": ["评审结果", "请选择轮次和方法", "区间抽样次数"],
         "organiser_reliability.py": ["评分可靠性", "生成报告"],
-        "organiser_decisions.py": ["结果决定与公示", "确定晋级", "评定奖项", "公示"],
+        "organiser_decisions.py": ["决定与公示", "决定晋级", "本次决定采用的排名方法", "公示"],
         "judge_sheets.py": ["评分表", "项目编号", "已申报的利益冲突"],
         "organiser_audit.py": ["操作记录", "记录编号（可选）"],
     },

@@ -75,12 +75,18 @@ def test_organiser_decides_and_publishes_then_entrants_and_observers_see_the_lis
     at = organiser_page(scored_app, "organiser_decisions.py")
     button(at, "Decide advancement").click().run()
     assert not at.exception
+    # First what it will do, and nothing decided yet.
+    assert "This decides: 10 entries advance to Semi-final" in page_text(at)
+    assert "No decisions yet." in page_text(at)
+    button(at, "Yes, go ahead").click().run()
     assert any("advance to Semi-final" in s.value for s in at.success)
     decisions = next(df.value for df in at.dataframe if "outcome" in df.value.columns)
     # the demo's preliminary advances the top 30 // 6 = 5 of each of its 2 groups
     outcomes = decisions["outcome"].value_counts()
-    assert outcomes["advanced"] == 10 and outcomes["not_advanced"] == len(decisions) - 10
+    assert outcomes["Advances"] == 10 and outcomes["Does not advance"] == len(decisions) - 10
     button(at, "Publish").click().run()
+    assert "This publishes version 1 of the list with 10 entries" in page_text(at)
+    button(at, "Yes, go ahead").click().run()
     assert any("version 1" in s.value for s in at.success)
 
     engine = db.make_engine(url)
@@ -105,6 +111,7 @@ def test_an_override_without_reason_is_refused_on_the_page(scored_app):
     button(at, "Add override").click().run()
     button(at, "Decide advancement").click().run()
     assert any("needs a reason" in e.value for e in at.error)
+    assert "Yes, go ahead" not in [b.label for b in at.button]  # nothing to confirm
 
 
 def test_organiser_assigns_a_second_look_to_the_borderline_band(scored_app):

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from contest.services import results
+from contest.services import decisions
 from contest.ui import context
 from contest.ui.i18n import t
 
@@ -13,7 +13,7 @@ st.title(t("Published results"))
 if edition is None:
     st.stop()
 with context.session(read_only=True) as s, context.user_errors():
-    lists = results.published_results(session=s, actor=actor, edition_id=edition.id)
+    lists = decisions.published_results(session=s, actor=actor, edition_id=edition.id)
 if not lists:
     st.info(t("No results have been published yet."))
 for item in lists:

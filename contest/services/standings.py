@@ -1,0 +1,226 @@
+"""A round ranked from its stored score sheets: the one loader the results, decisions and
+export services share (one aggregate query for the ratings, no ORM object per row), with
+the round's cut, the edition's award tiers and tie rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import case, func
+from sqlmodel import Session, select
+
+from contest import ranking
+from contest.models import (
+    AdvancementRule,
+    Category,
+    ContestGroup,
+    Criterion,
+    CriterionScore,
+    Decision,
+    DecisionKind,
+    Edition,
+    Entry,
+    PublicVote,
+    Round,
+    RoundResult,
+    ScoreSheet,
+    SheetDefinition,
+    SheetStatus,
+)
+from contest.services import InvalidInput, queries
+
+DEFAULT_DRAWS = 1000
+
+
+class DesignSplit(InvalidInput):
+    """The round's ratings fall into pieces that share no judge, and the method needs them
+    connected; names the entries scored apart from the main piece and the way out."""
+
+    def __init__(self, rnd: Round, report: ranking.DesignReport, codes: Mapping[int, str]):
+        apart = [codes.get(e, str(e)) for piece in report.components[1:] for e in piece["entries"]]
+        super().__init__("results.disconnected", round=rnd.label, pieces=report.n_components,
+                         n=len(apart), entries=", ".join(sorted(apart)[:12]),
+                         methods=", ".join(ranking.methods_for_design(False)))
+        self.report = report
+        self.stranded = tuple(sorted(apart))
+
+
+@dataclass
+class RoundRanking:
+    """A round ranked by one method, with the entries' codes, labels and decisions."""
+
+    round_id: int
+    round_key: str
+    round_label: str
+    edition_id: int
+    method: str
+    blind: bool
+    cut: ranking.Cut | None
+    result: ranking.RankingResult
+    table: pd.DataFrame  # result.entries plus entry_id, entry_code, title, applicant, labels
+    warnings: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def round_of(session: Session, round_id: int) -> Round:
+    """The scored round to rank (a refusal names what an unscored one lacks)."""
+    return queries.scored_round(session, round_id, lacks="rounds.lacks_ranking")
+
+
+def sheet_definitions(session: Session, round_id: int) -> list[SheetDefinition]:
+    return list(session.exec(select(SheetDefinition).where(SheetDefinition.round_id == round_id)))
+
+
+def load_ratings(session: Session, round_id: int) -> pd.DataFrame:
+    """Submitted sheets of the round's judged entries: entry, judge, sheet, y, heaviest,
+    raw_points (one aggregate query)."""
+    definitions = sheet_definitions(session, round_id)
+    heaviest: dict[int, tuple[int, float]] = {}
+    for d in definitions:
+        criteria = list(session.exec(select(Criterion).where(Criterion.sheet_id == d.id)
+                                     .order_by(Criterion.position)))
+        if criteria:
+            top = max(criteria, key=lambda c: (c.weight, -c.position))
+            heaviest[d.id] = (top.id, float(top.max_points))
+    heaviest_ids = [cid for cid, _ in heaviest.values()] or [-1]
+    stmt = (
+        select(
+            ScoreSheet.entry_id, ScoreSheet.judge_id, SheetDefinition.key, ScoreSheet.sheet_id,
+            ScoreSheet.total,
+            func.sum(CriterionScore.value),
+            func.sum(case((CriterionScore.criterion_id.in_(heaviest_ids), CriterionScore.value),
+                          else_=0.0)),
+        )
+        .join(SheetDefinition, SheetDefinition.id == ScoreSheet.sheet_id)
+        .join(Entry, Entry.id == ScoreSheet.entry_id)
+        .join(CriterionScore, CriterionScore.score_sheet_id == ScoreSheet.id, isouter=True)
+        .where(ScoreSheet.round_id == round_id,
+               ScoreSheet.status == SheetStatus.submitted.value,
+               Entry.status.in_(queries.JUDGED_STATUSES))
+        .group_by(ScoreSheet.id, ScoreSheet.entry_id, ScoreSheet.judge_id, SheetDefinition.key,
+                  ScoreSheet.sheet_id, ScoreSheet.total)
+    )
+    rows = session.execute(stmt).all()
+    frame = pd.DataFrame.from_records(
+        rows, columns=["entry", "judge", "sheet", "sheet_id", "y", "raw_points", "heaviest_points"])
+    frame = frame.astype({"entry": "int64", "judge": "int64", "y": "float64",
+                          "raw_points": "float64", "heaviest_points": "float64"})
+    max_points = frame["sheet_id"].map({k: v[1] for k, v in heaviest.items()}).astype(float)
+    frame["heaviest"] = 100.0 * frame["heaviest_points"] / max_points
+    return frame.drop(columns=["heaviest_points", "sheet_id"])
+
+
+def _entries_frame(session: Session, entry_ids: list[int], rnd: Round) -> pd.DataFrame:
+    rows = session.execute(
+        select(Entry.id, Entry.code, Entry.title, Entry.applicant, ContestGroup.key,
+               ContestGroup.label, Category.key, Category.label, Entry.current_round_id)
+        .join(ContestGroup, ContestGroup.id == Entry.group_id, isouter=True)
+        .join(Category, Category.id == Entry.category_id, isouter=True)
+        .where(Entry.edition_id == rnd.edition_id, Entry.id.in_(entry_ids or [-1]))
+    ).all()
+    frame = pd.DataFrame.from_records(rows, columns=[
+        "entry", "entry_code", "title", "applicant", "group_key", "group_label",
+        "category_key", "category_label", "current_round_id"])
+    frame["group_key"] = frame["group_key"].fillna("none")
+    frame["group_label"] = frame["group_label"].fillna("(no group)")
+    frame["category_key"] = frame["category_key"].fillna("")
+    frame["category_label"] = frame["category_label"].fillna("")
+    if rnd.rank_by_category:
+        frame["pool"] = frame["group_key"] + "/" + frame["category_key"]
+        frame["pool_label"] = frame["group_label"] + " / " + frame["category_label"]
+    else:
+        frame["pool"] = frame["group_key"]
+        frame["pool_label"] = frame["group_label"]
+    return frame
+
+
+def extra_columns(session: Session, rnd: Round, entry_ids: list[int]) -> pd.DataFrame:
+    votes = dict(session.execute(
+        select(PublicVote.entry_id, PublicVote.votes).where(PublicVote.round_id == rnd.id)).all())
+    carried: dict[int, float] = {}
+    if rnd.carry_over_weight:
+        previous = queries.previous_scored_round(session, rnd)
+        if previous is None:
+            raise InvalidInput("results.no_previous_round", round=rnd.label)
+        carried = dict(session.execute(
+            select(RoundResult.entry_id, RoundResult.adjusted_score)
+            .where(RoundResult.round_id == previous.id)).all())
+        missing = [e for e in entry_ids if carried.get(e) is None]
+        if missing:
+            codes = session.exec(select(Entry.code).where(Entry.id.in_(missing[:10]))).all()
+            raise InvalidInput("results.previous_result_missing", n=len(missing),
+                               round=previous.label, codes=", ".join(codes))
+    return pd.DataFrame({"entry": entry_ids,
+                         "public_vote": [float(votes.get(e, 0.0)) for e in entry_ids],
+                         "carried": [carried.get(e, np.nan) for e in entry_ids]})
+
+
+def tie_rule_of(edition: Edition) -> tuple[str, ...]:
+    """The edition's tie rule (set-up can change it; CONTEST.md's by default), ending with
+    the organiser's decision."""
+    stored = (edition.rules or {}).get("tie_rule") or ranking.DEFAULT_TIE_RULE
+    return (*ranking.check_tie_rule(stored), ranking.ORGANISER)
+
+
+def award_tiers_of(edition: Edition) -> list[dict]:
+    """The edition's award tiers with a count per group (from its settings)."""
+    return [a for a in (edition.rules or {}).get("awards", []) if int(a.get("per_group", 0)) > 0]
+
+
+def round_cut(rnd: Round, edition: Edition) -> ranking.Cut | None:
+    """The round's advancement cut; a round without advancement uses the award places."""
+    if rnd.advancement_rule == AdvancementRule.top_n.value and rnd.advancement_value >= 1:
+        return ranking.Cut(top=int(rnd.advancement_value))
+    if rnd.advancement_rule == AdvancementRule.threshold.value:
+        return ranking.Cut(threshold=float(rnd.advancement_value))
+    places = sum(int(a["per_group"]) for a in award_tiers_of(edition))
+    return ranking.Cut(top=places) if places else None
+
+
+def rank(session: Session, rnd: Round, *, method: str | None, draws: int, seed: int,
+         progress: Callable[[float], None] | None, top: int | None = None) -> RoundRanking:
+    """The round ranked from its submitted sheets by `method` (the round's own by default):
+    the pure ranking (contest.ranking) with the round's weights, public vote, carried
+    result, cut and the edition's tie rule, plus codes, labels and current decisions.
+    No permission check: callers check their actor."""
+    method = method or rnd.method or "model"
+    if method not in ranking.METHODS:
+        raise InvalidInput("results.unknown_method", method=method,
+                           methods=", ".join(ranking.METHODS))
+    ratings = load_ratings(session, rnd.id)
+    if ratings.empty:
+        raise InvalidInput("results.no_sheets", round=rnd.label)
+    entry_ids = sorted(int(e) for e in ratings["entry"].unique())
+    entries = _entries_frame(session, entry_ids, rnd)
+    groups = dict(zip(entries["entry"].astype(int), entries["pool"]))
+    weights = {}
+    for d in sheet_definitions(session, rnd.id):
+        weights.setdefault(d.key, float(d.weight))
+    edition = session.get(Edition, rnd.edition_id)
+    cut = ranking.Cut(top=top) if top else round_cut(rnd, edition)
+    try:
+        result = ranking.rank_entries(
+            ratings, groups=groups, method=method, sheet_weights=weights,
+            extra=extra_columns(session, rnd, entry_ids), public_vote_weight=rnd.public_vote_weight,
+            carry_weight=rnd.carry_over_weight, cut=cut, draws=draws, seed=seed,
+            progress=progress, tie_rule=tie_rule_of(edition))
+    except ranking.DisconnectedDesign as exc:
+        raise DesignSplit(rnd, exc.report, dict(zip(entries["entry"], entries["entry_code"]))) \
+            from None
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    table = result.entries.merge(entries, on="entry", how="left")
+    decisions = dict(session.execute(
+        select(Decision.entry_id, Decision.outcome).where(
+            Decision.round_id == rnd.id, Decision.active == True,  # noqa: E712
+            Decision.kind.in_([DecisionKind.advancement.value, DecisionKind.award.value]))
+    ).all())
+    table["decision"] = table["entry"].map(lambda e: decisions.get(int(e), ""))
+    table = table.rename(columns={"entry": "entry_id"})
+    return RoundRanking(rnd.id, rnd.key, rnd.label, rnd.edition_id, method, rnd.blind, cut,
+                        result, table, list(result.warnings))
