@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import String, event
+from sqlalchemy.engine import Engine
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
-from contest import i18n
+from contest import i18n, texts
 from contest.auth import Actor
 from contest.i18n import Message
 from contest.models import AuditEvent, Role
@@ -83,3 +87,55 @@ def audit(
             details=details,
         )
     )
+
+
+def is_text_column(column) -> bool:
+    return isinstance(column.type, String) or isinstance(getattr(column.type, "impl", None), String)
+
+
+def text_refusal(column, value: str) -> i18n.Message | None:
+    """Why a text cannot be stored in this column (contest.texts), as a message naming the field."""
+    problem = texts.text_problem(value, max_length=column.type.length,
+                                 multiline=column.name in texts.MULTILINE_COLUMNS)
+    if problem is None:
+        return None
+    return texts.problem_message(problem, field=texts.field_label(column.name), value=value,
+                                 max_length=column.type.length)
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _refuse_texts_a_database_would_refuse(session, _flush_context, _instances) -> None:
+    """The one text rule on every save of every service (and the CLI, imports, demo): each
+    text column's own length limit, no NUL or control characters (line breaks only in
+    multi-line fields). Checked before SQL is sent, so SQLite and PostgreSQL refuse alike."""
+    for obj in (*session.new, *session.dirty):
+        table = getattr(type(obj), "__table__", None)
+        if table is None:
+            continue
+        loaded = sa_inspect(obj).dict
+        for column in table.columns:
+            value = loaded.get(column.key)
+            if isinstance(value, str) and value and is_text_column(column):
+                refusal = text_refusal(column, value)
+                if refusal is not None:
+                    raise InvalidInput(refusal)
+
+
+def _parameter_values(parameters):
+    if isinstance(parameters, dict):
+        yield from parameters.values()
+    elif isinstance(parameters, (list, tuple)):
+        for item in parameters:
+            if isinstance(item, (dict, list, tuple)):
+                yield from _parameter_values(item)
+            else:
+                yield item
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _refuse_nul_in_any_statement(_conn, _cursor, _statement, parameters, _context, _executemany) -> None:
+    """A NUL in any value sent to the database (a search, a sign-in email) is refused the same
+    way on both databases: SQLite would quietly find nothing, PostgreSQL raises a raw error."""
+    for value in _parameter_values(parameters):
+        if isinstance(value, str) and "\x00" in value:
+            raise InvalidInput("text.control_characters", field=i18n.msg("field.value"))

@@ -15,7 +15,7 @@ from typing import Iterable
 from sqlalchemy import delete, func, text, update
 from sqlmodel import Session, select
 
-from contest import auth, db, i18n
+from contest import auth, db, i18n, texts
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -56,7 +56,8 @@ def normalise_email(email: str) -> str:
 
 def _valid_email(email: str) -> bool:
     local, _, domain = email.partition("@")
-    return bool(local) and "." in domain and " " not in email and len(email) <= 254
+    return (bool(local) and "." in domain and " " not in email
+            and texts.text_problem(email, max_length=254) is None)
 
 
 def roles_of(session: Session, user_id: int) -> frozenset[str]:
@@ -241,6 +242,9 @@ def sign_in(
     """
     now = now or utcnow()
     email = normalise_email(email)
+    if texts.text_problem(email, max_length=254):
+        # No account has such an address; keep the answer (and its cost) of an unknown one.
+        email = "not-an-address"
     address = (address or "")[:64]
     _end_transaction(session)
     db.begin_reading(session)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -12,12 +13,13 @@ from typing import Callable
 
 from sqlalchemy import Date, DateTime, LargeBinary, func, insert, select, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, StatementError
 from sqlmodel import SQLModel
 
 import contest.models  # noqa: F401  (registers the tables)
-from contest import db
+from contest import db, i18n
 from contest.dbtypes import UTCDateTime, utcnow
-from contest.services import InvalidInput
+from contest.services import InvalidInput, is_text_column, text_refusal
 
 FORMAT = "contest-backup/1"
 BATCH = 2000
@@ -45,12 +47,54 @@ def _decode(column, value):
     return value
 
 
+def _row_name(table, row: dict) -> str:
+    """A row as a person finds it again: its primary key (id=12, or user_id=3, role=judge)."""
+    keys = [c.name for c in table.primary_key.columns]
+    if len(keys) == 1:
+        return str(row.get(keys[0]))
+    return ", ".join(f"{k}={row.get(k)}" for k in keys)
+
+
+def _check_row(table, row: dict) -> None:
+    """The text rules every save follows (contest.texts), so a backup taken on one database
+    restores into either or is refused naming the table, row and column."""
+    for column in table.columns:
+        value = row.get(column.name)
+        if isinstance(value, str) and value and is_text_column(column):
+            refusal = text_refusal(column, value)
+            if refusal is not None:
+                raise InvalidInput("backup.bad_value", table=table.name, row=_row_name(table, row),
+                                   column=column.name, problem=refusal)
+
+
+def _insert(conn, table, batch: list[dict]) -> None:
+    """Insert a batch; when the database refuses it, find the row it refused and name it."""
+    try:
+        with conn.begin_nested():
+            conn.execute(insert(table), batch)
+        return
+    except (DBAPIError, StatementError):
+        pass
+    for row in batch:
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(table), [row])
+        except (DBAPIError, StatementError) as refused:
+            reason = str(getattr(refused, "orig", None) or refused).strip().splitlines()[0][:300]
+            raise InvalidInput("backup.row_refused", table=table.name, row=_row_name(table, row),
+                               reason=reason) from None
+
+
 def backup(engine: Engine, out: Path, *, progress: Callable[[float, str], None] | None = None) -> dict[str, int]:
     """Write every table to a zip of JSON lines, read in one snapshot transaction."""
     tables = SQLModel.metadata.sorted_tables
     counts: dict[str, int] = {}
     reader = engine.execution_options(read_only=True)
-    with reader.connect() as conn, zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+    # Readable by its owner only: a backup holds every entry, score and password hash.
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with reader.connect() as conn, os.fdopen(fd, "wb") as raw, \
+            zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
         # Every read below sees the snapshot taken by this first one (WAL on SQLite).
@@ -98,12 +142,14 @@ def restore(engine: Engine, source: Path, *, progress: Callable[[float, str], No
             with zf.open(f"{table.name}.jsonl") as fh:
                 for line in fh:
                     record = json.loads(line)
-                    batch.append({c.name: _decode(c, record.get(c.name)) for c in table.columns})
+                    row = {c.name: _decode(c, record.get(c.name)) for c in table.columns}
+                    _check_row(table, row)
+                    batch.append(row)
                     if len(batch) >= BATCH:
-                        conn.execute(insert(table), batch)
+                        _insert(conn, table, batch)
                         batch = []
             if batch:
-                conn.execute(insert(table), batch)
+                _insert(conn, table, batch)
             if progress:
                 progress((i + 1) / len(tables), table.name)
         if conn.dialect.name == "postgresql":

@@ -119,8 +119,8 @@ def update_profile(*, session: Session, actor: Actor, name: str, organisation: s
         raise InvalidInput("A name is required.")
     if language not in ("en", "zh"):
         raise InvalidInput(f"Unknown language '{language}'; choose en or zh.")
-    user.name, user.organisation = name[:200], (organisation or "").strip()[:200]
-    user.phone, user.language = (phone or "").strip()[:40], language
+    user.name, user.organisation = name, (organisation or "").strip()
+    user.phone, user.language = (phone or "").strip(), language
     session.add(user)
     audit(session, actor, "user.update_profile", "user", user.id)
     session.commit()
@@ -262,11 +262,11 @@ def save_applicant(*, session: Session, actor: Actor, entry_id: int, applicant: 
     group_id = _id_of(session, ContestGroup, entry.edition_id, group, "Group", problems) \
         if group else None
     _raise_if(problems)
-    entry.applicant, entry.applicant_type, entry.region = applicant[:300], applicant_type, region
+    entry.applicant, entry.applicant_type, entry.region = applicant, applicant_type, region
     entry.revenue_band = revenue_band or ""
     entry.group_id = group_id
-    entry.contact_name = (contact_name or "").strip()[:200]
-    entry.contact_email, entry.contact_phone = contact_email, (contact_phone or "").strip()[:40]
+    entry.contact_name = (contact_name or "").strip()
+    entry.contact_email, entry.contact_phone = contact_email, (contact_phone or "").strip()
     record_change(session, actor, entry, "entry.save_applicant", group=group)
     return entry
 
@@ -496,7 +496,7 @@ def _store_patents(session: Session, entry: Entry, checked: list[patents.ListedP
     session.execute(delete(Patent).where(Patent.entry_id == entry.id))
     for position, item in enumerate(checked):
         session.add(Patent(
-            entry_id=entry.id, number=item.parsed.raw.strip()[:80],
+            entry_id=entry.id, number=item.parsed.raw.strip(),
             normalised=item.parsed.normalised[:80], jurisdiction=item.jurisdiction,
             kind=item.kind, title=item.title, status=item.status, filing_date=item.filing_date,
             grant_date=item.grant_date, holder=item.holder,
