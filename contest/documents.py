@@ -11,9 +11,12 @@ import hashlib
 import io
 import re
 import unicodedata
+from collections.abc import Sequence
 
 import pypdf
 from pypdf import generic
+
+from contest import redaction
 
 DOCUMENT_KINDS = ("report", "roadshow", "supporting")
 DOCUMENT_LABELS = {
@@ -124,24 +127,6 @@ def sanitise_filename(name: str | None) -> str:
     return stem.rstrip(" .") + ".pdf"
 
 
-def strip_metadata(data: bytes) -> bytes:
-    """The same PDF without document info (author, creator, producer, ...) or XMP metadata."""
-    reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
-    writer = pypdf.PdfWriter(clone_from=reader)
-    writer.metadata = None
-    writer.xmp_metadata = None
-    for page in writer.pages:
-        for key in ("/Metadata", "/PieceInfo"):
-            if key in page:
-                del page[key]
-    # Dropping the references leaves the old objects in the file; remove them too so the
-    # author cannot be read from the raw bytes.
-    writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 def document_metadata(data: bytes) -> dict[str, str]:
     """Document info fields and whether XMP metadata is present, as plain strings."""
     reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
@@ -175,3 +160,167 @@ def _megabytes(size: int) -> str:
     if size < 1024 * 1024:
         return f"{max(1, round(size / 1024))} KB"
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+# --- active content and identity: what a PDF carries besides its pages -----------------
+
+# Actions a viewer may run by itself or on a click that reach outside the document.
+_SAFE_ACTIONS = frozenset({"/GoTo"})
+# Annotations that carry files, media or scripts rather than marks on the page.
+_DROPPED_ANNOTATIONS = frozenset({"/FileAttachment", "/Sound", "/Movie", "/Screen", "/RichMedia", "/3D",
+                                  "/Popup"})
+# Catalog entries that hold scripts, forms with scripts, files, article-thread info or portfolios.
+_DROPPED_CATALOG = ("/OpenAction", "/AA", "/AcroForm", "/Threads", "/Collection", "/Metadata", "/PieceInfo",
+                    "/SpiderInfo", "/URI")
+_DROPPED_NAMES = ("/JavaScript", "/EmbeddedFiles", "/AlternatePresentations")
+# JPEG segments that hold EXIF, XMP, Photoshop/IPTC and comments (APP0 JFIF, APP2 ICC and APP14
+# Adobe describe how to decode the image and stay).
+_JPEG_DROPPED = frozenset({0xE1, 0xE3, 0xE4, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9, 0xEA, 0xEB, 0xEC, 0xED, 0xEF, 0xFE})
+
+
+def strip_jpeg_metadata(data: bytes) -> bytes:
+    """A JPEG without EXIF, XMP, IPTC and comment segments (the picture itself unchanged)."""
+    if not data.startswith(b"\xff\xd8"):
+        return data
+    out = bytearray(b"\xff\xd8")
+    i = 2
+    while i + 4 <= len(data):
+        if data[i] != 0xFF:
+            return data  # not a marker where one must be: leave the image as it is
+        marker = data[i + 1]
+        if marker == 0xDA:  # start of scan: the compressed picture follows to the end
+            out += data[i:]
+            return bytes(out)
+        if marker in (0xD8, 0x01) or 0xD0 <= marker <= 0xD7:
+            out += data[i:i + 2]
+            i += 2
+            continue
+        length = int.from_bytes(data[i + 2:i + 4], "big")
+        segment = data[i:i + 2 + length]
+        if marker not in _JPEG_DROPPED:
+            out += segment
+        i += 2 + length
+    return data
+
+
+def _action_is_safe(action) -> bool:
+    action = action.get_object() if action is not None else None
+    if not isinstance(action, generic.DictionaryObject):
+        return True
+    if action.get("/S") not in _SAFE_ACTIONS:
+        return False
+    follow = action.get("/Next")
+    if follow is None:
+        return True
+    follow = follow.get_object()
+    items = follow if isinstance(follow, generic.ArrayObject) else [follow]
+    return all(_action_is_safe(item) for item in items)
+
+
+def _redacted(value, identities, places):
+    return generic.TextStringObject(redaction.redact(str(value), identities, places))
+
+
+def _clean_annotations(page, identities, places) -> None:
+    annots = page.get("/Annots")
+    if annots is None:
+        return
+    kept = generic.ArrayObject()
+    for ref in annots.get_object():
+        annot = ref.get_object()
+        if not isinstance(annot, generic.DictionaryObject) or annot.get("/Subtype") in _DROPPED_ANNOTATIONS:
+            continue
+        for key in ("/T", "/RC", "/Popup", "/AA", "/NM", "/M", "/CreationDate"):
+            annot.pop(key, None)
+        if "/A" in annot and not _action_is_safe(annot["/A"]):
+            del annot["/A"]
+        if "/Contents" in annot:
+            annot[generic.NameObject("/Contents")] = _redacted(annot["/Contents"], identities, places)
+        kept.append(ref)
+    page[generic.NameObject("/Annots")] = kept
+
+
+def _clean_outline(item, identities, places, seen: set) -> None:
+    """Bookmarks keep their place in the document; their titles lose identity text and any
+    action that leaves the document."""
+    while item is not None:
+        node = item.get_object()
+        if id(node) in seen or not isinstance(node, generic.DictionaryObject):
+            return
+        seen.add(id(node))
+        if "/Title" in node:
+            node[generic.NameObject("/Title")] = _redacted(node["/Title"], identities, places)
+        if "/A" in node and not _action_is_safe(node["/A"]):
+            del node["/A"]
+        node.pop("/SE", None)
+        _clean_outline(node.get("/First"), identities, places, seen)
+        item = node.get("/Next")
+
+
+def _is_jpeg(stream) -> bool:
+    filters = stream.get("/Filter")
+    filters = filters.get_object() if filters is not None else None
+    if isinstance(filters, generic.ArrayObject):
+        return bool(filters) and filters[-1] == "/DCTDecode"
+    return filters == "/DCTDecode"
+
+
+def _all_objects(writer: pypdf.PdfWriter):
+    for ref in list(writer._objects):  # every object the copy will write
+        if ref is None:
+            continue
+        yield ref.get_object() if hasattr(ref, "get_object") else ref
+
+
+def judge_copy(data: bytes, *, identities: Sequence[str] = (), places: Sequence[str] = ()) -> bytes:
+    """The PDF a judge reads in a blind round: no document info or XMP (on the document, pages,
+    images or anything else), no annotation authors, attachments, JavaScript or actions that
+    leave the document, no embedded files or forms, image EXIF/XMP/comments removed, and
+    identity text taken out of bookmark and annotation texts. The pages look the same."""
+    reader = pypdf.PdfReader(io.BytesIO(data), strict=False)
+    writer = pypdf.PdfWriter(clone_from=reader)
+    writer.metadata = None
+    writer.xmp_metadata = None
+    root = writer._root_object
+    for key in _DROPPED_CATALOG:
+        root.pop(key, None)
+    names = root.get("/Names")
+    if names is not None:
+        names = names.get_object()
+        for key in _DROPPED_NAMES:
+            names.pop(key, None)
+    for page in writer.pages:
+        for key in ("/AA", "/Metadata", "/PieceInfo"):
+            page.pop(key, None)
+        _clean_annotations(page, identities, places)
+    outlines = root.get("/Outlines")
+    if outlines is not None:
+        _clean_outline(outlines.get_object().get("/First"), identities, places, set())
+    for obj in _all_objects(writer):
+        if isinstance(obj, generic.DictionaryObject):
+            for key in ("/Metadata", "/PieceInfo", "/JS", "/AA"):
+                obj.pop(key, None)
+            if obj.get("/S") in ("/JavaScript", "/Launch", "/SubmitForm", "/ImportData", "/GoToR", "/GoToE",
+                                 "/Rendition", "/URI", "/Sound", "/Movie"):
+                obj[generic.NameObject("/S")] = generic.NameObject("/GoTo") if "/D" in obj else \
+                    generic.NameObject("/NOP")
+                for key in ("/F", "/URI", "/Win", "/Mac", "/Unix"):
+                    obj.pop(key, None)
+        if isinstance(obj, generic.StreamObject) and _is_jpeg(obj):
+            jpeg = obj.get_data()  # earlier filters (ASCII85, Flate) undone; the JPEG itself stays
+            obj._data = strip_jpeg_metadata(jpeg)
+            obj[generic.NameObject("/Filter")] = generic.NameObject("/DCTDecode")
+            obj.pop("/DecodeParms", None)
+    return _reachable_only(writer)
+
+
+def _reachable_only(writer: pypdf.PdfWriter) -> bytes:
+    """The document written again from its root: objects no longer referenced (the removed
+    metadata, files, scripts) are left out, so nothing of them is in the bytes either."""
+    first = io.BytesIO()
+    writer.write(first)
+    again = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(first.getvalue()), strict=False))
+    again.metadata = None  # the writer adds a /Producer of its own
+    out = io.BytesIO()
+    again.write(out)
+    return out.getvalue()

@@ -14,8 +14,9 @@ from sqlmodel import Session, select
 
 from contest import documents
 from contest.auth import Actor
-from contest.models import Assignment, AssignmentStatus, Document, DocumentBlob, Entry, Role, Round
+from contest.models import Assignment, AssignmentStatus, Document, DocumentBlob, Edition, Entry, Role, Round
 from contest.services import InvalidInput, NotFound, audit, entries, require_role, storage
+from contest.services import blind as blind_rounds
 
 SINGLE_KINDS = ("report", "roadshow")  # a new upload replaces the old one
 
@@ -85,7 +86,8 @@ def get_document_for_viewer(*, session: Session, actor: Actor, document_id: int)
     """The document for its entry's owner, organisers, or a judge assigned to the entry.
 
     Anyone else is told it does not exist. A judge whose only assignments to the entry are
-    in blind rounds gets the PDF without author, creator and XMP metadata.
+    in blind rounds gets the judge's copy (documents.judge_copy): no metadata, annotation
+    authors, attachments, scripts or actions, identity text out of bookmarks and notes.
     """
     if actor is None:
         raise NotFound("No such document.")
@@ -109,7 +111,10 @@ def get_document_for_viewer(*, session: Session, actor: Actor, document_id: int)
     data = storage.document_bytes(session=session, document=document)
     name = document.name
     if blind:
-        data = documents.strip_metadata(data)
+        edition = session.get(Edition, entry.edition_id)
+        places = blind_rounds.places_of(edition)
+        data = documents.judge_copy(data, identities=blind_rounds.identities(session, [entry], places)[entry.id],
+                                    places=places)
         name = f"{entry.code}-{document.kind}.pdf"
     return DocumentFile(document.id, entry.id, document.kind, name, document.pages,
                         len(data), data, blind)

@@ -60,6 +60,8 @@ def create_edition(
             "awards": spec.get("awards", []),
             "tie_rule": spec.get("tie_rule", []),
             "revenue_threshold_rmb": spec.get("revenue_threshold_rmb", 20_000_000),
+            # Region and city names hidden from judges in blind rounds (services/blind.py).
+            "places": [name for region in spec.get("places", []) for name in region.get("names", [])],
         },
     )
     session.add(edition)

@@ -6,9 +6,11 @@ from __future__ import annotations
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
+from contest import redaction
 from contest.auth import Actor
 from contest.excel import schema
 from contest.models import (
+    Edition,
     Assignment,
     AssignmentStatus,
     Category,
@@ -24,7 +26,7 @@ from contest.models import (
     SheetStatus,
     Track,
 )
-from contest.services import NotFound, audit, require_role
+from contest.services import NotFound, audit, blind, require_role
 
 STATUS_LABELS = {
     EntryStatus.draft: "Draft",
@@ -77,7 +79,8 @@ def published_awards(session: Session, edition_id: int) -> dict[str, str]:
 
 
 def judge_overview(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
-    """Per round: the judge's assignments and how many are submitted."""
+    """Per round: the judge's assignments and how many are submitted (blind rounds: titles
+    without the entrant's identity)."""
     require_role(actor, Role.judge)
     sheet_counts = (
         select(
@@ -91,7 +94,7 @@ def judge_overview(*, session: Session, actor: Actor, edition_id: int) -> list[d
         .subquery()
     )
     rows = session.exec(
-        select(Round, Entry.code, Entry.title, sheet_counts.c.sheets, sheet_counts.c.submitted)
+        select(Round, Entry, sheet_counts.c.sheets, sheet_counts.c.submitted)
         .join(Assignment, Assignment.round_id == Round.id)
         .join(Entry, Entry.id == Assignment.entry_id)
         .join(
@@ -106,8 +109,12 @@ def judge_overview(*, session: Session, actor: Actor, edition_id: int) -> list[d
         )
         .order_by(Round.position, Entry.code)
     ).all()
+    places = blind.places_of(session.get(Edition, edition_id))
+    hidden = blind.identities(session, [entry for rnd, entry, *_ in rows if rnd.blind], places)
     rounds: dict[int, dict] = {}
-    for rnd, code, title, sheets, submitted in rows:
+    for rnd, entry, sheets, submitted in rows:
+        code = entry.code
+        title = redaction.redact(entry.title, hidden[entry.id], places) if rnd.blind else entry.title
         info = rounds.setdefault(
             rnd.id, {"round": rnd.label, "round_key": rnd.key, "closes_at": rnd.closes_at, "entries": []}
         )

@@ -8,7 +8,6 @@ returns another judge's scores or comments, or any ranking.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,7 +16,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from contest import documents, scoring
+from contest import documents, redaction, scoring
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -31,6 +30,7 @@ from contest.models import (
     Criterion,
     CriterionScore,
     Document,
+    Edition,
     Entry,
     Patent,
     Role,
@@ -50,6 +50,7 @@ from contest.services import (
     audit,
     require_role,
 )
+from contest.services import blind as blind_rounds
 from contest.services import documents as document_service
 
 STALE_MESSAGE = "Someone saved this sheet after you opened it; reload to see the newer scores."
@@ -58,7 +59,6 @@ NOT_YOUR_SHEET = "You can only open your own score sheets."
 LOCKED_MESSAGE = (
     "This sheet is submitted and locked. Ask the contest office to reopen it if a score must change."
 )
-REDACTED = "[applicant]"
 MAX_COMMENT = 4000
 MAX_REASON = 1000
 # Larger PDFs are offered for download only: inline viewing sends the whole file to the page.
@@ -116,13 +116,6 @@ def band_points(criterion: scoring.CriterionSpec) -> list[tuple[float, float, st
     ]
 
 
-def redact(text: str, identities: Sequence[str]) -> str:
-    """Text with every identity string (applicant, contact ...) replaced, ignoring case."""
-    for name in sorted({i.strip() for i in identities if i and len(i.strip()) >= 3}, key=len, reverse=True):
-        text = re.sub(re.escape(name), REDACTED, text, flags=re.IGNORECASE)
-    return text
-
-
 def next_to_score(entries: Sequence[Mapping]) -> Mapping | None:
     """The entry to open next: a started draft first, then the first one still to do."""
     for state in (STATE_DRAFT, STATE_TO_DO):
@@ -169,14 +162,6 @@ def _round_entry(session: Session, round_id: int, entry_id: int) -> tuple[Round,
     return rnd, entry
 
 
-def _identities(session: Session, entry: Entry) -> list[str]:
-    owner = session.get(User, entry.owner_id) if entry.owner_id else None
-    names = [entry.applicant, entry.contact_name, entry.contact_email, entry.contact_phone]
-    if owner is not None:
-        names += [owner.name, owner.email, owner.organisation, owner.phone]
-    return [n for n in names if n]
-
-
 def _sheet_definitions(session: Session, round_id: int, category_id: int | None) -> list[SheetDefinition]:
     return list(session.exec(
         select(SheetDefinition).where(
@@ -201,12 +186,21 @@ def _round_closed(rnd: Round) -> str | None:
 # --- the assignment list ---------------------------------------------------------------
 
 
+def _blind_terms(session: Session, edition_id: int, entries: Sequence[Entry]) -> dict[int, tuple]:
+    """entry id -> (identity terms, places) for text a judge reads in a blind round."""
+    if not entries:
+        return {}
+    places = blind_rounds.places_of(session.get(Edition, edition_id))
+    found = blind_rounds.identities(session, list({e.id: e for e in entries}.values()), places)
+    return {entry_id: (terms, places) for entry_id, terms in found.items()}
+
+
 def judge_workspace(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
     """Per round: the judge's active assignments, each with its state (to do, draft,
     submitted), and the round's progress. Blind rounds show no applicant names."""
     require_role(actor, Role.judge)
     rows = session.exec(
-        select(Round, Entry.id, Entry.code, Entry.title, Entry.category_id, Entry.applicant, Track.label)
+        select(Round, Entry, Track.label)
         .join(Assignment, Assignment.round_id == Round.id)
         .join(Entry, Entry.id == Assignment.entry_id)
         .join(Track, Track.id == Entry.track_id, isouter=True)
@@ -234,8 +228,10 @@ def judge_workspace(*, session: Session, actor: Actor, edition_id: int) -> list[
         )
     ).all():
         mine.setdefault((rid, eid), []).append(status)
+    hidden = _blind_terms(session, edition_id, [entry for rnd, entry, _track in rows if rnd.blind])
     rounds: dict[int, dict] = {}
-    for rnd, entry_id, code, title, category_id, applicant, track in rows:
+    for rnd, entry, track in rows:
+        entry_id, code, title, category_id = entry.id, entry.code, entry.title, entry.category_id
         info = rounds.setdefault(rnd.id, {
             "round_id": rnd.id, "round": rnd.label, "round_key": rnd.key, "blind": rnd.blind,
             "closes_at": rnd.closes_at, "entries": [],
@@ -251,7 +247,7 @@ def judge_workspace(*, session: Session, actor: Actor, edition_id: int) -> list[
             state = STATE_TO_DO
         info["entries"].append({
             "round_id": rnd.id, "entry_id": entry_id, "code": code,
-            "title": redact(title, [applicant]) if rnd.blind else title,
+            "title": redaction.redact(title, *hidden[entry_id]) if rnd.blind else title,
             "track": track or "", "state": state,
         })
     for info in rounds.values():
@@ -270,10 +266,10 @@ def portfolio(*, session: Session, actor: Actor, round_id: int, entry_id: int) -
     applicant's name, organisation, contact and region are left out and redacted from text."""
     _require_assignment(session, actor, round_id, entry_id)
     rnd, entry = _round_entry(session, round_id, entry_id)
-    hidden = _identities(session, entry) if rnd.blind else []
+    terms, places = _blind_terms(session, entry.edition_id, [entry])[entry.id] if rnd.blind else ((), ())
 
     def shown(text: str) -> str:
-        return redact(text or "", hidden) if rnd.blind else (text or "")
+        return redaction.redact(text or "", terms, places) if rnd.blind else (text or "")
 
     category = session.get(Category, entry.category_id) if entry.category_id else None
     track = session.get(Track, entry.track_id) if entry.track_id else None
@@ -332,7 +328,9 @@ def document_for_judge(
         raise NotFound(f"The file of document {doc.name} is missing; tell the contest office.")
     data = found.data
     if rnd.blind and not found.metadata_stripped:
-        data = documents.strip_metadata(data)
+        places = blind_rounds.places_of(session.get(Edition, entry.edition_id))
+        data = documents.judge_copy(data, identities=blind_rounds.identities(session, [entry], places)[entry.id],
+                                    places=places)
     return _document_name(entry, doc, rnd.blind), data
 
 

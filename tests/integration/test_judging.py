@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
-from contest import auth, documents, scoring
+from contest import auth, documents, redaction, scoring
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -325,7 +325,7 @@ def test_a_blind_portfolio_carries_no_applicant_identity(session, scene):
     text = repr(view)
     for identity in (APPLICANT, CONTACT, CONTACT_EMAIL, CONTACT_PHONE, "guangdong"):
         assert identity not in text
-    assert view["summary"].startswith(judging.REDACTED)
+    assert view["summary"].startswith(redaction.REDACTED)
     assert view["patents"][0]["number"] == "2020 1 0123456.7" and "holder" not in view["patents"][0]
     assert view["documents"][0]["name"].startswith("T-001-report")
 
@@ -511,7 +511,7 @@ def test_an_entry_with_two_sheets_is_done_only_when_both_are_submitted(session, 
 
 def test_redaction_ignores_case_and_replaces_the_longest_name_first():
     text = "SHENZHEN LANHAI MICROELECTRONICS CO., LTD. and Lanhai's lab; write to chen.wei@lanhai.example.cn"
-    shown = judging.redact(text, [APPLICANT, "Lanhai", CONTACT_EMAIL, "", "ab"])
+    shown = redaction.redact(text, redaction.identity_terms([APPLICANT, "Lanhai", CONTACT_EMAIL, "", "ab"]))
     assert shown == "[applicant] and [applicant]'s lab; write to [applicant]"
 
 
