@@ -17,7 +17,7 @@ from typing import Iterator, Optional
 import typer
 from sqlmodel import Session
 
-from contest import config, db
+from contest import config, db, logs
 from contest.models import Role
 from contest.services import ServiceError, accounts, backup, demo, editions
 
@@ -371,14 +371,15 @@ def _write_file(path: Path, data: bytes) -> None:
 
 
 def main() -> None:
+    logs.install()
     try:
         app()
     except ServiceError as exc:
         typer.secho(f"error: {exc}", err=True, fg=typer.colors.RED)
         raise SystemExit(1) from None
     except Exception as exc:  # never a traceback for the user; one line naming the failure
-        typer.secho(f"error: unexpected {exc.__class__.__name__}: {str(exc).splitlines()[0] if str(exc) else ''}",
-                    err=True, fg=typer.colors.RED)
+        first = logs.redact_secrets(str(exc).splitlines()[0]) if str(exc) else ""
+        typer.secho(f"error: unexpected {exc.__class__.__name__}: {first}", err=True, fg=typer.colors.RED)
         raise SystemExit(2) from None
 
 

@@ -31,6 +31,9 @@ def make_engine(url: str, **kwargs) -> Engine:
     sessions opened with read_only=True start a deferred (reading) transaction instead.
     """
     parsed = make_url(url)
+    # A failed statement's values (emails, password hashes, token hashes) never reach an
+    # error message or a log; the statement itself still does.
+    kwargs.setdefault("hide_parameters", True)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

@@ -18,11 +18,12 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest import auth, config, db, web
+from contest import auth, config, db, logs, web
 from contest.services import accounts
 from contest.ui import server_options
 
 server_options.apply()  # before the app is built: its routes read the options
+logs.install()  # no password hash, token or full email address in the server's log
 
 COOKIE_NAME = auth.SESSION_COOKIE
 SCRIPT = Path(__file__).resolve().parents[2] / "streamlit_app.py"

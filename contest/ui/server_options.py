@@ -34,6 +34,8 @@ FIXED: dict[str, object] = {
     "server.runOnSave": False,
     "server.enableAgentApi": False,
     "browser.gatherUsageStats": False,
+    # Uncaught errors go through logging (masked by contest/logs.py), not printed by rich.
+    "logger.enableRich": False,
 }
 
 _applied = threading.Lock()

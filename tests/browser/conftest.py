@@ -35,17 +35,21 @@ class LiveApp:
     process: subprocess.Popen
 
 
-def start_app(database_url: str, data_dir: Path, extra_env: dict[str, str] | None = None) -> LiveApp:
+def start_app(database_url: str, data_dir: Path, extra_env: dict[str, str] | None = None, *,
+              via: str = "streamlit", cwd: Path = ROOT) -> LiveApp:
+    """The app on a free port: `via` "streamlit" (streamlit run contest/ui/asgi.py) or
+    "contest" (contest serve --no-demo), started in `cwd`."""
     port = _free_port()
     env = dict(os.environ, DATABASE_URL=database_url, CONTEST_DATA_DIR=str(data_dir),
                CONTEST_SECRET_KEY="browser-test-key", **(extra_env or {}))
-    streamlit = str(Path(sys.executable).with_name("streamlit"))
     log = open(data_dir / "server.log", "wb")
-    proc = subprocess.Popen(
-        [streamlit, "run", str(ROOT / "contest" / "ui" / "asgi.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
+    if via == "contest":
+        command = [str(Path(sys.executable).with_name("contest")), "serve", "--no-demo", "--port", str(port),
+                   "--address", "127.0.0.1"]
+    else:
+        command = [str(Path(sys.executable).with_name("streamlit")), "run", str(ROOT / "contest" / "ui" / "asgi.py"),
+                   "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -1,0 +1,60 @@
+"""Nothing secret reaches a log: password hashes, tokens and full email addresses are masked in
+every log record (messages and tracebacks alike) before any handler writes it.
+
+`install()` is called by the app's entry and the command line; `redact_secrets` is the rule.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_ARGON2 = re.compile(r"\$argon2(?:id|i|d)\$[A-Za-z0-9+/=$,.-]*")
+# Session tokens, tickets, invitation and registration tokens (url-safe base64 of 32 bytes)
+# and their SHA-256 hashes: long runs of token characters.
+_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])")
+_EMAIL = re.compile(r"(?<![\w.%+-])([\w.%+-])[\w.%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+
+LOGGERS = ("", "streamlit", "uvicorn", "uvicorn.error", "uvicorn.access", "sqlalchemy", "alembic")
+
+
+def redact_secrets(text: str) -> str:
+    """The text with password hashes, tokens and email addresses' names masked
+    (a***@example.org keeps the domain, which helps without naming anyone)."""
+    text = _ARGON2.sub("[password hash]", text)
+    text = _TOKEN.sub("[token]", text)
+    return _EMAIL.sub(r"\1***@\2", text)
+
+
+class RedactingFilter(logging.Filter):
+    """Formats the record's message and traceback now and keeps only their masked text."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001  (a record whose arguments do not fit its message)
+            message = str(record.msg)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        record.exc_info = None
+        if record.exc_text:
+            record.exc_text = redact_secrets(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact_secrets(record.stack_info)
+        record.msg, record.args = redact_secrets(message), ()
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def install() -> None:
+    """Mask secrets on every handler of the root, Streamlit's, uvicorn's and SQLAlchemy's
+    loggers (handlers see records of every logger below them), and on the loggers themselves."""
+    for name in LOGGERS:
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
+        for handler in logger.handlers:
+            if _FILTER not in handler.filters:
+                handler.addFilter(_FILTER)
