@@ -10,6 +10,7 @@ from contest import config, db
 from contest.auth import Actor
 from contest.models import Edition
 from contest.services import ServiceError, editions
+from contest.ui import widgets
 from contest.ui.i18n import t
 
 
@@ -50,9 +51,10 @@ def user_errors():
         yield
     except ServiceError as exc:
         problems = getattr(exc, "problems", None)
+        shown = t(widgets.markdown_safe(exc.message))  # the user's text inside it never renders as Markdown
         if problems and len(problems) > 1:
-            st.error(t(str(exc)) if len(str(exc)) < 200 else t("Please correct the following:"))
+            st.error(shown if len(shown) < 200 else t("Please correct the following:"))
             for p in problems:
-                st.text(f"• {p}")
+                st.text(f"• {t(p)}")
         else:
-            st.error(t(str(exc)))
+            st.error(shown)

@@ -7,7 +7,7 @@ import streamlit as st
 from contest import config, db
 from contest.services import accounts, editions
 from contest.services import judges
-from contest.ui import context, navigation, signin
+from contest.ui import context, navigation, signin, widgets
 from contest.ui.i18n import LANGUAGES, t
 
 
@@ -64,7 +64,7 @@ def main() -> None:
         st.navigation(public, position="top" if len(public) > 1 else "hidden").run()
         return
     with st.sidebar:
-        st.caption(f"{t('Signed in as')} **{actor.name}**  \n{actor.email}")
+        st.caption(f"{t('Signed in as')} **{widgets.plain(actor.name)}**  \n{widgets.plain(actor.email)}")
         _language_picker(actor)
         if st.button(t("Sign out"), icon=":material/logout:", key="sign_out"):
             signin.sign_out()

@@ -8,7 +8,7 @@ import streamlit as st
 
 from contest import auth, config, web
 from contest.services import ServiceError, accounts
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import LANGUAGES, language, t
 
 
@@ -109,7 +109,7 @@ def adopt_token(token: str) -> None:
 
 def show_error(exc: ServiceError) -> None:
     """A service's refusal in the user's language, each problem on its own line."""
-    st.error(t(exc.message))
+    st.error(t(widgets.markdown_safe(exc.message)))
     problems = getattr(exc, "problems", [])
     if len(problems) > 1:
         for problem in problems:

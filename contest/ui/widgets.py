@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
+import string
+
 import streamlit as st
 
+from contest import i18n
 from contest.ui.i18n import t
+
+
+_MARKDOWN = str.maketrans({char: "\\" + char for char in string.punctuation})
+
+
+def plain(text) -> str:
+    """Text a user typed, safe inside anything Streamlit renders as Markdown (titles, captions,
+    messages, labels, radio options): every ASCII punctuation mark is backslash-escaped, so
+    **bold**, [links](...), `code`, :red[colours] and :emoji: show as typed."""
+    return str(text if text is not None else "").translate(_MARKDOWN)
+
+
+def markdown_safe(value):
+    """A message whose parameters (the user's text inside it) are plain(); the message's own
+    wording keeps its Markdown."""
+    if isinstance(value, i18n.Message):
+        return i18n.Message(value.id, {k: markdown_safe(v) for k, v in value.params.items()})
+    if isinstance(value, str):
+        return plain(value)
+    if isinstance(value, (list, tuple)):
+        return type(value)(markdown_safe(v) for v in value)
+    return value
 
 
 def confirmed(label: str, *, key: str, question: str) -> bool:

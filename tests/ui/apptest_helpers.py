@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -25,12 +26,23 @@ def sign_in(at: AppTest, email: str, password: str) -> AppTest:
     return at
 
 
+# A backslash before ASCII punctuation is Markdown's escape (widgets.plain): the reader sees
+# the character alone.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def rendered(markdown: str) -> str:
+    """Markdown source as the reader sees its characters (escapes removed)."""
+    return _ESCAPED.sub(r"\1", str(markdown))
+
+
 def page_text(at: AppTest) -> str:
-    """Every text the page shows (titles, markdown, captions, text, metrics, tables)."""
+    """Every text the page shows as the reader sees it (titles, markdown, captions, text,
+    metrics, tables)."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "text", "info", "error", "warning",
-                 "success"):
-        parts += [str(el.value) for el in getattr(at, kind)]
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "error", "warning", "success"):
+        parts += [rendered(el.value) for el in getattr(at, kind)]
+    parts += [str(el.value) for el in at.text]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     for df in at.dataframe:
         parts.append(df.value.to_csv())

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from contest import db
 from contest.models import Entry, ScoreSheet
 from tests.conftest import login_for
-from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
+from tests.ui.apptest_helpers import PAGES, page_text, rendered, sign_in, start_app
 
 SCORES = {"advancement": 20, "patent_quality": 15, "layout": 14, "market": 12, "commercialisation": 10}
 
@@ -60,7 +60,7 @@ def test_judge_scores_saves_reloads_submits_and_the_organiser_reopens(demo_app):
     judge_email, _ = login_for(logins, "judge")
     at = _signed_in(logins, "judge")
     next_button = _button(at, "Next to score")
-    code = next_button.label.split(": ")[1]
+    code = rendered(next_button.label).split(": ")[1]
     next_button.click().run()
     assert not at.exception
     assert code in page_text(at)
@@ -121,7 +121,7 @@ def test_the_blind_score_page_shows_no_applicant_identity_nor_other_judges_score
     url, logins = demo_app
     at = _signed_in(logins, "judge")
     next_button = _button(at, "Next to score")
-    code = next_button.label.split(": ")[1]
+    code = rendered(next_button.label).split(": ")[1]
     next_button.click().run()
     entry = _entry(url, code)
     text = page_text(at) + "\n".join(str(a.value) for a in at.text_area)
@@ -132,7 +132,7 @@ def test_the_blind_score_page_shows_no_applicant_identity_nor_other_judges_score
     at.toggle[0].set_value(True).run()  # the report, viewed inline and offered for download
     assert not at.exception
     [download] = at.get("download_button")
-    assert re.fullmatch(rf"Download {code}-report-\d+\.pdf", download.proto.label)
+    assert re.fullmatch(rf"Download {code}-report-\d+\.pdf", rendered(download.proto.label))
     assert entry.applicant not in download.proto.label
     engine = db.make_engine(url)
     with Session(engine) as s:

@@ -12,7 +12,7 @@ from contest import db
 from contest.models import Assignment, ScoreSheet, User
 
 from tests.conftest import login_for
-from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
+from tests.ui.apptest_helpers import PAGES, page_text, rendered, sign_in, start_app
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def _next_entry(logins, who=None):
     """A signed-in judge on the score page of their next entry; (app, entry code)."""
     at = sign_in(start_app(), *(who or login_for(logins, "judge")))
     button = next(b for b in at.button if b.label.startswith("Next to score"))
-    code = button.label.split(": ")[1]
+    code = rendered(button.label).split(": ")[1]
     button.click().run()
     return at, code
 
@@ -84,7 +84,7 @@ def test_an_outstanding_score_needs_its_comment_before_submitting(judge_logins, 
     assert "Submitted. The sheet is locked." in [s.value for s in at.success]
     # Straight on to the next entry from here.
     onward = next(b for b in at.button if b.label.startswith("Next to score"))
-    following = onward.label.split(": ")[1]
+    following = rendered(onward.label).split(": ")[1]
     assert following != code
     onward.click().run()
     assert following in page_text(at)

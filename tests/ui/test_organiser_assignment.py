@@ -9,7 +9,7 @@ from contest.models import (
     Assignment, AssignmentStatus, Conflict, Entry, Round, ScoreSheet, SheetStatus, User,
 )
 from tests.conftest import login_for
-from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
+from tests.ui.apptest_helpers import PAGES, page_text, rendered, sign_in, start_app
 
 
 @pytest.fixture
@@ -118,7 +118,7 @@ def test_organiser_removes_a_judge_by_hand_unless_they_submitted(organiser_app, 
         assert any("already submitted" in e.value for e in at.error)
         assert after == before
     else:
-        assert [s.value for s in at.success] == [f"Done: remove on {code}."]
+        assert [rendered(s.value) for s in at.success] == [f"Done: remove on {code}."]
         assert len(after) == len(before) - 1 and after < before
 
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 from contest import db
 from contest.models import Entry, User
 from tests.integration.test_results import _scored_template  # noqa: F401  (fixture)
-from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
+from tests.ui.apptest_helpers import PAGES, page_text, rendered, sign_in, start_app
 
 @pytest.fixture
 def scored_app(tmp_path, _scored_template, app_env):  # noqa: F811
@@ -79,7 +79,7 @@ def test_organiser_decides_and_publishes_then_entrants_and_observers_see_the_lis
     assert "This decides: 10 entries advance to Semi-final" in page_text(at)
     assert "No decisions yet." in page_text(at)
     button(at, "Yes, go ahead").click().run()
-    assert any("advance to Semi-final" in s.value for s in at.success)
+    assert any("advance to Semi-final" in rendered(s.value) for s in at.success)
     decisions = next(df.value for df in at.dataframe if "outcome" in df.value.columns)
     # the demo's preliminary advances the top 30 // 6 = 5 of each of its 2 groups
     outcomes = decisions["outcome"].value_counts()

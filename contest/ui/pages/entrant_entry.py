@@ -37,7 +37,7 @@ with context.session(read_only=True) as s, context.user_errors():
 if view is None:
     st.stop()
 entry = view.entry
-st.title(f"{entry.code}: {entry.title or t('(untitled)')}")
+st.title(f"{widgets.plain(entry.code)}: {widgets.plain(entry.title) if entry.title else t('(untitled)')}")
 st.caption(t("Status: {status}", status=t(entry.status))
            + (t(" · deadline {at} UTC", at=f"{view.deadline:%Y-%m-%d %H:%M}") if view.deadline else ""))
 if not view.editable:

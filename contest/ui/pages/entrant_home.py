@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import entries, home
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -13,7 +13,7 @@ st.title(t("My entries"))
 if edition is None:
     st.info(t("Registration has not opened yet."))
     st.stop()
-st.caption(edition.name)
+st.caption(widgets.plain(edition.name))
 if edition.submission_deadline:
     st.caption(t("Submission deadline: {at} UTC", at=f"{edition.submission_deadline:%Y-%m-%d %H:%M}"))
 with context.session(read_only=True) as s, context.user_errors():

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import judging
-from contest.ui import context, navigation
+from contest.ui import context, navigation, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -22,7 +22,7 @@ if not rounds:
 SCORE_PAGE = navigation.PAGES_DIR / "judge_score.py"
 for info in rounds:
     rid = info["round_id"]
-    st.subheader(t(info["round"]))
+    st.subheader(widgets.plain(t(info["round"])))
     st.progress(info["done"] / info["total"] if info["total"] else 0.0,
                 text=t("{done} of {total} submitted", done=info["done"], total=info["total"]))
     done, drafts, todo = st.columns(3)
@@ -30,7 +30,7 @@ for info in rounds:
     drafts.metric(t("Started"), info["drafts"])
     todo.metric(t("To do"), info["to_do"])
     upcoming = judging.next_to_score(info["entries"])
-    if upcoming is not None and st.button(t("Next to score: {code}", code=upcoming["code"]), key=f"next_{rid}",
+    if upcoming is not None and st.button(t("Next to score: {code}", code=widgets.plain(upcoming["code"])), key=f"next_{rid}",
                                           type="primary"):
         st.switch_page(SCORE_PAGE, query_params={"round": str(rid), "entry": str(upcoming["entry_id"])})
     states, text, track = st.columns(3)

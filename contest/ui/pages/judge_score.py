@@ -10,7 +10,7 @@ import streamlit as st
 
 from contest import scoring
 from contest.services import ServiceError, StaleData, judging
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -108,7 +108,7 @@ def _bands(spec: scoring.CriterionSpec, value) -> None:
     current = scoring.band_for(spec, value).label if value is not None else None
     for low, high, label in judging.band_points(spec):
         mark = "▶ " if label == current else ""
-        st.caption(f"{mark}{low:g}–{high:g}: {label}")
+        st.caption(f"{mark}{low:g}–{high:g}: {widgets.plain(label)}")
 
 
 def _sheet(form: dict, sheet: dict) -> None:
@@ -116,7 +116,7 @@ def _sheet(form: dict, sheet: dict) -> None:
     if any(w not in state for w in keys["values"].values()) or keys["version"] not in state:
         _load(sheet, keys)
     locked = sheet["status"] != "draft" or bool(form["closed"])
-    st.subheader(t(sheet["label"]))
+    st.subheader(widgets.plain(t(sheet["label"])))
     if sheet["status"] == "submitted":
         st.success(t("Submitted {at}. The sheet is locked; the contest office can reopen it.",
                      at=judging.when(sheet["submitted_at"])))
@@ -177,7 +177,7 @@ def _documents(view: dict) -> None:
                 st.pdf(data, height=700, alt=name)
             elif doc["inline"]:
                 st.iframe("data:application/pdf;base64," + base64.b64encode(data).decode(), height=700, alt=name)
-            st.download_button(t("Download {name}", name=name), data, file_name=name, mime="application/pdf",
+            st.download_button(t("Download {name}", name=widgets.plain(name)), data, file_name=name, mime="application/pdf",
                                key=f"dl_{doc['id']}")
 
 
@@ -194,7 +194,7 @@ if view is None or form is None:
 portfolio_tab, score_tab, history_tab = st.tabs([t("Portfolio"), t("Score sheet"), t("History")])
 with portfolio_tab:
     st.text(f"{view['code']} · {view['title']}")
-    st.caption(f"{view['round']} · {view['category']} · {view['track']} · {view['group']}")
+    st.caption(widgets.plain(f"{view['round']} · {view['category']} · {view['track']} · {view['group']}"))
     if view["blind"]:
         st.info(t("Blind round: the applicant's name, organisation, contact and region are hidden."))
     else:
@@ -212,7 +212,8 @@ with score_tab:
         _sheet(form, sheet)
     upcoming = judging.next_to_score([e for e in entries if (e["round_id"], e["entry_id"]) != picked])
     if upcoming and form["sheets"] and all(sh["status"] == "submitted" for sh in form["sheets"]):
-        if st.button(t("Next to score: {code}", code=upcoming["code"]), key="next_after_submit", type="primary"):
+        if st.button(t("Next to score: {code}", code=widgets.plain(upcoming["code"])), key="next_after_submit",
+                     type="primary"):
             st.query_params.update(round=str(upcoming["round_id"]), entry=str(upcoming["entry_id"]))
             st.rerun()
     with st.expander(t("Declare a conflict of interest")):

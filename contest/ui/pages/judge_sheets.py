@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import assignments, judging
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -68,7 +68,8 @@ for row in conflicts:
     names = {sug.judge_id: f"{sug.judge} · {sug.organisation} · {t('load')} {sug.load}"
              + (f" · {t('expertise match')}" if sug.expertise_match else "") for sug in suggestions}
     key = f"{row['conflict_id']}_{row['round_id']}"
-    judge_id = st.radio(t("Replacement judge"), list(names), format_func=names.get, key=f"replace_{key}")
+    judge_id = st.radio(t("Replacement judge"), list(names), format_func=lambda j: widgets.plain(names[j]),
+                        key=f"replace_{key}")
     if st.button(t("Assign replacement"), key=f"assign_{key}"):
         with context.session() as s, context.user_errors():
             assignments.assign_replacement(session=s, actor=actor, round_id=row["round_id"],

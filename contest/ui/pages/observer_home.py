@@ -3,7 +3,7 @@
 import streamlit as st
 
 from contest.services import home
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -18,10 +18,10 @@ if not showcase["entries"]:
     st.info(t("No entries are in the running yet. They appear here once the office confirms eligibility."))
 else:
     st.caption(t("Stage: {stage} · {n} entries. Mark the teams you would like to meet after the contest.",
-                 stage=t(showcase["round"]), n=len(showcase["entries"])))
+                 stage=widgets.plain(t(showcase["round"])), n=len(showcase["entries"])))
 for f in showcase["entries"]:
     with st.container(border=True):
-        st.markdown(f"**{f['code']}**")
+        st.markdown(f"**{widgets.plain(f['code'])}**")
         st.text(f"{f['title']}\n{f['applicant']} · {f['track']} · {f['group']}")
         if f["summary"]:
             st.text(f["summary"][:400])

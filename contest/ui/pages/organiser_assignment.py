@@ -6,7 +6,7 @@ import streamlit as st
 
 from contest import assignment
 from contest.services import assignments, conflicts, editions
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -26,7 +26,7 @@ with st.form("round_rules"):
         with context.session() as s, context.user_errors():
             assignments.set_round_rules(session=s, actor=actor, round_id=rnd.id,
                                         judges_per_entry=int(k), region_conflicts=region)
-            st.success(t("{round}: {k} judges per entry.", round=rnd.label, k=int(k)))
+            st.success(t("{round}: {k} judges per entry.", round=widgets.plain(rnd.label), k=int(k)))
 
 seed = st.number_input(t("Seed (same seed, same assignment)"), 0, 1_000_000, 0)
 if st.button(t("Preview assignment"), type="primary"):
@@ -95,4 +95,4 @@ with st.expander(t("Change by hand")):
                 assignments.remove_judge(**args, judge_id=judge)
             else:
                 assignments.swap_judge(**args, old_judge_id=judge, new_judge_id=other)
-            st.success(t("Done: {action} on {code}.", action=t(action), code=entry["code"]))
+            st.success(t("Done: {action} on {code}.", action=t(action), code=widgets.plain(entry["code"])))

@@ -131,7 +131,7 @@ def show_plan(kind: str) -> bool:
     with context.session(read_only=True) as s, context.user_errors():
         plan = planner(session=s, actor=actor, round_id=round_id, method=method, overrides=given, accept=accept)
         if kind == "advancement":
-            st.warning(t("decisions.advance_will", next_round=plan.next_round, overrides=plan.overrides,
+            st.warning(t("decisions.advance_will", next_round=widgets.plain(plan.next_round), overrides=plan.overrides,
                          **plan.counts))
         else:
             st.warning(t("decisions.awards_will", counts=", ".join(
@@ -151,14 +151,14 @@ def show_plan(kind: str) -> bool:
 
 
 if actions.advancement:
-    st.subheader(t("decisions.advancement_heading", next_round=actions.next_round))
+    st.subheader(t("decisions.advancement_heading", next_round=widgets.plain(actions.next_round)))
     if widgets.planned(t("decisions.decide_advancement"), key=f"advance_{round_id}", primary=True,
                        preview=lambda: show_plan("advancement")):
         given, accept = decided("advancement")
         with context.session() as s, context.user_errors():
             done = decisions.advance_round(session=s, actor=actor, round_id=round_id, method=method,
                                            overrides=given, accept=accept)
-            st.success(t("decisions.advanced", next_round=done.next_round, overrides=done.overrides,
+            st.success(t("decisions.advanced", next_round=widgets.plain(done.next_round), overrides=done.overrides,
                          **done.counts))
 if actions.tiers:
     st.subheader(t("decisions.awards_heading"))
@@ -204,4 +204,4 @@ if kinds:
         with context.session() as s, context.user_errors():
             published = decisions.publish_results(session=s, actor=actor, round_id=round_id, kind=kind,
                                                   title=title, note=note)
-            st.success(t("decisions.published", title=published.title, version=published.version))
+            st.success(t("decisions.published", title=widgets.plain(published.title), version=published.version))

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import home
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -13,7 +13,7 @@ st.title(t("Dashboard"))
 if edition is None:
     st.info("No edition yet. Create one with `contest create NAME --preset gba` or `contest demo`.")
     st.stop()
-st.caption(edition.name)
+st.caption(widgets.plain(edition.name))
 with context.session(read_only=True) as s, context.user_errors():
     board = home.organiser_dashboard(session=s, actor=actor, edition_id=edition.id)
 

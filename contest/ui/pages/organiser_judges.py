@@ -6,7 +6,7 @@ import streamlit as st
 from contest import config
 from contest.models import Region
 from contest.services import judges, setup
-from contest.ui import context, signin
+from contest.ui import context, signin, widgets
 from contest.ui.i18n import t
 
 PAGE_PATH = "judges"
@@ -38,7 +38,7 @@ with context.session(read_only=True) as s, context.user_errors():
 regions = [""] + [r.value for r in Region]
 
 st.caption(t("{n} judges in {edition}. `contest import judges FILE` adds many at once.", n=len(pool),
-             edition=edition.name))
+             edition=widgets.plain(edition.name)))
 if pool:
     st.dataframe(pd.DataFrame(pool).drop(columns=["profile_id", "user_id"]), hide_index=True)
 
@@ -91,7 +91,7 @@ if st.button(t("Send invitations") if smtp_url else t("Create invitation links")
             sent = judges.invite_judge(session=s, actor=actor, edition_id=edition.id, user_id=judge["user_id"],
                                        base_url=_base_url(), smtp_url=smtp_url)
             if sent.sent:
-                st.success(t("Invitation sent to {email}.", email=sent.email))
+                st.success(t("Invitation sent to {email}.", email=widgets.plain(sent.email)))
             else:
                 if sent.error:
                     st.warning(sent.error)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from contest import charts, ranking
 from contest.services import editions, results
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -31,7 +31,7 @@ if rel is None:
     st.stop()
 report = rel.report
 for line in report.summary:
-    st.markdown(f"- {line}")
+    st.markdown(f"- {widgets.plain(line)}")
 st.subheader(t("Design"))
 st.dataframe(pd.DataFrame([report.design]), hide_index=True)
 st.subheader(t("Variance shares and agreement"))

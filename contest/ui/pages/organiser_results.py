@@ -5,7 +5,7 @@ import streamlit as st
 
 from contest import charts, ranking
 from contest.services import editions, public_vote, results
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -49,7 +49,7 @@ for warning in ranked.warnings:
 columns = ["rank", "entry_code", "title", "adjusted_score", "raw_mean", "n_judges", "rank_low", "rank_high",
            "p_cut", "borderline", "tie_broken_by", "flags", "decision"]
 for label, part in ranked.table.groupby("pool_label"):
-    st.subheader(t(label))
+    st.subheader(widgets.plain(t(label)))
     shown = part.sort_values("rank")[columns].assign(tie_broken_by=lambda f: f["tie_broken_by"].map(
         lambda step: t(ranking.TIE_LABELS[step]) if step in ranking.TIE_LABELS else ""))
     st.dataframe(shown, hide_index=True, column_config={

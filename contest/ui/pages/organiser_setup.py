@@ -21,7 +21,7 @@ st.title(t("Edition set-up"))
 if edition is None:
     st.info(t("No edition yet. Create one with `contest create NAME --preset gba`."))
     st.stop()
-st.caption(edition.name)
+st.caption(widgets.plain(edition.name))
 if "setup_flash" in st.session_state:
     st.success(st.session_state.pop("setup_flash"))
 

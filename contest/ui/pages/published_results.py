@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import decisions
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -17,7 +17,7 @@ with context.session(read_only=True) as s, context.user_errors():
 if not lists:
     st.info(t("No results have been published yet."))
 for item in lists:
-    st.subheader(t("{title} (version {version})", title=item["title"], version=item["version"]))
+    st.subheader(t("{title} (version {version})", title=widgets.plain(item["title"]), version=item["version"]))
     st.caption(t("Published {at} UTC", at=f"{item['published_at']:%Y-%m-%d %H:%M}")
                + (t(" - a correction of an earlier version") if item["correction"] else ""))
     if item["note"]:
