@@ -4,6 +4,7 @@ Debian's Chromium. The server is stopped when the test ends."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -49,7 +50,8 @@ def start_app(database_url: str, data_dir: Path, extra_env: dict[str, str] | Non
     else:
         command = [str(Path(sys.executable).with_name("streamlit")), "run", str(ROOT / "contest" / "ui" / "asgi.py"),
                    "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
-    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    # A process group of its own: `contest serve` starts Streamlit as a child, stopped with it.
+    proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -61,16 +63,18 @@ def start_app(database_url: str, data_dir: Path, extra_env: dict[str, str] | Non
                     return LiveApp(url=url, database_url=database_url, process=proc)
         except OSError:
             time.sleep(0.3)
-    proc.kill()
+    os.killpg(proc.pid, signal.SIGKILL)
     raise RuntimeError("the app did not start within 60 s")
 
 
 def stop_app(app: LiveApp) -> None:
-    app.process.terminate()
     try:
+        os.killpg(app.process.pid, signal.SIGTERM)
         app.process.wait(timeout=10)
     except subprocess.TimeoutExpired:
-        app.process.kill()
+        os.killpg(app.process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 @pytest.fixture
