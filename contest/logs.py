@@ -15,8 +15,6 @@ _ARGON2 = re.compile(r"\$argon2(?:id|i|d)\$[A-Za-z0-9+/=$,.-]*")
 _TOKEN = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{40,}(?![A-Za-z0-9_-])")
 _EMAIL = re.compile(r"(?<![\w.%+-])([\w.%+-])[\w.%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 
-LOGGERS = ("", "streamlit", "uvicorn", "uvicorn.error", "uvicorn.access", "sqlalchemy", "alembic")
-
 
 def redact_secrets(text: str) -> str:
     """The text with password hashes, tokens and email addresses' names masked
@@ -49,12 +47,18 @@ _FILTER = RedactingFilter()
 
 
 def install() -> None:
-    """Mask secrets on every handler of the root, Streamlit's, uvicorn's and SQLAlchemy's
-    loggers (handlers see records of every logger below them), and on the loggers themselves."""
-    for name in LOGGERS:
-        logger = logging.getLogger(name)
-        if _FILTER not in logger.filters:
-            logger.addFilter(_FILTER)
-        for handler in logger.handlers:
-            if _FILTER not in handler.filters:
-                handler.addFilter(_FILTER)
+    """Mask secrets in every log record of this process, whoever logs it and whichever
+    handler writes it: Streamlit gives each of its loggers a handler of its own (and makes
+    them again when its configuration is re-read), so the mask is applied where records are
+    made, not on handlers."""
+    previous = logging.getLogRecordFactory()
+    if getattr(previous, "contest_masking", False):
+        return
+
+    def masked_record(*args, **kwargs) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        _FILTER.filter(record)
+        return record
+
+    masked_record.contest_masking = True
+    logging.setLogRecordFactory(masked_record)

@@ -1,5 +1,5 @@
 """Log records lose password hashes, tokens and email addresses' names, in the message and in
-the traceback, whatever logger wrote them."""
+the traceback, whatever logger wrote them and whichever handler writes them."""
 
 import io
 import logging
@@ -12,9 +12,8 @@ def test_a_logged_failure_keeps_its_story_but_not_its_secrets():
     token = auth.new_token()
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    logger = logging.getLogger("streamlit.error_util")
-    root = logging.getLogger("streamlit")
-    root.addHandler(handler)
+    logger = logging.getLogger("streamlit.error_util")  # where Streamlit logs an uncaught error
+    logger.addHandler(handler)
     try:
         logs.install()
         try:  # the kind of message PostgreSQL puts in an error: the values are in its DETAIL
@@ -24,7 +23,7 @@ def test_a_logged_failure_keeps_its_story_but_not_its_secrets():
         except RuntimeError as error:
             logger.error("Uncaught app execution for %s", "lin.wei@acme-robotics.com", exc_info=error)
     finally:
-        root.removeHandler(handler)
+        logger.removeHandler(handler)
     written = stream.getvalue()
     assert "Uncaught app execution for l***@acme-robotics.com" in written
     assert "duplicate key value" in written and "Traceback" in written
