@@ -18,15 +18,27 @@ class Settings:
     smtp_url: str | None
     session_idle_minutes: int
     session_max_days: int = 30
+    # A document may have at most this many pages and expand to at most this much when opened.
+    max_pdf_pages: int = 500
+    max_pdf_expanded_mb: int = 512
     # The address users open (https://contest.example.org): the session cookie is Secure when
     # it is HTTPS, cookie hand-overs must come from its origin, invitation links start with it.
     public_url: str | None = None
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks).
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
+    worker_slots: int = 1  # heavy calculations running at once per app process (contest.workers)
 
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def pdf_limits(self):
+        """The limits every uploaded PDF is checked against (contest.documents)."""
+        from contest import documents  # pypdf loads only where documents are handled
+
+        return documents.PdfLimits(max_bytes=self.max_upload_bytes, max_pages=self.max_pdf_pages,
+                                   max_inflated_bytes=self.max_pdf_expanded_mb * 1024 * 1024)
 
 
 def _secret_key(data_dir: Path, env) -> str:
@@ -58,9 +70,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         smtp_url=env.get("CONTEST_SMTP_URL") or None,
         session_idle_minutes=int(env.get("CONTEST_SESSION_IDLE_MINUTES", "120")),
         session_max_days=int(env.get("CONTEST_SESSION_MAX_DAYS", "30")),
+        max_pdf_pages=int(env.get("CONTEST_MAX_PDF_PAGES", "500")),
+        max_pdf_expanded_mb=int(env.get("CONTEST_MAX_PDF_EXPANDED_MB", "512")),
         public_url=(env.get("CONTEST_PUBLIC_URL") or "").strip().rstrip("/") or None,
         trusted_proxies=tuple(p.strip() for p in env.get("CONTEST_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
                               if p.strip()),
+        worker_slots=max(1, int(env.get("CONTEST_WORKER_SLOTS") or os.cpu_count() or 1)),
     )
 
 

@@ -6,6 +6,7 @@ action. Written with reportlab and pypdf; nothing here is a mock."""
 from __future__ import annotations
 
 import io
+import zlib
 
 import pypdf
 from PIL import Image
@@ -122,3 +123,15 @@ def every_decoded_byte(data: bytes) -> bytes:
         elif obj is not None:
             parts.append(repr(obj).encode())
     return b"\n".join(parts)
+
+
+def expanding_pdf(pages: int, expands_to: int) -> bytes:
+    """A small file with a stream of zeros that expands to `expands_to` bytes when opened."""
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(plain_pdf(pages=pages))))
+    filler = generic.StreamObject()
+    filler._data = zlib.compress(bytes(expands_to), 9)
+    filler[_name("/Filter")] = _name("/FlateDecode")
+    writer._root_object[_name("/Filler")] = writer._add_object(filler)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -146,7 +146,9 @@ def _check_container(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    # zipfile also raises NotImplementedError (an unknown zip version or compression) and
+    # RuntimeError (an encrypted member) on files damaged or made that way: the file's fault.
+    except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, RuntimeError, EOFError):
         return "the file is not an Excel .xlsx workbook (damaged zip archive)"
     unpacked = sum(i.file_size for i in infos)
     if unpacked > MAX_UNPACKED_BYTES or any(

@@ -329,8 +329,8 @@ def document_for_judge(
     data = found.data
     if rnd.blind and not found.metadata_stripped:
         places = blind_rounds.places_of(session.get(Edition, entry.edition_id))
-        data = documents.judge_copy(data, identities=blind_rounds.identities(session, [entry], places)[entry.id],
-                                    places=places)
+        data = document_service.judge_copy(data, places=places,
+                                           identities=blind_rounds.identities(session, [entry], places)[entry.id])
     return _document_name(entry, doc, rnd.blind), data
 
 

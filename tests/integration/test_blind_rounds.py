@@ -101,7 +101,7 @@ def test_the_judges_pdf_copy_keeps_the_pages_and_nothing_that_names_the_entrant(
     assert len(documents.check_pdf(data, name, max_bytes=10**7).sha256) == 64  # still a readable PDF
 
 
-def test_the_organiser_still_gets_the_document_as_uploaded(session, blind):
+def test_the_organiser_gets_the_stored_copy_with_its_metadata(session, blind):
     entry = blind.entries[0]
     original = hostile_pdfs.identity_laden_pdf(CONTACT, "Lanhai Microelectronics", "Shenzhen", executable=False)
     stored = storage.store_document(session=session, entry_id=entry.id, data=original, filename="report.pdf",
@@ -110,4 +110,5 @@ def test_the_organiser_still_gets_the_document_as_uploaded(session, blind):
     from contest.services import documents as document_service
 
     found = document_service.get_document_for_viewer(session=session, actor=blind.organiser, document_id=stored.id)
-    assert found.data == original and not found.metadata_stripped
+    assert found.data == storage.document_bytes(session=session, document=stored) and not found.metadata_stripped
+    assert pypdf.PdfReader(io.BytesIO(found.data)).metadata["/Author"] == CONTACT

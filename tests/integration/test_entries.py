@@ -330,10 +330,10 @@ def test_withdrawn_entry_cannot_be_edited_or_submitted(session, entrant, draft):
 
 def test_uploaded_report_is_stored_once_by_content_and_replaces_the_previous_one(session, entrant, draft):
     first = document_service.upload_document(session=session, actor=entrant, entry_id=draft.id, kind="report",
-                                             filename="v1.pdf", data=pdf("v1"), max_bytes=50 * MB)
+                                             filename="v1.pdf", data=pdf("v1"), max_bytes=50 * MB).document
     second = document_service.upload_document(session=session, actor=entrant, entry_id=draft.id,
                                               kind="report", filename="v2.pdf", data=pdf("v2"),
-                                              max_bytes=50 * MB)
+                                              max_bytes=50 * MB).document
     document_service.upload_document(session=session, actor=entrant, entry_id=draft.id, kind="supporting",
                                      filename="same as v2.pdf", data=pdf("v2"), max_bytes=50 * MB)
     docs = document_service.list_documents(session=session, actor=entrant, entry_id=draft.id)
@@ -464,7 +464,8 @@ def test_a_judge_in_a_blind_round_gets_the_pdf_without_its_metadata(session, edi
     page.showPage()
     page.save()
     doc = document_service.upload_document(session=session, actor=entrant, entry_id=draft.id, kind="report",
-                                           filename="acme-report.pdf", data=buffer.getvalue(), max_bytes=MB)
+                                           filename="acme-report.pdf", data=buffer.getvalue(),
+                                           max_bytes=MB).document
     judge = make_user(Role.judge, email="blind@uni.edu")
     assign_in_preliminary(session, edition, draft, judge, blind=True)
     shown = document_service.get_document_for_viewer(session=session, actor=judge, document_id=doc.id)

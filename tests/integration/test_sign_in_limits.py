@@ -46,7 +46,7 @@ def password_checks(monkeypatch, session):
     return seen
 
 
-def save_without_waiting(engine) -> int:
+def save_without_waiting(engine, email: str = JUDGE) -> int:
     """Another user's save that fails at once instead of queueing behind a held lock."""
     if engine.dialect.name == "sqlite":
         raw = engine.raw_connection()
@@ -54,7 +54,7 @@ def save_without_waiting(engine) -> int:
             cursor = raw.cursor()
             cursor.execute("PRAGMA busy_timeout=0")
             cursor.execute("BEGIN IMMEDIATE")
-            cursor.execute("UPDATE user SET phone = '1' WHERE email = ?", (JUDGE,))
+            cursor.execute("UPDATE user SET phone = '1' WHERE email = ?", (email,))
             changed = cursor.rowcount
             cursor.execute("COMMIT")
             return changed
@@ -62,7 +62,7 @@ def save_without_waiting(engine) -> int:
             raw.close()
     with engine.begin() as conn:
         conn.exec_driver_sql("SET LOCAL lock_timeout = '100ms'")
-        return conn.execute(update(User).where(User.email == JUDGE).values(phone="1")).rowcount
+        return conn.execute(update(User).where(User.email == email).values(phone="1")).rowcount
 
 
 def failed_before(session, *, email=JUDGE, address=ATTACKER, at, times=1):

@@ -73,6 +73,9 @@ def run(service, success, **kwargs):
 flash_slot = st.empty()
 if flash := st.session_state.pop("entry_flash", None):
     flash_slot.success(flash)
+notes_slot = st.container()  # always there, for the same reason
+for note in st.session_state.pop("entry_notes", []):  # what an upload's check changed or found
+    notes_slot.warning(note)
 
 if step == STEPS[0]:
     with st.form("project"):
@@ -166,9 +169,13 @@ elif step == STEPS[4]:
                            key=f"document_upload_{entry_id}",
                            disabled=not view.editable)
     if st.button(t("Upload"), type="primary", disabled=pdf is None or not view.editable, key="upload_document"):
-        run(document_service.upload_document, t("{document} uploaded.", document=kind_labels[kind]), kind=kind,
-            filename=pdf.name,
-            data=pdf.getvalue(), max_bytes=config.settings().max_upload_bytes)
+        with context.session() as s, context.user_errors(), st.spinner(t("documents.checking")):
+            done = document_service.upload_document(
+                session=s, actor=actor, entry_id=entry_id, kind=kind, filename=pdf.name, data=pdf.getvalue(),
+                max_bytes=config.settings().max_upload_bytes, limits=config.settings().pdf_limits)
+            st.session_state["entry_flash"] = t("documents.uploaded", document=kind_labels[kind])
+            st.session_state["entry_notes"] = [t(widgets.markdown_safe(note)) for note in done.notes]
+            st.rerun()
     for doc in view.documents:
         with st.container(border=True):
             st.text(f"{t(kinds.get(doc.kind, doc.kind))}: {doc.name} · "
