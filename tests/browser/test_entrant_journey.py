@@ -34,8 +34,8 @@ def stored_cell(page, text):
     return page.locator("td[role='gridcell']", has_text=re.compile(f"^{re.escape(text)}$")).first
 
 
-def saved(page, message):
-    expect(page.get_by_text(message)).to_be_visible()
+def saved(page, message, seconds: float = 5):
+    expect(page.get_by_text(message)).to_be_visible(timeout=seconds * 1000)
 
 
 def test_entrant_registers_submits_an_entry_and_finds_it_all_after_a_reload(live_app, page):
@@ -110,7 +110,7 @@ def test_entrant_registers_submits_an_entry_and_finds_it_all_after_a_reload(live
          "buffer": demo.demo_pdf("Report", ["Patent landscape"])})
     expect(page.get_by_text(re.compile(r"^\d+(\.\d+)?KB$"))).to_be_visible()  # the file waits in the uploader
     page.get_by_role("button", name="Upload", exact=True).click()
-    saved(page, "Analysis and evaluation report uploaded.")
+    saved(page, "Analysis and evaluation report uploaded.", seconds=90)  # checked in a worker process
     listed = re.compile(r"^Analysis and evaluation report: Evaluation report.pdf · \d+ pages")
     expect(page.get_by_text(listed)).to_be_visible()
     page.get_by_text("View", exact=True).click()  # shown inline by the browser's PDF viewer
