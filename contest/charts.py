@@ -11,7 +11,7 @@ Z90 = 1.645  # a 90 % interval is the estimate +- 1.645 standard errors
 def judge_leniency(judges: pd.DataFrame) -> alt.Chart:
     """Each judge's leniency in points with its 90 % interval; 0 is the average judge."""
     data = judges.assign(
-        judge_label=judges["judge"].astype(str),
+        judge_label=judges["judge_name"] if "judge_name" in judges else judges["judge"].astype(str),
         low=judges["leniency"] - Z90 * judges["leniency_se"],
         high=judges["leniency"] + Z90 * judges["leniency_se"],
     )[["judge_label", "sheet", "leniency", "low", "high", "ratings", "flags"]]
@@ -27,6 +27,17 @@ def judge_leniency(judges: pd.DataFrame) -> alt.Chart:
                  "ratings", "flags"])
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
     return alt.layer(bars, points, zero).properties(title="Judge leniency with 90 % intervals")
+
+
+def judge_loads(loads: pd.DataFrame, *, judge_title: str, load_title: str) -> alt.Chart:
+    """One bar per judge (rows keyed by judge_id; the distinct `judge` label on the axis)."""
+    data = loads[["judge_id", "judge", "load"]].drop_duplicates("judge_id")
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("judge:N", title=judge_title, sort=alt.EncodingSortField(field="load", order="descending"),
+                axis=alt.Axis(labelLimit=400)),
+        x=alt.X("load:Q", title=load_title, axis=alt.Axis(tickMinStep=1)),
+        tooltip=[alt.Tooltip("judge:N", title=judge_title), alt.Tooltip("load:Q", title=load_title)],
+    ).properties(height=alt.Step(22))
 
 
 def score_distributions(scores: pd.DataFrame) -> alt.Chart:

@@ -77,7 +77,7 @@ def _specs(session: Session, rnd: Round, entries: list[Entry],
 
 
 def _judge_labels(pool: list[queries.PoolJudge]) -> dict[int, str]:
-    return {j.user_id: j.label for j in pool}
+    return queries.pool_labels(pool)
 
 
 _ID_IN_TEXT = re.compile(r"\b(entry|judge) (\d+)\b")
@@ -141,8 +141,9 @@ def preview_assignment(
     for judge_id, entry_id in result.pairs:
         if judge_id in off_field and track_of[entry_id] not in fields[judge_id]:
             off_field[judge_id] += 1
+    names = _judge_labels(pool)
     loads = [
-        {"judge": j.name, "email": j.email, "load": result.loads.get(j.user_id, 0),
+        {"judge_id": j.user_id, "judge": names[j.user_id], "email": j.email, "load": result.loads.get(j.user_id, 0),
          "off field": off_field[j.user_id], "cap": j.max_load}
         for j in pool
     ]
@@ -151,7 +152,7 @@ def preview_assignment(
         base=frozenset(active), kept=frozenset(kept),
         to_add=tuple(sorted(pairs - active)), to_withdraw=tuple(sorted(active - pairs)),
         dropped_work=tuple(sorted(with_work - kept)), loads=loads, entry_codes={e.id: e.code for e in entries},
-        judge_names=_judge_labels(pool),
+        judge_names=names,
     )
 
 
@@ -304,8 +305,9 @@ def replacement_suggestions(*, session: Session, actor: Actor, round_id: int, en
         .group_by(Assignment.judge_id)
     ).all())
     track = session.get(Track, entry.track_id) if entry.track_id else None
+    names = queries.pool_labels(pool)
     offered = [
-        Replacement(j.user_id, j.label, j.organisation,
+        Replacement(j.user_id, names[j.user_id], j.organisation,
                     bool(track and track.key in j.expertise), loads.get(j.user_id, 0),
                     pieces[j.user_id] == best)
         for j in allowed
@@ -453,13 +455,11 @@ def round_assignments(*, session: Session, actor: Actor, round_id: int) -> list[
     """Per entry of the round: its judges (by name) and how many it has."""
     require_role(actor, Role.organiser)
     rnd = queries.scored_round(session, round_id)
-    names = dict(session.exec(
-        select(User.id, User.name).join(Assignment, Assignment.judge_id == User.id)
-        .where(Assignment.round_id == rnd.id)
-    ).all())
     by_entry: dict[int, list[int]] = {}
     for row in queries.active_assignments(session, rnd.id):
         by_entry.setdefault(row.entry_id, []).append(row.judge_id)
+    names = queries.person_labels(session, {j for judges in by_entry.values() for j in judges},
+                                    edition_id=rnd.edition_id)
     return [
         {"id": entry.id, "code": entry.code, "judges": len(by_entry.get(entry.id, [])),
          "needed": rnd.judges_per_entry,

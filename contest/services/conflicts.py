@@ -132,6 +132,6 @@ def choices(*, session: Session, actor: Actor, edition_id: int) -> dict:
     """Judges and judged entries of the edition, as (id, label) pairs for pickers."""
     require_role(actor, Role.organiser)
     return {
-        "judges": [(j.user_id, j.label) for j in queries.judge_pool(session, edition_id)],
+        "judges": list(queries.pool_labels(queries.judge_pool(session, edition_id)).items()),
         "entries": [(e.id, f"{e.code} · {e.applicant}") for e in queries.judged_entries(session, edition_id)],
     }

@@ -44,6 +44,12 @@ class Uploaded:
     notes: tuple[i18n.Message, ...] = ()
 
 
+def viewer_key(document: Document, *, blind: bool) -> str:
+    """What a viewer caches a document's pages under: its content and the copy shown (the
+    blind copy never shares a cache entry with the full one)."""
+    return f"{document.sha256}:{'blind' if blind else 'full'}"
+
+
 def upload_document(*, session: Session, actor: Actor, entry_id: int, kind: str, filename: str,
                     data: bytes, max_bytes: int, limits: documents.PdfLimits | None = None,
                     check_seconds: float | None = None, now: dt.datetime | None = None) -> Uploaded:

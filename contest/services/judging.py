@@ -62,7 +62,6 @@ LOCKED_MESSAGE = (
 MAX_COMMENT = 4000
 MAX_REASON = 1000
 # Larger PDFs are offered for download only: inline viewing sends the whole file to the page.
-INLINE_PDF_LIMIT = 8 * 1024 * 1024
 
 STATE_TO_DO = "to do"
 STATE_DRAFT = "draft"
@@ -291,7 +290,7 @@ def portfolio(*, session: Session, actor: Actor, round_id: int, entry_id: int) -
         ],
         "documents": [
             {"id": d.id, "kind": d.kind, "name": _document_name(entry, d, rnd.blind), "pages": d.pages,
-             "size": d.size, "inline": d.size <= INLINE_PDF_LIMIT}
+             "size": d.size, "viewer_key": document_service.viewer_key(d, blind=rnd.blind)}
             for d in docs
         ],
     }

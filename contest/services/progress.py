@@ -96,11 +96,12 @@ def round_progress(*, session: Session, actor: Actor, round_id: int,
         per_judge[judge_id][state] += 1
         per_entry[entry_id][state] += 1
     judge_rows = []
+    names = queries.person_labels(session, per_judge, edition_id=rnd.edition_id)
     for judge_id, counts in per_judge.items():
         user = judges.get(judge_id)
         assigned = sum(counts.values())
         judge_rows.append({
-            "judge": user.name if user else f"#{judge_id}", "email": user.email if user else "",
+            "judge_id": judge_id, "judge": names.get(judge_id, f"#{judge_id}"), "email": user.email if user else "",
             "assigned": assigned, TO_DO: counts[TO_DO], DRAFT: counts[DRAFT],
             SUBMITTED: counts[SUBMITTED],
             "overdue": assigned - counts[SUBMITTED] if closed else 0,

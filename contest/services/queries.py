@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from contest import eligibility, i18n, organisations
+from contest import eligibility, i18n, organisations, people
 from contest.models import (
     Assignment,
     AssignmentStatus,
@@ -56,6 +56,28 @@ class PoolJudge:
     def label(self) -> str:
         """Names alone can repeat; the address tells two judges apart."""
         return f"{self.name} <{self.email}>"
+
+
+def pool_labels(pool: list[PoolJudge]) -> dict[int, str]:
+    """How pickers, lists and charts name the pool's judges (contest.people: name and
+    organisation, the email added where two would read the same)."""
+    return people.labels(people.Person(j.user_id, j.name, j.organisation, j.email) for j in pool)
+
+
+def person_labels(session: Session, user_ids, *, edition_id: int | None = None) -> dict[int, str]:
+    """Distinct labels for users shown together; a judge's organisation is the one in the
+    edition's pool when given, else the account's."""
+    ids = sorted({int(i) for i in user_ids if i is not None})
+    if not ids:
+        return {}
+    found = session.exec(select(User.id, User.name, User.organisation, User.email).where(User.id.in_(ids))).all()
+    pool: dict[int, str] = {}
+    if edition_id is not None:
+        pool = dict(session.exec(select(JudgeProfile.user_id, JudgeProfile.organisation).where(
+            JudgeProfile.edition_id == edition_id, JudgeProfile.user_id.in_(ids))).all())
+    return people.labels(
+        people.Person(uid, name or "", pool.get(uid) or organisation or "", email or "")
+        for uid, name, organisation, email in found)
 
 
 def judge_pool(session: Session, edition_id: int) -> list[PoolJudge]:

@@ -100,10 +100,26 @@ def round_reliability(
         sheet_weights={d.key: float(d.weight) for d in standings.sheet_definitions(session, rnd.id)},
         extra=standings.extra_columns(session, rnd, entry_ids), public_vote_weight=rnd.public_vote_weight,
         carry_weight=rnd.carry_over_weight)
-    codes = dict(zip(ranked.table["entry_id"], ranked.table["entry_code"]))
+    codes = {int(k): v for k, v in zip(ranked.table["entry_id"], ranked.table["entry_code"])}
     comparison["entries_changed"] = comparison["entries_changed"].map(
         lambda text: ", ".join(codes.get(int(e), e) for e in text.split(",") if e))
+    _name_people(session, rnd, report, codes)
     return RoundReliability(ranked, report, comparison, criterion_scores(session, rnd.id))
+
+
+def _name_people(session: Session, rnd: Round, report: reliability.ReliabilityReport, codes: dict[int, str]) -> None:
+    """Judges by name (and organisation), entries by code: organisers do not know ids."""
+    judge_ids = set(report.judges["judge"].astype(int)) if not report.judges.empty else set()
+    for text in report.blocks.get("judges", []):
+        judge_ids |= {int(j) for j in str(text).split(",") if j}
+    names = queries.person_labels(session, judge_ids, edition_id=rnd.edition_id)
+    if not report.judges.empty:
+        report.judges.insert(0, "judge_name", report.judges["judge"].astype(int).map(names))
+    if not report.entries.empty:
+        report.entries.insert(0, "entry_code", report.entries["entry"].astype(int).map(codes))
+    if not report.blocks.empty and "judges" in report.blocks:
+        report.blocks["judges"] = report.blocks["judges"].map(
+            lambda text: "; ".join(names.get(int(j), j) for j in str(text).split(",") if j))
 
 
 # ---------------------------------------------------------------- second look

@@ -64,20 +64,59 @@ SECTION_TITLES = {
 ROLE_ORDER = [Role.organiser, Role.judge, Role.entrant, Role.observer]
 
 
+def _every_spec() -> list[PageSpec]:
+    """Each role page once (a page shared by two roles under two addresses counts twice)."""
+    seen: dict[str, PageSpec] = {}
+    for role in ROLE_ORDER:
+        for spec in ROLE_PAGES[role]:
+            seen.setdefault(spec.url_path, spec)
+    return list(seen.values())
+
+
+def stand_ins(page, *, skip: set[str] = frozenset()) -> list[st.Page]:
+    """Hidden pages under every role page's address that show `page` instead: a visitor who
+    opens /dashboard before signing in gets the sign-in form there, and once signed in the
+    same address is the real page (Streamlit names a page by its address)."""
+    return [st.Page(page, title=t(spec.title), url_path=spec.url_path, visibility="hidden")
+            for spec in _every_spec() if spec.url_path not in skip]
+
+
 def pages_for(roles: frozenset[str]) -> dict[str, list[st.Page]]:
+    """The signed-in person's pages by role. The app root opens their first page by its own
+    address (so /dashboard works as a bookmark); addresses of other roles' pages say so
+    instead of Streamlit's "page not found"."""
     sections: dict[str, list[st.Page]] = {}
-    first = True
+    own: set[str] = set()
     for role in ROLE_ORDER:
         if role.value not in roles:
             continue
-        pages = []
-        for spec in ROLE_PAGES[role]:
-            pages.append(
-                st.Page(PAGES_DIR / spec.file, title=t(spec.title), icon=spec.icon, url_path=spec.url_path, default=first)
-            )
-            first = False
-        sections[t(SECTION_TITLES[role])] = pages
+        sections[t(SECTION_TITLES[role])] = [
+            st.Page(PAGES_DIR / spec.file, title=t(spec.title), icon=spec.icon, url_path=spec.url_path)
+            for spec in ROLE_PAGES[role]]
+        own |= {spec.url_path for spec in ROLE_PAGES[role]}
+    if not sections:
+        return {"": [st.Page(_no_role, title=t("navigation.no_role_title"), url_path="home", default=True)]}
+    first_section = next(iter(sections.values()))
+    first = first_section[0]
+
+    def elsewhere() -> None:
+        st.title(t("navigation.not_for_you_title"))
+        st.info(t("navigation.not_for_you"))
+        st.page_link(first_section[0], label=t("navigation.go_to_first_page", page=first.title),
+                     icon=":material/arrow_forward:")
+
+    # The first page is served at the root, and under its own address by a hidden twin, so a
+    # bookmark of /dashboard opens it (Streamlit gives the default page no address of its own).
+    first_section[0] = st.Page(first._page, title=first.title, icon=first.icon, url_path="home", default=True)
+    first_section.append(st.Page(first._page, title=first.title, icon=first.icon, url_path=first.url_path,
+                                 visibility="hidden"))
+    first_section += stand_ins(elsewhere, skip=own)
     return sections
+
+
+def _no_role() -> None:
+    st.title(t("navigation.no_role_title"))
+    st.info(t("navigation.no_role"))
 
 
 # Pages open to visitors who are not signed in (registration is added by the entrants' work).

@@ -54,14 +54,16 @@ def main() -> None:
     with context.session(read_only=True) as s:
         any_user = accounts.has_any_user(session=s)
     if not any_user:
-        st.navigation([st.Page(signin.first_organiser_page, title=t("Welcome"), url_path="welcome")]).run()
+        st.navigation([st.Page(signin.first_organiser_page, title=t("Welcome"), url_path="welcome"),
+                       *navigation.stand_ins(signin.first_organiser_page)], position="hidden").run()
         return
     actor = signin.current_actor()
     st.session_state["actor"] = actor
     if actor is None:
         public = [signin.sign_in_page_entry()]
         public += navigation.public_pages()
-        st.navigation(public, position="top" if len(public) > 1 else "hidden").run()
+        public += navigation.stand_ins(signin.sign_in_page)  # sign in, then land on the page asked for
+        st.navigation(public, position="top").run()
         return
     with st.sidebar:
         st.caption(f"{t('Signed in as')} **{widgets.plain(actor.name)}**  \n{widgets.plain(actor.email)}")
@@ -72,7 +74,8 @@ def main() -> None:
     with context.session(read_only=True) as s:
         unacknowledged = judges.needs_confidentiality_ack(session=s, actor=actor)
     if unacknowledged:  # a judge's first sign-in: the undertaking before anything else
-        st.navigation([st.Page(navigation.PAGES_DIR / "confidentiality.py", title=t("Confidentiality"),
-                               url_path="confidentiality")]).run()
+        undertaking = navigation.PAGES_DIR / "confidentiality.py"
+        st.navigation([st.Page(undertaking, title=t("Confidentiality"), url_path="confidentiality"),
+                       *navigation.stand_ins(undertaking)], position="hidden").run()
         return
     st.navigation(navigation.pages_for(actor.roles)).run()

@@ -42,7 +42,7 @@ def test_progress_counts_each_judge_entry_and_track(session, setup):
     report = service.round_progress(session=session, actor=setup.organiser,
                                     round_id=setup.round.id)
     assert (report["assigned"], report["to do"], report["draft"], report["submitted"]) == (8, 3, 1, 4)
-    judges = {row["judge"]: row for row in report["judges"]}
+    judges = {row["judge"].split(" (")[0]: row for row in report["judges"]}  # "Judge 00 (organisation)"
     assert (judges["Judge 00"]["submitted"], judges["Judge 00"]["done"]) == (2, 1.0)
     assert (judges["Judge 03"]["draft"], judges["Judge 03"]["to do"]) == (1, 1)
     entries = {row["code"]: row for row in report["entries"]}

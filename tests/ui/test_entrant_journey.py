@@ -10,7 +10,7 @@ import pytest
 from contest.models import Role
 from contest.services import demo
 from tests.integration.test_entries import make_user, password_hash  # noqa: F401  (fast users)
-from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
+from tests.ui.apptest_helpers import PAGES, page_text, rendered, sign_in, start_app
 
 EMAIL, PASSWORD = "lin.wei@acme-robotics.example.com", "grippers hold tight 42"
 ACME = "Shenzhen Acme Robotics Co., Ltd."
@@ -115,8 +115,10 @@ def test_new_entrant_registers_builds_and_submits_an_entry_that_survives_a_reloa
     assert "Analysis and evaluation report uploaded." in page_text(at), page_text(at)
     assert "Evaluation report.pdf" in page_text(at)
     assert [b.label for b in at.download_button if b.label == "Download"] == ["Download"]
-    at.toggle[0].set_value(True).run()  # the inline viewer
+    at.toggle[0].set_value(True).run()  # the viewer draws the first page as an image
     assert not at.exception, at.exception
+    [image] = at.get("image")
+    assert [rendered(c) for c in image.captions] == ["Evaluation report.pdf · page 1 of 2"]
 
     step(at, "6 Review and submit")
     assert "✗" not in at.dataframe[0].value.to_csv()

@@ -4,6 +4,8 @@ told to reload, and a declared conflict reaches the organiser with a replacement
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import exists, func
 from sqlmodel import Session, select
@@ -52,6 +54,11 @@ def _input(at, key):
     return next(n for n in at.number_input if n.key.endswith("_v_" + key))
 
 
+def _maximum(field) -> int:
+    """The field's maximum as its label states it: "Market prospects (0–20, step 1)"."""
+    return int(re.search(r"\(0–(\d+),", field.label).group(1))
+
+
 def _click(at, label):
     next(b for b in at.button if b.label == label).click().run()
 
@@ -66,13 +73,31 @@ def test_an_incomplete_sheet_cannot_be_submitted_and_the_missing_criterion_is_na
     assert not _input(at, "advancement").disabled  # still a draft
 
 
+@pytest.mark.parametrize("typed, message", [
+    (999, "Market prospects: 999 is above the maximum of 20. The saved score (12) stays."),
+    (-5, "Market prospects: -5 is negative; scores start at 0. The saved score (12) stays."),
+], ids=["above the maximum", "negative"])
+def test_an_out_of_range_score_is_refused_beside_its_field_and_the_total_keeps_the_saved_value(
+        judge_logins, busy_judge, typed, message):
+    at, _ = _next_entry(judge_logins, busy_judge)
+    _input(at, "market").set_value(12).run()
+    total = next(m.value for m in at.metric if m.label == "Total so far")
+    version = at.success[-1].value
+    _input(at, "market").set_value(typed).run()
+    assert message in [e.value for e in at.error]
+    assert _input(at, "market").value == 12  # what is stored stays visible
+    assert next(m.value for m in at.metric if m.label == "Total so far") == total
+    assert at.success == [] or at.success[-1].value == version  # nothing new was saved
+
+
 def test_an_outstanding_score_needs_its_comment_before_submitting(judge_logins, busy_judge):
     at, code = _next_entry(judge_logins, busy_judge)
-    for key in [n.key for n in at.number_input]:  # a complete sheet in the middle bands ...
+    scores = [n.key for n in at.number_input if "_v_" in n.key]
+    for key in scores:  # a complete sheet in the middle bands ...
         field = at.number_input(key=key)  # fresh from the current page after each rerun
-        field.set_value(round(field.max * 0.6)).run()
-    first = at.number_input[0]
-    first.set_value(first.max).run()  # ... except a top score
+        field.set_value(round(_maximum(field) * 0.6)).run()
+    first = at.number_input(key=scores[0])
+    first.set_value(_maximum(first)).run()  # ... except a top score
     label = first.label.split(" (")[0]
     comment_key = first.key.replace("_v_", "_c_")
     assert at.text_area(key=comment_key).label == f"Comment on {label} (required for this score)"
@@ -88,7 +113,7 @@ def test_an_outstanding_score_needs_its_comment_before_submitting(judge_logins, 
     assert following != code
     onward.click().run()
     assert following in page_text(at)
-    assert not any(n.disabled for n in at.number_input)
+    assert not any(n.disabled for n in at.number_input if "_v_" in n.key)
 
 
 def test_a_second_tab_with_an_older_version_is_told_to_reload_and_the_newer_scores_stay(judge_logins):

@@ -70,6 +70,27 @@ def test_reliability_report_shows_the_summary_and_judge_table(scored_app):
     assert len(judge_table) == 12
 
 
+def test_reliability_page_labels_judges_by_name_and_entries_by_code(scored_app):
+    url, _ = scored_app
+    at = organiser_page(scored_app, "organiser_reliability.py")
+    button(at, "Build the report").click().run()
+    judge_table = next(df.value for df in at.dataframe if "leniency" in df.value.columns)
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        judges = {u.id: u for u in s.exec(select(User).where(User.id.in_(
+            [int(j) for j in judge_table["judge"]]))).all()}
+        codes = set(s.exec(select(Entry.code)).all())
+    engine.dispose()
+    for judge_id, label in zip(judge_table["judge"], judge_table["judge_name"]):
+        judge = judges[int(judge_id)]
+        assert label.startswith(judge.name) and str(judge_id) not in label.split(judge.name)[0]
+    assert judge_table.groupby("judge_name")["judge"].nunique().max() == 1  # one label, one judge
+    entries = next(df.value for df in at.dataframe if "entry_code" in df.value.columns)
+    assert set(entries["entry_code"]) <= codes
+    chart = next(c.proto.SerializeToString() for c in at.get("vega_lite_chart") if "leniency" in c.proto.spec)
+    assert all(label.encode() in chart for label in judge_table["judge_name"])  # the chart's axis too
+
+
 def test_organiser_decides_and_publishes_then_entrants_and_observers_see_the_list(scored_app):
     url, passwords = scored_app
     at = organiser_page(scored_app, "organiser_decisions.py")

@@ -4,21 +4,17 @@ Glue only: every step reads its widgets and calls one service of contest.service
 or contest.services.documents; all checks live there.
 """
 
-import base64
-
 import pandas as pd
 import streamlit as st
-import streamlit.components.v1 as components
 
 from contest import config, excel
 from contest.services import documents as document_service
 from contest.services import entries
-from contest.ui import context, widgets
+from contest.ui import context, viewer, widgets
 from contest.ui.i18n import t
 
 STEPS = ["1 Project", "2 Applicant", "3 Patents", "4 Core patent", "5 Documents", "6 Review and submit"]
 PATENT_COLUMNS = ["patent_number", "kind", "title", "status", "filing_date", "grant_date", "holder"]
-INLINE_LIMIT = 15 * 1024 * 1024  # larger files are offered for download only
 
 actor = context.require_actor()
 edition = context.edition()
@@ -181,9 +177,10 @@ elif step == STEPS[4]:
             st.text(f"{t(kinds.get(doc.kind, doc.kind))}: {doc.name} · "
                     + t("{n} pages", n=doc.pages) + f" · {doc.size / 1024:.0f} KB")
             left, middle, right = st.columns(3)
-            show = left.toggle(t("View"), key=f"view_{doc.id}")
-            middle.download_button(t("Download"), lambda doc_id=doc.id: viewer_file(doc_id).data, file_name=doc.name,
-                                   mime="application/pdf", on_click="ignore", key=f"download_{doc.id}")
+            show = left.toggle(t("entrant_entry.view_document"), key=f"view_{doc.id}")
+            with middle:
+                viewer.download(key=f"viewer_{doc.id}", name=doc.name, label=t("entrant_entry.download"),
+                                load=lambda doc_id=doc.id: viewer_file(doc_id).data)
             with right:
                 remove = view.editable and widgets.confirmed(
                     t("Remove"), key=f"remove_{doc.id}", question=t("Remove this document from the entry?"))
@@ -192,17 +189,11 @@ elif step == STEPS[4]:
                     document_service.delete_document(session=s, actor=actor, document_id=doc.id)
                     st.session_state["entry_flash"] = t("Document removed.")
                     st.rerun()
-            shown = viewer_file(doc.id) if show and doc.size <= INLINE_LIMIT else None
-            if show and shown is None:
-                st.info(t("This file is too large to show here; download it instead."))
-            if shown is not None:
-                encoded = base64.b64encode(shown.data).decode()
-                # A blob URL lets the browser's own PDF viewer show the file inside the page.
-                components.html(
-                    "<iframe id='pdf' style='width:100%;height:780px;border:0'></iframe><script>"
-                    f"const b=Uint8Array.from(atob('{encoded}'),c=>c.charCodeAt(0));"
-                    "document.getElementById('pdf').src=URL.createObjectURL("
-                    "new Blob([b],{type:'application/pdf'}));</script>", height=800)
+            if show:
+                with context.user_errors():
+                    viewer.show(key=f"viewer_{doc.id}", name=doc.name, pages=doc.pages,
+                                viewer_key=document_service.viewer_key(doc, blind=False),
+                                load=lambda doc_id=doc.id: viewer_file(doc_id).data, with_download=False)
 
 else:
     with context.session(read_only=True) as s, context.user_errors():
@@ -210,7 +201,7 @@ else:
         receipt = entries.latest_receipt(session=s, actor=actor, entry_id=entry_id)
     st.subheader(t("Eligibility check"))
     st.dataframe(pd.DataFrame([{"ok": "✓" if r.passed else "✗", "rule": r.key, "result": r.message}
-                               for r in results]), hide_index=True, use_container_width=True,
+                               for r in results]), hide_index=True,
                  column_config={"rule": t("rule"), "result": t("result")})
     st.caption(t("{patents} patents · {documents} documents", patents=len(view.patents),
                  documents=len(view.documents)))

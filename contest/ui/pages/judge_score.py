@@ -2,15 +2,12 @@
 band descriptors beside each input and a running total; every change is saved as a draft
 at once (a reload loses nothing); submit locks the sheet. A conflict can be declared here."""
 
-import base64
-import importlib.util
-
 import pandas as pd
 import streamlit as st
 
 from contest import scoring
 from contest.services import ServiceError, StaleData, judging
-from contest.ui import context, widgets
+from contest.ui import context, viewer, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -54,6 +51,7 @@ def _keys(sheet: dict) -> dict:
     base = f"s{round_id}_{entry_id}_{sheet['sheet_def_id']}"
     return {
         "base": base, "version": base + "_version", "message": base + "_message", "overall": base + "_overall",
+        "accepted": base + "_accepted", "refused": base + "_refused",
         "values": {c.key: f"{base}_v_{c.key}" for c in sheet["criteria"]},
         "comments": {c.key: f"{base}_c_{c.key}" for c in sheet["criteria"]},
     }
@@ -68,6 +66,7 @@ def _load(sheet: dict, keys: dict) -> None:
         state[keys["comments"][spec.key]] = sheet["comments"][spec.key]
     state[keys["overall"]] = sheet["comment"]
     state[keys["version"]] = sheet["version"]
+    state[keys["accepted"]] = {k: state[w] for k, w in keys["values"].items()}
 
 
 def _reload(keys: dict) -> None:
@@ -76,8 +75,30 @@ def _reload(keys: dict) -> None:
     state[keys["message"]] = ("info", t("Loaded the newest saved version."), [])
 
 
-def _save(sheet_def_id: int, keys: dict, submit: bool) -> None:
+def _refuse_bad_values(keys: dict, criteria: list) -> bool:
+    """Put a value the rubric refuses (999 in a 0-20 field, -5, a half point on a whole-point
+    scale) back to the last accepted one, with the reason beside the field. True if any."""
+    accepted, refused = state.setdefault(keys["accepted"], {}), state.setdefault(keys["refused"], {})
+    for spec in criteria:
+        widget = keys["values"][spec.key]
+        value = state.get(widget)
+        if value is None:
+            continue
+        try:
+            scoring.validate_scores([spec], {spec.key: value}, complete=False)
+        except scoring.ScoreError as exc:
+            kept = accepted.get(spec.key)
+            refused[spec.key] = t("judge_score.value_refused", problem=t(exc.problems[0][1]),
+                                  kept=t("judge_score.nothing_saved") if kept is None else f"{kept:g}")
+            state[widget] = kept
+    return bool(refused)
+
+
+def _save(sheet_def_id: int, keys: dict, submit: bool, criteria: list) -> None:
+    refused = _refuse_bad_values(keys, criteria)
     values = {k: state.get(w) for k, w in keys["values"].items()}
+    if refused and not submit and values == state.get(keys["accepted"]):
+        return  # nothing else changed: no new version for a refused value
     comments = {k: state.get(w) or "" for k, w in keys["comments"].items()}
     try:
         with context.session() as session:
@@ -92,6 +113,7 @@ def _save(sheet_def_id: int, keys: dict, submit: bool) -> None:
         state[keys["message"]] = ("error", t(str(exc)), getattr(exc, "problems", []))
     else:
         state[keys["version"]] = saved.version
+        state[keys["accepted"]] = values
         text = t("Submitted. The sheet is locked.") if submit else t("Draft saved (version {v}).", v=saved.version)
         state[keys["message"]] = ("success", text, [])
 
@@ -130,7 +152,7 @@ def _sheet(form: dict, sheet: dict) -> None:
     if state[keys["version"]] != sheet["version"]:
         st.warning(t(judging.STALE_MESSAGE))
         st.button(t("Load the newest version"), key=keys["base"] + "_reload", on_click=_reload, args=(keys,))
-    args = (sheet["sheet_def_id"], keys, False)
+    args = (sheet["sheet_def_id"], keys, False, sheet["criteria"])
     for spec in sheet["criteria"]:
         cast, fmt = _num(spec)
         left, right = st.columns([3, 2])
@@ -138,11 +160,11 @@ def _sheet(form: dict, sheet: dict) -> None:
             value = st.number_input(
                 t("{label} (0–{max}, step {step})", label=t(spec.label), max=f"{spec.max_points:g}",
                   step=f"{spec.step:g}"),
-                min_value=cast(0),
-                max_value=cast(spec.max_points), step=cast(spec.step), format=fmt, value=None,
-                key=keys["values"][spec.key],
+                step=cast(spec.step), format=fmt, value=None, key=keys["values"][spec.key],
                 on_change=_save, args=args, disabled=locked, placeholder=t("not scored yet"),
-            )
+            )  # no bounds in the browser: it would refuse 999 silently; the rubric refuses it aloud
+            if problem := state.get(keys["refused"], {}).pop(spec.key, None):
+                st.error(problem, icon=":material/block:")
             needed = value is not None and scoring.comment_required(spec, value)
             st.text_area(
                 t("Comment on {c} (required for this score)", c=t(spec.label)) if needed
@@ -162,23 +184,25 @@ def _sheet(form: dict, sheet: dict) -> None:
     save_col, submit_col = st.columns(2)
     save_col.button(t("Save draft"), key=keys["base"] + "_save", on_click=_save, args=args, disabled=locked)
     submit_col.button(t("Submit"), key=keys["base"] + "_submit", type="primary", on_click=_save,
-                      args=(sheet["sheet_def_id"], keys, True), disabled=locked)
+                      args=(sheet["sheet_def_id"], keys, True, sheet["criteria"]), disabled=locked)
 
 
 def _documents(view: dict) -> None:
-    for doc in view["documents"]:
-        st.text(f"{doc['name']} · {doc['kind']} · {doc['pages']} p.")
-        if not st.toggle(t("Show"), key=f"doc_{round_id}_{entry_id}_{doc['id']}"):
-            continue
-        with context.session(read_only=True) as s, context.user_errors():
-            name, data = judging.document_for_judge(session=s, actor=actor, round_id=round_id, entry_id=entry_id,
-                                                    document_id=doc["id"])
-            if doc["inline"] and importlib.util.find_spec("streamlit_pdf"):
-                st.pdf(data, height=700, alt=name)
-            elif doc["inline"]:
-                st.iframe("data:application/pdf;base64," + base64.b64encode(data).decode(), height=700, alt=name)
-            st.download_button(t("Download {name}", name=widgets.plain(name)), data, file_name=name, mime="application/pdf",
-                               key=f"dl_{doc['id']}")
+    """Each document in the viewer, the first one open: reading it is the judge's main task."""
+    for number, doc in enumerate(view["documents"]):
+        with st.container(border=True):
+            st.text(t("judge_score.document_line", name=doc["name"], kind=t(f"documents.kind_{doc['kind']}"), pages=doc["pages"]))
+            key = f"doc_{round_id}_{entry_id}_{doc['id']}"
+            if not st.toggle(t("judge_score.show_document"), value=number == 0, key=key):
+                continue
+
+            def load(document_id=doc["id"]) -> bytes:
+                with context.session(read_only=True) as s:
+                    return judging.document_for_judge(session=s, actor=actor, round_id=round_id, entry_id=entry_id,
+                                                      document_id=document_id)[1]
+
+            with context.user_errors():
+                viewer.show(key=key, name=doc["name"], pages=doc["pages"], viewer_key=doc["viewer_key"], load=load)
 
 
 view = form = None

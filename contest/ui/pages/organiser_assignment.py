@@ -4,7 +4,7 @@ connectivity, problems) before committing, and manual changes afterwards."""
 import pandas as pd
 import streamlit as st
 
-from contest import assignment
+from contest import assignment, charts
 from contest.services import assignments, conflicts, editions
 from contest.ui import context, widgets
 from contest.ui.i18n import t
@@ -54,7 +54,8 @@ if preview is not None and preview.round_id == rnd.id:
         st.warning(t("{n} started assignments will be withdrawn: their judge now has a conflict with the entry "
                      "or left the pool.", n=len(preview.dropped_work)))
     loads = pd.DataFrame(preview.loads)
-    st.bar_chart(loads.set_index("judge")[["load"]], horizontal=True)
+    st.altair_chart(charts.judge_loads(loads, judge_title=t("organiser_assignment.chart_judge"),
+                                       load_title=t("organiser_assignment.chart_load")), width="stretch")
     problems = assignment.explained_problems(result)
     if problems:
         # Problems quote names people typed: a table shows them as text, never Markdown.

@@ -45,7 +45,7 @@ if st.button(t("Import"), disabled=upload is None, key="import_go"):
             st.dataframe({t("note"): report.notes}, hide_index=True)
     except InvalidInput as exc:
         st.error(str(exc))
-        st.dataframe({t("error"): exc.problems}, hide_index=True, use_container_width=True)
+        st.dataframe({t("error"): exc.problems}, hide_index=True, width="stretch")
     except ServiceError as exc:
         st.error(str(exc))
 

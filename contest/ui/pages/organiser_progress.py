@@ -35,7 +35,7 @@ tracks = pd.DataFrame(report["tracks"])
 st.dataframe(tracks, hide_index=True, column_config={c: t(c) for c in tracks.columns})
 st.subheader(t("Per judge"))
 judges = pd.DataFrame(report["judges"])
-st.dataframe(judges, hide_index=True, column_config={
+st.dataframe(judges, hide_index=True, column_order=[c for c in judges.columns if c != "judge_id"], column_config={
     **{c: t(c) for c in judges.columns},
     "done": st.column_config.ProgressColumn(t("done"), min_value=0, max_value=1)})
 st.subheader(t("Per entry"))

@@ -60,7 +60,7 @@ for label, part in ranked.table.groupby("pool_label"):
     })
 if ranked.result.draws and ranked.cut is not None and ranked.cut.top:
     near = ranked.table.assign(entry_label=ranked.table["entry_code"], group=ranked.table["pool_label"])
-    st.altair_chart(charts.rank_intervals_near_cut(near, cut=ranked.cut.top), use_container_width=True)
+    st.altair_chart(charts.rank_intervals_near_cut(near, cut=ranked.cut.top), width="stretch")
 
 st.subheader(t("Second look"))
 band = ranked.table[ranked.table["borderline"]]

@@ -4,13 +4,21 @@ eligible or not, with the reason the entrant sees, one at a time or in bulk."""
 import pandas as pd
 import streamlit as st
 
+from contest.services import documents as document_service
 from contest.services import screening
-from contest.ui import context
+from contest.ui import context, viewer, widgets
 from contest.ui.i18n import t
 
 VIEWS = {"Awaiting check": ("submitted",), "All screened entries": screening.SCREENABLE}
 
 actor = context.require_actor()
+
+
+def viewer_bytes(document_id: int) -> bytes:
+    with context.session(read_only=True) as s:
+        return document_service.get_document_for_viewer(session=s, actor=actor, document_id=document_id).data
+
+
 edition = context.edition()
 st.title(t("Eligibility screening"))
 if edition is None:
@@ -50,6 +58,13 @@ with st.expander(t("Automatic rule results of one entry")):
     code = st.selectbox(t("Entry"), frame["code"].tolist(), key="screening_detail")
     detail = next(row for row in queue if row["code"] == code)
     st.dataframe(pd.DataFrame(detail["results"]), hide_index=True)
+    with context.session(read_only=True) as s, context.user_errors():
+        for doc in document_service.list_documents(session=s, actor=actor, entry_id=detail["id"]):
+            if st.toggle(t("organiser_screening.show_document", name=widgets.plain(doc.name), kind=t(f"documents.kind_{doc.kind}")),
+                         key=f"screening_doc_{doc.id}"):
+                viewer.show(key=f"screening_viewer_{doc.id}", name=doc.name, pages=doc.pages,
+                            viewer_key=document_service.viewer_key(doc, blind=False),
+                            load=lambda doc_id=doc.id: viewer_bytes(doc_id))
 
 with st.form("screening_decision"):
     decision = st.radio(t("Decision"), ["Eligible", "Not eligible"],
