@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import io
 import random
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Callable
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 from sqlmodel import Session, select
 
-from contest import assignment, auth, organisations, patents, scoring
+from contest import assignment, auth, dates, eligibility, organisations, patents, scoring
 from contest.dbtypes import utcnow
 from contest.models import (
     Assignment,
@@ -21,7 +22,6 @@ from contest.models import (
     ContestGroup,
     Criterion,
     CriterionScore,
-    Decision,
     Edition,
     Entry,
     EntryStatus,
@@ -34,7 +34,7 @@ from contest.models import (
     SheetStatus,
     Track,
 )
-from contest.services import accounts, conflicts, editions, panels, storage
+from contest.services import accounts, conflicts, editions, panels, queries, screening, storage
 
 DEMO_PASSWORDS = {
     Role.organiser: "organiser-demo-2026",
@@ -81,6 +81,13 @@ _JUDGE_ORGS = [
     ("China Patent Valuation Partners", "mainland_other"),
     ("Harbourline Robotics Ltd.", "hong_kong"),  # also an applicant: a conflict the assignment avoids
 ]
+_COMMENTS = [
+    "Strong core patent; the layout around it is thin.",
+    "Convincing market evidence; the claims could be broader.",
+    "Good landscape analysis; commercialisation plan is vague.",
+    "Solid portfolio; little protection outside the mainland.",
+    "Impressive licensing record; the core claim is narrow.",
+]
 _GIVEN = ["Wei", "Min", "Ka Ming", "Hoi Yan", "Jun", "Lei", "Xin", "Chi Keung", "Yan", "Hao", "Ling", "Tao",
           "Mei", "Kin", "Fang", "Qiang", "Yu", "Sze Wing"]
 _FAMILY = ["Chen", "Li", "Wong", "Zhang", "Lau", "Huang", "Liu", "Chan", "Lin", "Ho", "Zhou", "Cheung"]
@@ -114,8 +121,10 @@ def _cn_number(rng: random.Random, year: int, type_digit: int) -> str:
     return f"{digits}.{patents.cn_check_digit(digits)}"
 
 
-def _portfolio(rng: random.Random, category: str, applicant: str, region: str, cutoff: date) -> list[dict]:
-    """5-12 patents, the first the granted core patent of the category's kind."""
+def _portfolio(rng: random.Random, category: str, applicant: str, region: str, cutoff: date,
+               stale_core: bool = False) -> list[dict]:
+    """5-12 patents, the first the granted core patent of the category's kind (granted before
+    the cut-off when stale_core: an entry the eligibility rules refuse)."""
     kinds = {"invention": (1, "invention"), "design": (3, "design"), "ic_layout": (1, "invention")}
     type_digit, core_kind = kinds[category]
     out = []
@@ -123,26 +132,72 @@ def _portfolio(rng: random.Random, category: str, applicant: str, region: str, c
     for i in range(n):
         if i == 0:
             year, t, kind = rng.randint(2019, 2022), type_digit, core_kind
+            if stale_core:
+                year = cutoff.year - 3
         else:
             t = rng.choice([1, 1, 1, 2, 3])
             kind = {1: "invention", 2: "utility_model", 3: "design"}[t]
             year = rng.randint(2015, 2024)
         number = _cn_number(rng, year, t)
+        if i == 0 and category == "ic_layout":  # a registered layout design, not a patent
+            number = f"BS.{year % 100:02d}5{rng.randrange(10**5, 10**6)}.{rng.randrange(10)}"
         if i > 0 and region in ("hong_kong", "macao") and (i == 1 or rng.random() < 0.25):
             number = f"HK{rng.randrange(1_000_000, 9_999_999)}" if region == "hong_kong" else f"I/{rng.randrange(1000, 9999)}"
             kind = "invention"
         filing = date(year, rng.randint(1, 12), rng.randint(1, 28))
         grant = max(filing + timedelta(days=rng.randint(300, 900)), cutoff + timedelta(days=rng.randint(1, 600))) if i == 0 else (
             filing + timedelta(days=rng.randint(300, 1200)))
+        if i == 0 and stale_core:
+            filing, grant = cutoff - timedelta(days=900), cutoff - timedelta(days=rng.randint(30, 300))
         status = "granted" if i == 0 or rng.random() < 0.8 else "pending"
         parsed = patents.parse_patent_number(number)
         out.append({
             "number": number, "normalised": parsed.normalised, "jurisdiction": parsed.jurisdiction or "",
-            "kind": core_kind if (i == 0 and category == "ic_layout") else kind,
+            "kind": "ic_layout" if (i == 0 and category == "ic_layout") else kind,
             "status": status, "filing_date": filing, "grant_date": grant if status == "granted" else None,
             "holder": applicant, "is_core": i == 0,
         })
     return out
+
+
+# What happens to the n-th demo entry, so every role finds work: entrants a draft to finish,
+# the office entries awaiting the eligibility check (one refused by the rules), judges sheets.
+DRAFT, AWAITING, REFUSED, ELIGIBLE = "draft", "awaiting", "refused", "eligible"
+REFUSED_REASON = "The core patent was granted before the cut-off date."
+
+
+def _plan(n: int) -> str:
+    return {19: DRAFT, 13: REFUSED, 7: AWAITING}.get(n % 20, ELIGIBLE)
+
+
+@dataclass
+class _Demo:
+    """What the steps of build_demo share."""
+
+    session: Session
+    rng: random.Random
+    seed: int
+    edition: Edition
+    result: DemoLogins
+    hashes: dict
+    now: datetime
+    organiser: object = None
+    judges: list = field(default_factory=list)
+    entries: list = field(default_factory=list)
+    plans: dict = field(default_factory=dict)  # entry id -> plan
+
+    def email(self, local: str) -> str:
+        suffix = f"{self.edition.id}" if self.edition.id > 1 else ""
+        return f"{local}{suffix}@demo.example.org"
+
+    def person(self, local: str, role: Role, name: str, organisation: str = ""):
+        user = accounts.create_user(session=self.session, email=self.email(local), name=name, roles=[role],
+                                    password_hash=self.hashes[role], organisation=organisation, commit=False)
+        self.result.logins.append((role.value, user.email, DEMO_PASSWORDS[role]))
+        return user
+
+    def rows(self, model) -> list:
+        return list(self.session.exec(select(model).where(model.edition_id == self.edition.id)))
 
 
 def build_demo(
@@ -154,63 +209,95 @@ def build_demo(
     scored_share: float = 0.6,
     progress: Callable[[float, str], None] | None = None,
 ) -> DemoLogins:
-    """Build the demo edition; returns the logins to print."""
-    rng = random.Random(seed)
+    """Build the demo edition; returns the logins to print. It obeys its own rules: dates as
+    the set-up page keeps them, at most the cap of entries per enterprise, eligibility
+    decided by the real rules and the screening service."""
     step = progress or (lambda _f, _m: None)
     step(0.02, "edition")
+    demo = _edition(session, seed, entries)
+    _office(demo)
+    step(0.1, "judges")
+    _judges(demo, judges)
+    step(0.2, "entries")
+    _entries(demo, entries)
+    step(0.45, "eligibility")
+    _screen(demo)
+    step(0.55, "assignment")
+    pairs = _assign(demo)
+    step(0.7, "scores")
+    _score(demo, pairs, scored_share)
+    step(0.95, "saving")
+    session.commit()
+    step(1.0, "done")
+    return demo.result
+
+
+def _edition(session: Session, seed: int, entries: int) -> _Demo:
+    """The edition from the preset, dated as the set-up page would store its days."""
     edition = editions.create_edition(session=session, actor=None, name="GBA High Value Patent Portfolio Contest (demo)")
     now = utcnow()
-    edition.opens_at = now - timedelta(days=60)
-    edition.submission_deadline = now + timedelta(days=14)
-    edition.closes_at = now + timedelta(days=120)
+    today = now.date()
+    edition.opens_at = dates.day_start(today - timedelta(days=60))
+    edition.submission_deadline = dates.day_end(today + timedelta(days=14))
+    edition.closes_at = dates.day_end(today + timedelta(days=120))
     session.add(edition)
-    result = DemoLogins(edition_slug=edition.slug)
-    suffix = f"{edition.id}" if edition.id > 1 else ""
-
-    def email(local: str) -> str:
-        return f"{local}{suffix}@demo.example.org"
-
-    hashes = {role: auth.hash_password(pw) for role, pw in DEMO_PASSWORDS.items()}  # one slow hash per role
-
-    def person(local: str, role: Role, name: str, organisation: str = ""):
-        user = accounts.create_user(session=session, email=email(local), name=name, roles=[role],
-                                    password_hash=hashes[role], organisation=organisation, commit=False)
-        result.logins.append((role.value, user.email, DEMO_PASSWORDS[role]))
-        return user
-
-    organiser = person("organiser", Role.organiser, "Grace Office (contest office)", "GBA Contest Office")
-    person("observer", Role.observer, "Victor Invest", "Greater Bay Angel Network")
-
-    groups = {g.key: g for g in session.exec(select(ContestGroup).where(ContestGroup.edition_id == edition.id))}
-    categories = {c.key: c for c in session.exec(select(Category).where(Category.edition_id == edition.id))}
-    tracks = list(session.exec(select(Track).where(Track.edition_id == edition.id).order_by(Track.position)))
     rounds = {r.key: r for r in session.exec(select(Round).where(Round.edition_id == edition.id))}
     prelim = rounds["preliminary"]
-    prelim.opens_at = now - timedelta(days=3)
-    prelim.closes_at = now + timedelta(days=21)
+    prelim.opens_at = dates.day_start(today - timedelta(days=3))
+    prelim.closes_at = dates.day_end(today + timedelta(days=21))
     # The preset advances the top 100 of each group; a demo-sized field needs a real cut.
     prelim.advancement_value = max(3, entries // 6)
     session.add(prelim)
+    hashes = {role: auth.hash_password(pw) for role, pw in DEMO_PASSWORDS.items()}  # one slow hash per role
+    return _Demo(session=session, rng=random.Random(seed), seed=seed, edition=edition,
+                 result=DemoLogins(edition_slug=edition.slug), hashes=hashes, now=now)
 
-    step(0.1, "judges")
-    judge_users = []
-    for j in range(judges):
+
+def _office(demo: _Demo) -> None:
+    demo.organiser = demo.person("organiser", Role.organiser, "Grace Office (contest office)", "GBA Contest Office")
+    demo.person("observer", Role.observer, "Victor Invest", "Greater Bay Angel Network")
+
+
+def _judges(demo: _Demo, count: int) -> None:
+    """A pool from several organisations (one of them also an applicant), two fields each."""
+    tracks = sorted(demo.rows(Track), key=lambda t: t.position)
+    for j in range(count):
         org, region = _JUDGE_ORGS[j % len(_JUDGE_ORGS)]
-        name = f"{rng.choice(_FAMILY)} {rng.choice(_GIVEN)}"
-        user = person(f"judge{j + 1:02d}", Role.judge, name, org)
-        user.confidentiality_ack_at = now  # demo judges have accepted the undertaking (shown at a first sign-in)
+        name = f"{demo.rng.choice(_FAMILY)} {demo.rng.choice(_GIVEN)}"
+        user = demo.person(f"judge{j + 1:02d}", Role.judge, name, org)
+        user.confidentiality_ack_at = demo.now  # demo judges have accepted the undertaking (shown at a first sign-in)
         expertise = sorted({tracks[(j * 2) % len(tracks)].key, tracks[(j * 2 + 1) % len(tracks)].key})
-        session.add(JudgeProfile(edition_id=edition.id, user_id=user.id, organisation=org, region=region,
-                                 expertise=expertise, max_load=None))
-        judge_users.append(user)
+        demo.session.add(JudgeProfile(edition_id=demo.edition.id, user_id=user.id, organisation=org, region=region,
+                                      expertise=expertise, max_load=None))
+        demo.judges.append(user)
 
-    step(0.2, "entries")
-    applicants = [(c, r, n, "enterprise") for c, r, n in _COMPANIES] + list(_UNIVERSITIES)
-    entry_rows = []
-    for i in range(entries):
-        city, region, applicant, applicant_type = applicants[i % len(applicants)]
+
+def _applicants(count: int, cap: int) -> list[tuple[str, str, str, str]]:
+    """An applicant per entry: enterprises in turn up to the edition's cap, universities and
+    institutes (no cap) after that; a draft may go over the cap (the rules stop it at submission)."""
+    enterprises = [(c, r, n, "enterprise") for c, r, n in _COMPANIES]
+    pool = enterprises + list(_UNIVERSITIES)
+    used: Counter = Counter()
+    out = []
+    for i in range(count):
+        choice = pool[i % len(pool)]
+        if choice[3] == "enterprise" and used[choice[2]] >= cap and _plan(i) != DRAFT:
+            choice = _UNIVERSITIES[i % len(_UNIVERSITIES)]
+        if choice[3] == "enterprise" and _plan(i) != DRAFT:
+            used[choice[2]] += 1
+        out.append(choice)
+    return out
+
+
+def _entries(demo: _Demo, count: int) -> None:
+    """Entries with portfolios and a real PDF report, each owned by its own entrant."""
+    session, rng, edition = demo.session, demo.rng, demo.edition
+    groups = {g.key: g for g in demo.rows(ContestGroup)}
+    categories = {c.key: c for c in demo.rows(Category)}
+    tracks = sorted(demo.rows(Track), key=lambda t: t.position)
+    for i, (city, region, applicant, applicant_type) in enumerate(_applicants(count, edition.max_entries_per_enterprise)):
         owner_name = f"{rng.choice(_FAMILY)} {rng.choice(_GIVEN)}"
-        owner = person(f"entrant{i + 1:02d}", Role.entrant, owner_name, applicant)
+        owner = demo.person(f"entrant{i + 1:02d}", Role.entrant, owner_name, applicant)
         category = rng.choices(["invention", "design", "ic_layout"], weights=[8, 1, 1])[0]
         revenue = "le_20m" if applicant_type != "enterprise" or rng.random() < 0.55 else "gt_20m"
         group = "startup" if revenue == "le_20m" else "growth"
@@ -226,7 +313,9 @@ def build_demo(
         )
         session.add(entry)
         session.flush()
-        for pos, p in enumerate(_portfolio(rng, category, applicant, region, edition.core_patent_cutoff)):
+        portfolio = _portfolio(rng, category, applicant, region, edition.core_patent_cutoff,
+                               stale_core=_plan(i) == REFUSED)
+        for pos, p in enumerate(portfolio):
             session.add(Patent(entry_id=entry.id, title=f"{topic} – part {pos + 1}", position=pos, **p))
         pdf = demo_pdf(f"{topic}: analysis and evaluation report",
                        [f"Project: {topic}", f"Track: {track.label}", "1. Technology and its advancement",
@@ -234,60 +323,81 @@ def build_demo(
                         "5. Commercialisation plan", "6. Problems found and remedies"])
         storage.store_document(session=session, entry_id=entry.id, data=pdf, filename="evaluation_report.pdf",
                                kind="report", uploaded_by=owner.id, max_bytes=10 * 1024 * 1024)
-        entry_rows.append(entry)
+        if i % 2 == 0:  # half the teams have their roadshow deck up already (observers may read it)
+            deck = demo_pdf(f"{topic}: roadshow", [f"{topic}", "The problem", "Our patents", "The market",
+                                                  "Team and partners", "Funding sought"])
+            storage.store_document(session=session, entry_id=entry.id, data=deck, filename="roadshow_deck.pdf",
+                                   kind="roadshow", uploaded_by=owner.id, max_bytes=10 * 1024 * 1024)
+        demo.entries.append(entry)
+        demo.plans[entry.id] = _plan(i)
 
-    step(0.45, "eligibility")
-    organiser_id = organiser.id
-    for n, entry in enumerate(entry_rows):
-        if n % 20 == 19:
-            entry.status = EntryStatus.draft.value
-        elif n % 20 == 13:
-            entry.status = EntryStatus.ineligible.value
-            entry.submitted_at = now - timedelta(days=10)
-            entry.eligibility_reason = "The core patent was granted before the cut-off date."
-            session.add(Decision(edition_id=edition.id, entry_id=entry.id, round_id=rounds["eligibility"].id,
-                                 kind="eligibility", outcome="ineligible", reason=entry.eligibility_reason,
-                                 decided_by=organiser_id))
-        else:
-            entry.status = EntryStatus.eligible.value
-            entry.submitted_at = now - timedelta(days=rng.randint(8, 30))
-            entry.current_round_id = prelim.id
-            session.add(Decision(edition_id=edition.id, entry_id=entry.id, round_id=rounds["eligibility"].id,
-                                 kind="eligibility", outcome="eligible", decided_by=organiser_id))
-        session.add(entry)
+
+def _screen(demo: _Demo) -> None:
+    """Entries are submitted, then screened by the office through the screening service, so
+    an entry marked eligible passes every rule (core patent date, cap, documents)."""
+    session = demo.session
+    for entry in demo.entries:
+        if demo.plans[entry.id] != DRAFT:
+            entry.status = EntryStatus.submitted.value
+            entry.submitted_at = demo.now - timedelta(days=demo.rng.randint(8, 30))
+            session.add(entry)
     session.flush()
+    office = accounts.actor_for(session, demo.organiser)
+    checked = queries.automatic_results(session, demo.edition, demo.entries)
+    planned = {plan: [e.id for e in demo.entries if demo.plans[e.id] == plan] for plan in (ELIGIBLE, REFUSED)}
+    passing = [i for i in planned[ELIGIBLE] if eligibility.is_eligible(checked[i])]
+    if passing:
+        screening.decide_eligibility(session=session, actor=office, entry_ids=passing, eligible=True)
+    if planned[REFUSED]:
+        screening.decide_eligibility(session=session, actor=office, entry_ids=planned[REFUSED], eligible=False,
+                                     reason=REFUSED_REASON)
+    for entry in demo.entries:
+        session.refresh(entry)
 
-    step(0.55, "assignment")
-    eligible = [e for e in entry_rows if e.status == EntryStatus.eligible.value]
-    track_key = {t.id: t.key for t in tracks}
-    profiles = {p.user_id: p for p in session.exec(select(JudgeProfile).where(JudgeProfile.edition_id == edition.id))}
+
+def _assign(demo: _Demo) -> list[tuple[int, int]]:
+    """The preliminary's judges: conflicts detected first, then the solver avoids them."""
+    session, edition = demo.session, demo.edition
+    prelim = session.exec(select(Round).where(Round.edition_id == edition.id, Round.key == "preliminary")).one()
+    eligible = [e for e in demo.entries if e.status == EntryStatus.eligible.value]
+    track_key = {t.id: t.key for t in demo.rows(Track)}
+    profiles = {p.user_id: p for p in demo.rows(JudgeProfile)}
     judge_specs = [
         assignment.JudgeSpec(id=u.id, organisation=organisations.normalise_organisation(profiles[u.id].organisation),
                              expertise=frozenset(profiles[u.id].expertise), max_load=None)
-        for u in judge_users
+        for u in demo.judges
     ]
     entry_specs = [assignment.EntrySpec(id=e.id, track=track_key[e.track_id]) for e in eligible]
-    # Conflicts first (a demo judge works for one of the applicants), then the assignment avoids them.
-    conflicts.detect_conflicts(session=session, actor=accounts.actor_for(session, organiser), edition_id=edition.id)
+    conflicts.detect_conflicts(session=session, actor=accounts.actor_for(session, demo.organiser),
+                               edition_id=edition.id)
     forbidden = panels.forbidden_pairs(session, edition.id, eligible, same_region=False)
     solved = assignment.assign_judges(entry_specs, judge_specs, per_entry=prelim.judges_per_entry,
-                                      forbidden=forbidden, seed=seed)
+                                      forbidden=forbidden, seed=demo.seed)
     for judge_id, entry_id in solved.pairs:
         session.add(Assignment(round_id=prelim.id, entry_id=entry_id, judge_id=judge_id, source="automatic"))
     session.flush()
+    return list(solved.pairs)
 
-    step(0.7, "scores")
+
+def _score(demo: _Demo, pairs: list[tuple[int, int]], scored_share: float) -> None:
+    """Part of the preliminary scored (submitted or draft), judges lenient or strict by a
+    little; every judge keeps at least one entry still to score (unless all are asked for)."""
+    session, rng = demo.session, demo.rng
+    prelim = session.exec(select(Round).where(Round.edition_id == demo.edition.id, Round.key == "preliminary")).one()
     sheets = {s.category_id: s for s in session.exec(select(SheetDefinition).where(SheetDefinition.round_id == prelim.id))}
     criteria = {
         sid: list(session.exec(select(Criterion).where(Criterion.sheet_id == sid).order_by(Criterion.position)))
         for sid in {s.id for s in sheets.values()}
     }
+    eligible = [e for e in demo.entries if e.status == EntryStatus.eligible.value]
     quality = {e.id: rng.gauss(0.68, 0.12) for e in eligible}
-    leniency = {u.id: rng.gauss(0.0, 0.06) for u in judge_users}
+    leniency = {u.id: rng.gauss(0.0, 0.06) for u in demo.judges}
     category_of = {e.id: e.category_id for e in eligible}
-    for judge_id, entry_id in solved.pairs:
+    last_of_judge = {judge_id: (judge_id, entry_id) for judge_id, entry_id in pairs}
+    kept_open = set(last_of_judge.values()) if scored_share < 1 else set()
+    for judge_id, entry_id in pairs:
         roll = rng.random()
-        if roll > scored_share + 0.1:
+        if roll > scored_share + 0.1 or (judge_id, entry_id) in kept_open:
             continue  # not started yet
         sheet = sheets[category_of[entry_id]]
         crit = criteria[sheet.id]
@@ -302,17 +412,14 @@ def build_demo(
             round_id=prelim.id, sheet_id=sheet.id, entry_id=entry_id, judge_id=judge_id,
             status=SheetStatus.submitted.value if submitted else SheetStatus.draft.value,
             total=scoring.sheet_total(specs, values) if submitted else None,
-            submitted_at=now - timedelta(hours=rng.randint(1, 60)) if submitted else None,
-            comment="Strong core patent; the layout around it is thin." if submitted else "",
+            submitted_at=demo.now - timedelta(hours=rng.randint(1, 60)) if submitted else None,
+            comment=_COMMENTS[(judge_id + entry_id) % len(_COMMENTS)] if submitted
+            else "Draft: the market figures still need a source.",
         )
         session.add(score_sheet)
         session.flush()
         for c in crit:
             session.add(CriterionScore(score_sheet_id=score_sheet.id, criterion_id=c.id, value=values[c.key]))
-    step(0.95, "saving")
-    session.commit()
-    step(1.0, "done")
-    return result
 
 
 def demo_exists(*, session: Session) -> bool:

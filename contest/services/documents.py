@@ -19,6 +19,7 @@ from contest.services import InvalidInput, NotFound, audit, entries, require_rol
 from contest.services import blind as blind_rounds
 
 SINGLE_KINDS = ("report", "roadshow")  # a new upload replaces the old one
+OBSERVER_KINDS = ("roadshow",)  # what investors saw presented anyway; never the analysis report
 
 
 @dataclasses.dataclass(frozen=True)
@@ -150,7 +151,8 @@ def list_documents(*, session: Session, actor: Actor, entry_id: int) -> list[Doc
 
 
 def get_document_for_viewer(*, session: Session, actor: Actor, document_id: int) -> DocumentFile:
-    """The document for its entry's owner, organisers, or a judge assigned to the entry.
+    """The document for its entry's owner, organisers, a judge assigned to the entry, or an
+    observer when it is the roadshow deck of an entry on their finalists list.
 
     Anyone else is told it does not exist. A judge whose only assignments to the entry are
     in blind rounds gets the judge's copy (documents.judge_copy): no metadata, annotation
@@ -173,7 +175,7 @@ def get_document_for_viewer(*, session: Session, actor: Actor, document_id: int)
         if not rounds:
             raise NotFound("No such document.")
         blind = all(rounds)
-    else:
+    elif not (actor.has(Role.observer) and observer_may_read(session, document, entry)):
         raise NotFound("No such document.")
     data = storage.document_bytes(session=session, document=document)
     name = document.name
@@ -185,6 +187,14 @@ def get_document_for_viewer(*, session: Session, actor: Actor, document_id: int)
         name = f"{entry.code}-{document.kind}.pdf"
     return DocumentFile(document.id, entry.id, document.kind, name, document.pages,
                         len(data), data, blind)
+
+
+def observer_may_read(session: Session, document: Document, entry: Entry) -> bool:
+    """Observers read roadshow decks of the entries they browse (the showcase round)."""
+    from contest.services import home  # home lists these documents for observers
+
+    shown = home.showcase_round(session, entry.edition_id)
+    return document.kind in OBSERVER_KINDS and shown is not None and entry.current_round_id == shown.id
 
 
 def _remove(session: Session, document: Document) -> None:

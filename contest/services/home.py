@@ -15,6 +15,7 @@ from contest.models import (
     AssignmentStatus,
     Category,
     ContestGroup,
+    Document,
     Entry,
     EntryStatus,
     JudgeProfile,
@@ -27,6 +28,7 @@ from contest.models import (
     Track,
 )
 from contest.services import NotFound, audit, blind, require_role
+from contest.services import documents as document_service
 
 STATUS_LABELS = {
     EntryStatus.draft: "Draft",
@@ -217,12 +219,22 @@ def observer_finalists(*, session: Session, actor: Actor, edition_id: int) -> di
         .where(Entry.edition_id == edition_id, Entry.current_round_id == shown.id)
         .order_by(Entry.code)
     ).all()
+    decks: dict[int, list[dict]] = {}
+    ids = [e.id for e, _track, _group in rows]
+    for start in range(0, len(ids), 500):
+        for d in session.exec(select(Document).where(Document.entry_id.in_(ids[start:start + 500]),
+                                                     Document.kind.in_(document_service.OBSERVER_KINDS))
+                              .order_by(Document.id)):
+            decks.setdefault(d.entry_id, []).append({
+                "id": d.id, "name": d.name, "pages": d.pages, "kind": d.kind,
+                "viewer_key": document_service.viewer_key(d, blind=False)})
     return {
         "round": shown.label,
         "entries": [
             {
                 "id": e.id, "code": e.code, "title": e.title, "applicant": e.applicant, "track": track or "",
                 "group": group or "", "summary": e.summary, "interested": e.id in marked,
+                "documents": decks.get(e.id, []),
             }
             for e, track, group in rows
         ],

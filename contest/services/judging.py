@@ -48,6 +48,7 @@ from contest.services import (
     ServiceError,
     StaleData,
     audit,
+    queries,
     require_role,
 )
 from contest.services import blind as blind_rounds
@@ -675,7 +676,8 @@ def declared_conflicts(*, session: Session, actor: Actor, edition_id: int) -> li
         .order_by(Conflict.created_at.desc())
     ).all()
     out = []
-    for conflict, code, name, email in rows:
+    names = queries.person_labels(session, {c.judge_id for c, *_ in rows}, edition_id=edition_id)
+    for conflict, code, _name, _email in rows:
         rounds = session.exec(
             select(Round.id, Round.label, Round.judges_per_entry)
             .join(Assignment, Assignment.round_id == Round.id)
@@ -689,7 +691,7 @@ def declared_conflicts(*, session: Session, actor: Actor, edition_id: int) -> li
                 )
             ).one()
             out.append({"conflict_id": conflict.id, "round_id": rid, "round": label, "entry_id": conflict.entry_id,
-                        "entry": code, "judge": f"{name} <{email}>", "reason": conflict.reason,
+                        "entry": code, "judge": names[conflict.judge_id], "reason": conflict.reason,
                         "declared_at": conflict.created_at, "judges_now": active, "judges_needed": k})
     return out
 

@@ -1,7 +1,8 @@
 """In Chromium, what each role sees: addresses that work before and after sign-in, the judge's
-PDF drawn on the page, a refused score explained beside its field, the entrant's own PDF, one
-bar per judge in the assignment preview; screenshots of each role's main pages are kept in
-test-results/screens/ (git-ignored) for review, and the server log stays quiet throughout.
+PDF drawn on the page, a refused score explained beside its field, the entrant's own PDF and
+an observer's roadshow deck, one bar per judge in the assignment preview; screenshots of each
+role's main pages are kept in test-results/screens/ (git-ignored) for review, and the server
+log stays quiet throughout.
 
 One app serves the whole module (the journeys only read, or refuse before saving)."""
 
@@ -39,12 +40,19 @@ def app(_demo_template, tmp_path_factory):
 
 
 def shot(page, name: str) -> None:
-    """The whole page: Streamlit scrolls inside its main area, so the window grows to fit it."""
-    page.wait_for_timeout(300)  # let the last rerun paint
+    """The whole page: Streamlit scrolls inside its main area, so the window grows to fit it
+    once the page has stopped growing."""
+    height = lambda: page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")  # noqa: E731
+    tall, before = height(), -1
+    for _ in range(20):
+        if tall == before:
+            break
+        page.wait_for_timeout(300)
+        before, tall = tall, height()
     size = page.viewport_size
-    tall = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": size["width"], "height": min(max(tall, size["height"]), 8000)})
-    page.wait_for_timeout(200)
+    page.wait_for_timeout(500)  # a taller window paints the rest, placeholders first
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=WAIT_MS)
     page.screenshot(path=SHOTS / f"{name}.png")
     page.set_viewport_size(size)
 
@@ -150,15 +158,17 @@ def test_the_entrant_views_their_own_pdf(app, page):
     shot(page, "entrant-entries")
     page.get_by_role("button", name="Open entry").click()
     page.get_by_text("5 Documents", exact=True).click()
-    page.get_by_text("View", exact=True).click()
+    page.get_by_text("View", exact=True).first.click()  # the analysis report
     assert_first_page_drawn(page)
     shot(page, "entrant-documents")
 
 
-def test_the_observer_sees_the_finalists(app, page):
+def test_the_observer_sees_the_finalists_and_reads_a_roadshow_deck(app, page):
     live, logins, _log = app
     sign_in(page, live.url, *login_for(logins, "observer"))
     see(page.get_by_role("heading", name="Finalists"))
+    page.get_by_text("View: Roadshow deck").first.click()  # the deck they saw presented, drawn here
+    assert_first_page_drawn(page)
     shot(page, "observer-finalists")
 
 

@@ -76,3 +76,43 @@ def test_an_award_reaches_the_entrant_only_once_published(demo_db):
         s.commit()
         assert home.entrant_overview(session=s, actor=owner, edition_id=entry.edition_id)[0]["award"] == "silver"
     engine.dispose()
+
+
+def test_the_demo_obeys_its_own_rules_and_gives_every_role_work(demo_db):
+    from contest import dates, eligibility
+    from contest.models import Edition, Round
+    from contest.services import queries
+
+    url, _logins = demo_db
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        edition = s.exec(select(Edition)).one()
+        entries = s.exec(select(Entry)).all()
+        checked = queries.automatic_results(s, edition, entries)
+        for entry in entries:
+            if entry.status == "eligible":
+                assert eligibility.is_eligible(checked[entry.id]), (entry.code, eligibility.failures(checked[entry.id]))
+            if entry.status == "ineligible":
+                assert entry.eligibility_reason and not eligibility.is_eligible(checked[entry.id])
+        counted = Counter(e.applicant for e in entries
+                          if e.applicant_type == "enterprise" and e.status in ("submitted", "eligible"))
+        assert max(counted.values()) <= edition.max_entries_per_enterprise
+        # Saving the dates unchanged on the set-up page keeps them: days, not moments.
+        moments = [edition.opens_at, edition.submission_deadline, edition.closes_at]
+        for rnd in s.exec(select(Round).where(Round.opens_at.is_not(None))).all():
+            moments += [rnd.opens_at, rnd.closes_at]
+        for moment in moments:
+            day = dates.day_of(moment)
+            assert moment in (dates.day_start(day), dates.day_end(day))
+        assert dates.day_end(dates.day_of(edition.submission_deadline)) == edition.submission_deadline
+
+        statuses = Counter(e.status for e in entries)
+        assert statuses["submitted"] and statuses["draft"] and statuses["ineligible"]  # office and entrants
+        open_work = Counter()
+        for a in s.exec(select(Assignment)).all():
+            done = s.exec(select(ScoreSheet).where(ScoreSheet.judge_id == a.judge_id, ScoreSheet.entry_id == a.entry_id,
+                                                   ScoreSheet.status == "submitted")).first()
+            open_work[a.judge_id] += done is None
+        judges = s.exec(select(JudgeProfile)).all()
+        assert all(open_work[j.user_id] >= 1 for j in judges)  # every judge has something to score
+    engine.dispose()

@@ -473,6 +473,26 @@ def test_a_judge_in_a_blind_round_gets_the_pdf_without_its_metadata(session, edi
     assert shown.name == f"{draft.code}-report.pdf"
 
 
+@pytest.mark.parametrize("kind, in_showcase, readable", [
+    ("roadshow", True, True), ("report", True, False), ("roadshow", False, False),
+], ids=["deck of a finalist", "report of a finalist", "deck of an entry out of the running"])
+def test_observers_read_only_the_roadshow_decks_of_the_entries_they_browse(
+        session, edition, entrant, draft, make_user, kind, in_showcase, readable):
+    doc = document_service.upload_document(session=session, actor=entrant, entry_id=draft.id, kind=kind,
+                                           filename="deck.pdf", data=pdf(), max_bytes=MB).document
+    prelim = editions.find_round(session=session, edition_id=edition.id, key="preliminary")
+    draft.current_round_id = prelim.id if in_showcase else None
+    draft.status = "eligible" if in_showcase else "ineligible"
+    session.add(draft)
+    session.commit()
+    observer = make_user(Role.observer, email="investor@angels.example.org")
+    if readable:
+        assert document_service.get_document_for_viewer(session=session, actor=observer, document_id=doc.id).data
+    else:
+        with pytest.raises(NotFound):
+            document_service.get_document_for_viewer(session=session, actor=observer, document_id=doc.id)
+
+
 def test_organiser_reads_any_entry_but_cannot_edit_it(session, entrant, draft, make_user):
     organiser = make_user(Role.organiser, email="office@gba.example.org")
     assert entries.get_entry(session=session, actor=organiser, entry_id=draft.id).entry.code == draft.code

@@ -379,6 +379,15 @@ def test_carrying_a_result_into_the_first_scored_round_is_refused(scored):
         results.rank_round(session=scored, actor=organiser(scored), round_id=rnd.id, draws=0)
 
 
+def pair_to_tie(group):
+    """The entry ranked third and the next one below it that has the same score sheet and as
+    many judges, so the first's scores can be copied onto it."""
+    first = group.iloc[2]
+    second = next(row for _, row in group.iloc[3:].iterrows()
+                  if row["category_label"] == first["category_label"] and row["n_judges"] == first["n_judges"])
+    return first, second
+
+
 def copy_scores(session, rnd, source_id: int, target_id: int) -> None:
     """Give the target entry's sheets exactly the source entry's criterion scores."""
     from contest.models import CriterionScore
@@ -406,7 +415,7 @@ def test_a_tie_left_by_every_rule_at_the_cut_needs_the_organisers_decision(score
     scored.add(rnd)
     ranked = results.rank_round(session=scored, actor=actor, round_id=rnd.id, draws=0)
     group = ranked.table[ranked.table["pool"] == ranked.table["pool"].iloc[0]].sort_values("rank")
-    first, second = group.iloc[2], group.iloc[3]
+    first, second = pair_to_tie(group)
     copy_scores(scored, rnd, int(first["entry_id"]), int(second["entry_id"]))
     set_cut(scored, rnd, 3)  # the copied pair shares rank 3: one place for two entries
     with pytest.raises(InvalidInput, match="straddle the cut") as refused:
@@ -448,7 +457,7 @@ def test_the_tie_rule_is_read_from_the_edition_and_set_up_can_change_it(scored):
     scored.commit()
     ranked = results.rank_round(session=scored, actor=actor, round_id=rnd.id, draws=0)
     group = ranked.table[ranked.table["pool"] == ranked.table["pool"].iloc[0]].sort_values("rank")
-    first, second = int(group.iloc[2]["entry_id"]), int(group.iloc[3]["entry_id"])
+    first, second = (int(row["entry_id"]) for row in pair_to_tie(group))
     copy_scores(scored, rnd, first, second)
     # One point of the second entry moves from its heaviest criterion to another: the same
     # total, raw points and median, a lower score on the heaviest criterion.

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from contest import db
-from contest.models import Entry, ScoreSheet
+from contest.models import Assignment, Entry, ScoreSheet, User
 from tests.conftest import login_for
 from tests.ui.apptest_helpers import PAGES, page_text, rendered, sign_in, start_app
 
@@ -73,7 +73,7 @@ def test_judge_scores_saves_reloads_submits_and_the_organiser_reopens(demo_app):
     assert {m.label: m.value for m in at.metric}["Total so far"] == "71.0 / 100"
     _button(at, "Save draft").click().run()
     assert [s.value for s in at.success][-1].startswith("Draft saved")
-    round_id, entry_id = int(at.query_params["round"][0]), int(at.query_params["entry"][0])
+    round_id, entry_id = int(at.query_params["round"]), int(at.query_params["entry"])
 
     # A reload is a new browser session: everything comes back from the database.
     at = _open_score_page(_signed_in(logins, "judge"), round_id, entry_id)
@@ -119,10 +119,18 @@ def test_judge_scores_saves_reloads_submits_and_the_organiser_reopens(demo_app):
 
 def test_the_blind_score_page_shows_no_applicant_identity_nor_other_judges_scores(demo_app):
     url, logins = demo_app
-    at = _signed_in(logins, "judge")
-    next_button = _button(at, "Next to score")
-    code = rendered(next_button.label).split(": ")[1]
-    next_button.click().run()
+    judge_email, _ = login_for(logins, "judge")
+    engine = db.make_engine(url)
+    with Session(engine) as s:  # an entry of this judge where others wrote comments unlike theirs
+        me = s.exec(select(User).where(User.email == judge_email)).one()
+        sheets = s.exec(select(ScoreSheet)).all()
+        own = {h.entry_id: h.comment for h in sheets if h.judge_id == me.id}
+        target = next(a for a in s.exec(select(Assignment).where(Assignment.judge_id == me.id)).all()
+                      if any(h.entry_id == a.entry_id and h.judge_id != me.id and h.comment
+                             and h.comment != own.get(a.entry_id) for h in sheets))
+        code = s.get(Entry, target.entry_id).code
+    engine.dispose()
+    at = _open_score_page(_signed_in(logins, "judge"), target.round_id, target.entry_id)
     entry = _entry(url, code)
     text = page_text(at) + "\n".join(str(a.value) for a in at.text_area)
     assert "Blind round" in text and code in text
@@ -136,7 +144,8 @@ def test_the_blind_score_page_shows_no_applicant_identity_nor_other_judges_score
     assert entry.applicant not in download.proto.label
     engine = db.make_engine(url)
     with Session(engine) as s:
-        others = s.exec(select(ScoreSheet).where(ScoreSheet.entry_id == entry.id)).all()
+        others = s.exec(select(ScoreSheet).where(ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id != me.id,
+                                                 ScoreSheet.comment != own.get(entry.id, ""))).all()
     engine.dispose()
     assert any(o.comment for o in others)  # other judges commented on this entry ...
     for other in others:

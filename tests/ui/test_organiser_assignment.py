@@ -5,6 +5,7 @@ import pytest
 from sqlmodel import select
 
 from contest import db
+from contest.services import queries
 from contest.models import (
     Assignment, AssignmentStatus, Conflict, Entry, Round, ScoreSheet, SheetStatus, User,
 )
@@ -81,8 +82,8 @@ def test_organiser_configures_previews_commits_and_sees_progress(organiser_app):
 
 
 def _pair_with_sheet_status(url, submitted: bool):
-    """An active (entry code, judge email) pair of the preliminary with or without a
-    submitted sheet."""
+    """An active (entry code, judge label) pair of the preliminary with or without a
+    submitted sheet; the label is how pickers name the judge (name and organisation)."""
     engine = db.make_engine(url)
     with db.session_scope(engine, read_only=True) as s:
         rows = s.exec(select(Entry.code, User.email, Assignment.judge_id, Assignment.entry_id)
@@ -92,8 +93,9 @@ def _pair_with_sheet_status(url, submitted: bool):
                       .order_by(Entry.code, User.email)).all()
         done = set(s.exec(select(ScoreSheet.judge_id, ScoreSheet.entry_id).where(
             ScoreSheet.status == SheetStatus.submitted.value)).all())
+        labels = queries.person_labels(s, [j for _c, _e, j, _x in rows], edition_id=1)
     engine.dispose()
-    return next((code, email) for code, email, j, e in rows if ((j, e) in done) == submitted)
+    return next((code, labels[j]) for code, _email, j, e in rows if ((j, e) in done) == submitted)
 
 
 def _choose(at, key, text):
@@ -107,9 +109,9 @@ def test_organiser_removes_a_judge_by_hand_unless_they_submitted(organiser_app, 
     at, url = organiser_app
     _open(at, "organiser_assignment.py")
     before, _ = _active(url)
-    code, email = _pair_with_sheet_status(url, submitted)
+    code, judge = _pair_with_sheet_status(url, submitted)
     _choose(at, "manual_entry", code)
-    _choose(at, "manual_judge", email)
+    _choose(at, "manual_judge", judge)
     _button(at, "Remove judge").click()
     at.run()
     assert not at.exception

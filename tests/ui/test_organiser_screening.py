@@ -21,7 +21,8 @@ def _db(url):
 
 @pytest.fixture
 def awaiting(demo_db, app_env):
-    """The demo with its first three entries back to 'submitted', awaiting the check."""
+    """The demo (one entry of its own, GBA26-0008, awaits the check) with its first three
+    entries back to 'submitted', awaiting the check too."""
     url, logins = demo_db
     engine = _db(url)
     with Session(engine) as s:
@@ -58,7 +59,7 @@ def _choose_rows(logins, rows):
 def test_organiser_marks_two_entries_not_eligible_and_the_entrant_sees_why(awaiting):
     url, logins = awaiting
     at = _choose_rows(logins, [0, 1])
-    assert "2 chosen of 3." in page_text(at)
+    assert "2 chosen of 4." in page_text(at)
     at.radio(key="screening_decision_choice").set_value("Not eligible")
     at.text_area(key="screening_reason").input("The core patent is held by the parent company.")
     next(b for b in at.button if b.label == "Apply to the chosen entries").click().run()
@@ -90,7 +91,7 @@ def test_every_entry_whose_rules_pass_can_be_chosen_at_once(awaiting):
     url, logins = awaiting
     at = _choose_rows(logins, [])
     at.checkbox(key="screening_all_passing").check().run()
-    assert "3 chosen of 3." in page_text(at)
+    assert "4 chosen of 4." in page_text(at)
     next(b for b in at.button if b.label == "Apply to the chosen entries").click().run()
-    assert "3 entries marked eligible and moved into Preliminary." in page_text(at)
+    assert "4 entries marked eligible and moved into Preliminary." in page_text(at)
     assert [status for _code, status, _reason in _statuses(url)] == ["eligible"] * 3

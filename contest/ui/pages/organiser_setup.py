@@ -1,11 +1,11 @@
 """Edition set-up: dates and rules, groups/categories/tracks, rounds, score sheets and criteria."""
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
 
-from contest import documents, ranking
+from contest import dates, documents, ranking
 from contest.services import setup
 from contest.ui import context, widgets
 from contest.ui.i18n import t
@@ -38,13 +38,11 @@ def _rev() -> int:
 
 
 def _at(day: date | None, end_of_day: bool = False) -> datetime | None:
-    if day is None:
-        return None
-    return datetime.combine(day, time(23, 59, 59) if end_of_day else time(0, 0), tzinfo=timezone.utc)
+    return dates.day_end(day) if end_of_day else dates.day_start(day)
 
 
 def _day(moment: datetime | None) -> date | None:
-    return moment.date() if moment else None
+    return dates.day_of(moment)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
