@@ -71,3 +71,23 @@ def planned(label: str, *, key: str, preview, primary: bool = False) -> bool:
         del st.session_state[pending]
         st.rerun()
     return False
+
+
+def number(label: str, *, low: float, high: float | None, value: float | None, key: str, step: float = 1,
+           kept: float | None = None, container=None, **kwargs) -> float | None:
+    """A number field that says why it refuses a value. The browser gets no bounds (it would
+    refuse 999 silently, with only a red border); a value outside low..high gets a message
+    beside the field naming the range and the value still in use, and None is returned so
+    the caller saves nothing."""
+    where = container if container is not None else st
+    got = where.number_input(label, value=value, step=step, key=key, **kwargs)
+    if got is None or (got >= low and (high is None or got <= high)):
+        return got
+    stays = value if kept is None else kept
+    if high is None:
+        where.error(t("widgets.below_minimum", value=f"{got:g}", low=f"{low:g}", kept=f"{stays:g}"),
+                    icon=":material/block:")
+    else:
+        where.error(t("widgets.out_of_range", value=f"{got:g}", low=f"{low:g}", high=f"{high:g}", kept=f"{stays:g}"),
+                    icon=":material/block:")
+    return None

@@ -44,6 +44,21 @@ def _active(url):
     return pairs, k
 
 
+@pytest.mark.parametrize("typed, message", [
+    (99, "99 is outside the allowed range 1–15; 3 stays."),
+    (0, "0 is outside the allowed range 1–15; 3 stays."),
+], ids=["too many", "none"])
+def test_judges_per_entry_out_of_range_is_refused_beside_the_field_and_nothing_is_saved(
+        organiser_app, typed, message):
+    at, url = organiser_app
+    _open(at, "organiser_assignment.py")
+    at.number_input[0].set_value(typed)
+    _button(at, "Save round rules").click()
+    at.run()
+    assert message in [e.value for e in at.error]
+    assert _active(url)[1] == 3 and not at.success
+
+
 def test_organiser_configures_previews_commits_and_sees_progress(organiser_app):
     at, url = organiser_app
     _open(at, "organiser_assignment.py")

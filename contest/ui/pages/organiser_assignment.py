@@ -20,16 +20,17 @@ with context.session(read_only=True) as s:
 rnd = st.selectbox(t("Round"), rounds, format_func=lambda r: r.label, key="assign_round")
 
 with st.form("round_rules"):
-    k = st.number_input(t("Judges per entry"), 1, assignments.MAX_JUDGES_PER_ENTRY, rnd.judges_per_entry)
+    k = widgets.number(t("Judges per entry"), low=1, high=assignments.MAX_JUDGES_PER_ENTRY,
+                       value=rnd.judges_per_entry, key=f"judges_per_entry_{rnd.id}")
     region = st.checkbox(t("A judge from the applicant's region has a conflict"), rnd.region_conflicts)
-    if st.form_submit_button(t("Save round rules")):
+    if st.form_submit_button(t("Save round rules")) and k is not None:
         with context.session() as s, context.user_errors():
             assignments.set_round_rules(session=s, actor=actor, round_id=rnd.id,
                                         judges_per_entry=int(k), region_conflicts=region)
             st.success(t("{round}: {k} judges per entry.", round=widgets.plain(rnd.label), k=int(k)))
 
-seed = st.number_input(t("Seed (same seed, same assignment)"), 0, 1_000_000, 0)
-if st.button(t("Preview assignment"), type="primary"):
+seed = widgets.number(t("Seed (same seed, same assignment)"), low=0, high=1_000_000, value=0, key="assign_seed")
+if st.button(t("Preview assignment"), type="primary", disabled=seed is None):
     bar = st.progress(0.0, text=t("Assigning…"))
     with context.session(read_only=True) as s, context.user_errors():
         st.session_state["assignment_preview"] = assignments.preview_assignment(

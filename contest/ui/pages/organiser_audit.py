@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import audit_log
-from contest.ui import context
+from contest.ui import context, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -15,7 +15,7 @@ with context.session(read_only=True) as s, context.user_errors():
 left, right = st.columns(2)
 family = left.selectbox(t("Area"), ["all"] + families,
                         format_func={"all": t("all"), **{f: f for f in families}}.get)
-object_id = right.number_input(t("Object id (optional)"), min_value=0, value=0, step=1)
+object_id = widgets.number(t("Object id (optional)"), low=0, high=None, value=0, key="audit_object", container=right)
 with context.session(read_only=True) as s, context.user_errors():
     events = audit_log.list_events(
         session=s, actor=actor, edition_id=edition.id if edition else None,

@@ -19,7 +19,8 @@ with context.session(read_only=True) as s:
 left, middle, right = st.columns(3)
 round_id = left.selectbox(t("Round"), list(rounds), format_func=rounds.get)
 method = middle.selectbox(t("Method"), ranking.METHODS, format_func={m: t(m) for m in ranking.METHODS}.get)
-draws = right.number_input(t("Interval draws"), min_value=0, max_value=5000, value=1000, step=100)
+draws = widgets.number(t("Interval draws"), low=0, high=5000, value=1000, step=100, key="results_draws",
+                       container=right)
 st.caption(t(ranking.METHOD_WARNINGS[method]))
 with st.expander(t("Public vote")):
     with context.session(read_only=True) as s, context.user_errors():
@@ -33,7 +34,7 @@ with st.expander(t("Public vote")):
             saved = public_vote.record_public_votes(session=s, actor=actor, round_id=round_id,
                                                     rows=edited.to_dict("records"))
             st.success(t("Saved the votes of {n} entries.", n=saved))
-if st.button(t("Rank"), type="primary"):
+if st.button(t("Rank"), type="primary", disabled=draws is None):
     bar = st.progress(0.0, text=t("Rank intervals"))
     with context.session(read_only=True) as s, context.user_errors():
         st.session_state["ranked"] = results.rank_round(
