@@ -14,8 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 ROOT = Path(__file__).resolve().parents[2]
+# Assertions wait as long as actions do: on a busy 2-core machine a sign-in (argon2, two
+# reruns) takes several seconds, more than Playwright's 5 s default for expect().
+expect.set_options(timeout=30_000)
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
