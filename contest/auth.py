@@ -149,13 +149,28 @@ def session_expired(last_seen: datetime, now: datetime, idle_minutes: int, *,
 
 @dataclass(frozen=True)
 class Actor:
-    """The signed-in person on whose behalf a service acts."""
+    """The person on whose behalf a service acts: a signed-in user, or the system actor.
 
-    user_id: int
+    Every service takes one and checks it; None is never "no checks" (it is refused like
+    a visitor who has not signed in). The command line and the demo builder act as
+    `Actor.system()`: the contest office, who holds the database (no account, organiser's
+    rights, recorded in the audit as "system").
+    """
+
+    user_id: int | None
     email: str
     name: str
     roles: frozenset[str]
     language: str = "en"
+
+    @classmethod
+    def system(cls) -> "Actor":
+        """The contest office acting through the command line or the demo builder."""
+        return SYSTEM
+
+    @property
+    def is_system(self) -> bool:
+        return self == SYSTEM
 
     def has(self, role: Role | str) -> bool:
         return str(role) in self.roles
@@ -163,3 +178,7 @@ class Actor:
     @property
     def is_organiser(self) -> bool:
         return Role.organiser.value in self.roles
+
+
+SYSTEM = Actor(user_id=None, email="system", name="system (command line)",
+               roles=frozenset({Role.organiser.value}), language="en")

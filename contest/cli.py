@@ -18,6 +18,7 @@ import typer
 from sqlmodel import Session
 
 from contest import config, db, logs
+from contest.auth import Actor
 from contest.models import Role
 from contest.services import ServiceError, accounts, backup, demo, editions
 
@@ -128,7 +129,7 @@ def demo_command(
 def create_command(name: str, preset: str = typer.Option("gba", "--preset")) -> None:
     """A new empty edition from a preset; prints its slug."""
     with open_session() as session:
-        edition = editions.create_edition(session=session, actor=None, name=name, preset=preset)
+        edition = editions.create_edition(session=session, actor=Actor.system(), name=name, preset=preset)
         typer.echo(edition.slug)
 
 
@@ -144,7 +145,8 @@ def user_add(
         fail("no password on standard input (e.g. `echo 'a long secret' | contest user add ...`)")
     with open_session() as session:
         user = accounts.create_user(
-            session=session, email=email, name=name or email.split("@")[0], roles=role, password=password
+            session=session, actor=Actor.system(), email=email, name=name or email.split("@")[0], roles=role,
+            password=password,
         )
         typer.echo(f"added {user.email} ({', '.join(r.value for r in role)})")
 
@@ -203,7 +205,7 @@ def assign_command(
     with open_session() as session:
         edition = editions.find_edition(session=session, slug=contest_slug)
         rnd = editions.find_round(session=session, edition_id=edition.id, key=round_key)
-        actor = _cli_organiser()
+        actor = Actor.system()
         with progress_bar(f"Assigning judges to {rnd.label}") as update:
             preview = assignments.preview_assignment(
                 session=session, actor=actor, round_id=rnd.id, per_entry=per_entry, seed=seed, progress=update
@@ -246,7 +248,7 @@ def rank_command(
         edition = editions.find_edition(session=session, slug=contest_slug)
         rnd = editions.find_round(session=session, edition_id=edition.id, key=round_key)
         with progress_bar(f"Ranking {rnd.label}") as update:
-            ranked = results.rank_round(session=session, actor=_cli_organiser(), round_id=rnd.id, method=method,
+            ranked = results.rank_round(session=session, actor=Actor.system(), round_id=rnd.id, method=method,
                                         draws=draws, seed=seed, progress=update)
     cut = ranked.cut
     cut_text = f"top {cut.top} per group" if cut and cut.top else f"score >= {cut.threshold:g}" if cut else "none"
@@ -267,14 +269,6 @@ def rank_command(
                        f"{int(row.n_judges):>6} {interval:>9} {p_cut:>6}  {notes}")
 
 
-def _cli_organiser():
-    """The command line acts as the contest office: whoever runs it holds the database."""
-    from contest.auth import Actor
-
-    return Actor(user_id=None, email="cli", name="command line", roles=frozenset({Role.organiser.value}),
-                 language="en")
-
-
 @app.command("template")
 def template_command(
     kind: str = typer.Argument(..., help="entries, patents, judges, conflicts or scores"),
@@ -292,7 +286,7 @@ def template_command(
         with open_session() as session:
             edition = editions.find_edition(session=session, slug=contest_slug) \
                 if contest_slug or editions.latest_edition(session=session) else None
-            data = exports.template(session=session, actor=None, kind=kind, lang=lang,
+            data = exports.template(session=session, actor=Actor.system(), kind=kind, lang=lang,
                                     edition_id=edition.id if edition else None)
     else:
         data = excel.template_workbook(kind, lang=lang)
@@ -318,7 +312,7 @@ def import_command(
     with open_session() as session:
         edition = editions.find_edition(session=session, slug=contest_slug)
         with progress_bar(f"Importing {kind}") as update:
-            report = imports.import_workbook(session=session, actor=_cli_organiser(),
+            report = imports.import_workbook(session=session, actor=Actor.system(),
                                              edition_id=edition.id, kind=kind, data=data,
                                              round_key=round_key, dry_run=dry_run,
                                              progress=update)
@@ -341,7 +335,7 @@ def export_command(
     with open_session() as session:
         edition = editions.find_edition(session=session, slug=contest_slug)
         with progress_bar(f"Exporting {round_key}") as update:
-            data = exports.results_workbook(session=session, actor=_cli_organiser(),
+            data = exports.results_workbook(session=session, actor=Actor.system(),
                                             edition_id=edition.id, round_key=round_key,
                                             method=method, lang=lang, progress=update)
     _write_file(out, data)

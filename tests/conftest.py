@@ -13,6 +13,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import SQLModel
 
 from contest import config, db
+from contest.auth import SYSTEM
 from contest.models import Role
 from contest.services import accounts, demo, editions
 
@@ -77,7 +78,7 @@ def session(engine):
 
 @pytest.fixture
 def edition(session):
-    return editions.create_edition(session=session, actor=None, name="Test Edition 2026", preset="gba")
+    return editions.create_edition(session=session, actor=SYSTEM, name="Test Edition 2026", preset="gba")
 
 
 @pytest.fixture
@@ -88,8 +89,7 @@ def make_user(session):
     def _make(*roles: Role | str, email: str | None = None, name: str | None = None, **kw):
         counter["n"] += 1
         email = email or f"user{counter['n']}@example.org"
-        user = accounts.create_user(
-            session=session, email=email, name=name or f"User {counter['n']}", roles=roles or [Role.entrant],
+        user = accounts.create_user(actor=SYSTEM, session=session, email=email, name=name or f"User {counter['n']}", roles=roles or [Role.entrant],
             password=PASSWORD, **kw,
         )
         return accounts.actor_for(session, user)

@@ -105,18 +105,31 @@ def _raise_problems(problems: list) -> None:
 def create_user(
     *,
     session: Session,
+    actor: Actor,
     email: str,
     name: str,
     roles: Iterable[Role | str],
     password: str | None = None,
     organisation: str = "",
     language: str = "en",
-    actor: Actor | None = None,
     commit: bool = True,
     password_hash: str | None = None,
 ) -> User:
-    """A new user with roles; the password (if given) must follow the rules. The password is
-    hashed before the first query, so a caller with no transaction open holds no lock."""
+    """A new user with roles, made by an organiser (or Actor.system(): the command line, the
+    demo); the password (if given) must follow the rules. The password is hashed before the
+    first query, so a caller with no transaction open holds no lock."""
+    require_role(actor, Role.organiser)
+    return _new_user(session=session, actor=actor, email=email, name=name, roles=roles,
+                     password=password, organisation=organisation, language=language,
+                     commit=commit, password_hash=password_hash)
+
+
+def _new_user(*, session: Session, actor: Actor | None, email: str, name: str,
+              roles: Iterable[Role | str], password: str | None = None, organisation: str = "",
+              language: str = "en", commit: bool = True, password_hash: str | None = None) -> User:
+    """The account itself. Callers decide who may make it: create_user (an organiser), or a
+    public path that only ever makes an entrant (registration) or the very first organiser;
+    `actor` is who the audit names (None: the person registering themselves)."""
     email = normalise_email(email)
     name = (name or "").strip()
     role_values = sorted({Role(r).value for r in roles})
@@ -143,7 +156,9 @@ def create_user(
     return user
 
 
-def add_roles(*, session: Session, actor: Actor | None, user: User, roles: Iterable[Role | str]) -> None:
+def add_roles(*, session: Session, actor: Actor, user: User, roles: Iterable[Role | str]) -> None:
+    """Give an existing account more roles; organisers only."""
+    require_role(actor, Role.organiser)
     have = roles_of(session, user.id)
     for role in {Role(r).value for r in roles} - have:
         session.add(UserRole(user_id=user.id, role=role))
@@ -164,8 +179,8 @@ def create_first_organiser(*, session: Session, email: str, name: str, password:
     if has_any_user(session=session):
         session.rollback()
         raise PermissionDenied("auth.organiser_exists")
-    return create_user(session=session, email=email, name=name, password_hash=password_hash,
-                       roles=[Role.organiser])
+    return _new_user(session=session, actor=None, email=email, name=name,
+                     password_hash=password_hash, roles=[Role.organiser])
 
 
 def set_active(*, session: Session, actor: Actor, user_id: int, active: bool) -> None:
@@ -323,9 +338,9 @@ def register_entrant(*, session: Session, email: str, name: str, organisation: s
         if taken:
             session.commit()
         else:
-            create_user(session=session, email=email, name=name, organisation=organisation,
-                        language=i18n.language_or_default(language), password_hash=password_hash,
-                        roles=[Role.entrant])
+            _new_user(session=session, actor=None, email=email, name=name, organisation=organisation,
+                      language=i18n.language_or_default(language), password_hash=password_hash,
+                      roles=[Role.entrant])
         return Registration(email=email, by_mail=False)
     token = auth.new_token()
     if not taken:
@@ -381,9 +396,9 @@ def confirm_registration(*, session: Session, token: str | None, now: datetime |
     if session.exec(select(User.id).where(User.email == pending.email)).first() is not None:
         session.commit()
         raise InvalidInput("auth.registration_already_done")
-    user = create_user(session=session, email=pending.email, name=pending.name, organisation=pending.organisation,
-                       language=pending.language, password_hash=pending.password_hash, roles=[Role.entrant],
-                       commit=False)
+    user = _new_user(session=session, actor=None, email=pending.email, name=pending.name,
+                     organisation=pending.organisation, language=pending.language,
+                     password_hash=pending.password_hash, roles=[Role.entrant], commit=False)
     user.last_sign_in_at = now
     token = open_session(session=session, user_id=user.id)
     audit(session, actor_for(session, user), "user.sign_in", "user", user.id, via="registration link")

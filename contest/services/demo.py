@@ -15,6 +15,7 @@ from reportlab.pdfgen import canvas
 from sqlmodel import Session, select
 
 from contest import assignment, auth, dates, eligibility, organisations, patents, scoring
+from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
     Assignment,
@@ -191,7 +192,8 @@ class _Demo:
         return f"{local}{suffix}@demo.example.org"
 
     def person(self, local: str, role: Role, name: str, organisation: str = ""):
-        user = accounts.create_user(session=self.session, email=self.email(local), name=name, roles=[role],
+        user = accounts.create_user(session=self.session, actor=Actor.system(), email=self.email(local),
+                                    name=name, roles=[role],
                                     password_hash=self.hashes[role], organisation=organisation, commit=False)
         self.result.logins.append((role.value, user.email, DEMO_PASSWORDS[role]))
         return user
@@ -234,7 +236,7 @@ def build_demo(
 
 def _edition(session: Session, seed: int, entries: int) -> _Demo:
     """The edition from the preset, dated as the set-up page would store its days."""
-    edition = editions.create_edition(session=session, actor=None, name="GBA High Value Patent Portfolio Contest (demo)")
+    edition = editions.create_edition(session=session, actor=Actor.system(), name="GBA High Value Patent Portfolio Contest (demo)")
     now = utcnow()
     today = now.date()
     edition.opens_at = dates.day_start(today - timedelta(days=60))

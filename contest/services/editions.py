@@ -37,11 +37,10 @@ def _unique_slug(session: Session, base: str) -> str:
 
 
 def create_edition(
-    *, session: Session, actor: Actor | None, name: str, preset: str = "gba", slug: str | None = None
+    *, session: Session, actor: Actor, name: str, preset: str = "gba", slug: str | None = None
 ) -> Edition:
     """A new empty edition with the preset's groups, categories, tracks, rounds and rubrics."""
-    if actor is not None:
-        require_role(actor, Role.organiser)
+    require_role(actor, Role.organiser)
     name = (name or "").strip()
     if not name:
         raise InvalidInput("An edition needs a name.")

@@ -39,12 +39,11 @@ BOOK_FIELDS = ("ranking", "criteria", "judges", "reliability", "counts", "warnin
                "method_settings")
 
 
-def template(*, session: Session, actor: Actor | None, edition_id: int | None, kind: str,
+def template(*, session: Session, actor: Actor, edition_id: int | None, kind: str,
              lang: str = "en") -> bytes:
     """An empty import workbook, with the edition's groups, categories and tracks as
     drop-downs when an edition is given."""
-    if actor is not None:
-        require_role(actor, Role.organiser, Role.entrant)
+    require_role(actor, Role.organiser, Role.entrant)
     if kind not in excel.KINDS:
         raise InvalidInput(f"Unknown template '{kind}'; choose one of {', '.join(excel.KINDS)}.")
     choices = queries.edition_choices(session, edition_id) if edition_id else {}
@@ -52,10 +51,11 @@ def template(*, session: Session, actor: Actor | None, edition_id: int | None, k
                                    lang=lang)
 
 
-def results_workbook(*, session: Session, actor: Actor | None, edition_id: int, round_key: str,
+def results_workbook(*, session: Session, actor: Actor, edition_id: int, round_key: str,
                      method: str | None = None, lang: str = "en",
                      progress: Callable[[float], None] | None = None) -> bytes:
-    """The results workbook of a round as .xlsx bytes (INTERFACES.md)."""
+    """The results workbook of a round as .xlsx bytes (INTERFACES.md); organisers only."""
+    require_role(actor, Role.organiser)
     book = results_book(session=session, actor=actor, edition_id=edition_id,
                         round_key=round_key, method=method, progress=progress)
     data = excel.results_workbook(book, lang=lang)
@@ -64,12 +64,11 @@ def results_workbook(*, session: Session, actor: Actor | None, edition_id: int, 
     return data
 
 
-def results_book(*, session: Session, actor: Actor | None, edition_id: int, round_key: str,
+def results_book(*, session: Session, actor: Actor, edition_id: int, round_key: str,
                  method: str | None = None,
                  progress: Callable[[float], None] | None = None) -> excel.ResultsBook:
     """Everything the results workbook shows, gathered for one round."""
-    if actor is not None:
-        require_role(actor, Role.organiser)
+    require_role(actor, Role.organiser)
     edition = session.get(Edition, edition_id)
     if edition is None:
         raise NotFound("No such edition.")
@@ -81,7 +80,7 @@ def results_book(*, session: Session, actor: Actor | None, edition_id: int, roun
 
     # The ranking (with its interval draws) is most of the work: 90 % of the bar.
     found = results.results_for_export(
-        session=session, round_id=rnd.id, method=method,
+        session=session, actor=actor, round_id=rnd.id, method=method,
         progress=(lambda f: progress(0.9 * f)) if progress else None)
     parts = _parts(found)
     scores = scores_frame(session=session, round_id=rnd.id)

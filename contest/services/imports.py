@@ -75,15 +75,13 @@ class ImportReport:
         return text + (" (dry run: nothing stored)" if self.dry_run else "")
 
 
-def import_workbook(*, session: Session, actor: Actor | None, edition_id: int, kind: str,
+def import_workbook(*, session: Session, actor: Actor, edition_id: int, kind: str,
                     data: bytes, round_key: str | None = None, dry_run: bool = False,
                     progress: Callable[[float], None] | None = None) -> ImportReport:
     """Check and import a workbook of `kind`; raises InvalidInput listing every problem.
-
-    `actor` None is the command line (a trusted operator); pages always pass the actor.
+    Organisers only (the command line acts as Actor.system()).
     """
-    if actor is not None:
-        require_role(actor, Role.organiser)
+    require_role(actor, Role.organiser)
     if kind not in KINDS:
         raise InvalidInput(f"Unknown import '{kind}'; choose one of {', '.join(KINDS)}.")
     edition = session.get(Edition, edition_id)
@@ -339,7 +337,7 @@ def _import_conflicts(session, actor, edition, read, report, round_key):
         session.add(Conflict(edition_id=edition.id, judge_id=judge_id, entry_id=entry_id,
                              organisation=organisation, source=ConflictSource.imported.value,
                              reason=row["reason"],
-                             created_by=actor.user_id if actor else None))
+                             created_by=actor.user_id))
         if entry_id is not None:
             affected.append((judge_id, entry_id))
         else:

@@ -171,10 +171,11 @@ class ResultsExport:
 
 
 def results_for_export(session: Session, round_id: int, method: str | None = None, *,
-                       draws: int = DEFAULT_DRAWS, seed: int = 0,
+                       actor: Actor, draws: int = DEFAULT_DRAWS, seed: int = 0,
                        progress: Callable[[float], None] | None = None) -> ResultsExport:
     """The ranking, per-criterion, per-judge and reliability sheets of a round's results
-    workbook. The caller checks that its actor may export."""
+    workbook (applicants named outside blind rounds); organisers only."""
+    require_role(actor, Role.organiser)
     rnd = standings.round_of(session, round_id)
     ranked = standings.rank(session, rnd, method=method, draws=draws, seed=seed, progress=progress)
     t = ranked.table

@@ -10,6 +10,7 @@ import time
 import numpy as np
 
 from contest import assignment
+from contest.auth import SYSTEM
 
 N_ENTRIES, N_JUDGES, K, N_TRACKS, CONFLICT_SHARE = 10_000, 1_000, 5, 30, 0.05
 
@@ -99,7 +100,7 @@ def test_the_organisers_preview_and_commit_at_full_scale_on_sqlite(tmp_path):
     engine = db.make_engine(url)
     rng = random.Random(7)
     with db.session_scope(engine) as s:
-        edition = editions.create_edition(session=s, actor=None, name="Scale")
+        edition = editions.create_edition(session=s, actor=SYSTEM, name="Scale")
         rnd = s.exec(select(Round).where(Round.edition_id == edition.id,
                                          Round.key == "preliminary")).one()
         tracks = list(s.exec(select(Track).where(Track.edition_id == edition.id)))

@@ -21,6 +21,7 @@ from sqlalchemy import insert, select, text
 from sqlmodel import SQLModel
 
 from contest import auth, db
+from contest.auth import SYSTEM
 from contest.dbtypes import utcnow
 from contest.models import (
     Assignment,
@@ -61,7 +62,7 @@ def build(url: str) -> dict:
     """The big edition; returns ids the measurements need."""
     engine = db.make_engine(url)
     with db.session_scope(engine) as s:
-        edition = editions.create_edition(session=s, actor=None, name="Bench edition")
+        edition = editions.create_edition(session=s, actor=SYSTEM, name="Bench edition")
         rnd = s.execute(select(Round).where(Round.edition_id == edition.id, Round.key == "preliminary")).scalar_one()
         invention = s.execute(select(Category).where(Category.edition_id == edition.id,
                                                   Category.key == "invention")).scalar_one()

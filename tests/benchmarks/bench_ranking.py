@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from contest import ranking
+from contest.auth import SYSTEM
 
 N_ENTRIES, N_JUDGES, PER_ENTRY = 10_000, 1_000, 5
 POINTS = np.array([20, 15, 10, 15, 15, 10, 15])  # the gba roadshow sheet
@@ -84,7 +85,7 @@ def big_database(tmp_path_factory):
     engine = db.make_engine(url)
     rng = np.random.default_rng(3)
     with db.session_scope(engine) as s:
-        edition = editions.create_edition(session=s, actor=None, name="Scale")
+        edition = editions.create_edition(session=s, actor=SYSTEM, name="Scale")
         rnd = editions.find_round(session=s, edition_id=edition.id, key="preliminary")
         invention = s.exec(select(Category).where(Category.edition_id == edition.id,
                                                   Category.key == "invention")).one()

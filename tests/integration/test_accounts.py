@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlmodel import SQLModel, select
 
 from contest import auth
+from contest.auth import SYSTEM
 from contest.dbtypes import utcnow
 from contest.models import AuthSession, Role, User
 from contest.services import InvalidInput, PermissionDenied, accounts
@@ -116,7 +117,7 @@ def test_the_first_organiser_can_be_created_only_on_an_empty_database(session):
 def test_account_rules_are_explained(session, make_user, email, password, expected):
     make_user(Role.entrant, email="dup@example.org")
     with pytest.raises(InvalidInput) as refused:
-        accounts.create_user(session=session, email=email, name="Someone", roles=[Role.entrant], password=password)
+        accounts.create_user(actor=SYSTEM, session=session, email=email, name="Someone", roles=[Role.entrant], password=password)
     assert any(expected in str(problem) for problem in refused.value.problems)
     assert session.exec(select(User).where(User.email == email.lower())).first() is None or email == "dup@example.org"
 

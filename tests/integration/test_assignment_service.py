@@ -11,7 +11,7 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from contest import cli
-from contest.auth import Actor
+from contest.auth import SYSTEM, Actor
 from contest.models import (
     Assignment,
     AssignmentStatus,
@@ -50,7 +50,7 @@ def build_round(session: Session, edition, make_user, *, judges, entries) -> Set
     tracks = {t.key: t for t in session.exec(select(Track).where(Track.edition_id == edition.id))}
     judge_ids = []
     for n, (org, region, expertise, cap) in enumerate(judges):
-        user = accounts.create_user(session=session, email=f"judge{n:02d}@mail{n}.example.org",
+        user = accounts.create_user(actor=SYSTEM, session=session, email=f"judge{n:02d}@mail{n}.example.org",
                                     name=f"Judge {n:02d}", roles=[Role.judge], organisation=org)
         session.add(JudgeProfile(edition_id=edition.id, user_id=user.id, organisation=org,
                                  region=region, expertise=list(expertise), max_load=cap))

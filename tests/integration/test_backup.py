@@ -7,6 +7,7 @@ import pytest
 from sqlmodel import SQLModel, func, select
 
 from contest import db
+from contest.auth import SYSTEM
 from contest.models import Document, DocumentBlob, Entry, User
 from contest.services import InvalidInput, accounts, backup, storage
 
@@ -34,7 +35,7 @@ def test_a_backup_of_the_demo_restores_completely(demo_db, engine, tmp_path):
         # Signing in works on the restored copy, and new rows get fresh ids.
         email, password = next((e, p) for r, e, p in logins.logins if r == "organiser")
         accounts.sign_in(session=b, email=email, password=password)
-        new = accounts.create_user(session=b, email="new@example.org", name="New", roles=["judge"], password="a long new secret")
+        new = accounts.create_user(actor=SYSTEM, session=b, email="new@example.org", name="New", roles=["judge"], password="a long new secret")
         assert new.id > max(u.id for u in a.exec(select(User)).all())
     source.dispose()
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
+from contest.auth import SYSTEM
 from contest.models import (
     Assignment,
     AuditEvent,
@@ -44,7 +45,7 @@ def unsubmit(session, sheets):
 
 
 def invite_judge(session, rnd, email="newcomer@valuers.example.org"):
-    user = accounts.create_user(session=session, email=email, name="New Judge",
+    user = accounts.create_user(actor=SYSTEM, session=session, email=email, name="New Judge",
                                 roles=[Role.judge], password_hash="not-used")
     session.add(JudgeProfile(edition_id=rnd.edition_id, user_id=user.id, organisation="New Valuers",
                              expertise=[]))

@@ -11,6 +11,7 @@ from reportlab.pdfgen import canvas
 from sqlmodel import select
 
 from contest import auth
+from contest.auth import SYSTEM
 from contest.dbtypes import utcnow
 from contest.models import Assignment, AuditEvent, Document, DocumentBlob, Entry, Patent, Role, User
 from contest.services import InvalidInput, NotFound, PermissionDenied, accounts, editions, entries
@@ -68,7 +69,7 @@ def make_user(session, password_hash):
 
     def _make(*roles, email=None, name=None, **kw):
         counter["n"] += 1
-        user = accounts.create_user(session=session, email=email or f"user{counter['n']}@example.org",
+        user = accounts.create_user(actor=SYSTEM, session=session, email=email or f"user{counter['n']}@example.org",
                                     name=name or f"User {counter['n']}", roles=roles or [Role.entrant],
                                     password_hash=password_hash, **kw)
         return accounts.actor_for(session, user)

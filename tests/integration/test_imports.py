@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
+from contest.auth import SYSTEM
 from contest.models import (
     Assignment,
     Category,
@@ -188,7 +189,7 @@ def judges_workbook(*rows):
 
 
 def test_judges_become_users_with_the_judge_role_and_a_profile(session, organiser, edition):
-    existing = accounts.create_user(session=session, email="wang@example.org", name="Wang",
+    existing = accounts.create_user(actor=SYSTEM, session=session, email="wang@example.org", name="Wang",
                                     roles=[Role.entrant])
     data = judges_workbook(
         ["Li.Wei@Uni.HK", "Li Wei", "HKU", "hong_kong", "semiconductors; new_energy", 30],

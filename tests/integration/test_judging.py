@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from contest import auth, documents, redaction, scoring
-from contest.auth import Actor
+from contest.auth import SYSTEM, Actor
 from contest.dbtypes import utcnow
 from contest.models import (
     Assignment,
@@ -68,7 +68,7 @@ def _password_hash() -> str:
 
 
 def person(session, role: Role, *, email: str, name: str, organisation: str = "") -> Actor:
-    user = accounts.create_user(session=session, email=email, name=name, roles=[role], organisation=organisation,
+    user = accounts.create_user(actor=SYSTEM, session=session, email=email, name=name, roles=[role], organisation=organisation,
                                 password_hash=_password_hash())
     return accounts.actor_for(session, user)
 

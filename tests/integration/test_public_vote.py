@@ -3,14 +3,14 @@
 import pytest
 from sqlmodel import select
 
+from contest.auth import SYSTEM
 from contest.models import Entry, PublicVote, Role, Round
 from contest.services import InvalidInput, PermissionDenied, accounts, public_vote, results
 from tests.integration.test_results import _scored_template, scored  # noqa: F401  (fixtures)
 
 
 def organiser(session):
-    return accounts.actor_for(session, accounts.create_user(
-        session=session, email="office2@example.org", name="Office", roles=[Role.organiser], password="a long secret 1"))
+    return accounts.actor_for(session, accounts.create_user(actor=SYSTEM, session=session, email="office2@example.org", name="Office", roles=[Role.organiser], password="a long secret 1"))
 
 
 def test_bad_rows_are_all_named_and_nothing_is_stored(scored):

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from contest import db
-from contest.auth import Actor
+from contest.auth import SYSTEM, Actor
 from contest.models import (
     AuditEvent,
     Decision,
@@ -334,7 +334,7 @@ def test_awards_follow_the_tier_counts_per_group(scored):
 
 def test_results_for_export_gives_the_promised_columns(scored):
     rnd = preliminary(scored)
-    export = results.results_for_export(scored, rnd.id, "model", draws=100)
+    export = results.results_for_export(scored, rnd.id, "model", actor=SYSTEM, draws=100)
     for column in ("rank", "group", "category", "entry_code", "title", "applicant",
                    "adjusted_score", "raw_mean", "n_judges", "rank_low", "rank_high", "flags",
                    "decision"):
@@ -483,7 +483,7 @@ def test_the_tie_rule_is_read_from_the_edition_and_set_up_can_change_it(scored):
     setup.set_tie_rule(session=scored, actor=actor, edition_id=rnd.edition_id, steps=["median"])
     assert editions.find_edition(session=scored).rules["tie_rule"] == ["median", "organiser"]
     assert broken_by() == (False, "organiser")  # a shared rank: the organiser decides
-    export = results.results_for_export(scored, rnd.id, "mean", draws=0)
+    export = results.results_for_export(scored, rnd.id, "mean", actor=SYSTEM, draws=0)
     assert export.method_settings["tie_rule"] == "median, organiser"
     with pytest.raises(InvalidInput, match="Unknown tie-rule step 'coin'"):
         setup.set_tie_rule(session=scored, actor=actor, edition_id=rnd.edition_id, steps=["coin"])

@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from contest import auth
-from contest.auth import Actor
+from contest.auth import SYSTEM, Actor
 from contest.models import (
     Assignment,
     Category,
@@ -58,7 +58,7 @@ class Scene:
 
 
 def person(session, role, email, name, organisation=""):
-    user = accounts.create_user(session=session, email=email, name=name, roles=[role],
+    user = accounts.create_user(actor=SYSTEM, session=session, email=email, name=name, roles=[role],
                                 organisation=organisation, password_hash=_password_hash())
     return accounts.actor_for(session, user)
 
