@@ -17,7 +17,7 @@ from typing import Iterator, Optional
 import typer
 from sqlmodel import Session
 
-from contest import config, db, logs
+from contest import config, db, i18n, logs
 from contest.auth import Actor
 from contest.models import Role
 from contest.services import ServiceError, accounts, backup, demo, editions
@@ -267,6 +267,256 @@ def rank_command(
                                           "borderline" if row.borderline else "") if x)
             typer.echo(f"{int(row.rank):>4}  {row.entry_code:<14} {row.adjusted_score:>8.2f} {row.raw_mean:>6.2f} "
                        f"{int(row.n_judges):>6} {interval:>9} {p_cut:>6}  {notes}")
+
+
+# ---------------------------------------------------------------- screening and decisions
+# The same services as the Screening and Decisions pages: same rules, messages and audit.
+# Each shows what it would do first; --dry-run stops there.
+
+DryRunOption = typer.Option(False, "--dry-run", help="Show what would be done; change nothing.")
+
+
+def _say(message, **params) -> str:
+    return i18n.text(message, i18n.DEFAULT_LANGUAGE, **params)
+
+
+def _codes(values: list[str]) -> list[str]:
+    """Entry codes from repeated options and comma- or space-separated lists."""
+    return [code for value in values for code in value.replace(",", " ").split() if code]
+
+
+def _refuse(problems) -> None:
+    for problem in problems:
+        typer.secho(f"error: {_say(problem)}", err=True, fg=typer.colors.RED)
+    raise typer.Exit(1)
+
+
+@app.command("screen")
+def screen_command(
+    eligible: list[str] = typer.Option([], "--eligible", help="Entry codes found eligible (comma-separated, repeatable)."),
+    all_awaiting: bool = typer.Option(False, "--all", help="Every entry awaiting the check is eligible."),
+    not_eligible: list[str] = typer.Option([], "--not-eligible", help="Entry codes found not eligible."),
+    reason: str = typer.Option("", "--reason", help="Why (the entrant reads it); needed for not eligible and for "
+                                                    "an eligible entry the automatic rules fail."),
+    dry_run: bool = DryRunOption,
+    contest_slug: Optional[str] = ContestOption,
+) -> None:
+    """Eligibility decisions (初审), as on the Screening page; without options, the queue."""
+    from contest.services import screening
+
+    if all_awaiting and eligible:
+        fail(_say("cli.screen_all_or_codes"))
+    actor = Actor.system()
+    with open_session() as session:
+        edition = editions.find_edition(session=session, slug=contest_slug)
+        if not (eligible or all_awaiting or not_eligible):
+            rows = screening.screening_queue(session=session, actor=actor, edition_id=edition.id)
+            for row in rows:
+                rules = _say("cli.rules_pass") if row["rules_passed"] else row["rule_problems"]
+                typer.echo(f"{row['code']:<14} {row['status_label']:<15} {rules}")
+            typer.echo(_say("cli.screen_queue", n=len(rows),
+                            waiting=sum(r["status"] == "submitted" for r in rows)))
+            return
+        both = {c.casefold() for c in _codes(eligible)} & {c.casefold() for c in _codes(not_eligible)}
+        if both:
+            fail(_say("cli.screen_both", codes=", ".join(sorted(both))))
+        # (eligible?, entry ids, reason): with both lists, --reason is the not-eligible one's.
+        steps = []
+        refused = screening.entry_ids_by_code(session=session, actor=actor, edition_id=edition.id,
+                                              codes=_codes(not_eligible)) if not_eligible else []
+        if eligible or all_awaiting:
+            ids = (screening.awaiting_ids(session=session, actor=actor, edition_id=edition.id) if all_awaiting
+                   else screening.entry_ids_by_code(session=session, actor=actor, edition_id=edition.id,
+                                                    codes=_codes(eligible)))
+            ids = [i for i in ids if i not in set(refused)]  # --all except those not eligible
+            if ids:
+                steps.append((True, ids, "" if refused else reason))
+            else:
+                typer.echo(_say("cli.screen_none_awaiting"))
+        if refused:
+            steps.append((False, refused, reason))
+        # Every step is checked before any is stored: all or nothing.
+        plans = [screening.decide_eligibility(session=session, actor=actor, entry_ids=ids, eligible=ok,
+                                              reason=why, dry_run=True) for ok, ids, why in steps]
+        if not dry_run:
+            plans = [screening.decide_eligibility(session=session, actor=actor, entry_ids=ids, eligible=ok,
+                                                  reason=why) for ok, ids, why in steps]
+        for (ok, _ids, _why), outcome in zip(steps, plans):
+            typer.echo(_say("cli.screened_would" if dry_run else "cli.screened",
+                            n=outcome.changed, unchanged=outcome.unchanged,
+                            outcome=_say("cli.eligible" if ok else "cli.not_eligible"),
+                            round=outcome.round_label, codes=", ".join(outcome.changed_codes) or "-"))
+            if outcome.assignments_withdrawn:
+                typer.echo(_say("cli.assignments_withdrawn", n=outcome.assignments_withdrawn))
+        if dry_run:
+            typer.echo(_say("cli.dry_run"))
+
+
+UnscoredOption = typer.Option(
+    None, "--unscored",
+    help="Entries without a rating or short of the round's judges per entry: wait (decide nothing), "
+         "assign-more (bring them up to their judges), or decide (as ranked; no rating: not advanced / no "
+         "award) with --reason.")
+OverrideOption = typer.Option(
+    [], "--override", help="CODE=OUTCOME:REASON (repeatable); OUTCOME is advance or not-advance, or for awards "
+                           "a tier key or none.")
+MethodOption = typer.Option(None, "--method", help="Ranking method (default: the round's).")
+
+
+def _overrides(values: list[str], kind: str) -> dict:
+    given = {}
+    for value in values:
+        code, _, rest = value.partition("=")
+        outcome, _, why = rest.partition(":")
+        code, outcome = code.strip(), outcome.strip().lower().replace("-", "_")
+        if not code or not outcome:
+            fail(_say("cli.bad_override", value=value))
+        if kind == "advancement":
+            if outcome not in ("advance", "not_advance"):
+                fail(_say("cli.bad_override", value=value))
+            given[code] = (outcome == "advance", why.strip())
+        else:
+            given[code] = ("" if outcome == "none" else outcome, why.strip())
+    return given
+
+
+def _decide(kind: str, round_key: str, method: Optional[str], unscored: Optional[str], reason: str,
+            override: list[str], dry_run: bool, contest_slug: Optional[str]) -> None:
+    from contest.services import decisions
+
+    if unscored not in (None, "wait", "assign-more", "decide"):
+        fail(_say("cli.bad_unscored", value=unscored))
+    if unscored == "decide" and not reason.strip():
+        fail(_say("cli.unscored_needs_reason"))
+    overrides = _overrides(override, kind)
+    actor = Actor.system()
+    with open_session() as session:
+        edition = editions.find_edition(session=session, slug=contest_slug)
+        rnd = editions.find_round(session=session, edition_id=edition.id, key=round_key)
+        planner = decisions.plan_advancement if kind == "advancement" else decisions.plan_awards
+        # The round's own checks first (an advancement rule, award tiers), as on the page.
+        short = decisions.short_entries(session=session, actor=actor, round_id=rnd.id)
+        if short:
+            typer.echo(_say("decisions.short_heading", n=len(short), needed=short[0].needed))
+            for entry in short:
+                typer.echo("  " + _say("decisions.short_line", code=entry.code, ratings=entry.ratings,
+                                       needed=entry.needed, assigned=entry.assigned))
+        if short and unscored == "wait":
+            planner(session=session, actor=actor, round_id=rnd.id, method=method)  # the round can decide
+            typer.echo(_say("cli.waiting", n=len(short)))
+            return
+        if short and unscored == "assign-more":
+            if dry_run:
+                typer.echo(_say("cli.would_assign_more", codes=", ".join(e.code for e in short)))
+                typer.echo(_say("cli.dry_run"))
+                return
+            more = decisions.assign_more(session=session, actor=actor, round_id=rnd.id,
+                                         entry_ids=[e.entry_id for e in short])
+            for code, judge in more.added:
+                typer.echo(f"  {code}: {judge}")
+            typer.echo(_say("decisions.assigned_more", n=len(more.added)))
+            for code in more.waiting:
+                typer.echo(_say("decisions.waits_for_sheets", code=code))
+            for why in more.unserved:
+                typer.secho(f"warning: {_say(why)}", err=True, fg=typer.colors.YELLOW)
+            return
+        accept = {}
+        if short and unscored == "decide":
+            overrides, accept = decisions.decide_all_short(short, kind, reason.strip(), overrides)
+        plan = planner(session=session, actor=actor, round_id=rnd.id, method=method, overrides=overrides,
+                       accept=accept)
+        _print_plan(plan)
+        if plan.blocking:
+            if short and unscored is None:
+                typer.secho(f"error: {_say('cli.unscored_choose')}", err=True, fg=typer.colors.RED)
+            _refuse(plan.blocking)
+        if dry_run:
+            typer.echo(_say("cli.dry_run"))
+            return
+        if kind == "advancement":
+            done = decisions.advance_round(session=session, actor=actor, round_id=rnd.id, method=method,
+                                           overrides=overrides, accept=accept)
+            typer.echo(_say("decisions.advanced", next_round=done.next_round, overrides=done.overrides,
+                            **done.counts))
+        else:
+            done = decisions.grant_awards(session=session, actor=actor, round_id=rnd.id, method=method,
+                                          overrides=overrides, accept=accept)
+            typer.echo(_say("decisions.granted", n=sum(done.counts.values())))
+
+
+def _print_plan(plan) -> None:
+    if plan.kind == "advancement":
+        typer.echo(_say("decisions.advance_will", next_round=plan.next_round, overrides=plan.overrides,
+                        **plan.counts))
+    else:
+        typer.echo(_say("decisions.awards_will", overrides=plan.overrides, counts=", ".join(
+            f"{tier} {n}" for tier, n in plan.counts.items())))
+    typer.echo(_say("cli.method", method=plan.method))
+    for warning in plan.warnings:
+        typer.echo(f"note: {_say(warning)}")
+    typer.echo(f"{'entry':<14} {'group':<16} {'rank':>4} {'ratings':>7}  {'outcome':<13} reason")
+    for row in sorted(plan.rows, key=lambda r: (r.pool, r.rank if r.rank is not None else 10 ** 9, r.code)):
+        outcome = row.outcome or "-"
+        mark = " (override)" if row.override else ""
+        rank = "" if row.rank is None else str(row.rank)
+        typer.echo(f"{row.code:<14} {row.pool[:16]:<16} {rank:>4} {row.ratings:>7}  {outcome:<13} "
+                   f"{row.reason}{mark}")
+
+
+def _decision_command(kind: str, example: str, doc: str):
+    """`contest advance` and `contest award`: the same options, one decision each."""
+
+    def command(
+        round_key: str = typer.Option(..., "--round", help=f"Round key, e.g. {example}."),
+        method: Optional[str] = MethodOption,
+        unscored: Optional[str] = UnscoredOption,
+        reason: str = typer.Option("", "--reason", help="The reason recorded with --unscored decide."),
+        override: list[str] = OverrideOption,
+        dry_run: bool = DryRunOption,
+        contest_slug: Optional[str] = ContestOption,
+    ) -> None:
+        _decide(kind, round_key, method, unscored, reason, override, dry_run, contest_slug)
+
+    command.__doc__ = doc
+    return command
+
+
+app.command("advance")(_decision_command(
+    "advancement", "preliminary",
+    "Decide who advances from a round, as on the Decisions page; publishing moves them."))
+app.command("award")(_decision_command(
+    "awards", "final", "Grant the award tiers of the last scored round, as on the Decisions page."))
+
+
+@app.command("publish")
+def publish_command(
+    round_key: str = typer.Option(..., "--round", help="Round key, e.g. preliminary."),
+    kind: str = typer.Option(..., "--kind", help="advancement or awards"),
+    title: str = typer.Option("", "--title", help="Title of the list (default: the usual one)."),
+    note: str = typer.Option("", "--note", help="Required for a correction: what changed and why."),
+    dry_run: bool = DryRunOption,
+    contest_slug: Optional[str] = ContestOption,
+) -> None:
+    """Publish a round's advancement or award list (公示); a correction is a new version."""
+    from contest.services import decisions
+
+    actor = Actor.system()
+    with open_session() as session:
+        edition = editions.find_edition(session=session, slug=contest_slug)
+        rnd = editions.find_round(session=session, edition_id=edition.id, key=round_key)
+        plan = decisions.plan_publication(session=session, actor=actor, round_id=rnd.id, kind=kind, note=note)
+        typer.echo(_say("decisions.publish_will", n=len(plan.rows), version=plan.version,
+                        moves_in=len(plan.moves_in), moves_out=len(plan.moves_out)))
+        for row in plan.rows:
+            typer.echo(f"  {row['entry_code']:<14} {row['group'][:16]:<16} {row['outcome']}")
+        if plan.blocking:
+            _refuse(plan.blocking)
+        if dry_run:
+            typer.echo(_say("cli.dry_run"))
+            return
+        published = decisions.publish_results(session=session, actor=actor, round_id=rnd.id, kind=kind,
+                                              title=title, note=note)
+        typer.echo(_say("decisions.published", title=published.title, version=published.version))
 
 
 @app.command("template")

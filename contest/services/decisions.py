@@ -277,6 +277,24 @@ def short_entries(*, session: Session, actor: Actor, round_id: int) -> list[Shor
     return _short_entries(session, rnd, table)
 
 
+def decide_all_short(short: list[ShortEntry], kind: str, reason: str,
+                     overrides: Mapping | None = None) -> tuple[dict, dict]:
+    """One explicit choice for every entry short of ratings that has none yet (the command
+    line's `--unscored decide --reason`): an entry with ratings is decided as ranked; one
+    without any rating does not advance (no award). Returns (overrides, accept), the
+    given overrides kept."""
+    given = {str(k).strip().upper() for k in (overrides or {})}
+    out, accept = dict(overrides or {}), {}
+    for entry in short:
+        if entry.code.upper() in given:
+            continue
+        if entry.rank is None:
+            out[entry.code] = (False if kind == "advancement" else NO_AWARD, reason)
+        else:
+            accept[entry.code] = reason
+    return out, accept
+
+
 @dataclass(frozen=True)
 class MoreJudges:
     added: tuple[tuple[str, str], ...]  # (entry code, judge)

@@ -75,20 +75,47 @@ def _screening_round(session: Session, edition_id: int, first: Round) -> Round |
                         .order_by(Round.position.desc())).first()
 
 
+def entry_ids_by_code(*, session: Session, actor: Actor, edition_id: int,
+                      codes: list[str]) -> list[int]:
+    """The ids of the edition's entries with these codes (any case), in the order given;
+    refused naming every code the edition does not have."""
+    require_role(actor, Role.organiser)
+    wanted = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
+    if not wanted:
+        raise InvalidInput("screening.no_codes")
+    known = {code.casefold(): entry_id for code, entry_id in session.exec(
+        select(Entry.code, Entry.id).where(Entry.edition_id == edition_id)).all()}
+    unknown = [c for c in wanted if c.casefold() not in known]
+    if unknown:
+        raise InvalidInput("screening.unknown_codes", n=len(unknown), codes=", ".join(unknown))
+    return [known[c.casefold()] for c in wanted]
+
+
+def awaiting_ids(*, session: Session, actor: Actor, edition_id: int) -> list[int]:
+    """The entries submitted and still awaiting the eligibility check, by code."""
+    require_role(actor, Role.organiser)
+    return list(session.exec(select(Entry.id).where(
+        Entry.edition_id == edition_id, Entry.status == EntryStatus.submitted.value)
+        .order_by(Entry.code)).all())
+
+
 @dataclass(frozen=True)
 class ScreeningOutcome:
     changed: int
     unchanged: int
     round_label: str
     assignments_withdrawn: int = 0  # judges taken off entries found not eligible
+    changed_codes: tuple[str, ...] = ()
+    dry_run: bool = False  # nothing was stored
 
 
 def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], eligible: bool,
-                       reason: str = "") -> ScreeningOutcome:
+                       reason: str = "", dry_run: bool = False) -> ScreeningOutcome:
     """Mark entries eligible (into the first scored round) or not eligible, all or none.
 
     Not eligible needs a reason; so does eligible for an entry the automatic rules fail
     (recorded as an override). An entry found not eligible loses its judges in the round.
+    A dry run applies every rule and says what would change, storing nothing.
     """
     require_role(actor, Role.organiser)
     reason = (reason or "").strip()
@@ -122,6 +149,7 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
     screening_round = _screening_round(session, edition.id, first)
     outcome = EntryStatus.eligible.value if eligible else EntryStatus.ineligible.value
     changed = unchanged = assignments_withdrawn = 0
+    changed_codes = []
     active_decisions: dict[int, list[Decision]] = defaultdict(list)
     for start in range(0, len(ids), 500):
         for old in session.exec(select(Decision).where(
@@ -159,6 +187,13 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
               automatic_failures=eligibility.failures(results[entry.id]),
               assignments_withdrawn=[row.judge_id for row in withdrawn])
         changed += 1
-    session.commit()
-    return ScreeningOutcome(changed=changed, unchanged=unchanged, round_label=first.label,
-                            assignments_withdrawn=assignments_withdrawn)
+        changed_codes.append(entry.code)
+    round_label = first.label
+    if dry_run:
+        session.flush()  # the save rules run; then nothing is kept
+        session.rollback()
+    else:
+        session.commit()
+    return ScreeningOutcome(changed=changed, unchanged=unchanged, round_label=round_label,
+                            assignments_withdrawn=assignments_withdrawn,
+                            changed_codes=tuple(changed_codes), dry_run=dry_run)

@@ -79,7 +79,8 @@ def test_an_eligible_entry_moves_into_the_first_scored_round_and_the_entrant_see
         session, edition, organiser, entrant):
     entry = _entry(session, edition, entrant, "E-1")
     outcome = screening.decide_eligibility(session=session, actor=organiser, entry_ids=[entry.id], eligible=True)
-    assert outcome == screening.ScreeningOutcome(changed=1, unchanged=0, round_label="Preliminary")
+    assert outcome == screening.ScreeningOutcome(changed=1, unchanged=0, round_label="Preliminary",
+                                                changed_codes=("E-1",))
     session.refresh(entry)
     prelim = editions.find_round(session=session, edition_id=edition.id, key="preliminary")
     assert entry.status == "eligible" and entry.current_round_id == prelim.id
