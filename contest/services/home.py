@@ -3,6 +3,8 @@ state of the edition, observers the finalists."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
@@ -233,12 +235,27 @@ def observer_finalists(*, session: Session, actor: Actor, edition_id: int) -> di
         "entries": [
             {
                 "id": e.id, "code": e.code, "title": e.title, "applicant": e.applicant, "track": track or "",
-                "group": group or "", "summary": e.summary, "interested": e.id in marked,
+                "group": group or "", "region": e.region or "", "summary": e.summary, "interested": e.id in marked,
                 "documents": decks.get(e.id, []),
             }
             for e, track, group in rows
         ],
     }
+
+
+def filter_finalists(entries: Sequence[Mapping], *, text: str = "", groups: Sequence[str] = (),
+                     tracks: Sequence[str] = (), regions: Sequence[str] = ()) -> list[Mapping]:
+    """Finalists whose code, title, applicant or summary holds every word of the text, in
+    any of the chosen groups, tracks and regions (an empty choice keeps all)."""
+    words = text.casefold().split()
+    return [
+        e for e in entries
+        if all(word in " ".join((e["code"], e["title"], e["applicant"] or "", e["summary"] or "")).casefold()
+               for word in words)
+        and (not groups or e["group"] in groups)
+        and (not tracks or e["track"] in tracks)
+        and (not regions or e["region"] in regions)
+    ]
 
 
 def set_interest(*, session: Session, actor: Actor, entry_id: int, interested: bool, note: str = "") -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import string
 
+import pandas as pd
 import streamlit as st
 
 from contest import i18n
+from contest.ui import formats
 from contest.ui.i18n import t
 
 
@@ -30,6 +33,17 @@ def markdown_safe(value):
     if isinstance(value, (list, tuple)):
         return type(value)(markdown_safe(v) for v in value)
     return value
+
+
+def warnings(messages, *, already=()) -> None:
+    """Each warning once, in the user's language: a message repeated in `messages`, or one
+    the page already shows (`already`, e.g. the chosen method's caption), is not shown again."""
+    seen = {t(m) for m in already}
+    for message in messages:
+        text = t(message)
+        if text not in seen:
+            seen.add(text)
+            st.warning(text)
 
 
 def confirmed(label: str, *, key: str, question: str) -> bool:
@@ -91,3 +105,59 @@ def number(label: str, *, low: float, high: float | None, value: float | None, k
         where.error(t("widgets.out_of_range", value=f"{got:g}", low=f"{low:g}", high=f"{high:g}", kept=f"{stays:g}"),
                     icon=":material/block:")
     return None
+
+
+PAGE_SIZE = 50
+SEARCH_FROM = 10  # rows from which a table offers a search box
+
+
+def table(frame: pd.DataFrame, columns: dict[str, formats.Column], *, key: str, page_size: int | None = None,
+          editable: tuple[str, ...] = (), editor_key: str | None = None, **kwargs) -> pd.DataFrame:
+    """A table that reads as words and stays usable when long: headings and values as
+    `columns` describe them (numbers and moments stay sortable by a header click), a
+    search box over the text shown (from SEARCH_FROM rows), a sort over all rows and
+    pages of `page_size` rows with their number. Only the listed columns show. Returns
+    the rows shown (as edited, for `editable` columns)."""
+    page_size = page_size or PAGE_SIZE
+    shown = frame.copy()
+    for name, column in columns.items():
+        if name in shown.columns:
+            shown[name] = column.prepare(shown[name])
+    visible = [name for name in columns if name in shown.columns]
+    if len(frame) >= SEARCH_FROM:
+        needle = st.text_input(t("table.search"), key=f"{key}_search", placeholder=t("table.search_hint"))
+        if needle.strip():
+            words = needle.strip().casefold().split()
+            texts = shown[visible].astype(str).agg(" ".join, axis=1).str.casefold()
+            shown = shown[texts.map(lambda row: all(word in row for word in words))]
+    if len(shown) > page_size:
+        by, order = st.columns([2, 1])
+        headings = {"": t("table.as_listed"), **{name: columns[name].config()["label"] for name in visible}}
+        sort = by.selectbox(t("table.sort_by"), list(headings), key=f"{key}_sort", format_func=headings.get)
+        descending = order.toggle(t("table.descending"), key=f"{key}_descending")
+        if sort:
+            shown = shown.sort_values(sort, ascending=not descending, kind="stable", na_position="last")
+    elif len(shown) < len(frame):
+        st.caption(t("table.matching", n=len(shown), total=len(frame)))
+    shown = shown.iloc[pager(len(shown), key=key, page_size=page_size)]
+    config = {name: columns[name].config() for name in visible}
+    if editable:
+        return st.data_editor(shown, hide_index=True, column_order=visible, column_config=config,
+                              disabled=[c for c in shown.columns if c not in editable], key=editor_key, **kwargs)
+    st.dataframe(shown, hide_index=True, column_order=visible, column_config=config, **kwargs)
+    return shown
+
+
+def pager(total: int, *, key: str, page_size: int = PAGE_SIZE) -> slice:
+    """Which of `total` items to show: all when they fit on one page, else a page picker
+    ("Page 2 of 4") and the rows it shows ("Rows 51-100 of 180")."""
+    pages = max(1, math.ceil(total / page_size))
+    if pages == 1:
+        return slice(0, total)
+    picked, told = st.columns([1, 3], vertical_alignment="bottom")
+    labels = {n: t("table.page_of", page=n, pages=pages) for n in range(1, pages + 1)}
+    page = picked.selectbox(t("table.page"), list(labels), key=f"{key}_page", format_func=labels.get)
+    page = min(page or 1, pages)
+    first = (page - 1) * page_size
+    told.caption(t("table.rows_of", first=first + 1, last=min(first + page_size, total), total=total))
+    return slice(first, first + page_size)

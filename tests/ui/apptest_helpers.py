@@ -47,3 +47,18 @@ def page_text(at: AppTest) -> str:
     for df in at.dataframe:
         parts.append(df.value.to_csv())
     return "\n".join(parts)
+
+
+def shown_tables(at: AppTest) -> list[tuple[list[str], "object", bool]]:
+    """Each table as the reader sees it: its visible headings (the column's label, else its
+    key), its visible columns' values, and whether the reader may edit it."""
+    import json
+
+    tables = []
+    for df in at.dataframe:
+        config = json.loads(df.proto.columns or "{}")
+        order = list(df.proto.column_order) or list(df.value.columns)
+        visible = [c for c in order if c in df.value.columns and not config.get(c, {}).get("hidden")]
+        headings = [config.get(c, {}).get("label") or c for c in visible]
+        tables.append((headings, df.value[visible], df.proto.editing_mode != 0))
+    return tables

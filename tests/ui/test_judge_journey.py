@@ -173,7 +173,7 @@ def test_the_assignment_list_filters_by_state(demo_app):
     everything = at.dataframe[0].value
     at.multiselect(key=[w.key for w in at.multiselect][0]).set_value(["submitted"]).run()
     submitted = at.dataframe[0].value
-    assert set(submitted["state"]) == {"submitted"}
-    assert len(submitted) == (everything["state"] == "submitted").sum()
+    assert set(submitted["state"]) == {"Submitted"}  # in words, not the stored key
+    assert len(submitted) == (everything["state"] == "Submitted").sum()
     metrics = {m.label: m.value for m in at.metric}
     assert int(metrics["Done"]) == len(submitted)

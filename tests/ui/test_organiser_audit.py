@@ -19,7 +19,7 @@ def test_the_organiser_sees_who_did_what_and_when(demo_db, app_env):
     text = page_text(at)
     assert "Audit trail" in text
     table = at.dataframe[0].value
-    assert "user.sign_in" in set(table["action"])
+    assert "User: signed in" in set(table["action"])  # the action in words
     assert any("organiser@demo.example.org" in who for who in table["who"])
 
 

@@ -10,7 +10,7 @@ import streamlit as st
 from contest import config, excel
 from contest.services import documents as document_service
 from contest.services import entries
-from contest.ui import context, viewer, widgets
+from contest.ui import context, formats, viewer, widgets
 from contest.ui.i18n import t
 
 STEPS = ["1 Project", "2 Applicant", "3 Patents", "4 Core patent", "5 Documents", "6 Review and submit"]
@@ -35,7 +35,7 @@ if view is None:
 entry = view.entry
 st.title(f"{widgets.plain(entry.code)}: {widgets.plain(entry.title) if entry.title else t('(untitled)')}")
 st.caption(t("Status: {status}", status=t(entry.status))
-           + (t(" · deadline {at} UTC", at=f"{view.deadline:%Y-%m-%d %H:%M}") if view.deadline else ""))
+           + (t("entrant_entry.deadline", at=formats.when(view.deadline)) if view.deadline else ""))
 if not view.editable:
     st.info(t("This entry can no longer be changed; you can still read it here."))
 step = st.radio(t("Step"), STEPS, horizontal=True, key="entry_step", label_visibility="collapsed",
@@ -209,8 +209,7 @@ else:
                                    type="primary", key="submit_entry"):
         run(entries.submit_entry, t("Entry submitted. Keep the receipt below."))
     if receipt is not None:
-        st.success(t("Receipt: entry {code} submitted {at} UTC, reference {reference} ({patents} patents, "
-                     "{documents} documents).", code=receipt.code, at=f"{receipt.submitted_at:%Y-%m-%d %H:%M:%S}",
+        st.success(t("entrant_entry.receipt", code=receipt.code, at=formats.when(receipt.submitted_at),
                      reference=receipt.reference, patents=receipt.patents, documents=receipt.documents))
     if view.editable:
         with st.expander(t("Withdraw this entry")):

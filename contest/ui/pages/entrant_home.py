@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import entries, home
-from contest.ui import context, widgets
+from contest.ui import context, formats, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -15,7 +15,7 @@ if edition is None:
     st.stop()
 st.caption(widgets.plain(edition.name))
 if edition.submission_deadline:
-    st.caption(t("Submission deadline: {at} UTC", at=f"{edition.submission_deadline:%Y-%m-%d %H:%M}"))
+    st.caption(t("entrant_home.deadline", at=formats.when(edition.submission_deadline)))
 with context.session(read_only=True) as s, context.user_errors():
     overview = home.entrant_overview(session=s, actor=actor, edition_id=edition.id)
 if not overview:
@@ -23,11 +23,12 @@ if not overview:
 else:
     frame = pd.DataFrame(overview).drop(columns=["id"])
     frame["status"] = frame["status"].map(t)
-    st.dataframe(frame, hide_index=True, column_config={
-        "code": t("Entry"), "title": t("Title"), "group": t("Group"), "category": t("Category"),
-        "status": t("Status"), "reason": t("Reason"), "stage": t("Stage"), "award": t("Award"),
-        "submitted_at": st.column_config.DatetimeColumn(t("Submitted"), format="YYYY-MM-DD HH:mm"),
-    })
+    widgets.table(frame.assign(**{c: frame[c].map(t) for c in ("group", "category", "stage", "award")}), {
+        "code": formats.Column("col.entry"), "title": formats.Column("col.title"), "group": formats.Column("col.group"),
+        "category": formats.Column("col.category"), "status": formats.Column("col.status"),
+        "reason": formats.Column("col.reason"), "stage": formats.Column("col.stage"),
+        "award": formats.Column("col.award"), "submitted_at": formats.Column("col.submitted_at", "moment")},
+        key="entrant_entries")
     labels = {row["id"]: f"{row['code']} – {row['title']}" for row in overview}
     chosen = st.selectbox(t("Entry"), list(labels), format_func=labels.get, key="home_entry_choice")
     if st.button(t("Open entry"), icon=":material/edit:", key="open_entry"):

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import judging
-from contest.ui import context, navigation, widgets
+from contest.ui import context, formats, navigation, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -35,14 +35,16 @@ for info in rounds:
         st.switch_page(SCORE_PAGE, query_params={"round": str(rid), "entry": str(upcoming["entry_id"])})
     states, text, track = st.columns(3)
     chosen = states.multiselect(t("State"), ["to do", "draft", "submitted"], key=f"states_{rid}",
-                                format_func={s: t(s) for s in ["to do", "draft", "submitted"]}.get)
+                                format_func={s: formats.value_label("work", s) for s in ["to do", "draft", "submitted"]}.get)
     needle = text.text_input(t("Search code or title"), key=f"search_{rid}")
     tracks = sorted({e["track"] for e in info["entries"] if e["track"]})
     picked = track.selectbox(t("Track"), [""] + tracks, key=f"track_{rid}",
                              format_func={"": t("all"), **{v: v for v in tracks}}.get)
     shown = judging.filter_entries(info["entries"], states=chosen, text=needle, track=picked)
-    st.dataframe(pd.DataFrame(shown, columns=["code", "title", "track", "state"]), hide_index=True,
-                 column_config={"code": t("Entry"), "title": t("Title"), "track": t("Track"), "state": t("State")})
+    listed = pd.DataFrame(shown, columns=["code", "title", "track", "state"])
+    widgets.table(listed.assign(track=listed["track"].map(t)), {
+        "code": formats.Column("col.entry"), "title": formats.Column("col.title"),
+        "track": formats.Column("col.track"), "state": formats.Column("col.state", "key", values="work")}, key=f"judge_list_{rid}")
     if shown:
         labels = {e["entry_id"]: f"{e['code']} · {e['title']}" for e in shown}
         entry_id = st.selectbox(t("Open an entry"), list(labels), format_func=labels.get, key=f"open_{rid}")

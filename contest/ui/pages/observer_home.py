@@ -4,7 +4,7 @@ import streamlit as st
 
 from contest.services import documents as document_service
 from contest.services import home
-from contest.ui import context, viewer, widgets
+from contest.ui import context, formats, viewer, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -22,15 +22,37 @@ if edition is None:
     st.stop()
 with context.session(read_only=True) as s, context.user_errors():
     showcase = home.observer_finalists(session=s, actor=actor, edition_id=edition.id)
-if not showcase["entries"]:
+finalists = showcase["entries"]
+if not finalists:
     st.info(t("No entries are in the running yet. They appear here once the office confirms eligibility."))
 else:
     st.caption(t("Stage: {stage} · {n} entries. Mark the teams you would like to meet after the contest.",
-                 stage=widgets.plain(t(showcase["round"])), n=len(showcase["entries"])))
-for f in showcase["entries"]:
+                 stage=widgets.plain(t(showcase["round"])), n=len(finalists)))
+    needle = st.text_input(t("observer_home.search"), key="observer_search", placeholder=t("table.search_hint"))
+    by_group, by_track, by_region = st.columns(3)
+
+    def offered(field: str, label=t) -> dict[str, str]:  # labels drawn now, in the user's language
+        return {key: label(key) for key in sorted({f[field] for f in finalists if f[field]})}
+
+    by = {field: offered(field) for field in ("group", "track")}
+    by["region"] = offered("region", lambda r: formats.value_label("region", r))
+    groups = by_group.multiselect(t("col.group"), list(by["group"]), format_func=by["group"].get,
+                                  key="observer_groups")
+    tracks = by_track.multiselect(t("col.track"), list(by["track"]), format_func=by["track"].get,
+                                  key="observer_tracks")
+    regions = by_region.multiselect(t("col.region"), list(by["region"]), format_func=by["region"].get,
+                                    key="observer_regions")
+    finalists = home.filter_finalists(finalists, text=needle, groups=groups, tracks=tracks, regions=regions)
+    if len(finalists) < len(showcase["entries"]):
+        st.caption(t("table.matching", n=len(finalists), total=len(showcase["entries"])))
+    if not finalists:
+        st.info(t("observer_home.none_match"))
+    finalists = finalists[widgets.pager(len(finalists), key="observer_cards", page_size=20)]
+for f in finalists:
     with st.container(border=True):
         st.markdown(f"**{widgets.plain(f['code'])}**")
-        st.text(f"{f['title']}\n{f['applicant']} · {f['track']} · {f['group']}")
+        st.text(f"{f['title']}\n" + " · ".join(part for part in (f["applicant"], t(f["track"]), t(f["group"]),
+                                                                 formats.value_label("region", f["region"])) if part))
         if f["summary"]:
             st.text(f["summary"][:400])
         for doc in f["documents"]:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from contest import assignment, charts
 from contest.services import assignments, conflicts, editions
-from contest.ui import context, widgets
+from contest.ui import context, formats, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -17,7 +17,8 @@ if edition is None:
     st.stop()
 with context.session(read_only=True) as s:
     rounds = [r for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored]
-rnd = st.selectbox(t("Round"), rounds, format_func=lambda r: r.label, key="assign_round")
+by_id = {r.id: r for r in rounds}
+rnd = by_id[st.selectbox(t("Round"), list(by_id), format_func={i: t(r.label) for i, r in by_id.items()}.get, key="assign_round")]
 
 with st.form("round_rules"):
     k = widgets.number(t("Judges per entry"), low=1, high=assignments.MAX_JUDGES_PER_ENTRY,
@@ -44,7 +45,7 @@ if preview is not None and preview.round_id == rnd.id:
     st.subheader(t("Preview"))
     cols = st.columns(5)
     cols[0].metric(t("Pairs"), len(result.pairs))
-    cols[1].metric(t("Expertise match"), f"{result.expertise_match:.0%}")
+    cols[1].metric(t("Expertise match"), formats.percent(result.expertise_match))
     cols[2].metric(t("Load spread"), result.load_spread)
     cols[3].metric(t("Conflicts avoided"), result.forbidden_avoided)
     cols[4].metric(t("Connected"), t("yes") if result.connected
@@ -61,7 +62,8 @@ if preview is not None and preview.round_id == rnd.id:
     if problems:
         # Problems quote names people typed: a table shows them as text, never Markdown.
         st.error(t("{n} problems: committing now would break the rules below.", n=len(problems)))
-        st.dataframe(pd.DataFrame({"problem": problems}), hide_index=True, column_config={"problem": t("problem")})
+        widgets.table(pd.DataFrame({"problem": problems}), {"problem": formats.Column("col.problem")},
+                      key=f"assignment_problems_{rnd.id}")
     accept = st.checkbox(t("Commit despite these problems")) if problems else False
     if st.button(t("Commit assignment")):
         with context.session() as s, context.user_errors():
@@ -75,9 +77,10 @@ with context.session(read_only=True) as s, context.user_errors():
     current = assignments.round_assignments(session=s, actor=actor, round_id=rnd.id)
     picks = conflicts.choices(session=s, actor=actor, edition_id=edition.id)
 st.subheader(t("Current assignment"))
-table = pd.DataFrame(current, columns=["code", "judges", "needed", "names"])
-st.dataframe(table, hide_index=True, column_config={
-    "code": t("code"), "judges": t("judges"), "needed": t("needed"), "names": t("names")})
+widgets.table(pd.DataFrame(current, columns=["code", "judges", "needed", "names"]), {
+    "code": formats.Column("col.entry"), "judges": formats.Column("col.judges", "count"),
+    "needed": formats.Column("col.needed", "count"), "names": formats.Column("col.judge_names")},
+    key=f"assignment_current_{rnd.id}")
 
 with st.expander(t("Change by hand")):
     by_label = {f"{e['code']} ({e['names']})": e for e in current}

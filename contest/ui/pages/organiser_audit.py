@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import audit_log
-from contest.ui import context, widgets
+from contest.ui import context, formats, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -14,7 +14,7 @@ with context.session(read_only=True) as s, context.user_errors():
     families = audit_log.action_families(session=s, actor=actor)
 left, right = st.columns(2)
 family = left.selectbox(t("Area"), ["all"] + families,
-                        format_func={"all": t("all"), **{f: f for f in families}}.get)
+                        format_func={"all": t("all"), **{f: formats.value_label("audit_area", f) for f in families}}.get)
 object_id = widgets.number(t("Object id (optional)"), low=0, high=None, value=0, key="audit_object", container=right)
 with context.session(read_only=True) as s, context.user_errors():
     events = audit_log.list_events(
@@ -25,7 +25,7 @@ if not events:
     st.info(t("No recorded changes match."))
 else:
     st.caption(t("The newest {n} events.", n=len(events)))
-    st.dataframe(pd.DataFrame(events), hide_index=True, column_config={
-        "at": st.column_config.DatetimeColumn(t("When (UTC)"), format="YYYY-MM-DD HH:mm:ss"),
-        "who": t("Who"), "action": t("What"), "object": t("Record"), "details": t("Details"),
-    })
+    widgets.table(pd.DataFrame(events), {
+        "at": formats.Column("col.when", "moment"), "who": formats.Column("col.who"),
+        "action": formats.Column("col.action", "key", values="audit"), "object": formats.Column("col.record"),
+        "details": formats.Column("col.details")}, key="audit_events")

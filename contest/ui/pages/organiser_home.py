@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import home
-from contest.ui import context, widgets
+from contest.ui import context, formats, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -44,6 +44,10 @@ with right:
 
 st.subheader(t("Scoring progress"))
 if board["progress"]:
-    st.dataframe(pd.DataFrame(board["progress"]), hide_index=True)
+    rows = pd.DataFrame(board["progress"])
+    widgets.table(rows.assign(round=rows["round"].map(t)), {
+        "round": formats.Column("col.round"), "assignments": formats.Column("col.assignments", "count"),
+        "draft_sheets": formats.Column("col.draft_sheets", "count"),
+        "submitted_sheets": formats.Column("col.submitted_sheets", "count")}, key="dashboard_progress")
 else:
     st.caption(t("No assignments yet."))

@@ -6,7 +6,7 @@ import streamlit as st
 from contest import config
 from contest.models import Region
 from contest.services import judges, setup
-from contest.ui import context, signin, widgets
+from contest.ui import context, formats, signin, widgets
 from contest.ui.i18n import t
 
 PAGE_PATH = "judges"
@@ -95,6 +95,6 @@ if st.button(t("Send invitations") if smtp_url else t("Create invitation links")
             else:
                 if sent.error:
                     st.warning(sent.error)
-                st.text(t("Link for {email} (until {until} UTC):", email=sent.email,
-                          until=f"{sent.expires_at:%Y-%m-%d %H:%M}"))
+                st.text(t("organiser_judges.link_until", email=sent.email,
+                          until=formats.when(sent.expires_at)))
                 st.code(sent.link, language=None)

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import editions, progress
-from contest.ui import context
+from contest.ui import context, formats, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -16,7 +16,8 @@ if edition is None:
     st.stop()
 with context.session(read_only=True) as s:
     rounds = [r for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored]
-rnd = st.selectbox(t("Round"), rounds, format_func=lambda r: r.label, key="progress_round")
+by_id = {r.id: r for r in rounds}
+rnd = by_id[st.selectbox(t("Round"), list(by_id), format_func={i: t(r.label) for i, r in by_id.items()}.get, key="progress_round")]
 with context.session(read_only=True) as s, context.user_errors():
     report = progress.round_progress(session=s, actor=actor, round_id=rnd.id)
 
@@ -30,19 +31,31 @@ if report["assigned"]:
     st.progress(report["submitted"] / report["assigned"],
                 text=t("{done} of {total} submitted", done=report["submitted"], total=report["assigned"]))
 
+WORK = {"assigned": formats.Column("col.assigned", "count"), "to do": formats.Column("col.to_do", "count"),
+        "draft": formats.Column("col.draft", "count"), "submitted": formats.Column("col.submitted", "count")}
 st.subheader(t("Coverage per track"))
-tracks = pd.DataFrame(report["tracks"])
-st.dataframe(tracks, hide_index=True, column_config={c: t(c) for c in tracks.columns})
+tracks = pd.DataFrame(report["tracks"], columns=["track", "entries", "fully scored", "coverage", "understaffed",
+                                                 "sheets submitted", "sheets assigned", "expert judges"])
+widgets.table(tracks.assign(track=tracks["track"].map(t)), {
+    "track": formats.Column("col.track"), "entries": formats.Column("col.entries", "count"),
+    "fully scored": formats.Column("col.fully_scored", "count"), "coverage": formats.Column("col.coverage", "share"),
+    "understaffed": formats.Column("col.understaffed", "count"),
+    "sheets submitted": formats.Column("col.sheets_submitted", "count"),
+    "sheets assigned": formats.Column("col.sheets_assigned", "count"),
+    "expert judges": formats.Column("col.expert_judges", "count")}, key="progress_tracks")
 st.subheader(t("Per judge"))
-judges = pd.DataFrame(report["judges"])
-st.dataframe(judges, hide_index=True, column_order=[c for c in judges.columns if c != "judge_id"], column_config={
-    **{c: t(c) for c in judges.columns},
-    "done": st.column_config.ProgressColumn(t("done"), min_value=0, max_value=1)})
+widgets.table(pd.DataFrame(report["judges"], columns=["judge", "email", *WORK, "overdue", "done"]), {
+    "judge": formats.Column("col.judge"), "email": formats.Column("col.email"), **WORK,
+    "overdue": formats.Column("col.overdue", "count"), "done": formats.Column("col.done", "bar")}, key="progress_judges")
 st.subheader(t("Per entry"))
-entries = pd.DataFrame(report["entries"])
+entries = pd.DataFrame(report["entries"], columns=["code", "track", "assigned", "needed", "to do", "draft", "submitted",
+                                                   "complete"])
 if not entries.empty and st.toggle(t("Only entries not yet fully scored")):
     entries = entries[~entries["complete"]]
-st.dataframe(entries, hide_index=True, column_config={c: t(c) for c in entries.columns})
+widgets.table(entries.assign(track=entries["track"].map(t)), {
+    "code": formats.Column("col.entry"), "track": formats.Column("col.track"), **WORK,
+    "needed": formats.Column("col.needed", "count"), "complete": formats.Column("col.complete", "check")},
+    key="progress_entries")
 
 if st.button(t("Send reminders to judges with open work")):
     with context.session() as s, context.user_errors():

@@ -5,7 +5,7 @@ import streamlit as st
 
 from contest import charts, ranking
 from contest.services import editions, public_vote, results
-from contest.ui import context, widgets
+from contest.ui import context, formats, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -27,8 +27,10 @@ with st.expander(t("Public vote")):
         vote = public_vote.public_votes(session=s, actor=actor, round_id=round_id)
     st.caption(t("The public vote counts {share} % of this round (set the share in Edition set-up).",
                  share=f"{vote['weight'] * 100:g}"))
-    edited = st.data_editor(pd.DataFrame(vote["rows"], columns=["entry_code", "title", "votes"]), hide_index=True,
-                            disabled=["entry_code", "title"], key=f"votes_{round_id}")
+    edited = widgets.table(pd.DataFrame(vote["rows"], columns=["entry_code", "title", "votes"]), {
+        "entry_code": formats.Column("col.entry"), "title": formats.Column("col.title"),
+        "votes": formats.Column("col.votes", "count")}, key=f"vote_table_{round_id}", editable=("votes",),
+        editor_key=f"votes_{round_id}")
     if st.button(t("Save the public vote")):
         with context.session() as s, context.user_errors():
             saved = public_vote.record_public_votes(session=s, actor=actor, round_id=round_id,
@@ -45,20 +47,21 @@ if ranked is None or (ranked.round_id, ranked.method) != (round_id, method):
     st.info(t("Choose a round and a method, then press Rank."))
     st.stop()
 
-for warning in ranked.warnings:
-    st.warning(t(warning))
-columns = ["rank", "entry_code", "title", "adjusted_score", "raw_mean", "n_judges", "rank_low", "rank_high",
-           "p_cut", "borderline", "tie_broken_by", "flags", "decision"]
+widgets.warnings(ranked.warnings, already=[ranking.METHOD_WARNINGS[method]])  # the caption above says it
+COLUMNS = {
+    "rank": formats.Column("col.rank", "count"), "entry_code": formats.Column("col.entry"),
+    "title": formats.Column("col.title"), "adjusted_score": formats.Column("col.adjusted_score", "number"),
+    "raw_mean": formats.Column("col.raw_mean", "number"), "n_judges": formats.Column("col.ratings", "count"),
+    "rank_low": formats.Column("col.rank_low", "count"), "rank_high": formats.Column("col.rank_high", "count"),
+    "p_cut": formats.Column("col.p_cut", "bar"), "borderline": formats.Column("col.borderline", "check"),
+    "tie_broken_by": formats.Column("col.tie_broken_by"), "flags": formats.Column("col.flags", "key", values="flag"),
+    "decision": formats.Column("col.decision", "key", values="outcome"),
+}
 for label, part in ranked.table.groupby("pool_label"):
     st.subheader(widgets.plain(t(label)))
-    shown = part.sort_values("rank")[columns].assign(tie_broken_by=lambda f: f["tie_broken_by"].map(
+    shown = part.sort_values("rank").assign(tie_broken_by=lambda f: f["tie_broken_by"].map(
         lambda step: t(ranking.TIE_LABELS[step]) if step in ranking.TIE_LABELS else ""))
-    st.dataframe(shown, hide_index=True, column_config={
-        **{c: t(c) for c in columns},
-        "adjusted_score": st.column_config.NumberColumn(t("Adjusted score"), format="%.2f"),
-        "raw_mean": st.column_config.NumberColumn(t("Raw mean"), format="%.2f"),
-        "p_cut": st.column_config.ProgressColumn(t("P(clears the cut)"), min_value=0.0, max_value=1.0),
-    })
+    widgets.table(shown, COLUMNS, key=f"results_{round_id}_{label}")
 if ranked.result.draws and ranked.cut is not None and ranked.cut.top:
     near = ranked.table.assign(entry_label=ranked.table["entry_code"], group=ranked.table["pool_label"])
     st.altair_chart(charts.rank_intervals_near_cut(near, cut=ranked.cut.top), width="stretch")

@@ -62,10 +62,10 @@ with tab_dates:
     with st.form("edition_form"):
         name = st.text_input(t("Edition name"), ed["name"], key="edition_name")
         cols = st.columns(3)
-        opens = cols[0].date_input(t("Opens (UTC)"), _day(ed["opens_at"]), key="edition_opens")
-        deadline = cols[1].date_input(t("Submission deadline (end of day, UTC)"), _day(ed["submission_deadline"]),
+        opens = cols[0].date_input(t("setup.opens_day"), _day(ed["opens_at"]), key="edition_opens")
+        deadline = cols[1].date_input(t("setup.deadline_day"), _day(ed["submission_deadline"]),
                                       key="edition_deadline")
-        closes = cols[2].date_input(t("Closes (UTC)"), _day(ed["closes_at"]), key="edition_closes")
+        closes = cols[2].date_input(t("setup.closes_day"), _day(ed["closes_at"]), key="edition_closes")
         cutoff = st.date_input(t("Core patent granted on or after"), ed["core_patent_cutoff"], key="edition_cutoff")
         cap = st.number_input(t("Entries per enterprise (at most)"), 1, 100, ed["max_entries_per_enterprise"],
                               key="edition_cap")
@@ -127,8 +127,8 @@ with tab_rounds:
                                      key=f"{k}_rule")
             value = cols[2].number_input(t("N per group, or threshold (0-100)"), 0.0, 100000.0,
                                          float(chosen["advancement_value"]), key=f"{k}_value")
-            opens_day = cols[0].date_input(t("Opens (UTC)"), _day(chosen["opens_at"]), key=f"{k}_opens")
-            closes_day = cols[1].date_input(t("Closes (end of day, UTC)"), _day(chosen["closes_at"]), key=f"{k}_closes")
+            opens_day = cols[0].date_input(t("setup.opens_day"), _day(chosen["opens_at"]), key=f"{k}_opens")
+            closes_day = cols[1].date_input(t("setup.closes_end_of_day"), _day(chosen["closes_at"]), key=f"{k}_closes")
             vote = cols[2].number_input(t("Public vote share (%)"), 0.0, 99.0, float(chosen["public_vote_pct"]),
                                         key=f"{k}_vote")
             carry = cols[0].number_input(t("Carried from the previous round (%)"), 0.0, 99.0,

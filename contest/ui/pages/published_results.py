@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import decisions
-from contest.ui import context, widgets
+from contest.ui import context, formats, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -18,12 +18,15 @@ if not lists:
     st.info(t("No results have been published yet."))
 for item in lists:
     st.subheader(t("{title} (version {version})", title=widgets.plain(item["title"]), version=item["version"]))
-    st.caption(t("Published {at} UTC", at=f"{item['published_at']:%Y-%m-%d %H:%M}")
+    st.caption(t("published.at", at=formats.when(item["published_at"]))
                + (t(" - a correction of an earlier version") if item["correction"] else ""))
     if item["note"]:
         st.text(item["note"])
     rows = pd.DataFrame(item["rows"])
     if actor.has("entrant") and rows["mine"].any():
         st.success(t("Your entries on this list: ") + ", ".join(rows.loc[rows["mine"], "entry_code"]))
-    shown = rows.drop(columns="mine")
-    st.dataframe(shown, hide_index=True, column_config={c: t(c) for c in shown.columns})
+    widgets.table(rows.assign(**{c: rows[c].map(t) for c in ("group", "category") if c in rows}), {
+        "rank": formats.Column("col.rank", "count"), "entry_code": formats.Column("col.entry"),
+        "title": formats.Column("col.title"), "applicant": formats.Column("col.applicant"),
+        "group": formats.Column("col.group"), "category": formats.Column("col.category"),
+        "outcome": formats.Column("col.outcome", "key", values="outcome")}, key=f"published_{item['id']}")
