@@ -522,16 +522,40 @@ def publish_command(
 @app.command("template")
 def template_command(
     kind: str = typer.Argument(..., help="entries, patents, judges, conflicts or scores"),
-    out: Path = typer.Option(..., "--out", help="Where to write the .xlsx file."),
+    out: Path = typer.Option(..., "--out", help="Where to write the .xlsx file (--per-judge: a folder)."),
     lang: str = typer.Option("en", "--lang", help="Language of the explanations: en or zh."),
+    round_key: Optional[str] = typer.Option(None, "--round", help="Scores: pre-fill the round's assignments."),
+    per_judge: bool = typer.Option(False, "--per-judge", help="Scores: one workbook per judge in the --out folder."),
     contest_slug: Optional[str] = ContestOption,
 ) -> None:
-    """An empty import workbook for KIND, with a sheet that explains each column."""
+    """An import workbook for KIND, with a sheet that explains each column; `scores --round
+    KEY` is pre-filled with every active assignment's rows, ready for offline scoring."""
     from contest import excel
     from contest.services import exports
 
     if kind not in excel.KINDS:
         fail(f"unknown template '{kind}'; choose one of {', '.join(excel.KINDS)}")
+    if (round_key or per_judge) and kind != "scores":
+        fail(_say("cli.round_only_for_scores"))
+    if per_judge and not round_key:
+        fail(_say("cli.per_judge_needs_round"))
+    if round_key:
+        with open_session() as session:
+            edition = editions.find_edition(session=session, slug=contest_slug)
+            made = exports.scores_template(session=session, actor=Actor.system(), edition_id=edition.id,
+                                           round_key=round_key, lang=lang, per_judge=per_judge)
+        if per_judge:
+            try:
+                out.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                fail(f"cannot write {out}: {exc.strerror or exc}")
+            for email, data in made.workbooks:
+                _write_file(out / f"scores-{made.round_key}-{email}.xlsx", data)
+        else:
+            _write_file(out, made.workbooks[0][1])
+        typer.echo(_say("cli.scores_template", round=made.round_key, rows=made.rows, entries=made.entries,
+                        judges=made.judges, out=out, files=len(made.workbooks)))
+        return
     if _database_ready(config.settings().database_url):  # the edition's tracks as drop-downs
         with open_session() as session:
             edition = editions.find_edition(session=session, slug=contest_slug) \

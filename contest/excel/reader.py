@@ -80,6 +80,7 @@ class ImportRows:
     sheets: dict[str, list[Row]]
     errors: list[CellError]
     skipped_examples: int = 0
+    blank_sheets: list[str] = field(default_factory=list)  # scores: "entry_code judge_email"
 
     @property
     def ok(self) -> bool:
@@ -129,6 +130,8 @@ def read_workbook(kind: str, data: bytes, *,
     finally:
         book.close()
     _check_links(kind, result)
+    if kind == "scores":
+        _skip_blank_sheets(result)
     if len(result.errors) > MAX_ERRORS:
         more = len(result.errors) - MAX_ERRORS
         result.errors = result.errors[:MAX_ERRORS] + [
@@ -419,6 +422,31 @@ def _check_links(kind: str, result: ImportRows) -> None:
                        if code else "fill entry_code: only the core patent of an entry "
                                     "without entry_code may leave it blank")
             result.errors.append(row.error("entry_code", message))
+
+
+def _skip_blank_sheets(result: ImportRows) -> None:
+    """A judge's sheet for an entry whose scores and comments are all still blank (a
+    pre-filled template not yet scored there) is left out, and named, instead of being an
+    error; a sheet scored in part is still an error for each blank score."""
+    rows = result.sheets.get("scores") or []
+    sheets: dict[tuple, list[Row]] = {}
+    for row in rows:
+        key = (_fold(row["round"]), _fold(row["sheet"]), _fold(row["entry_code"]),
+               _fold(row["judge_email"]))
+        sheets.setdefault(key, []).append(row)
+    blank = set()
+    for part in sheets.values():
+        if all(r["score"] is None and r["comment"] is None for r in part):
+            blank.update(r.number for r in part)
+            name = f"{part[0]['entry_code']} {part[0]['judge_email']}"
+            if name not in result.blank_sheets:
+                result.blank_sheets.append(name)
+    if not blank:
+        return
+    result.sheets["scores"] = [r for r in rows if r.number not in blank]
+    result.errors = [e for e in result.errors if not (
+        e.sheet == "scores" and e.row in blank and e.column == "score"
+        and e.message == "a value is required")]
 
 
 def entry_key(row: Row) -> str:

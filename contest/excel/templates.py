@@ -57,8 +57,9 @@ _WORDS = {
 
 
 def template_workbook(kind: str, *, choices: Mapping[str, Sequence[str]] | None = None,
-                      lang: str = "en") -> bytes:
-    """An empty import workbook for `kind` as .xlsx bytes.
+                      lang: str = "en", rows: Sequence[Sequence] = ()) -> bytes:
+    """An import workbook for `kind` as .xlsx bytes: empty, or pre-filled with `rows` of
+    its first sheet (in its columns' order; no example rows then).
 
     `choices` gives the allowed values of a column (e.g. {"track": [...]}) and adds a
     drop-down for it; built-in enumerations (group, region, ...) always have one.
@@ -70,14 +71,19 @@ def template_workbook(kind: str, *, choices: Mapping[str, Sequence[str]] | None 
     book.remove(book.active)
     list_sheet = None
     list_refs: dict[str, str] = {}
-    for spec in specs:
+    for position, spec in enumerate(specs):
         sheet = book.create_sheet(spec.name)
         _write_header(sheet, spec, lang)
-        for number, example in enumerate(spec.examples, start=2):
-            _write_example(sheet, spec, number, _fill_example(spec, example, lists))
+        filled = rows if position == 0 else ()
+        if filled:
+            _write_rows(sheet, filled)
+        else:
+            for number, example in enumerate(spec.examples, start=2):
+                _write_example(sheet, spec, number, _fill_example(spec, example, lists))
+        last = max(TEMPLATE_ROWS, len(filled) + 1)
         for index, col in enumerate(spec.columns, start=1):
             letter = get_column_letter(index)
-            area = f"{letter}2:{letter}{TEMPLATE_ROWS}"
+            area = f"{letter}2:{letter}{last}"
             if col.type == "enum" and col.key in lists:
                 if list_sheet is None:
                     list_sheet = book.create_sheet(LISTS)
@@ -153,6 +159,18 @@ def _write_example(sheet, spec, number, values) -> None:
             cell.value = value
         cell.fill = EXAMPLE_FILL
         cell.font = EXAMPLE_FONT
+
+
+def _write_rows(sheet, rows: Sequence[Sequence]) -> None:
+    for number, values in enumerate(rows, start=2):
+        for index, value in enumerate(values, start=1):
+            if value is None:
+                continue
+            cell = sheet.cell(row=number, column=index)
+            if isinstance(value, str):
+                _set_text(cell, value)
+            else:
+                cell.value = value
 
 
 def _add_list(sheet, column: int, key: str, values: list[str]) -> str:

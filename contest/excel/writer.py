@@ -25,6 +25,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from contest import i18n
 from contest.excel import fastrows, schema
 from contest.excel import text as textrules
 
@@ -35,6 +36,7 @@ BOLD = Font(bold=True)
 COLOUR_SCALE_COLUMNS = ("adjusted_score", "raw_mean", "score", "mean", "median",
                         "adjusted_mean", "score_low", "score_high")
 FREEZE = {"ranking": "E2"}
+RANKING_SHEETS = ("ranking", "criteria", "judges", "reliability")  # empty before any sheet
 CHART_TOP = 10
 
 _WORDS = {
@@ -89,8 +91,10 @@ def results_workbook(book: ResultsBook, *, lang: str = "en") -> bytes:
     summary = workbook.create_sheet("summary")
     styles = _register_styles(summary)
     sheets = {name: workbook.create_sheet(name) for name in frames}
+    why_empty = "\n".join(_render(w, lang) for w in book.warnings)
     for name, frame in frames.items():
-        _prepare_sheet(sheets[name], name, frame, lang)
+        _prepare_sheet(sheets[name], name, frame, lang,
+                       empty_note=why_empty if name in RANKING_SHEETS and frame.empty else "")
     _write_summary(summary, book, frames, lang)
     _add_charts(summary, sheets.get("ranking"), frames["ranking"], lang)
     buffer = io.BytesIO()
@@ -164,9 +168,16 @@ def _text_cell(sheet, value, font=None) -> WriteOnlyCell:
     return cell
 
 
-def _prepare_sheet(sheet, name: str, frame: pd.DataFrame, lang: str) -> None:
+def _render(warning, lang: str) -> str:
+    """A warning in the workbook's language (a message, or text already written)."""
+    if isinstance(warning, i18n.Message):
+        return warning.render("zh-Hans" if lang == "zh" else i18n.DEFAULT_LANGUAGE)
+    return str(warning)
+
+
+def _prepare_sheet(sheet, name: str, frame: pd.DataFrame, lang: str, empty_note: str = "") -> None:
     """Everything but the data rows: widths, header with notes, frozen panes, filter,
-    colour scales."""
+    colour scales. An empty sheet's first header note says why it is empty."""
     n_cols = max(len(frame.columns), 1)
     last_row = len(frame) + 1
     for index, key in enumerate(frame.columns, start=1):
@@ -183,12 +194,15 @@ def _prepare_sheet(sheet, name: str, frame: pd.DataFrame, lang: str) -> None:
                                mid_type="percentile", mid_value=50, mid_color="FFEB84",
                                end_type="max", end_color="63BE7B"))
     header = []
-    for key in frame.columns:
+    for index, key in enumerate(frame.columns):
         cell = _text_cell(sheet, str(key), HEADER_FONT)
         cell.fill = HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.comment = Comment(schema.column_label(str(key), lang), "contest",
-                               width=260, height=60)
+        note = schema.column_label(str(key), lang)
+        if empty_note and index == 0:
+            note = f"{note}\n\n{empty_note}"
+        cell.comment = Comment(note, "contest", width=260 if index else 360,
+                               height=60 if not (empty_note and index == 0) else 160)
         header.append(cell)
     sheet.append(header)
 
@@ -230,7 +244,7 @@ def _write_summary(sheet, book: ResultsBook, frames, lang: str) -> None:
     sheet.append([])
     sheet.append([_text_cell(sheet, word("warnings"), BOLD)])
     for warning in book.warnings or [word("none")]:
-        sheet.append([_text_cell(sheet, str(warning))])
+        sheet.append([_text_cell(sheet, _render(warning, lang))])
     sheet.append([])
     sheet.append([_text_cell(sheet, word("settings"), BOLD)])
     for key, value in book.method_settings.items():

@@ -9,6 +9,7 @@ published statistics.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 from sqlmodel import Session, select
@@ -18,6 +19,7 @@ from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
     Assignment,
+    AssignmentStatus,
     Category,
     ContestGroup,
     Criterion,
@@ -49,6 +51,80 @@ def template(*, session: Session, actor: Actor, edition_id: int | None, kind: st
     choices = queries.edition_choices(session, edition_id) if edition_id else {}
     return excel.template_workbook(kind, choices={k: v for k, v in choices.items() if v},
                                    lang=lang)
+
+
+@dataclass(frozen=True)
+class ScoresTemplate:
+    """The scores import workbook of a round pre-filled with its active assignments."""
+
+    round_key: str
+    rows: int  # criterion rows, one per judge, entry, sheet and criterion
+    entries: int
+    judges: int
+    workbooks: tuple[tuple[str, bytes], ...]  # (judge email, or "" for the whole round; .xlsx)
+
+
+def scores_template(*, session: Session, actor: Actor, edition_id: int, round_key: str,
+                    lang: str = "en", per_judge: bool = False) -> ScoresTemplate:
+    """Every active assignment of the round as the scores workbook's rows (round, sheet,
+    entry_code, judge_email, criterion; scores already submitted filled in), ready for
+    offline scoring and importable as it is once the scores are typed in (a judge's sheet
+    still blank is left out of the import). `per_judge`: one workbook per judge."""
+    require_role(actor, Role.organiser)
+    rnd = editions.find_round(session=session, edition_id=edition_id, key=round_key)
+    if not rnd.scored:
+        raise InvalidInput("exports.round_not_scored", round=rnd.label)
+    rows = _assignment_rows(session, rnd)
+    if not rows:
+        raise InvalidInput("exports.no_assignments", round=rnd.label)
+    parts = [("", rows)]
+    if per_judge:
+        by_judge: dict[str, list] = {}
+        for row in rows:
+            by_judge.setdefault(row[3], []).append(row)
+        parts = sorted(by_judge.items())
+    books = tuple((email, excel.template_workbook("scores", lang=lang, rows=part))
+                  for email, part in parts)
+    return ScoresTemplate(rnd.key, len(rows), len({r[2] for r in rows}),
+                          len({r[3] for r in rows}), books)
+
+
+def _assignment_rows(session: Session, rnd: Round) -> list[tuple]:
+    """(round, sheet, entry_code, judge_email, criterion, score, comment) per criterion of
+    every active assignment, by judge, entry and the rubric's order."""
+    pairs = session.exec(
+        select(User.email, Entry.code, Entry.id, Entry.category_id, User.id)
+        .join(Assignment, Assignment.judge_id == User.id)
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .where(Assignment.round_id == rnd.id, Assignment.status == AssignmentStatus.active.value,
+               Entry.status.in_(queries.JUDGED_STATUSES))
+        .order_by(User.email, Entry.code)).all()
+    definitions: dict[int, list[SheetDefinition]] = {}
+    for d in session.exec(select(SheetDefinition).where(
+            SheetDefinition.round_id == rnd.id, SheetDefinition.active == True)  # noqa: E712
+            .order_by(SheetDefinition.position, SheetDefinition.id)):
+        definitions.setdefault(d.category_id, []).append(d)
+    criteria: dict[int, list[Criterion]] = {}
+    for c in session.exec(select(Criterion).where(Criterion.sheet_id.in_(
+            [d.id for ds in definitions.values() for d in ds] or [-1]))
+            .order_by(Criterion.position, Criterion.id)):
+        criteria.setdefault(c.sheet_id, []).append(c)
+    submitted = {(sheet_id, entry_id, judge_id, criterion_id): (value, comment)
+                 for sheet_id, entry_id, judge_id, criterion_id, value, comment in session.exec(
+        select(ScoreSheet.sheet_id, ScoreSheet.entry_id, ScoreSheet.judge_id,
+               CriterionScore.criterion_id, CriterionScore.value, CriterionScore.comment)
+        .join(CriterionScore, CriterionScore.score_sheet_id == ScoreSheet.id)
+        .where(ScoreSheet.round_id == rnd.id,
+               ScoreSheet.status == SheetStatus.submitted.value)).all()}
+    rows = []
+    for email, code, entry_id, category_id, judge_id in pairs:
+        for definition in definitions.get(category_id, []):
+            for criterion in criteria.get(definition.id, []):
+                value, comment = submitted.get((definition.id, entry_id, judge_id, criterion.id),
+                                               (None, None))
+                rows.append((rnd.key, definition.key, code, email, criterion.key, value,
+                             comment or None))
+    return rows
 
 
 def results_workbook(*, session: Session, actor: Actor, edition_id: int, round_key: str,

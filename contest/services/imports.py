@@ -95,6 +95,9 @@ def import_workbook(*, session: Session, actor: Actor, edition_id: int, kind: st
     if read.errors:
         raise _refused(kind, [str(e) for e in read.errors])
     report = ImportReport(kind, dry_run, skipped_examples=read.skipped_examples)
+    if read.blank_sheets:  # a pre-filled scores template not scored everywhere yet
+        shown = ", ".join(read.blank_sheets[:10]) + (" ..." if len(read.blank_sheets) > 10 else "")
+        report.notes.append(i18n.msg("imports.blank_sheets", n=len(read.blank_sheets), sheets=shown))
     importer = {"entries": _import_entries, "judges": _import_judges,
                 "conflicts": _import_conflicts, "scores": _import_scores}[kind]
     try:

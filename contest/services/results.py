@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from contest import ranking, reliability
+from contest import i18n, ranking, reliability
 from contest.auth import Actor
 from contest.models import (
     Conflict,
@@ -174,9 +174,12 @@ def results_for_export(session: Session, round_id: int, method: str | None = Non
                        actor: Actor, draws: int = DEFAULT_DRAWS, seed: int = 0,
                        progress: Callable[[float], None] | None = None) -> ResultsExport:
     """The ranking, per-criterion, per-judge and reliability sheets of a round's results
-    workbook (applicants named outside blind rounds); organisers only."""
+    workbook (applicants named outside blind rounds); organisers only. Before any sheet is
+    submitted they are empty, and a warning says why (the assignments are worth having)."""
     require_role(actor, Role.organiser)
     rnd = standings.round_of(session, round_id)
+    if not _anything_submitted(session, rnd):
+        return _nothing_scored_yet(session, rnd, method or rnd.method or "model")
     ranked = standings.rank(session, rnd, method=method, draws=draws, seed=seed, progress=progress)
     t = ranked.table
     ranking_frame = pd.DataFrame({
@@ -233,3 +236,27 @@ def results_for_export(session: Session, round_id: int, method: str | None = Non
     return ResultsExport(ranking_frame.reset_index(drop=True), criteria.reset_index(drop=True),
                          judges, pd.DataFrame(rel_rows), ranked.warnings, counts, settings,
                          rnd.blind)
+
+
+def _anything_submitted(session: Session, rnd: Round) -> bool:
+    return session.exec(
+        select(ScoreSheet.id).join(Entry, Entry.id == ScoreSheet.entry_id)
+        .where(ScoreSheet.round_id == rnd.id, ScoreSheet.status == SheetStatus.submitted.value,
+               Entry.status.in_(queries.JUDGED_STATUSES)).limit(1)).first() is not None
+
+
+def _nothing_scored_yet(session: Session, rnd: Round, method: str) -> ResultsExport:
+    """The export of a round no judge has scored yet: the ranking sheets empty, saying why."""
+    def empty(*columns: str) -> pd.DataFrame:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+
+    return ResultsExport(
+        ranking=empty("rank", "group", "category", "entry_code", "title", "applicant",
+                      "adjusted_score", "raw_mean", "n_judges", "rank_low", "rank_high", "flags",
+                      "decision"),
+        criteria=empty("group", "entry_code", "sheet", "criterion", "mean", "min", "max",
+                       "n_judges"),
+        judges=empty("judge_email", "name"), reliability=empty("measure", "sheet", "value"),
+        warnings=[i18n.msg("exports.nothing_scored_yet", round=rnd.label)],
+        counts={"entries": len(queries.round_entries(session, rnd)), "sheets": 0, "judges": 0},
+        method_settings={"method": method}, blind=rnd.blind)

@@ -210,3 +210,24 @@ def test_screening_from_the_command_line(scored_db):
     assert {status[e.code][0] for e in fresh[1:]} == {"eligible"}
     assert len(events(scored_db, "entry.eligibility")) == before + len(awaiting)
     assert contest("screen", "--all").stdout.strip() == "No entry awaits the eligibility check."
+
+
+def test_the_scores_template_per_judge_is_one_workbook_per_judge(scored_db, tmp_path):
+    import openpyxl
+
+    from contest.models import Assignment
+
+    judges = set(scored_db.exec(select(Assignment.judge_id).where(
+        Assignment.status == "active", Assignment.round_id == preliminary(scored_db).id)).all())
+    result = contest("template", "scores", "--round", "preliminary", "--per-judge", "--out", tmp_path / "paper")
+    assert result.exit_code == 0, result.output
+    files = sorted((tmp_path / "paper").glob("scores-preliminary-*.xlsx"))
+    assert len(files) == len(judges) and f"({len(judges)} files)" in result.stdout
+    for path in files:
+        rows = list(openpyxl.load_workbook(path)["scores"].iter_rows(min_row=2, values_only=True))
+        assert {row[3] for row in rows} == {path.stem.removeprefix("scores-preliminary-")}
+
+    wrong = contest("template", "entries", "--round", "preliminary", "--out", tmp_path / "e.xlsx")
+    assert wrong.exit_code == 1 and "for the scores template only" in wrong.stderr
+    alone = contest("template", "scores", "--per-judge", "--out", tmp_path / "paper")
+    assert alone.exit_code == 1 and "--per-judge needs --round" in alone.stderr
