@@ -136,7 +136,7 @@ def test_new_entrant_registers_builds_and_submits_an_entry_that_survives_a_reloa
     stored = next(d.value for d in again.dataframe if "normalised" in d.value.columns)
     assert list(stored["normalised"]) == ["CN201710601862.3", "CN202020123456.8", "US10123456B2",
                                           "CN95115608.X", "HK1234567"]
-    assert list(stored["core"]) == ["yes", "", "", "", ""]
+    assert list(stored["core"]) == [True, False, False, False, False]  # a tick in the core column
     step(again, "5 Documents")
     assert "Evaluation report.pdf" in page_text(again)
     step(again, "6 Review and submit")

@@ -16,6 +16,9 @@ from contest.ui.i18n import t
 STEPS = ["1 Project", "2 Applicant", "3 Patents", "4 Core patent", "5 Documents", "6 Review and submit"]
 PATENT_COLUMNS = ["patent_number", "kind", "title", "status", "filing_date", "grant_date", "holder"]
 
+RULE_RESULTS = {"ok": formats.Column("col.passed"), "rule": formats.Column("col.rule", "key", values="rule"),
+                "result": formats.Column("col.result")}
+
 actor = context.require_actor()
 edition = context.edition()
 entry_id = st.query_params.get("entry") or st.session_state.get("entry_id")
@@ -32,6 +35,9 @@ with context.session(read_only=True) as s, context.user_errors():
     choices = entries.edition_choices(session=s, edition_id=view.entry.edition_id)
 if view is None:
     st.stop()
+for field, prefix in (("region", "region"), ("applicant_type", "applicant_type"), ("kind", "patent_kind"),
+                      ("status", "patent_status")):  # stored keys offered in words
+    choices[field] = {key: formats.value_label(prefix, key) for key in choices[field]}
 entry = view.entry
 st.title(f"{widgets.plain(entry.code)}: {widgets.plain(entry.title) if entry.title else t('(untitled)')}")
 st.caption(t("Status: {status}", status=t(entry.status))
@@ -117,10 +123,11 @@ elif step == STEPS[2]:
     edited = st.data_editor(table, num_rows="dynamic", hide_index=True, key=f"patent_editor_{entry_id}",
                             disabled=not view.editable, column_config={
         "patent_number": st.column_config.TextColumn(t("Patent number"), required=True),
-        "kind": st.column_config.SelectboxColumn(t("Kind"), options=list(choices["kind"])),
+        "kind": st.column_config.SelectboxColumn(t("Kind"), options=list(choices["kind"]),
+                                                 format_func=choices["kind"].get),
         "title": t("Title"),
         "status": st.column_config.SelectboxColumn(t("Status"), options=list(choices["status"]),
-                                                   default="granted"),
+                                                   format_func=choices["status"].get, default="granted"),
         "filing_date": st.column_config.DateColumn(t("Filing date"), format="YYYY-MM-DD"),
         "grant_date": st.column_config.DateColumn(t("Grant date"), format="YYYY-MM-DD"),
         "holder": t("Holder"),
@@ -138,10 +145,16 @@ elif step == STEPS[2]:
             run(entries.add_patents_from_workbook, t("Patents added from the workbook."), data=upload.getvalue())
     if view.patents:
         st.subheader(t("As stored"))
-        st.dataframe(pd.DataFrame([{
+        widgets.table(pd.DataFrame([{
             "written": p.patent_number, "normalised": p.normalised, "jurisdiction": p.jurisdiction,
-            "kind": p.kind, "status": p.status, "core": "yes" if p.is_core else "",
-            "notes": " ".join(p.warnings)} for p in view.patents]), hide_index=True)
+            "kind": p.kind, "status": p.status, "core": p.is_core,
+            "notes": " ".join(p.warnings)} for p in view.patents]), {
+            "written": formats.Column("col.patent_written"), "normalised": formats.Column("col.patent_number"),
+            "jurisdiction": formats.Column("col.jurisdiction"),
+            "kind": formats.Column("col.patent_kind", "key", values="patent_kind"),
+            "status": formats.Column("col.patent_status", "key", values="patent_status"),
+            "core": formats.Column("col.core_patent", "check"), "notes": formats.Column("col.notes")},
+            key=f"patents_stored_{entry_id}")
 
 elif step == STEPS[3]:
     options = {p.normalised: f"{p.normalised} – {p.title or p.kind}" for p in view.patents}
@@ -200,9 +213,8 @@ else:
         results = entries.entry_eligibility(session=s, actor=actor, entry_id=entry_id)
         receipt = entries.latest_receipt(session=s, actor=actor, entry_id=entry_id)
     st.subheader(t("Eligibility check"))
-    st.dataframe(pd.DataFrame([{"ok": "✓" if r.passed else "✗", "rule": r.key, "result": r.message}
-                               for r in results]), hide_index=True,
-                 column_config={"rule": t("rule"), "result": t("result")})
+    widgets.table(pd.DataFrame([{"ok": "✓" if r.passed else "✗", "rule": r.key, "result": r.message}
+                                for r in results]), RULE_RESULTS, key=f"eligibility_{entry_id}")
     st.caption(t("{patents} patents · {documents} documents", patents=len(view.patents),
                  documents=len(view.documents)))
     if view.editable and st.button(t("Submit entry") if entry.status == "draft" else t("Submit changes"),

@@ -7,8 +7,15 @@ import streamlit as st
 
 from contest import scoring
 from contest.services import ServiceError, StaleData, judging
-from contest.ui import context, viewer, widgets
+from contest.ui import context, formats, viewer, widgets
 from contest.ui.i18n import t
+
+PATENTS = {
+    "number": formats.Column("col.patent_number"), "jurisdiction": formats.Column("col.jurisdiction"),
+    "kind": formats.Column("col.patent_kind", "key", values="patent_kind"),
+    "status": formats.Column("col.patent_status", "key", values="patent_status"),
+    "grant_date": formats.Column("col.granted_on", "day"), "title": formats.Column("col.title"),
+    "core": formats.Column("col.core_patent", "check"), "holder": formats.Column("col.holder")}
 
 actor = context.require_actor()
 edition = context.edition()
@@ -222,12 +229,11 @@ with portfolio_tab:
     if view["blind"]:
         st.info(t("Blind round: the applicant's name, organisation, contact and region are hidden."))
     else:
-        st.text(f"{view['applicant']} ({view['applicant_type']}, {view['region']})")
+        st.text(f"{view['applicant']} ({formats.value_label('applicant_type', view['applicant_type'])}, "
+                f"{formats.value_label('region', view['region'])})")
         st.text(f"{view['contact_name']} · {view['contact_email']} · {view['contact_phone']}")
     st.text(view["summary"])
-    st.dataframe(pd.DataFrame(view["patents"]), hide_index=True, column_config={
-        "number": t("Patent number"), "jurisdiction": t("Jurisdiction"), "kind": t("Kind"), "status": t("Status"),
-        "grant_date": t("Granted"), "title": t("Title"), "core": t("Core patent"), "holder": t("Holder")})
+    widgets.table(pd.DataFrame(view["patents"]), PATENTS, key=f"portfolio_{view['code']}")
     _documents(view)
 with score_tab:
     if not form["sheets"]:

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import assignments, judging
-from contest.ui import context, widgets
+from contest.ui import context, formats, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -20,7 +20,8 @@ entry_code = code_col.text_input(t("Entry code"), key="sheets_entry")
 judge_email = judge_col.text_input(t("Judge email"), key="sheets_judge")
 STATUSES = ["", "draft", "submitted", "withdrawn"]
 status = status_col.selectbox(t("Status"), STATUSES, key="sheets_status",
-                              format_func={v: t(v) if v else t("all") for v in STATUSES}.get)
+                              format_func={v: formats.value_label("sheet_status", v) if v else t("all")
+                                           for v in STATUSES}.get)
 sheets: list[dict] = []
 with context.session(read_only=True) as s, context.user_errors():
     sheets = judging.find_sheets(session=s, actor=actor, edition_id=edition.id, entry_code=entry_code,
@@ -28,10 +29,16 @@ with context.session(read_only=True) as s, context.user_errors():
 if not sheets:
     st.info(t("No score sheets match."))
 else:
-    st.dataframe(pd.DataFrame(sheets), hide_index=True, column_config={
-        "sheet_id": t("Sheet"), "submitted_at": st.column_config.DatetimeColumn(t("Submitted (UTC)"))})
+    listed = pd.DataFrame(sheets)
+    widgets.table(listed.assign(**{c: listed[c].map(t) for c in ("round", "sheet")}), {
+        "sheet_id": formats.Column("col.sheet_number", "count"), "round": formats.Column("col.round"),
+        "entry": formats.Column("col.entry"), "judge": formats.Column("col.judge"), "sheet": formats.Column("col.sheet"),
+        "status": formats.Column("col.status", "key", values="sheet_status"),
+        "version": formats.Column("col.version", "count"), "total": formats.Column("col.total", "number"),
+        "submitted_at": formats.Column("col.submitted_at", "moment"),
+        "reopened_reason": formats.Column("col.reopened_reason")}, key="sheets_found")
     by_id = {row["sheet_id"]: row for row in sheets}
-    sheet_labels = {i: f"#{i} · {row['entry']} · {row['judge']} · {t(row['status'])}"
+    sheet_labels = {i: f"#{i} · {row['entry']} · {row['judge']} · {formats.value_label('sheet_status', row['status'])}"
                     for i, row in by_id.items()}
     sheet_id = st.selectbox(t("Sheet"), list(by_id), key="sheets_pick", format_func=sheet_labels.get)
     chosen = by_id[sheet_id]

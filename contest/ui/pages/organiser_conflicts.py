@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from contest.services import conflicts
-from contest.ui import context, widgets
+from contest.ui import context, formats, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -45,9 +45,10 @@ with st.form("add_conflict", clear_on_submit=True):
             st.rerun()
 
 st.subheader(t("Recorded conflicts ({n})", n=len(rows)))
-st.dataframe(pd.DataFrame(rows, columns=["judge", "entry", "organisation", "source", "reason"]),
-             hide_index=True,
-             column_config={c: t(c) for c in ["judge", "entry", "organisation", "source", "reason"]})
+widgets.table(pd.DataFrame(rows, columns=["judge", "entry", "organisation", "source", "reason"]), {
+    "judge": formats.Column("col.judge"), "entry": formats.Column("col.entry"),
+    "organisation": formats.Column("col.organisation"), "source": formats.Column("col.source", "key", values="source"),
+    "reason": formats.Column("col.reason")}, key="conflicts_recorded")
 if rows:
     chosen = st.selectbox(t("Conflict to remove"), rows,
                           format_func=lambda r: f"{r['judge']} / {r['entry'] or r['organisation']}")

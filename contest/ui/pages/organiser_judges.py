@@ -34,13 +34,24 @@ def _done(message: str) -> None:
 
 with context.session(read_only=True) as s, context.user_errors():
     pool = judges.judge_pool(session=s, actor=actor, edition_id=edition.id)
-    tracks = [track["key"] for track in setup.labels_of(session=s, edition_id=edition.id, kind="tracks")]
-regions = [""] + [r.value for r in Region]
+    track_labels = {track["key"]: t(track["label"]) for track in setup.labels_of(session=s, edition_id=edition.id,
+                                                                                 kind="tracks")}
+tracks = list(track_labels)
+region_labels = {r: formats.value_label("region", r) for r in [""] + [r.value for r in Region]}
+regions = list(region_labels)
 
 st.caption(t("{n} judges in {edition}. `contest import judges FILE` adds many at once.", n=len(pool),
              edition=widgets.plain(edition.name)))
 if pool:
-    st.dataframe(pd.DataFrame(pool).drop(columns=["profile_id", "user_id"]), hide_index=True)
+    listed = pd.DataFrame(pool)
+    listed["expertise"] = listed["expertise"].map(
+        lambda keys: ", ".join(track_labels.get(k, k) for k in keys.split("; ") if k))
+    widgets.table(listed, {
+        "name": formats.Column("col.name"), "email": formats.Column("col.email"),
+        "organisation": formats.Column("col.organisation"), "region": formats.Column("col.region", "key", values="region"),
+        "expertise": formats.Column("col.expertise"), "max_load": formats.Column("col.max_load", "count"),
+        "active": formats.Column("col.active", "check"), "account": formats.Column("col.account", "key", values="account"),
+        "confidentiality": formats.Column("col.confidentiality", "key", values="confidentiality")}, key="judges_pool")
 
 with st.expander(t("Add a judge"), expanded=not pool):
     with st.form("add_judge"):
@@ -48,8 +59,8 @@ with st.expander(t("Add a judge"), expanded=not pool):
         email = cols[0].text_input(t("Email"), key="judge_email")
         name = cols[1].text_input(t("Name"), key="judge_name")
         organisation = cols[0].text_input(t("Organisation"), key="judge_organisation")
-        region = cols[1].selectbox(t("Region"), regions, key="judge_region")
-        expertise = st.multiselect(t("Expertise (tracks)"), tracks, key="judge_expertise")
+        region = cols[1].selectbox(t("Region"), regions, key="judge_region", format_func=region_labels.get)
+        expertise = st.multiselect(t("Expertise (tracks)"), tracks, key="judge_expertise", format_func=track_labels.get)
         max_load = st.text_input(t("Most entries this judge takes (blank: no personal cap)"), key="judge_max_load")
         if st.form_submit_button(t("Add to the pool"), type="primary"):
             with context.session() as s, context.user_errors():
@@ -64,9 +75,10 @@ with st.expander(t("Change a judge")):
     who = st.selectbox(t("Judge"), pool, format_func=lambda j: f"{j['name']} <{j['email']}>", key="edit_judge")
     with st.form(f"edit_judge_{who['profile_id']}"):
         organisation = st.text_input(t("Organisation"), who["organisation"])
-        region = st.selectbox(t("Region"), regions, regions.index(who["region"]) if who["region"] in regions else 0)
+        region = st.selectbox(t("Region"), regions, regions.index(who["region"]) if who["region"] in regions else 0,
+                              format_func=region_labels.get)
         current = [track for track in who["expertise"].split("; ") if track in tracks]
-        expertise = st.multiselect(t("Expertise (tracks)"), tracks, current)
+        expertise = st.multiselect(t("Expertise (tracks)"), tracks, current, format_func=track_labels.get)
         max_load = st.text_input(t("Most entries (blank: no cap)"),
                                  "" if who["max_load"] is None else str(who["max_load"]))
         active = st.checkbox(t("In the pool (unticked: not assigned any more)"), who["active"])

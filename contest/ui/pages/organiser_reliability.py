@@ -5,7 +5,7 @@ import streamlit as st
 
 from contest import charts, ranking
 from contest.services import editions, results
-from contest.ui import context, widgets
+from contest.ui import context, formats, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -32,21 +32,45 @@ if rel is None:
 report = rel.report
 for line in report.summary:
     st.markdown(f"- {widgets.plain(line)}")
+C = formats.Column
+SHEET = {"sheet": C("col.sheet", "key", values="sheet")}
 st.subheader(t("Design"))
-st.dataframe(pd.DataFrame([report.design]), hide_index=True)
+widgets.table(pd.DataFrame({"measure": list(report.design), "value": list(report.design.values())}), {
+    "measure": C("col.measure", "key", values="design"), "value": C("col.value", "number", digits=1)},
+    key="reliability_design")
 st.subheader(t("Variance shares and agreement"))
-st.dataframe(report.variance.merge(report.alpha, on="sheet"), hide_index=True)
+widgets.table(report.variance.merge(report.alpha, on="sheet"), {
+    **SHEET, "entry_share": C("col.entry_share", "share"), "judge_share": C("col.judge_share", "share"),
+    "residual_share": C("col.residual_share", "share"), "judges_differ_by": C("col.judges_differ_by", "number"),
+    "alpha_raw": C("col.alpha_raw", "number"), "alpha_corrected": C("col.alpha_corrected", "number")},
+    key="reliability_variance")
 if not report.blocks.empty:
     st.caption(t("Blocks that the same judges all scored: ICC and Kendall's W"))
-    st.dataframe(report.blocks, hide_index=True)
+    widgets.table(report.blocks, {
+        **SHEET, "judges": C("col.judges_named"), "n_entries": C("col.entries", "count"),
+        "icc_a1": C("col.icc_a1", "number"), "icc_ak": C("col.icc_ak", "number"),
+        "kendall_w": C("col.kendall_w", "number")}, key="reliability_blocks")
 st.subheader(t("Judges"))
 st.altair_chart(charts.judge_leniency(report.judges), width="stretch")
-st.dataframe(report.judges, hide_index=True, column_order=[c for c in report.judges.columns if c != "judge"])
+widgets.table(report.judges, {
+    "judge_name": C("col.judge"), **SHEET, "ratings": C("col.ratings", "count"), "mean_score": C("col.mean_score", "number"),
+    "spread": C("col.spread", "number"), "leniency": C("col.leniency", "number"),
+    "leniency_se": C("col.leniency_se", "number"), "consensus_correlation": C("col.consensus_correlation", "number"),
+    "downweighted_share": C("col.downweighted_share", "share"), "flags": C("col.flags", "key", values="flag")},
+    key="reliability_judges")
 st.subheader(t("Entries flagged"))
 flagged = report.entries[report.entries["flags"] != ""]
-st.dataframe(flagged, hide_index=True, column_order=[c for c in flagged.columns if c != "entry"])
+widgets.table(flagged.assign(group=flagged["group"].map(t)), {
+    "entry_code": C("col.entry"), "group": C("col.group"), "adjusted_score": C("col.adjusted_score", "number"),
+    "disagreement": C("col.disagreement", "number"), "largest_residual": C("col.largest_residual", "number"),
+    "lowest": C("col.lowest", "number"), "highest": C("col.highest", "number"),
+    "flags": C("col.flags", "key", values="flag")}, key="reliability_entries")
 st.subheader(t("Score distributions per criterion"))
 st.altair_chart(charts.score_distributions(rel.criterion_scores), width="stretch")
 st.subheader(t("Agreement between methods"))
 st.altair_chart(charts.method_agreement(rel.comparison), width="stretch")
-st.dataframe(rel.comparison, hide_index=True)
+widgets.table(rel.comparison, {
+    "method": C("col.method", "key", values="ranking_method"),
+    "reference": C("col.reference", "key", values="ranking_method"), "spearman": C("col.spearman", "number"),
+    "kendall": C("col.kendall", "number"), "decisions_changed": C("col.decisions_changed", "count"),
+    "entries_changed": C("col.entries_changed"), "warning": C("col.warning")}, key="reliability_methods")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from contest.services import documents as document_service
 from contest.services import screening
-from contest.ui import context, viewer, widgets
+from contest.ui import context, formats, viewer, widgets
 from contest.ui.i18n import t
 
 VIEWS = {"Awaiting check": ("submitted",), "All screened entries": screening.SCREENABLE}
@@ -38,26 +38,26 @@ if not queue:
 
 frame = pd.DataFrame(queue)
 frame.insert(0, "select", False)
-shown = ["select", "code", "status_label", "rules_passed", "rule_problems", "applicant", "title", "category",
-         "group", "reason"]
-edited = st.data_editor(
-    frame[shown], hide_index=True, disabled=shown[1:],
-    key=f"screening_table_{st.session_state.get('screening_rev', 0)}",
-    column_config={"select": st.column_config.CheckboxColumn(t("choose")), "code": t("code"),
-                   "status_label": t("status"), "rules_passed": st.column_config.CheckboxColumn(t("rules pass")),
-                   "rule_problems": st.column_config.TextColumn(t("automatic check"), width="large"),
-                   "applicant": t("applicant"), "title": t("title"), "category": t("category"),
-                   "group": t("group"), "reason": t("reason")})
-ticked = edited["select"].fillna(False).astype(bool)
+frame = frame.assign(**{c: frame[c].map(t) for c in ("status_label", "category", "group")})
+edited = widgets.table(frame, {
+    "select": formats.Column("col.choose", "check"), "code": formats.Column("col.entry"),
+    "status_label": formats.Column("col.status"), "rules_passed": formats.Column("col.rules_pass", "check"),
+    "rule_problems": formats.Column("col.automatic_check", width="large"), "applicant": formats.Column("col.applicant"),
+    "title": formats.Column("col.title"), "category": formats.Column("col.category"),
+    "group": formats.Column("col.group"), "reason": formats.Column("col.reason")},
+    key="screening_queue", editable=("select",), editor_key=f"screening_table_{st.session_state.get('screening_rev', 0)}")
+ticked = edited["select"].fillna(False).astype(bool).reindex(frame.index, fill_value=False)
 if st.checkbox(t("Also choose every entry shown whose automatic rules all pass"), key="screening_all_passing"):
-    ticked = ticked | frame["rules_passed"]
+    ticked = ticked | frame["rules_passed"].where(frame.index.isin(edited.index), False).astype(bool)
 chosen = frame.loc[ticked, ["id", "code"]]
 st.caption(t("{n} chosen of {total}.", n=len(chosen), total=len(frame)))
 
 with st.expander(t("Automatic rule results of one entry")):
     code = st.selectbox(t("Entry"), frame["code"].tolist(), key="screening_detail")
     detail = next(row for row in queue if row["code"] == code)
-    st.dataframe(pd.DataFrame(detail["results"]), hide_index=True)
+    widgets.table(pd.DataFrame(detail["results"]), {
+        "rule": formats.Column("col.rule", "key", values="rule"), "passed": formats.Column("col.passed", "check"),
+        "message": formats.Column("col.result")}, key="screening_rules")
     with context.session(read_only=True) as s, context.user_errors():
         for doc in document_service.list_documents(session=s, actor=actor, entry_id=detail["id"]):
             if st.toggle(t("organiser_screening.show_document", name=widgets.plain(doc.name), kind=t(f"documents.kind_{doc.kind}")),

@@ -7,7 +7,7 @@ import streamlit as st
 
 from contest import dates, documents, ranking
 from contest.services import setup
-from contest.ui import context, widgets
+from contest.ui import context, formats, widgets
 from contest.ui.i18n import t
 
 LABEL_COLUMNS = {"groups": ["id", "key", "label", "label_zh", "description"],
@@ -43,6 +43,11 @@ def _at(day: date | None, end_of_day: bool = False) -> datetime | None:
 
 def _day(moment: datetime | None) -> date | None:
     return dates.day_of(moment)
+
+
+def _headings(frame: pd.DataFrame) -> dict:
+    """Editor headings in words (the keys stay the records' field names)."""
+    return {name: st.column_config.Column(t(f"col.{name}")) for name in frame.columns}
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -96,7 +101,7 @@ with tab_lists:
         st.subheader(t(title))
         frame = pd.DataFrame(overview[kind], columns=LABEL_COLUMNS[kind])
         edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=f"labels_{kind}_{_rev()}",
-                                column_config={"id": None}, width="stretch")
+                                column_config={**_headings(frame), "id": None}, width="stretch")
         if st.button(t(f"Save {title.lower()}"), key=f"save_{kind}"):
             with context.session() as s, context.user_errors():
                 setup.save_labels(session=s, actor=actor, edition_id=edition.id, kind=kind, rows=_records(edited))
@@ -107,9 +112,15 @@ with tab_rounds:
     if not rounds:
         st.info(t("No rounds yet: add the first one below."))
     else:
-        st.dataframe(pd.DataFrame(rounds)[["order", "key", "label", "scored", "blind", "judges_per_entry",
-                                           "advancement_rule", "advancement_value", "opens_at", "closes_at"]],
-                     hide_index=True)
+        listed = pd.DataFrame(rounds)
+        widgets.table(listed.assign(label=listed["label"].map(t)), {
+            "order": formats.Column("col.order", "count"), "label": formats.Column("col.round"),
+            "scored": formats.Column("col.scored", "check"), "blind": formats.Column("col.blind", "check"),
+            "judges_per_entry": formats.Column("col.judges_per_entry", "count"),
+            "advancement_rule": formats.Column("col.advancement_rule", "key", values="advancement_rule"),
+            "advancement_value": formats.Column("col.advancement_value", "number", digits=0),
+            "opens_at": formats.Column("col.opens", "moment"), "closes_at": formats.Column("col.closes", "moment")},
+            key="setup_rounds")
         chosen = st.selectbox(t("Round"), rounds, format_func=lambda r: f"{r['order']}. {r['label']}", key="setup_round")
         k = f"round_{chosen['key']}"
         with st.form(f"{k}_form"):
@@ -184,9 +195,10 @@ with tab_sheets:
                                                 "score_sheets"])
     edited_sheets = st.data_editor(
         sheet_frame, num_rows="dynamic", hide_index=True, key=f"sheets_{rnd['id']}_{cat['id']}_{_rev()}",
-        column_config={"id": None, "weight": st.column_config.NumberColumn("weight (%)", min_value=0.0),
-                       "version": st.column_config.NumberColumn(disabled=True),
-                       "score_sheets": st.column_config.NumberColumn("score sheets", disabled=True)})
+        column_config={**_headings(sheet_frame), "id": None,
+                       "weight": st.column_config.NumberColumn(t("col.weight_percent"), min_value=0.0),
+                       "version": st.column_config.NumberColumn(t("col.version"), disabled=True),
+                       "score_sheets": st.column_config.NumberColumn(t("col.score_sheets"), disabled=True)})
     sheet_total = pd.to_numeric(edited_sheets["weight"], errors="coerce").sum()
     st.caption(t("Weights add up to {total} % (must be 100 %).", total=f"{sheet_total:g}"))
     if st.button(t("Save sheets"), key="save_sheets"):
@@ -205,8 +217,8 @@ with tab_sheets:
                                                  "weight", "bands"])
     edited = st.data_editor(
         crit_frame, num_rows="dynamic", hide_index=True, key=f"criteria_{sheet['id']}_{_rev()}",
-        column_config={"weight": st.column_config.NumberColumn("weight (%)"),
-                       "bands": st.column_config.TextColumn("bands (e.g. 0-40 weak; 40-70 adequate; ...)")})
+        column_config={**_headings(crit_frame), "weight": st.column_config.NumberColumn(t("col.weight_percent")),
+                       "bands": st.column_config.TextColumn(t("col.bands"))})
     criteria_total = pd.to_numeric(edited["weight"], errors="coerce").sum()
     st.caption(t("Weights add up to {total} % (must be 100 %).", total=f"{criteria_total:g}"))
     new_version = False
