@@ -108,7 +108,7 @@ def number(label: str, *, low: float, high: float | None, value: float | None, k
 
 
 PAGE_SIZE = 50
-SEARCH_FROM = 10  # rows from which a table offers a search box
+SEARCH_FROM = 20  # rows from which a table offers a search box
 
 
 def table(frame: pd.DataFrame, columns: dict[str, formats.Column], *, key: str, page_size: int | None = None,

@@ -112,10 +112,18 @@ def test_the_organiser_preview_draws_one_bar_per_judge_with_distinct_labels(app,
     shot(page, "organiser-dashboard")
     for path, heading in (("setup", "Edition set-up"), ("screening", "Eligibility screening"),
                           ("judges", "Judge pool"), ("progress", "Progress"), ("results", "Results"),
-                          ("decisions", "Decisions and publication")):
+                          ("decisions", "Decisions and publication"), ("sheets", "Score sheets"),
+                          ("audit", "Audit trail"), ("conflicts", "Conflicts of interest")):
         page.goto(f"{live.url}/{path}")
         see(page.get_by_role("heading", name=heading, exact=True))
         shot(page, f"organiser-{path}")
+    for path, heading, button, shown in (("results", "Results", "Rank", "Second look"),
+                                         ("reliability", "Reliability", "Build the report", "Agreement between methods")):
+        page.goto(f"{live.url}/{path}")
+        see(page.get_by_role("heading", name=heading, exact=True))
+        page.get_by_role("button", name=button, exact=True).click()
+        see(page.get_by_role("heading", name=shown))
+        shot(page, f"organiser-{path}-shown")
     page.goto(live.url + "/assignment")
     see(page.get_by_role("heading", name="Assignment", exact=True))
     page.get_by_role("button", name="Preview assignment").click()

@@ -4,8 +4,12 @@ words: no visible heading is a raw column key (round, draft_sheets, entry_code) 
 a reader cannot edit is a stored key (hong_kong, utility_model, granted)."""
 
 import re
+import tomllib
+from pathlib import Path
 
 import pytest
+
+import contest
 
 from contest.models import Role, enums
 from contest.services import progress
@@ -22,6 +26,8 @@ KNOWN_KEYS = {
     for member in kind
 } | {progress.TO_DO, progress.DRAFT, progress.SUBMITTED, "advanced", "not_advanced", "unset", "password set",
      "acknowledged", "not yet", "user.sign_in"}
+PRESET = tomllib.loads((Path(contest.__file__).parent / "presets" / "gba.toml").read_text(encoding="utf-8"))
+KNOWN_KEYS |= {item["key"] for kind in ("groups", "categories", "tracks", "rounds", "awards") for item in PRESET[kind]}
 # Pressed where a page shows its tables only on request.
 REVEAL = {"organiser_results.py": "Rank", "organiser_reliability.py": "Build the report"}
 

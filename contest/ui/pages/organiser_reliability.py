@@ -18,7 +18,7 @@ with context.session(read_only=True) as s:
     rounds = {r.id: r.label for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
 left, right = st.columns(2)
 round_id = left.selectbox(t("Round"), list(rounds), format_func=rounds.get)
-method = right.selectbox(t("Method"), ranking.METHODS, format_func={m: t(m) for m in ranking.METHODS}.get)
+method = right.selectbox(t("Method"), ranking.METHODS, format_func={m: t(f"ranking_method.{m}") for m in ranking.METHODS}.get)
 if st.button(t("Build the report"), type="primary"):
     st.session_state["reliability_for"] = (round_id, method)
 if st.session_state.get("reliability_for") != (round_id, method):
@@ -35,9 +35,9 @@ for line in report.summary:
 C = formats.Column
 SHEET = {"sheet": C("col.sheet", "key", values="sheet")}
 st.subheader(t("Design"))
-widgets.table(pd.DataFrame({"measure": list(report.design), "value": list(report.design.values())}), {
-    "measure": C("col.measure", "key", values="design"), "value": C("col.value", "number", digits=1)},
-    key="reliability_design")
+widgets.table(pd.DataFrame({"measure": list(report.design), "value": [
+    formats.decimal(v, 0 if float(v).is_integer() else 1) for v in report.design.values()]}), {
+    "measure": C("col.measure", "key", values="design"), "value": C("col.value")}, key="reliability_design")
 st.subheader(t("Variance shares and agreement"))
 widgets.table(report.variance.merge(report.alpha, on="sheet"), {
     **SHEET, "entry_share": C("col.entry_share", "share"), "judge_share": C("col.judge_share", "share"),
@@ -60,7 +60,8 @@ widgets.table(report.judges, {
     key="reliability_judges")
 st.subheader(t("Entries flagged"))
 flagged = report.entries[report.entries["flags"] != ""]
-widgets.table(flagged.assign(group=flagged["group"].map(t)), {
+pools = dict(zip(rel.ranking.table["pool"], rel.ranking.table["pool_label"]))
+widgets.table(flagged.assign(group=flagged["group"].map(lambda pool: t(pools.get(pool, pool)))), {
     "entry_code": C("col.entry"), "group": C("col.group"), "adjusted_score": C("col.adjusted_score", "number"),
     "disagreement": C("col.disagreement", "number"), "largest_residual": C("col.largest_residual", "number"),
     "lowest": C("col.lowest", "number"), "highest": C("col.highest", "number"),

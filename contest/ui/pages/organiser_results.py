@@ -18,7 +18,7 @@ with context.session(read_only=True) as s:
     rounds = {r.id: t(r.label) for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
 left, middle, right = st.columns(3)
 round_id = left.selectbox(t("Round"), list(rounds), format_func=rounds.get)
-method = middle.selectbox(t("Method"), ranking.METHODS, format_func={m: t(m) for m in ranking.METHODS}.get)
+method = middle.selectbox(t("Method"), ranking.METHODS, format_func={m: t(f"ranking_method.{m}") for m in ranking.METHODS}.get)
 draws = widgets.number(t("Interval draws"), low=0, high=5000, value=1000, step=100, key="results_draws",
                        container=right)
 st.caption(t(ranking.METHOD_WARNINGS[method]))
