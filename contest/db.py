@@ -92,6 +92,42 @@ def begin_reading(session: Session) -> None:
         session.connection(execution_options={"read_only": True})
 
 
+@event.listens_for(Session, "after_flush")
+def _remember_writes(session, _flush_context) -> None:
+    session.info["wrote"] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_writes(session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended: nothing written is pending
+        session.info.pop("wrote", None)
+
+
+def release(session: Session) -> None:
+    """End the session's transaction if it has written nothing, so that long work that
+    follows (a ranking, a solve, a workbook) holds no lock and no snapshot: on SQLite an
+    open write transaction stops every other writer. A transaction holding writes is left
+    open (its caller commits it). Loaded objects stay usable (expire_on_commit=False); the
+    session's next statement starts a new transaction."""
+    if not session.in_transaction():
+        return
+    if session.new or session.dirty or session.deleted or session.info.get("wrote"):
+        return
+    session.commit()
+
+
+@contextmanager
+def reading(session: Session) -> Iterator[Session]:
+    """The statements inside run in a read transaction of their own (on SQLite a deferred
+    one, taking no write lock), ended afterwards: a service gathering the inputs of a long
+    calculation holds nothing while it computes, and its later writes start a transaction
+    of their own. A session already holding writes keeps its transaction throughout."""
+    release(session)
+    begin_reading(session)
+    yield session
+    release(session)
+
+
 def alembic_config(url: str) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

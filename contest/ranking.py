@@ -82,6 +82,7 @@ class DisconnectedDesign(ValueError):
 
     def __init__(self, report: DesignReport, sheet: str | None = None):
         self.report = report
+        self.sheet = sheet
         sizes = ", ".join(
             f"{len(c['entries'])} entries/{len(c['judges'])} judges"
             for c in report.components[:5]
@@ -96,6 +97,9 @@ class DisconnectedDesign(ValueError):
             "quota, or 3-5 shared calibration entries), then rank again; or use another "
             "method knowing that it ignores judge leniency."
         )
+
+    def __reduce__(self):  # raised in a worker process, raised again in the app (pickled)
+        return (type(self), (self.report, self.sheet))
 
 
 @dataclass

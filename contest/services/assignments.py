@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
-from contest import assignment, organisations
+from contest import assignment, db, organisations
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -27,7 +27,7 @@ from contest.models import (
     Track,
     User,
 )
-from contest.services import InvalidInput, NotFound, StaleData, audit, panels, queries, require_role
+from contest.services import InvalidInput, NotFound, StaleData, audit, heavy, panels, queries, require_role
 
 MAX_JUDGES_PER_ENTRY = 15
 
@@ -107,6 +107,7 @@ def preview_assignment(
     """Solve the round's assignment without storing it: kept work, pairs to add and to
     withdraw, loads, expertise match, conflicts avoided, connectivity, problems."""
     require_role(actor, Role.organiser)
+    db.begin_reading(session)
     rnd = queries.scored_round(session, round_id)
     k = rnd.judges_per_entry if per_entry is None else per_entry
     if not 1 <= k <= MAX_JUDGES_PER_ENTRY:
@@ -129,9 +130,9 @@ def preview_assignment(
     for judge_id, entry_id in kept:
         existing.setdefault(entry_id, set()).add(judge_id)
     entry_specs, judge_specs = _specs(session, rnd, entries, pool)
-    result = assignment.assign_judges(
-        entry_specs, judge_specs, per_entry=k, forbidden=forbidden, existing=existing,
-        seed=seed, progress=progress,
+    result = heavy.compute(  # the solve: in a worker, no transaction open
+        assignment.assign_judges, entry_specs, judge_specs, session=session, per_entry=k,
+        forbidden=forbidden, existing=existing, seed=seed, progress=progress,
     )
     result = _readable(result, {e.id: e.code for e in entries}, _judge_labels(pool))
     pairs = set(result.pairs)

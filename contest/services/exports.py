@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session, select
 
-from contest import excel
+from contest import db, excel
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -35,7 +35,7 @@ from contest.models import (
     Track,
     User,
 )
-from contest.services import InvalidInput, NotFound, editions, queries, require_role
+from contest.services import InvalidInput, NotFound, editions, heavy, queries, require_role
 
 BOOK_FIELDS = ("ranking", "criteria", "judges", "reliability", "counts", "warnings",
                "method_settings")
@@ -134,7 +134,7 @@ def results_workbook(*, session: Session, actor: Actor, edition_id: int, round_k
     require_role(actor, Role.organiser)
     book = results_book(session=session, actor=actor, edition_id=edition_id,
                         round_key=round_key, method=method, progress=progress)
-    data = excel.results_workbook(book, lang=lang)
+    data = heavy.compute(excel.results_workbook, book, session=session, lang=lang)  # in a worker
     if progress:
         progress(1.0)
     return data
@@ -145,6 +145,7 @@ def results_book(*, session: Session, actor: Actor, edition_id: int, round_key: 
                  progress: Callable[[float], None] | None = None) -> excel.ResultsBook:
     """Everything the results workbook shows, gathered for one round."""
     require_role(actor, Role.organiser)
+    db.begin_reading(session)
     edition = session.get(Edition, edition_id)
     if edition is None:
         raise NotFound("No such edition.")

@@ -16,7 +16,7 @@ from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from contest import conflicts as conflict_rules
-from contest import eligibility, excel, i18n, organisations, patents, scoring
+from contest import db, eligibility, excel, i18n, organisations, patents, scoring, workers
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -46,6 +46,7 @@ from contest.services import (
     ServiceError,
     accounts,
     audit,
+    heavy,
     panels,
     queries,
     require_role,
@@ -84,12 +85,16 @@ def import_workbook(*, session: Session, actor: Actor, edition_id: int, kind: st
     require_role(actor, Role.organiser)
     if kind not in KINDS:
         raise InvalidInput(f"Unknown import '{kind}'; choose one of {', '.join(KINDS)}.")
+    db.begin_reading(session)
     edition = session.get(Edition, edition_id)
     if edition is None:
         raise NotFound("No such edition.")
-    # Reading the file is most of the work: 80 % of the bar.
-    read = excel.read_workbook(kind, data, choices=queries.edition_choices(session, edition.id),
-                               progress=(lambda f: progress(0.8 * f)) if progress else None)
+    choices = queries.edition_choices(session, edition.id)
+    # Reading the file is most of the work (80 % of the bar): in a worker, no transaction
+    # open; the rows are stored afterwards in one short transaction.
+    read = heavy.compute(excel.read_workbook, kind, data, session=session, choices=choices,
+                         progress=(lambda f: progress(0.8 * f)) if progress else None,
+                         timeout=workers.SHORT)
     if progress:
         progress(0.8)
     if read.errors:

@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from contest import i18n, ranking, reliability
+from contest import db, i18n, ranking, reliability
 from contest.auth import Actor
 from contest.models import (
     Conflict,
@@ -27,7 +27,7 @@ from contest.models import (
     SheetStatus,
     User,
 )
-from contest.services import InvalidInput, assignments, queries, require_role, standings
+from contest.services import InvalidInput, assignments, heavy, queries, require_role, standings
 
 DEFAULT_DRAWS = standings.DEFAULT_DRAWS
 
@@ -91,20 +91,24 @@ def round_reliability(
     rnd = standings.round_of(session, round_id)
     ranked = standings.rank(session, rnd, method=method, draws=draws, seed=seed, progress=progress)
     entry_ids = ranked.table["entry_id"].astype(int).tolist()
-    report = reliability.build_report(
-        ranked.result, conflicts_excluded=_conflicts_excluded(session, rnd, entry_ids))
-    comparison = ranking.compare_methods(
+    with db.reading(session):
+        excluded = _conflicts_excluded(session, rnd, entry_ids)
+        weights = {d.key: float(d.weight) for d in standings.sheet_definitions(session, rnd.id)}
+        extra = standings.extra_columns(session, rnd, entry_ids)
+        scores = criterion_scores(session, rnd.id)
+    report = heavy.compute(reliability.build_report, ranked.result, session=session,
+                           conflicts_excluded=excluded)
+    comparison = heavy.compute(
+        ranking.compare_methods,
         ranked.result.ratings[["entry", "judge", "sheet", "y", "heaviest", "raw_points"]],
         groups=dict(zip(ranked.table["entry_id"], ranked.table["pool"])),
-        reference=ranked.method, cut=ranked.cut,
-        sheet_weights={d.key: float(d.weight) for d in standings.sheet_definitions(session, rnd.id)},
-        extra=standings.extra_columns(session, rnd, entry_ids), public_vote_weight=rnd.public_vote_weight,
-        carry_weight=rnd.carry_over_weight)
+        reference=ranked.method, cut=ranked.cut, sheet_weights=weights, extra=extra,
+        public_vote_weight=rnd.public_vote_weight, carry_weight=rnd.carry_over_weight)
     codes = {int(k): v for k, v in zip(ranked.table["entry_id"], ranked.table["entry_code"])}
     comparison["entries_changed"] = comparison["entries_changed"].map(
         lambda text: ", ".join(codes.get(int(e), e) for e in text.split(",") if e))
     _name_people(session, rnd, report, codes)
-    return RoundReliability(ranked, report, comparison, criterion_scores(session, rnd.id))
+    return RoundReliability(ranked, report, comparison, scores)
 
 
 def _name_people(session: Session, rnd: Round, report: reliability.ReliabilityReport, codes: dict[int, str]) -> None:
@@ -196,7 +200,12 @@ def results_for_export(session: Session, round_id: int, method: str | None = Non
     })
     codes = dict(zip(t["entry_id"], t["entry_code"]))
     pools = dict(zip(t["entry_id"], t["group_label"]))
-    scores = criterion_scores(session, rnd.id)
+    with db.reading(session):
+        scores = criterion_scores(session, rnd.id)
+        excluded = _conflicts_excluded(session, rnd, list(codes))
+        people = dict(session.execute(select(User.id, User.email)).all())
+        names = dict(session.execute(select(User.id, User.name)).all())
+        tie_rule = ", ".join(standings.tie_rule_of(session.get(Edition, rnd.edition_id)))
     criteria = (scores.groupby(["entry", "sheet", "criterion"])["value"]
                 .agg(["mean", "min", "max", "count"]).reset_index())
     criteria.insert(0, "group", criteria["entry"].map(pools))
@@ -204,10 +213,8 @@ def results_for_export(session: Session, round_id: int, method: str | None = Non
     criteria = criteria.drop(columns="entry").rename(columns={"count": "n_judges"})
     criteria = criteria.sort_values(["group", "entry_code", "sheet", "criterion"])
 
-    report = reliability.build_report(
-        ranked.result, conflicts_excluded=_conflicts_excluded(session, rnd, list(codes)))
-    people = dict(session.execute(select(User.id, User.email)).all())
-    names = dict(session.execute(select(User.id, User.name)).all())
+    report = heavy.compute(reliability.build_report, ranked.result, session=session,
+                           conflicts_excluded=excluded)
     judges = report.judges.copy()
     judges.insert(0, "judge_email", judges["judge"].map(people))
     judges.insert(1, "name", judges["judge"].map(names))
@@ -229,7 +236,7 @@ def results_for_export(session: Session, round_id: int, method: str | None = Non
                 "carry_over_weight": rnd.carry_over_weight,
                 "sigma": {k: round(v, 3) for k, v in ranked.result.sigma.items()},
                 "tau": {k: round(v, 3) for k, v in ranked.result.tau.items()},
-                "tie_rule": ", ".join(standings.tie_rule_of(session.get(Edition, rnd.edition_id)))}
+                "tie_rule": tie_rule}
     counts = {"entries": len(t), "sheets": len(ranked.result.ratings),
               "judges": int(ranked.result.ratings["judge"].nunique()),
               "borderline": int(t["borderline"].sum()), "in_cut": int(t["in_cut"].sum())}

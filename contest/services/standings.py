@@ -12,7 +12,7 @@ import pandas as pd
 from sqlalchemy import case, func
 from sqlmodel import Session, select
 
-from contest import ranking
+from contest import db, ranking
 from contest.models import (
     AdvancementRule,
     Category,
@@ -30,9 +30,12 @@ from contest.models import (
     SheetDefinition,
     SheetStatus,
 )
-from contest.services import InvalidInput, queries
+from contest.services import InvalidInput, heavy, queries
 
 DEFAULT_DRAWS = 1000
+# A fit of this many ratings or more, or any interval draws, runs in a worker process
+# (contest.workers): below it the fit takes milliseconds and a worker would cost more.
+WORKER_RATINGS = 5000
 
 
 class DesignSplit(InvalidInput):
@@ -192,34 +195,37 @@ def rank(session: Session, rnd: Round, *, method: str | None, draws: int, seed: 
     if method not in ranking.METHODS:
         raise InvalidInput("results.unknown_method", method=method,
                            methods=", ".join(ranking.METHODS))
-    ratings = load_ratings(session, rnd.id)
-    if ratings.empty:
-        raise InvalidInput("results.no_sheets", round=rnd.label)
-    entry_ids = sorted(int(e) for e in ratings["entry"].unique())
-    entries = _entries_frame(session, entry_ids, rnd)
-    groups = dict(zip(entries["entry"].astype(int), entries["pool"]))
-    weights = {}
-    for d in sheet_definitions(session, rnd.id):
-        weights.setdefault(d.key, float(d.weight))
-    edition = session.get(Edition, rnd.edition_id)
-    cut = ranking.Cut(top=top) if top else round_cut(rnd, edition)
+    with db.reading(session):  # a short read; nothing is held while the ranking runs
+        ratings = load_ratings(session, rnd.id)
+        if ratings.empty:
+            raise InvalidInput("results.no_sheets", round=rnd.label)
+        entry_ids = sorted(int(e) for e in ratings["entry"].unique())
+        entries = _entries_frame(session, entry_ids, rnd)
+        groups = dict(zip(entries["entry"].astype(int), entries["pool"]))
+        weights = {}
+        for d in sheet_definitions(session, rnd.id):
+            weights.setdefault(d.key, float(d.weight))
+        edition = session.get(Edition, rnd.edition_id)
+        cut = ranking.Cut(top=top) if top else round_cut(rnd, edition)
+        inputs = dict(groups=groups, method=method, sheet_weights=weights,
+                      extra=extra_columns(session, rnd, entry_ids),
+                      public_vote_weight=rnd.public_vote_weight, carry_weight=rnd.carry_over_weight,
+                      cut=cut, draws=draws, seed=seed, tie_rule=tie_rule_of(edition))
     try:
-        result = ranking.rank_entries(
-            ratings, groups=groups, method=method, sheet_weights=weights,
-            extra=extra_columns(session, rnd, entry_ids), public_vote_weight=rnd.public_vote_weight,
-            carry_weight=rnd.carry_over_weight, cut=cut, draws=draws, seed=seed,
-            progress=progress, tie_rule=tie_rule_of(edition))
+        result = heavy.compute(ranking.rank_entries, ratings, session=session, progress=progress,
+                               heavy=draws > 0 or len(ratings) >= WORKER_RATINGS, **inputs)
     except ranking.DisconnectedDesign as exc:
         raise DesignSplit(rnd, exc.report, dict(zip(entries["entry"], entries["entry_code"]))) \
             from None
     except ValueError as exc:
         raise InvalidInput(str(exc)) from None
     table = result.entries.merge(entries, on="entry", how="left")
-    decisions = dict(session.execute(
-        select(Decision.entry_id, Decision.outcome).where(
-            Decision.round_id == rnd.id, Decision.active == True,  # noqa: E712
-            Decision.kind.in_([DecisionKind.advancement.value, DecisionKind.award.value]))
-    ).all())
+    with db.reading(session):
+        decisions = dict(session.execute(
+            select(Decision.entry_id, Decision.outcome).where(
+                Decision.round_id == rnd.id, Decision.active == True,  # noqa: E712
+                Decision.kind.in_([DecisionKind.advancement.value, DecisionKind.award.value]))
+        ).all())
     table["decision"] = table["entry"].map(lambda e: decisions.get(int(e), ""))
     table = table.rename(columns={"entry": "entry_id"})
     return RoundRanking(rnd.id, rnd.key, rnd.label, rnd.edition_id, method, rnd.blind, cut,

@@ -7,6 +7,7 @@ ten first-organiser forms sent at once make one organiser."""
 from __future__ import annotations
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -114,6 +115,22 @@ def test_five_failures_pause_the_account_from_that_address_and_the_right_passwor
     user, token = accounts.sign_in(session=session, email=JUDGE, password=PASSWORD, address=ATTACKER,
                                    now=start + timedelta(minutes=1, seconds=1))
     assert user.email == JUDGE and token
+
+
+def test_a_paused_sign_in_is_refused_at_once_with_no_transaction_left_open_and_nothing_sleeping(
+        engine, session, judge, monkeypatch):
+    """The throttle never waits and never holds a lock: twenty refused guesses in a row
+    leave every other user's save free (on SQLite one open write transaction would stop them)."""
+    def no_sleeping(seconds):
+        raise AssertionError(f"sign-in slept {seconds} s")
+
+    monkeypatch.setattr(time, "sleep", no_sleeping)
+    failed_before(session, at=utcnow(), times=5)
+    for _ in range(20):
+        with pytest.raises(accounts.SignInPaused):
+            accounts.sign_in(session=session, email=JUDGE, password="another guess", address=ATTACKER)
+        assert not session.in_transaction()
+        assert save_without_waiting(engine) == 1
 
 
 def test_the_owner_at_another_address_still_signs_in_during_an_attack_from_one_address(session, judge):

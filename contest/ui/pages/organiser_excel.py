@@ -35,11 +35,13 @@ upload = st.file_uploader(t("Workbook (.xlsx)"), type=["xlsx"], key="import_file
 dry_run = st.checkbox(t("Dry run: check everything, store nothing"), value=True,
                       key="import_dry_run")
 if st.button(t("Import"), disabled=upload is None, key="import_go"):
+    bar = st.progress(0.0, text=t("Import"))
     try:
         with context.session() as s:
             report = imports.import_workbook(session=s, actor=actor, edition_id=edition.id,
                                              kind=kind, data=upload.getvalue(),
-                                             round_key=round_key, dry_run=dry_run)
+                                             round_key=round_key, dry_run=dry_run, progress=bar.progress)
+        bar.empty()
         st.success(report.summary())
         if report.notes:
             st.dataframe({t("note"): report.notes}, hide_index=True)
@@ -56,10 +58,12 @@ round_method = t("the round's method")
 method = right.selectbox(t("Method"), [None, *METHODS], key="export_method",
                          format_func=lambda m: round_method if m is None else m)
 if st.button(t("Prepare the results workbook"), key="export_go", disabled=not scored):
+    bar = st.progress(0.0, text=t("Prepare the results workbook"))
     with context.session(read_only=True) as s, context.user_errors():
         st.session_state["results_workbook"] = (result_round, exports.results_workbook(
             session=s, actor=actor, edition_id=edition.id, round_key=result_round,
-            method=method, lang=language()))
+            method=method, lang=language(), progress=bar.progress))
+    bar.empty()
 prepared = st.session_state.get("results_workbook")
 if prepared:
     st.download_button(t("Download results"), prepared[1],

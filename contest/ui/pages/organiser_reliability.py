@@ -20,15 +20,18 @@ left, right = st.columns(2)
 round_id = left.selectbox(t("Round"), list(rounds), format_func=rounds.get)
 method = right.selectbox(t("Method"), ranking.METHODS, format_func={m: t(f"ranking_method.{m}") for m in ranking.METHODS}.get)
 if st.button(t("Build the report"), type="primary"):
-    st.session_state["reliability_for"] = (round_id, method)
-if st.session_state.get("reliability_for") != (round_id, method):
+    # Built once when asked (in a worker process, with a progress bar), kept for this tab.
+    st.session_state.pop("reliability", None)
+    bar = st.progress(0.0, text=t("Rank intervals"))
+    with context.session(read_only=True) as s, context.user_errors():
+        st.session_state["reliability"] = ((round_id, method), results.round_reliability(
+            session=s, actor=actor, round_id=round_id, method=method, draws=500, progress=bar.progress))
+    bar.empty()
+built = st.session_state.get("reliability")
+if built is None or built[0] != (round_id, method):
     st.info(t("Choose a round, then build the report."))
     st.stop()
-rel = None
-with context.session(read_only=True) as s, context.user_errors():
-    rel = results.round_reliability(session=s, actor=actor, round_id=round_id, method=method, draws=500)
-if rel is None:
-    st.stop()
+rel = built[1]
 report = rel.report
 for line in report.summary:
     st.markdown(f"- {widgets.plain(line)}")
