@@ -226,8 +226,8 @@ def assign_command(
                             fg=typer.colors.RED)
             fail("nothing was stored; fix the judge pool or conflicts and run again")
         stored = assignments.commit_assignment(session=session, actor=actor, preview=preview)
-        typer.echo(f"stored: {stored['added']} added, {stored['withdrawn']} withdrawn, "
-                   f"{stored['kept']} kept with work")
+        typer.echo(f"stored: {stored.added} added, {stored.withdrawn} withdrawn, "
+                   f"{stored.kept} kept with work")
         typer.echo("load per judge: " + assignment.load_histogram(result.loads))
 
 

@@ -157,9 +157,19 @@ def preview_assignment(
     )
 
 
+@dataclass(frozen=True)
+class AssignmentStored:
+    """What committing an assignment stored."""
+
+    added: int
+    withdrawn: int
+    kept: int  # assignments kept because their judge has already worked on them
+    total: int  # active assignments of the round now
+
+
 def commit_assignment(
     *, session: Session, actor: Actor, preview: AssignmentPreview, accept_problems: bool = False,
-) -> dict:
+) -> AssignmentStored:
     """Store a previewed assignment. Refused if the round's assignments or conflicts
     changed since the preview, or if it has problems the organiser has not accepted."""
     require_role(actor, Role.organiser)
@@ -204,8 +214,8 @@ def commit_assignment(
           expertise_match=round(result.expertise_match, 4), connected=result.connected,
           problems=assignment.explained_problems(result))
     session.commit()
-    return {"added": len(preview.to_add), "withdrawn": len(preview.to_withdraw),
-            "kept": len(preview.kept), "total": len(result.pairs)}
+    return AssignmentStored(len(preview.to_add), len(preview.to_withdraw), len(preview.kept),
+                            len(result.pairs))
 
 
 def run_assignment(
@@ -397,10 +407,20 @@ def swap_judge(*, session: Session, actor: Actor, round_id: int, entry_id: int,
     session.commit()
 
 
+@dataclass(frozen=True)
+class SecondLook:
+    """The judges added for a second look, and the entries that could not get them all."""
+
+    added: tuple[tuple[int, int], ...]  # (judge id, entry id)
+    unserved: tuple[tuple[int, str], ...]  # (entry id, why)
+    problems: tuple[str, ...] = ()
+    entries: tuple[str, ...] = ()  # the codes of the entries asked for
+
+
 def second_look(
     *, session: Session, actor: Actor, round_id: int, entry_ids: list[int], extra: int = 2,
     seed: int = 0,
-) -> dict:
+) -> SecondLook:
     """Add `extra` judges to each given entry, none of whom had it before (in any
     status), none conflicted, one per organisation; stores what it can and names each
     entry it could not fully serve."""
@@ -428,8 +448,8 @@ def second_look(
           entries=[e.id for e in entries], extra=extra, added=len(result.added),
           unserved=[reason for _, reason in result.unserved])
     session.commit()
-    return {"added": list(result.added), "unserved": list(result.unserved),
-            "problems": list(result.problems)}
+    return SecondLook(tuple(result.added), tuple(result.unserved), tuple(result.problems),
+                      tuple(e.code for e in entries))
 
 
 def set_round_rules(*, session: Session, actor: Actor, round_id: int, judges_per_entry: int,
@@ -452,7 +472,19 @@ def set_round_rules(*, session: Session, actor: Actor, round_id: int, judges_per
     return rnd
 
 
-def round_assignments(*, session: Session, actor: Actor, round_id: int) -> list[dict]:
+@dataclass(frozen=True)
+class EntryPanel:
+    """An entry of the round and the judges on it now."""
+
+    id: int
+    code: str
+    judges: int
+    needed: int  # the round's judges per entry
+    names: str  # the judges by name, comma-separated
+    judge_ids: tuple[int, ...]
+
+
+def round_assignments(*, session: Session, actor: Actor, round_id: int) -> list[EntryPanel]:
     """Per entry of the round: its judges (by name) and how many it has."""
     require_role(actor, Role.organiser)
     rnd = queries.scored_round(session, round_id)
@@ -462,9 +494,8 @@ def round_assignments(*, session: Session, actor: Actor, round_id: int) -> list[
     names = queries.person_labels(session, {j for judges in by_entry.values() for j in judges},
                                     edition_id=rnd.edition_id)
     return [
-        {"id": entry.id, "code": entry.code, "judges": len(by_entry.get(entry.id, [])),
-         "needed": rnd.judges_per_entry,
-         "names": ", ".join(sorted(names.get(j, "?") for j in by_entry.get(entry.id, []))),
-         "judge_ids": sorted(by_entry.get(entry.id, []))}
+        EntryPanel(entry.id, entry.code, len(by_entry.get(entry.id, [])), rnd.judges_per_entry,
+                   ", ".join(sorted(names.get(j, "?") for j in by_entry.get(entry.id, []))),
+                   tuple(sorted(by_entry.get(entry.id, []))))
         for entry in queries.round_entries(session, rnd)
     ]

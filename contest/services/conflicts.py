@@ -4,6 +4,8 @@ reason; a conflicted pair is never assigned."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session, select
 
 from contest import conflicts as rules
@@ -12,8 +14,17 @@ from contest.models import Conflict, ConflictSource, Entry, Role, User
 from contest.services import InvalidInput, NotFound, audit, panels, queries, require_role
 
 
+@dataclass(frozen=True)
+class Detected:
+    """What finding the automatic conflicts changed."""
+
+    added: int
+    removed: int  # automatic conflicts whose cause is gone
+    total: int  # automatic conflicts now
+
+
 def detect_conflicts(*, session: Session, actor: Actor, edition_id: int,
-                     same_region: bool = False) -> dict:
+                     same_region: bool = False) -> Detected:
     """Store the automatic conflicts of the edition's judges and judged entries: adds
     new ones, drops automatic ones whose cause is gone (others are never touched)."""
     require_role(actor, Role.organiser)
@@ -49,7 +60,7 @@ def detect_conflicts(*, session: Session, actor: Actor, edition_id: int,
     audit(session, actor, "conflict.detect", "edition", edition_id, edition_id=edition_id,
           added=added, removed=removed, total=len(found))
     session.commit()
-    return {"added": added, "removed": removed, "total": len(found)}
+    return Detected(added, removed, len(found))
 
 
 def _clean_reason(reason: str) -> str:
@@ -111,7 +122,20 @@ def remove_conflict(*, session: Session, actor: Actor, conflict_id: int) -> None
     session.commit()
 
 
-def list_conflicts(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+@dataclass(frozen=True)
+class ConflictRow:
+    """A stored conflict as the organiser reads it."""
+
+    id: int
+    judge: str
+    email: str
+    entry: str  # entry code; "" when the conflict names an organisation
+    organisation: str | None
+    source: str  # automatic, declared, recorded or imported
+    reason: str
+
+
+def list_conflicts(*, session: Session, actor: Actor, edition_id: int) -> list[ConflictRow]:
     """Every stored conflict with the judge, the entry (or organisation), source, reason."""
     require_role(actor, Role.organiser)
     rows = session.exec(
@@ -121,17 +145,21 @@ def list_conflicts(*, session: Session, actor: Actor, edition_id: int) -> list[d
         .where(Conflict.edition_id == edition_id)
         .order_by(User.name, Entry.code, Conflict.id)
     ).all()
-    return [
-        {"id": c.id, "judge": name, "email": email, "entry": code or "",
-         "organisation": c.organisation, "source": c.source, "reason": c.reason}
-        for c, name, email, code in rows
-    ]
+    return [ConflictRow(c.id, name, email, code or "", c.organisation, c.source, c.reason)
+            for c, name, email, code in rows]
 
 
-def choices(*, session: Session, actor: Actor, edition_id: int) -> dict:
+@dataclass(frozen=True)
+class Choices:
+    """Judges and judged entries of the edition, as (id, label) pairs for pickers."""
+
+    judges: tuple[tuple[int, str], ...]
+    entries: tuple[tuple[int, str], ...]
+
+
+def choices(*, session: Session, actor: Actor, edition_id: int) -> Choices:
     """Judges and judged entries of the edition, as (id, label) pairs for pickers."""
     require_role(actor, Role.organiser)
-    return {
-        "judges": list(queries.pool_labels(queries.judge_pool(session, edition_id)).items()),
-        "entries": [(e.id, f"{e.code} · {e.applicant}") for e in queries.judged_entries(session, edition_id)],
-    }
+    return Choices(
+        tuple(queries.pool_labels(queries.judge_pool(session, edition_id)).items()),
+        tuple((e.id, f"{e.code} · {e.applicant}") for e in queries.judged_entries(session, edition_id)))

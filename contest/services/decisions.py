@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 import pandas as pd
 from sqlalchemy import func, update
@@ -58,21 +59,34 @@ NO_AWARD = ""
 # ---------------------------------------------------------------- what a round can decide
 
 
-def award_tiers(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+@dataclass(frozen=True)
+class Tier:
+    """An award tier of the edition and how many of each group win it."""
+
+    key: str
+    label: str
+    per_group: int
+
+
+def _tiers(edition: Edition) -> list[Tier]:
+    return [Tier(a["key"], a.get("label", a["key"]), int(a["per_group"]))
+            for a in standings.award_tiers_of(edition)]
+
+
+def award_tiers(*, session: Session, actor: Actor, edition_id: int) -> list[Tier]:
     """The edition's award tiers with their counts per group (from its settings)."""
     require_role(actor, Role.organiser)
     edition = session.get(Edition, edition_id)
     if edition is None:
         raise NotFound("common.no_such_edition")
-    return [{"key": a["key"], "label": a.get("label", a["key"]), "per_group": int(a["per_group"])}
-            for a in standings.award_tiers_of(edition)]
+    return _tiers(edition)
 
 
-def _round_tiers(session: Session, rnd: Round) -> list[dict]:
+def _round_tiers(session: Session, rnd: Round) -> list[Tier]:
     """Award tiers belong to the last scored round (the final), if the edition has any."""
     if queries.next_scored_round(session, rnd) is not None:
         return []
-    return standings.award_tiers_of(session.get(Edition, rnd.edition_id))
+    return _tiers(session.get(Edition, rnd.edition_id))
 
 
 @dataclass(frozen=True)
@@ -83,7 +97,7 @@ class RoundActions:
     round_label: str
     next_round: str | None  # advancement moves entries into it
     advancement: bool  # a next scored round and an advancement rule
-    tiers: tuple[dict, ...]  # award tiers of this round (only the last scored round has them)
+    tiers: tuple[Tier, ...]  # award tiers of this round (only the last scored round has them)
     method: str  # the round's own ranking method
 
 
@@ -94,8 +108,7 @@ def round_actions(*, session: Session, actor: Actor, round_id: int) -> RoundActi
     return RoundActions(
         rnd.id, rnd.label, following.label if following else None,
         following is not None and rnd.advancement_rule != AdvancementRule.none.value,
-        tuple({"key": t["key"], "label": t.get("label", t["key"]), "per_group": int(t["per_group"])}
-              for t in _round_tiers(session, rnd)),
+        tuple(_round_tiers(session, rnd)),
         rnd.method or "model")
 
 
@@ -326,8 +339,8 @@ def assign_more(*, session: Session, actor: Actor, round_id: int,
         outcome = assignments.second_look(session=session, actor=actor, round_id=rnd.id,
                                           entry_ids=ids, extra=min(gap, 4))
         codes = {i: short[i].code for i in ids}
-        added += [(codes.get(e, str(e)), names.get(j, str(j))) for j, e in outcome["added"]]
-        unserved += [reason for _, reason in outcome["unserved"]]
+        added += [(codes.get(e, str(e)), names.get(j, str(j))) for j, e in outcome.added]
+        unserved += [reason for _, reason in outcome.unserved]
     return MoreJudges(tuple(added), tuple(waiting), tuple(unserved))
 
 
@@ -419,9 +432,9 @@ def _plan(session: Session, rnd: Round, kind: str, *, method: str | None,
     tiers = _round_tiers(session, rnd) if kind == "awards" else []
     lines, total = [], 0
     for tier in tiers:
-        total += int(tier["per_group"])
-        lines.append((total, tier["key"]))
-    keys = {t["key"] for t in tiers}
+        total += tier.per_group
+        lines.append((total, tier.key))
+    keys = {t.key for t in tiers}
     codes = {**dict(zip(table["entry_id"].astype(int), table["entry_code"])),
              **{s.entry_id: s.code for s in short}}
     for entry_id, (wanted, reason) in overrides.items():
@@ -479,7 +492,7 @@ def _plan(session: Session, rnd: Round, kind: str, *, method: str | None,
         advanced = sum(r.outcome == ADVANCED for r in rows)
         counts = {"advanced": advanced, "not_advanced": len(rows) - advanced}
     else:
-        counts = {t["key"]: sum(r.outcome == t["key"] for r in rows) for t in tiers}
+        counts = {t.key: sum(r.outcome == t.key for r in rows) for t in tiers}
     following = queries.next_scored_round(session, rnd)
     plan = DecisionPlan(rnd.id, rnd.label, kind, ranked.method,
                         following.label if following else None, tuple(rows), counts,
@@ -761,7 +774,34 @@ def publish_results(
     return publication
 
 
-def published_results(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+@dataclass(frozen=True)
+class PublishedRow:
+    entry_code: str
+    title: str
+    applicant: str | None
+    group: str
+    category: str
+    outcome: str  # advanced, or an award tier key
+    rank: int | None
+    mine: bool  # one of the reader's own entries
+
+
+@dataclass(frozen=True)
+class PublishedList:
+    """A published advancement or award list, as entrants and observers read it."""
+
+    id: int
+    round: str
+    kind: str  # advancement or awards
+    version: int
+    correction: bool  # a later version of a list published before
+    title: str
+    note: str
+    published_at: datetime
+    rows: tuple[PublishedRow, ...]
+
+
+def published_results(*, session: Session, actor: Actor, edition_id: int) -> list[PublishedList]:
     """Every published list of the edition, newest first, corrections included; an
     entrant's own entries are marked."""
     if actor is None or not actor.roles:
@@ -775,10 +815,11 @@ def published_results(*, session: Session, actor: Actor, edition_id: int) -> lis
     lists = []
     for p in session.exec(select(Publication).where(Publication.edition_id == edition_id)
                           .order_by(Publication.published_at.desc(), Publication.id.desc())):
-        lists.append({
-            "id": p.id, "round": labels.get(p.round_id, ""), "kind": p.kind,
-            "version": p.version, "correction": p.version > 1, "title": p.title,
-            "note": p.note, "published_at": p.published_at,
-            "rows": [{**row, "mine": row["entry_code"] in mine} for row in p.payload],
-        })
+        lists.append(PublishedList(
+            p.id, labels.get(p.round_id, ""), p.kind, p.version, p.version > 1, p.title, p.note,
+            p.published_at, tuple(
+                PublishedRow(row["entry_code"], row.get("title") or "", row.get("applicant"),
+                             row.get("group") or "", row.get("category") or "", row.get("outcome") or "",
+                             row.get("rank"), row["entry_code"] in mine)
+                for row in p.payload)))
     return lists

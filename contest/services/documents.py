@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from contest import db, documents, i18n, redaction, workers
 from contest.auth import Actor
 from contest.models import Assignment, AssignmentStatus, Document, DocumentBlob, Edition, Entry, Role, Round, User
-from contest.services import InvalidInput, NotFound, audit, entries, require_role, storage
+from contest.services import InvalidInput, NotFound, audit, entries, queries, require_role, storage
 from contest.services import blind as blind_rounds
 
 SINGLE_KINDS = ("report", "roadshow")  # a new upload replaces the old one
@@ -191,9 +191,7 @@ def get_document_for_viewer(*, session: Session, actor: Actor, document_id: int)
 
 def observer_may_read(session: Session, document: Document, entry: Entry) -> bool:
     """Observers read roadshow decks of the entries they browse (the showcase round)."""
-    from contest.services import home  # home lists these documents for observers
-
-    shown = home.showcase_round(session, entry.edition_id)
+    shown = queries.showcase_round(session, entry.edition_id)
     return document.kind in OBSERVER_KINDS and shown is not None and entry.current_round_id == shown.id
 
 

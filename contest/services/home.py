@@ -3,7 +3,9 @@ state of the edition, observers the finalists."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
@@ -29,7 +31,7 @@ from contest.models import (
     SheetStatus,
     Track,
 )
-from contest.services import NotFound, audit, blind, require_role
+from contest.services import NotFound, audit, blind, queries, require_role
 from contest.services import documents as document_service
 
 STATUS_LABELS = {
@@ -41,7 +43,23 @@ STATUS_LABELS = {
 }
 
 
-def entrant_overview(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+@dataclass(frozen=True)
+class EntrantEntry:
+    """One of the entrant's own entries as their home page lists it."""
+
+    id: int
+    code: str
+    title: str
+    group: str
+    category: str
+    status: str  # in words
+    reason: str | None  # the eligibility decision's reason
+    stage: str  # the round it is in
+    award: str  # a published award, or ""
+    submitted_at: datetime | None
+
+
+def entrant_overview(*, session: Session, actor: Actor, edition_id: int) -> list[EntrantEntry]:
     """The entrant's own entries with their status, stage and award."""
     require_role(actor, Role.entrant)
     rows = session.exec(
@@ -54,18 +72,9 @@ def entrant_overview(*, session: Session, actor: Actor, edition_id: int) -> list
     ).all()
     awards = published_awards(session, edition_id)
     return [
-        {
-            "id": e.id,
-            "code": e.code,
-            "title": e.title or "(untitled)",
-            "group": group or "",
-            "category": category or "",
-            "status": STATUS_LABELS.get(EntryStatus(e.status), e.status),
-            "reason": e.eligibility_reason,
-            "stage": stage or "",
-            "award": awards.get(e.code, ""),
-            "submitted_at": e.submitted_at,
-        }
+        EntrantEntry(e.id, e.code, e.title or "(untitled)", group or "", category or "",
+                     STATUS_LABELS.get(EntryStatus(e.status), e.status), e.eligibility_reason,
+                     stage or "", awards.get(e.code, ""), e.submitted_at)
         for e, group, category, stage in rows
     ]
 
@@ -82,7 +91,32 @@ def published_awards(session: Session, edition_id: int) -> dict[str, str]:
     return {row["entry_code"]: row["outcome"] for pub in latest.values() for row in pub.payload}
 
 
-def judge_overview(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+@dataclass(frozen=True)
+class JudgeEntry:
+    code: str
+    title: str  # without the entrant's identity in a blind round
+    state: str  # to do, draft or submitted
+
+
+@dataclass
+class JudgeRound:
+    """The judge's assignments in one round."""
+
+    round: str
+    round_key: str
+    closes_at: datetime | None
+    entries: list[JudgeEntry] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return len(self.entries)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for e in self.entries if e.state == "submitted")
+
+
+def judge_overview(*, session: Session, actor: Actor, edition_id: int) -> list[JudgeRound]:
     """Per round: the judge's assignments and how many are submitted (blind rounds: titles
     without the entrant's identity)."""
     require_role(actor, Role.judge)
@@ -115,23 +149,18 @@ def judge_overview(*, session: Session, actor: Actor, edition_id: int) -> list[d
     ).all()
     places = blind.places_of(session.get(Edition, edition_id))
     hidden = blind.identities(session, [entry for rnd, entry, *_ in rows if rnd.blind], places)
-    rounds: dict[int, dict] = {}
+    rounds: dict[int, JudgeRound] = {}
     for rnd, entry, sheets, submitted in rows:
         code = entry.code
         title = redaction.redact(entry.title, hidden[entry.id], places) if rnd.blind else entry.title
-        info = rounds.setdefault(
-            rnd.id, {"round": rnd.label, "round_key": rnd.key, "closes_at": rnd.closes_at, "entries": []}
-        )
+        info = rounds.setdefault(rnd.id, JudgeRound(rnd.label, rnd.key, rnd.closes_at))
         if not sheets:
             state = "to do"
         elif submitted and submitted >= sheets:
             state = "submitted"
         else:
             state = "draft"
-        info["entries"].append({"code": code, "title": title, "state": state})
-    for info in rounds.values():
-        info["total"] = len(info["entries"])
-        info["done"] = sum(1 for e in info["entries"] if e["state"] == "submitted")
+        info.entries.append(JudgeEntry(code, title, state))
     return list(rounds.values())
 
 
@@ -143,7 +172,32 @@ def _count_by(session: Session, column, edition_id: int, *joins) -> dict[str, in
     return {str(k or "unset"): n for k, n in session.exec(query).all()}
 
 
-def organiser_dashboard(*, session: Session, actor: Actor, edition_id: int) -> dict:
+@dataclass(frozen=True)
+class RoundSheets:
+    """Scoring so far in one scored round."""
+
+    round: str
+    assignments: int
+    draft_sheets: int
+    submitted_sheets: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """The state of the edition at a glance; each by_* counts entries by a label."""
+
+    entries: int
+    by_status: dict[str, int]
+    by_stage: dict[str, int]
+    by_group: dict[str, int]
+    by_category: dict[str, int]
+    by_region: dict[str, int]
+    by_track: dict[str, int]
+    judges: int
+    progress: tuple[RoundSheets, ...]
+
+
+def organiser_dashboard(*, session: Session, actor: Actor, edition_id: int) -> Dashboard:
     """Entries per stage, group, category, region and track; judges; progress per round."""
     require_role(actor, Role.organiser)
     by_status = {STATUS_LABELS.get(k, k): n for k, n in _count_by(session, Entry.status, edition_id).items()}
@@ -173,44 +227,51 @@ def organiser_dashboard(*, session: Session, actor: Actor, edition_id: int) -> d
             ).all()
         )
         if assigned or sheet_rows:
-            progress.append(
-                {
-                    "round": rnd.label,
-                    "assignments": assigned,
-                    "draft_sheets": sheet_rows.get(SheetStatus.draft.value, 0),
-                    "submitted_sheets": sheet_rows.get(SheetStatus.submitted.value, 0),
-                }
-            )
-    return {
-        "entries": sum(by_status.values()),
-        "by_status": by_status,
-        "by_stage": by_stage,
-        "by_group": by_group,
-        "by_category": by_category,
-        "by_region": by_region,
-        "by_track": by_track,
-        "judges": judges,
-        "progress": progress,
-    }
+            progress.append(RoundSheets(rnd.label, assigned, sheet_rows.get(SheetStatus.draft.value, 0),
+                                        sheet_rows.get(SheetStatus.submitted.value, 0)))
+    return Dashboard(sum(by_status.values()), by_status, by_stage, by_group, by_category, by_region,
+                     by_track, judges, tuple(progress))
 
 
-def showcase_round(session: Session, edition_id: int) -> Round | None:
-    """The round observers browse: the final once it has entries, else the furthest
-    scored round that has entries (so investors can follow the field as it narrows)."""
-    return session.exec(
-        select(Round)
-        .join(Entry, Entry.current_round_id == Round.id)
-        .where(Round.edition_id == edition_id, Round.scored == True)  # noqa: E712
-        .order_by(Round.position.desc())
-    ).first()
+@dataclass(frozen=True)
+class Deck:
+    """A document observers may read (a roadshow deck)."""
+
+    id: int
+    name: str
+    pages: int | None
+    kind: str
+    viewer_key: str
 
 
-def observer_finalists(*, session: Session, actor: Actor, edition_id: int) -> dict:
+@dataclass(frozen=True)
+class Finalist:
+    """An entry of the showcase round as observers see it (no contact details)."""
+
+    id: int
+    code: str
+    title: str
+    applicant: str | None
+    track: str
+    group: str
+    region: str
+    summary: str | None
+    interested: bool  # marked by this observer
+    documents: tuple[Deck, ...]
+
+
+@dataclass(frozen=True)
+class Showcase:
+    round: str | None  # None: no scored round has entries yet
+    entries: tuple[Finalist, ...]
+
+
+def observer_finalists(*, session: Session, actor: Actor, edition_id: int) -> Showcase:
     """Entries of the showcase round, with the observer's own marks (no contact details)."""
     require_role(actor, Role.observer)
-    shown = showcase_round(session, edition_id)
+    shown = queries.showcase_round(session, edition_id)
     if shown is None:
-        return {"round": None, "entries": []}
+        return Showcase(None, ())
     marked = set(
         session.exec(select(ObserverInterest.entry_id).where(ObserverInterest.observer_id == actor.user_id)).all()
     )
@@ -221,40 +282,32 @@ def observer_finalists(*, session: Session, actor: Actor, edition_id: int) -> di
         .where(Entry.edition_id == edition_id, Entry.current_round_id == shown.id)
         .order_by(Entry.code)
     ).all()
-    decks: dict[int, list[dict]] = {}
+    decks: dict[int, list[Deck]] = {}
     ids = [e.id for e, _track, _group in rows]
     for start in range(0, len(ids), 500):
         for d in session.exec(select(Document).where(Document.entry_id.in_(ids[start:start + 500]),
                                                      Document.kind.in_(document_service.OBSERVER_KINDS))
                               .order_by(Document.id)):
-            decks.setdefault(d.entry_id, []).append({
-                "id": d.id, "name": d.name, "pages": d.pages, "kind": d.kind,
-                "viewer_key": document_service.viewer_key(d, blind=False)})
-    return {
-        "round": shown.label,
-        "entries": [
-            {
-                "id": e.id, "code": e.code, "title": e.title, "applicant": e.applicant, "track": track or "",
-                "group": group or "", "region": e.region or "", "summary": e.summary, "interested": e.id in marked,
-                "documents": decks.get(e.id, []),
-            }
-            for e, track, group in rows
-        ],
-    }
+            decks.setdefault(d.entry_id, []).append(Deck(
+                d.id, d.name, d.pages, d.kind, document_service.viewer_key(d, blind=False)))
+    return Showcase(shown.label, tuple(
+        Finalist(e.id, e.code, e.title, e.applicant, track or "", group or "", e.region or "", e.summary,
+                 e.id in marked, tuple(decks.get(e.id, ())))
+        for e, track, group in rows))
 
 
-def filter_finalists(entries: Sequence[Mapping], *, text: str = "", groups: Sequence[str] = (),
-                     tracks: Sequence[str] = (), regions: Sequence[str] = ()) -> list[Mapping]:
+def filter_finalists(entries: Sequence[Finalist], *, text: str = "", groups: Sequence[str] = (),
+                     tracks: Sequence[str] = (), regions: Sequence[str] = ()) -> list[Finalist]:
     """Finalists whose code, title, applicant or summary holds every word of the text, in
     any of the chosen groups, tracks and regions (an empty choice keeps all)."""
     words = text.casefold().split()
     return [
         e for e in entries
-        if all(word in " ".join((e["code"], e["title"], e["applicant"] or "", e["summary"] or "")).casefold()
+        if all(word in " ".join((e.code, e.title, e.applicant or "", e.summary or "")).casefold()
                for word in words)
-        and (not groups or e["group"] in groups)
-        and (not tracks or e["track"] in tracks)
-        and (not regions or e["region"] in regions)
+        and (not groups or e.group in groups)
+        and (not tracks or e.track in tracks)
+        and (not regions or e.region in regions)
     ]
 
 
@@ -262,7 +315,7 @@ def set_interest(*, session: Session, actor: Actor, entry_id: int, interested: b
     """An observer marks (or unmarks) a finalist they want to meet."""
     require_role(actor, Role.observer)
     entry = session.get(Entry, entry_id)
-    shown = showcase_round(session, entry.edition_id) if entry else None
+    shown = queries.showcase_round(session, entry.edition_id) if entry else None
     if entry is None or shown is None or entry.current_round_id != shown.id:
         raise NotFound("Only entries still in the running can be marked.")
     existing = session.exec(

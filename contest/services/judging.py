@@ -419,6 +419,30 @@ def save_scores(
     """
     require_role(actor, Role.judge)
     comments = dict(comments or {})
+    rnd, entry, definition = _sheet_to_save(session, actor, sheet_id, round_id, entry_id, sheet_def_id)
+    if len(comment or "") > 8000:
+        raise InvalidInput("The overall comment is longer than 8000 characters.")
+    criteria = _criteria(session, definition.id)
+    specs = [criterion_spec(c) for c in criteria]
+    checked = _checked_scores(specs, values, comments, submit=submit)
+    total = scoring.sheet_total(specs, checked) if submit else None
+    status = SheetStatus.submitted.value if submit else SheetStatus.draft.value
+    sheet_pk, new_version = _store_sheet(session, actor, rnd, entry, definition, expected_version,
+                                         status=status, comment=comment or "", total=total)
+    _write_criterion_scores(session, sheet_pk, criteria, checked, comments)
+    audit(
+        session, actor, "sheet.submit" if submit else "sheet.save", "score_sheet", sheet_pk,
+        edition_id=rnd.edition_id, entry=entry.code, round=rnd.key, sheet=definition.key, version=new_version,
+        scores=checked, total=total,
+    )
+    session.commit()
+    return SavedSheet(sheet_id=sheet_pk, version=new_version, status=status, total=total)
+
+
+def _sheet_to_save(session: Session, actor: Actor, sheet_id: int | None, round_id: int | None,
+                   entry_id: int | None, sheet_def_id: int | None) -> tuple[Round, Entry, SheetDefinition]:
+    """The round, entry and sheet definition a save is for, once the judge may save it:
+    their own sheet, an active assignment, the entry's category, the round still open."""
     if sheet_id is not None:
         existing = session.get(ScoreSheet, sheet_id)
         if existing is None or existing.judge_id != actor.user_id:
@@ -435,11 +459,12 @@ def save_scores(
     closed = _round_closed(rnd)
     if closed:
         raise ServiceError(closed)
-    if len(comment or "") > 8000:
-        raise InvalidInput("The overall comment is longer than 8000 characters.")
+    return rnd, entry, definition
 
-    criteria = _criteria(session, definition.id)
-    specs = [criterion_spec(c) for c in criteria]
+
+def _checked_scores(specs: list[scoring.CriterionSpec], values: Mapping[str, object],
+                    comments: Mapping[str, str], *, submit: bool) -> dict[str, float]:
+    """The scores by the rubric's rules (all of them to submit), and the comments it asks for."""
     try:
         checked = scoring.validate_scores(specs, values, complete=submit)
     except scoring.ScoreError as exc:
@@ -450,10 +475,16 @@ def save_scores(
         raise InvalidInput(
             comment_problems[0] if len(comment_problems) == 1 else "Some comments are missing.", comment_problems
         )
-    total = scoring.sheet_total(specs, checked) if submit else None
-    now = utcnow()
-    status = SheetStatus.submitted.value if submit else SheetStatus.draft.value
+    return checked
 
+
+def _store_sheet(session: Session, actor: Actor, rnd: Round, entry: Entry, definition: SheetDefinition,
+                 expected_version: int, *, status: str, comment: str, total: float | None) -> tuple[int, int]:
+    """Insert the sheet (expected version 0) or update it under its version; (id, new
+    version). A stale version, a submitted or a withdrawn sheet is refused, keeping what is
+    stored."""
+    now = utcnow()
+    submitted_at = now if status == SheetStatus.submitted.value else None
     current = session.exec(
         select(ScoreSheet.id).where(
             ScoreSheet.round_id == rnd.id, ScoreSheet.sheet_id == definition.id,
@@ -465,8 +496,7 @@ def save_scores(
             raise StaleData(STALE_MESSAGE)
         row = ScoreSheet(
             round_id=rnd.id, sheet_id=definition.id, entry_id=entry.id, judge_id=actor.user_id, status=status,
-            version=1, comment=comment or "", total=total, submitted_at=now if submit else None,
-            created_at=now, updated_at=now,
+            version=1, comment=comment, total=total, submitted_at=submitted_at, created_at=now, updated_at=now,
         )
         session.add(row)
         try:
@@ -475,41 +505,30 @@ def save_scores(
             # Another tab created the sheet between our look and our insert: theirs stays.
             session.rollback()
             raise StaleData(STALE_MESSAGE) from None
-        sheet_pk, new_version = row.id, 1
-    else:
-        sheet_pk = current
-        result = session.execute(
-            update(ScoreSheet)
-            .where(
-                ScoreSheet.id == sheet_pk, ScoreSheet.version == expected_version,
-                ScoreSheet.judge_id == actor.user_id, ScoreSheet.status == SheetStatus.draft.value,
-            )
-            .values(
-                version=ScoreSheet.version + 1, status=status, comment=comment or "", total=total,
-                submitted_at=now if submit else None, updated_at=now,
-            )
-            .execution_options(synchronize_session=False)
+        return row.id, 1
+    result = session.execute(
+        update(ScoreSheet)
+        .where(
+            ScoreSheet.id == current, ScoreSheet.version == expected_version,
+            ScoreSheet.judge_id == actor.user_id, ScoreSheet.status == SheetStatus.draft.value,
         )
-        if result.rowcount != 1:
-            version, state = session.exec(
-                select(ScoreSheet.version, ScoreSheet.status).where(ScoreSheet.id == sheet_pk)
-            ).one()
-            session.rollback()
-            if version != expected_version:
-                raise StaleData(STALE_MESSAGE)
-            if state == SheetStatus.submitted.value:
-                raise ServiceError(LOCKED_MESSAGE)
-            raise PermissionDenied("This sheet was withdrawn (conflict of interest); it cannot be scored.")
-        new_version = expected_version + 1
-
-    _write_criterion_scores(session, sheet_pk, criteria, checked, comments)
-    audit(
-        session, actor, "sheet.submit" if submit else "sheet.save", "score_sheet", sheet_pk,
-        edition_id=rnd.edition_id, entry=entry.code, round=rnd.key, sheet=definition.key, version=new_version,
-        scores=checked, total=total,
+        .values(
+            version=ScoreSheet.version + 1, status=status, comment=comment, total=total,
+            submitted_at=submitted_at, updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
     )
-    session.commit()
-    return SavedSheet(sheet_id=sheet_pk, version=new_version, status=status, total=total)
+    if result.rowcount != 1:
+        version, state = session.exec(
+            select(ScoreSheet.version, ScoreSheet.status).where(ScoreSheet.id == current)
+        ).one()
+        session.rollback()
+        if version != expected_version:
+            raise StaleData(STALE_MESSAGE)
+        if state == SheetStatus.submitted.value:
+            raise ServiceError(LOCKED_MESSAGE)
+        raise PermissionDenied("This sheet was withdrawn (conflict of interest); it cannot be scored.")
+    return current, expected_version + 1
 
 
 def _write_criterion_scores(

@@ -4,6 +4,7 @@ reminders sent by SMTP when CONTEST_SMTP_URL is set, otherwise listed to copy.""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlmodel import Session, select
@@ -68,8 +69,60 @@ def work_states(session: Session, rnd: Round) -> dict[tuple[int, int], str]:
     return states
 
 
+@dataclass(frozen=True)
+class JudgeProgress:
+    judge_id: int
+    judge: str  # name (organisation)
+    email: str
+    assigned: int
+    to_do: int
+    draft: int
+    submitted: int
+    overdue: int  # work not submitted after the round closed
+    done: float  # share submitted
+
+
+@dataclass(frozen=True)
+class EntryProgress:
+    code: str
+    track: str
+    assigned: int
+    needed: int  # the round's judges per entry
+    to_do: int
+    draft: int
+    submitted: int
+    complete: bool  # its judges are all there and have all submitted
+
+
+@dataclass(frozen=True)
+class TrackCoverage:
+    track: str
+    entries: int
+    fully_scored: int
+    coverage: float  # share of the entries fully scored
+    understaffed: int  # entries with fewer judges than the round's judges per entry
+    sheets_submitted: int
+    sheets_assigned: int
+    expert_judges: int  # active judges with the track among their expertise
+
+
+@dataclass(frozen=True)
+class RoundProgress:
+    round: str
+    closes_at: datetime | None
+    closed: bool
+    assigned: int
+    to_do: int
+    draft: int
+    submitted: int
+    overdue: int
+    judges: tuple[JudgeProgress, ...]  # the most overdue first, then the least done
+    entries: tuple[EntryProgress, ...]
+    tracks: tuple[TrackCoverage, ...]
+
+
 def round_progress(*, session: Session, actor: Actor, round_id: int,
-                   now: datetime | None = None) -> dict:
+                   now: datetime | None = None) -> RoundProgress:
     """Per judge, per entry and per track: assigned, to do, draft, submitted; work not
     submitted after the round closes is overdue."""
     require_role(actor, Role.organiser)
@@ -100,14 +153,12 @@ def round_progress(*, session: Session, actor: Actor, round_id: int,
     for judge_id, counts in per_judge.items():
         user = judges.get(judge_id)
         assigned = sum(counts.values())
-        judge_rows.append({
-            "judge_id": judge_id, "judge": names.get(judge_id, f"#{judge_id}"), "email": user.email if user else "",
-            "assigned": assigned, TO_DO: counts[TO_DO], DRAFT: counts[DRAFT],
-            SUBMITTED: counts[SUBMITTED],
-            "overdue": assigned - counts[SUBMITTED] if closed else 0,
-            "done": round(counts[SUBMITTED] / assigned, 3) if assigned else 0.0,
-        })
-    judge_rows.sort(key=lambda r: (-r["overdue"], r["done"], r["judge"]))
+        judge_rows.append(JudgeProgress(
+            judge_id, names.get(judge_id, f"#{judge_id}"), user.email if user else "", assigned,
+            counts[TO_DO], counts[DRAFT], counts[SUBMITTED],
+            assigned - counts[SUBMITTED] if closed else 0,
+            round(counts[SUBMITTED] / assigned, 3) if assigned else 0.0))
+    judge_rows.sort(key=lambda r: (-r.overdue, r.done, r.judge))
 
     entry_rows = []
     track_totals: dict[str, Counter] = defaultdict(Counter)
@@ -116,11 +167,8 @@ def round_progress(*, session: Session, actor: Actor, round_id: int,
         assigned = sum(counts.values())
         complete = assigned >= rnd.judges_per_entry and counts[SUBMITTED] >= rnd.judges_per_entry
         track = tracks.get(entry.track_id, "(no track)")
-        entry_rows.append({
-            "code": entry.code, "track": track, "assigned": assigned,
-            "needed": rnd.judges_per_entry, TO_DO: counts[TO_DO], DRAFT: counts[DRAFT],
-            SUBMITTED: counts[SUBMITTED], "complete": complete,
-        })
+        entry_rows.append(EntryProgress(entry.code, track, assigned, rnd.judges_per_entry,
+                                        counts[TO_DO], counts[DRAFT], counts[SUBMITTED], complete))
         totals = track_totals[track]
         totals["entries"] += 1
         totals["fully scored"] += complete
@@ -136,23 +184,38 @@ def round_progress(*, session: Session, actor: Actor, round_id: int,
     track_key = {t.label: t.key for t in session.exec(
         select(Track).where(Track.edition_id == rnd.edition_id))}
     track_rows = [
-        {"track": track, "entries": t["entries"], "fully scored": t["fully scored"],
-         "coverage": round(t["fully scored"] / t["entries"], 3) if t["entries"] else 0.0,
-         "understaffed": t["understaffed"], "sheets submitted": t["sheets submitted"],
-         "sheets assigned": t["sheets assigned"], "expert judges": experts[track_key.get(track)]}
+        TrackCoverage(track, t["entries"], t["fully scored"],
+                      round(t["fully scored"] / t["entries"], 3) if t["entries"] else 0.0,
+                      t["understaffed"], t["sheets submitted"], t["sheets assigned"],
+                      experts[track_key.get(track)])
         for track, t in sorted(track_totals.items())
     ]
     totals = Counter(states.values())
-    return {
-        "round": rnd.label, "closes_at": rnd.closes_at, "closed": closed,
-        "assigned": len(states), TO_DO: totals[TO_DO], DRAFT: totals[DRAFT],
-        SUBMITTED: totals[SUBMITTED],
-        "overdue": (len(states) - totals[SUBMITTED]) if closed else 0,
-        "judges": judge_rows, "entries": entry_rows, "tracks": track_rows,
-    }
+    return RoundProgress(
+        rnd.label, rnd.closes_at, closed, len(states), totals[TO_DO], totals[DRAFT],
+        totals[SUBMITTED], (len(states) - totals[SUBMITTED]) if closed else 0,
+        tuple(judge_rows), tuple(entry_rows), tuple(track_rows))
 
 
-def reminders(*, session: Session, actor: Actor, round_id: int) -> list[dict]:
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder to one judge with unfinished work."""
+
+    to: str
+    name: str
+    left: int  # entries not yet submitted
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class RemindersSent:
+    sent: tuple[str, ...]  # addresses
+    failed: tuple[str, ...]  # one line per address that failed
+    to_copy: tuple[Reminder, ...]  # no mail server: the reminders to copy
+
+
+def reminders(*, session: Session, actor: Actor, round_id: int) -> list[Reminder]:
     """One message per judge with unfinished work in the round: to, subject, body."""
     require_role(actor, Role.organiser)
     rnd = queries.scored_round(session, round_id)
@@ -179,14 +242,13 @@ def reminders(*, session: Session, actor: Actor, round_id: int) -> list[dict]:
             "Sign in to the judging platform and open My assignments.\n\n"
             "Thank you,\nThe contest office\n"
         )
-        messages.append({"to": user.email, "name": user.name, "left": left,
-                         "subject": f"Reminder: {left} entries to score in the {rnd.label} round",
-                         "body": body})
+        messages.append(Reminder(user.email, user.name, left,
+                                 f"Reminder: {left} entries to score in the {rnd.label} round", body))
     return messages
 
 
 def send_reminders(*, session: Session, actor: Actor, round_id: int,
-                   smtp_url: str | None = None) -> dict:
+                   smtp_url: str | None = None) -> RemindersSent:
     """Send the reminders by SMTP when a server is configured (CONTEST_SMTP_URL);
     otherwise return them to copy. Failures are listed per address, never hidden."""
     require_role(actor, Role.organiser)
@@ -197,11 +259,11 @@ def send_reminders(*, session: Session, actor: Actor, round_id: int,
     if smtp_url:
         for message in messages:
             try:
-                mail.send_mail(smtp_url, message["to"], message["subject"], message["body"])
-                sent.append(message["to"])
+                mail.send_mail(smtp_url, message.to, message.subject, message.body)
+                sent.append(message.to)
             except mail.MailError as exc:
                 failed.append(str(exc))
     audit(session, actor, "progress.remind", "round", rnd.id, edition_id=rnd.edition_id,
           sent=len(sent), failed=len(failed), listed=0 if smtp_url else len(messages))
     session.commit()
-    return {"sent": sent, "failed": failed, "to_copy": [] if smtp_url else messages}
+    return RemindersSent(tuple(sent), tuple(failed), () if smtp_url else tuple(messages))

@@ -226,3 +226,14 @@ def automatic_results(session: Session, edition: Edition,
         others = (per_applicant[key] - (1 if entry.id in counted_ids else 0)) if key else 0
         out[entry.id] = eligibility.check_entry(facts, rules, entries_by_same_applicant=others)
     return out
+
+
+def showcase_round(session: Session, edition_id: int) -> Round | None:
+    """The round observers browse: the final once it has entries, else the furthest
+    scored round that has entries (so investors can follow the field as it narrows)."""
+    return session.exec(
+        select(Round)
+        .join(Entry, Entry.current_round_id == Round.id)
+        .where(Round.edition_id == edition_id, Round.scored == True)  # noqa: E712
+        .order_by(Round.position.desc())
+    ).first()

@@ -132,7 +132,7 @@ def _name_people(session: Session, rnd: Round, report: reliability.ReliabilityRe
 def request_second_look(
     *, session: Session, actor: Actor, round_id: int, entry_ids: list[int] | None = None,
     extra: int = 2, method: str | None = None, draws: int = DEFAULT_DRAWS, seed: int = 0,
-) -> dict:
+) -> assignments.SecondLook:
     """Extra judges (2-4, none who had the entry) for the borderline band, or for the given
     entries; once they have scored, ranking the round again refits with their sheets."""
     require_role(actor, Role.organiser)
@@ -144,14 +144,9 @@ def request_second_look(
         band = ranked.table[ranked.table["borderline"]]
         entry_ids = band["entry_id"].astype(int).tolist()
         if not entry_ids:
-            return {"entries": [], "added": [], "unserved": [], "problems": []}
-
-    outcome = assignments.second_look(session=session, actor=actor, round_id=rnd.id,
-                                      entry_ids=entry_ids, extra=extra, seed=seed)
-    codes = dict(session.execute(select(Entry.id, Entry.code).where(
-        Entry.id.in_(entry_ids or [-1]))).all())
-    outcome["entries"] = [codes.get(e, str(e)) for e in entry_ids]
-    return outcome
+            return assignments.SecondLook((), ())
+    return assignments.second_look(session=session, actor=actor, round_id=rnd.id,
+                                   entry_ids=entry_ids, extra=extra, seed=seed)
 
 
 # ---------------------------------------------------------------- advancement and awards

@@ -130,5 +130,5 @@ def test_the_organisers_preview_and_commit_at_full_scale_on_sqlite(tmp_path):
     print()
     print(f"services: preview {previewed:.2f} s, commit {committed:.2f} s; "
           + "; ".join(preview.summary[1:]))
-    assert stored["added"] == N_ENTRIES * K
+    assert stored.added == N_ENTRIES * K
     assert preview.result.ok and preview.result.forbidden_avoided > 0

@@ -113,7 +113,7 @@ def test_preview_stores_nothing_and_commit_stores_k_judges_per_entry(session, se
     assert preview.result.connected
     assert {row["load"] for row in preview.loads} == {8}
     stored = service.commit_assignment(session=session, actor=setup.organiser, preview=preview)
-    assert stored == {"added": 72, "withdrawn": 0, "kept": 0, "total": 72}
+    assert stored == service.AssignmentStored(added=72, withdrawn=0, kept=0, total=72)
     pairs = active_pairs(session, setup.round.id)
     assert pairs == set(preview.result.pairs)
     per_entry = {e: sum(1 for _, x in pairs if x == e) for e in setup.entries}
@@ -270,12 +270,12 @@ def test_second_look_adds_judges_who_never_had_the_entry(session, setup):
     had = {e: {j for j, x in before if x == e} for e in chosen}
     outcome = service.second_look(session=session, actor=setup.organiser,
                                   round_id=setup.round.id, entry_ids=chosen, extra=2)
-    assert outcome["unserved"] == [] and len(outcome["added"]) == 6
+    assert outcome.unserved == () and len(outcome.added) == 6
     after = active_pairs(session, setup.round.id)
     for entry_id in chosen:
         new = {j for j, x in after if x == entry_id} - had[entry_id]
         assert len(new) == 2
-    assert after - before == set(outcome["added"])
+    assert after - before == set(outcome.added)
 
 
 def test_round_rules_are_validated_and_used_as_the_default_k(session, setup):

@@ -47,8 +47,8 @@ def test_no_judge_surface_names_the_entrant_in_a_blind_round(session, blind):
     assert blind.round.blind
     workspace = judging.judge_workspace(session=session, actor=judge, edition_id=blind.edition_id)
     titles = [e["title"] for rnd in workspace for e in rnd["entries"]]  # My assignments and the score picker
-    overview = [e["title"] for rnd in home.judge_overview(session=session, actor=judge, edition_id=blind.edition_id)
-                for e in rnd["entries"]]
+    overview = [e.title for rnd in home.judge_overview(session=session, actor=judge, edition_id=blind.edition_id)
+                for e in rnd.entries]
     view = judging.portfolio(session=session, actor=judge, round_id=blind.round.id, entry_id=entry.id)
     shown = "\n".join([*titles, *overview, view["title"], view["summary"],
                        *(p["title"] for p in view["patents"]), *(d["name"] for d in view["documents"]),

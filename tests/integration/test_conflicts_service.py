@@ -49,7 +49,7 @@ def stored(session):
 def test_detected_conflicts_are_stored_with_their_reasons(session, edition, setup):
     counts = service.detect_conflicts(session=session, actor=setup.organiser,
                                       edition_id=edition.id)
-    assert counts == {"added": 2, "removed": 0, "total": 2}
+    assert counts == service.Detected(added=2, removed=0, total=2)
     j, e = setup.judges, setup.entries
     assert stored(session) == {
         (j[0], e[0], "automatic", "same organisation: Huawei Technologies"),
@@ -57,7 +57,7 @@ def test_detected_conflicts_are_stored_with_their_reasons(session, edition, setu
     }
     # Running again changes nothing.
     assert service.detect_conflicts(session=session, actor=setup.organiser,
-                                    edition_id=edition.id) == {"added": 0, "removed": 0, "total": 2}
+                                    edition_id=edition.id) == service.Detected(added=0, removed=0, total=2)
 
 
 def test_same_region_is_detected_only_when_asked(session, edition, setup):
@@ -65,7 +65,7 @@ def test_same_region_is_detected_only_when_asked(session, edition, setup):
                                       edition_id=edition.id, same_region=True)
     reasons = {r for *_, r in stored(session)}
     assert "same region: guangdong" in "; ".join(reasons)
-    assert counts["total"] > 2
+    assert counts.total > 2
 
 
 def test_automatic_conflict_disappears_when_its_cause_does(session, edition, setup):
@@ -77,7 +77,7 @@ def test_automatic_conflict_disappears_when_its_cause_does(session, edition, set
     session.commit()
     counts = service.detect_conflicts(session=session, actor=setup.organiser,
                                       edition_id=edition.id)
-    assert counts["removed"] == 1
+    assert counts.removed == 1
     assert {c[0] for c in stored(session)} == {setup.judges[1]}
 
 
@@ -108,9 +108,9 @@ def test_organisation_wide_conflict_covers_its_entries_and_withdraws_open_work(
     row = session.exec(select(Assignment).where(Assignment.judge_id == setup.judges[4])).one()
     assert row.status == AssignmentStatus.withdrawn.value
     rows = service.list_conflicts(session=session, actor=setup.organiser, edition_id=edition.id)
-    assert rows == [{"id": rows[0]["id"], "judge": "Judge 04", "email": "judge04@mail4.example.org",
-                     "entry": "", "organisation": "gamma energy co., ltd.", "source": "organiser",
-                     "reason": "advises Gamma's board"}]
+    assert rows == [service.ConflictRow(id=rows[0].id, judge="Judge 04", email="judge04@mail4.example.org",
+                                        entry="", organisation="gamma energy co., ltd.", source="organiser",
+                                        reason="advises Gamma's board")]
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "conflict.add")).one()
     assert event.details["withdrawn_assignments"] == 1
 

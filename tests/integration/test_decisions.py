@@ -199,7 +199,7 @@ def test_award_tiers_belong_to_the_last_scored_round(scored):
         scored.add(later)
     scored.commit()
     actions = decisions.round_actions(session=scored, actor=office, round_id=rnd.id)
-    assert [t["key"] for t in actions.tiers] == ["gold", "silver", "excellence"]
+    assert [t.key for t in actions.tiers] == ["gold", "silver", "excellence"]
     assert not actions.advancement
     plan = decisions.plan_awards(session=scored, actor=office, round_id=rnd.id)
     assert plan.ready and plan.counts["gold"] == 10  # 5 per group, 2 groups

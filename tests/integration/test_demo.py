@@ -68,13 +68,13 @@ def test_an_award_reaches_the_entrant_only_once_published(demo_db):
         s.add(Decision(edition_id=entry.edition_id, entry_id=entry.id, round_id=entry.current_round_id,
                        kind="award", outcome="gold"))
         s.commit()
-        assert home.entrant_overview(session=s, actor=owner, edition_id=entry.edition_id)[0]["award"] == ""
+        assert home.entrant_overview(session=s, actor=owner, edition_id=entry.edition_id)[0].award == ""
         s.add(Publication(edition_id=entry.edition_id, round_id=entry.current_round_id, kind="awards", version=1,
                           payload=[{"entry_code": entry.code, "outcome": "gold"}]))
         s.add(Publication(edition_id=entry.edition_id, round_id=entry.current_round_id, kind="awards", version=2,
                           note="correction", payload=[{"entry_code": entry.code, "outcome": "silver"}]))
         s.commit()
-        assert home.entrant_overview(session=s, actor=owner, edition_id=entry.edition_id)[0]["award"] == "silver"
+        assert home.entrant_overview(session=s, actor=owner, edition_id=entry.edition_id)[0].award == "silver"
     engine.dispose()
 
 

@@ -41,18 +41,18 @@ def setup(session, edition, make_user):
 def test_progress_counts_each_judge_entry_and_track(session, setup):
     report = service.round_progress(session=session, actor=setup.organiser,
                                     round_id=setup.round.id)
-    assert (report["assigned"], report["to do"], report["draft"], report["submitted"]) == (8, 3, 1, 4)
-    judges = {row["judge"].split(" (")[0]: row for row in report["judges"]}  # "Judge 00 (organisation)"
-    assert (judges["Judge 00"]["submitted"], judges["Judge 00"]["done"]) == (2, 1.0)
-    assert (judges["Judge 03"]["draft"], judges["Judge 03"]["to do"]) == (1, 1)
-    entries = {row["code"]: row for row in report["entries"]}
-    assert entries["T-000"]["complete"] is True
-    assert entries["T-001"]["complete"] is False and entries["T-001"]["to do"] == 1
-    tracks = {row["track"]: row for row in report["tracks"]}
+    assert (report.assigned, report.to_do, report.draft, report.submitted) == (8, 3, 1, 4)
+    judges = {row.judge.split(" (")[0]: row for row in report.judges}  # "Judge 00 (organisation)"
+    assert (judges["Judge 00"].submitted, judges["Judge 00"].done) == (2, 1.0)
+    assert (judges["Judge 03"].draft, judges["Judge 03"].to_do) == (1, 1)
+    entries = {row.code: row for row in report.entries}
+    assert entries["T-000"].complete is True
+    assert entries["T-001"].complete is False and entries["T-001"].to_do == 1
+    tracks = {row.track: row for row in report.tracks}
     ai = [row for name, row in tracks.items() if "ntelligence" in name][0]
-    assert (ai["entries"], ai["fully scored"], ai["coverage"]) == (2, 1, 0.5)
-    assert ai["expert judges"] == 2
-    assert report["overdue"] == 0
+    assert (ai.entries, ai.fully_scored, ai.coverage) == (2, 1, 0.5)
+    assert ai.expert_judges == 2
+    assert report.overdue == 0
 
 
 def test_unsubmitted_work_is_overdue_once_the_round_closes(session, setup):
@@ -61,20 +61,20 @@ def test_unsubmitted_work_is_overdue_once_the_round_closes(session, setup):
     session.commit()
     report = service.round_progress(session=session, actor=setup.organiser,
                                     round_id=setup.round.id)
-    assert report["closed"] and report["overdue"] == 4
+    assert report.closed and report.overdue == 4
     # The most overdue judges come first.
-    assert report["judges"][0]["overdue"] == 2
+    assert report.judges[0].overdue == 2
 
 
 def test_reminders_without_smtp_are_listed_to_copy(session, setup):
     outcome = service.send_reminders(session=session, actor=setup.organiser,
                                      round_id=setup.round.id, smtp_url="")
-    assert outcome["sent"] == []
-    to_copy = {m["to"]: m for m in outcome["to_copy"]}
+    assert outcome.sent == ()
+    to_copy = {m.to: m for m in outcome.to_copy}
     assert set(to_copy) == {"judge01@mail1.example.org", "judge02@mail2.example.org",
                             "judge03@mail3.example.org"}
-    assert "You have 2 entries left to score" in to_copy["judge03@mail3.example.org"]["body"]
-    assert "1 not started, 1 in draft" in to_copy["judge03@mail3.example.org"]["body"]
+    assert "You have 2 entries left to score" in to_copy["judge03@mail3.example.org"].body
+    assert "1 not started, 1 in draft" in to_copy["judge03@mail3.example.org"].body
 
 
 class _Inbox:
@@ -100,7 +100,7 @@ def test_reminders_arrive_through_a_real_smtp_server(session, setup):
         )
     finally:
         controller.stop()
-    assert outcome["failed"] == [] and len(outcome["sent"]) == 3
+    assert outcome.failed == () and len(outcome.sent) == 3
     recipients = sorted(r for rcpts, _ in inbox.messages for r in rcpts)
     assert recipients == ["judge01@mail1.example.org", "judge02@mail2.example.org",
                           "judge03@mail3.example.org"]
@@ -112,8 +112,8 @@ def test_reminders_arrive_through_a_real_smtp_server(session, setup):
 def test_a_failing_mail_server_is_reported_per_address(session, setup):
     outcome = service.send_reminders(session=session, actor=setup.organiser,
                                      round_id=setup.round.id, smtp_url="smtp://127.0.0.1:1")
-    assert outcome["sent"] == [] and len(outcome["failed"]) == 3
-    assert "judge01@mail1.example.org" in outcome["failed"][0]
+    assert outcome.sent == () and len(outcome.failed) == 3
+    assert "judge01@mail1.example.org" in outcome.failed[0]
 
 
 def test_only_organisers_see_progress(session, setup, make_user):

@@ -179,9 +179,9 @@ def test_second_look_adds_new_judges_to_the_borderline_band(scored):
     assert len(band) > 0
     outcome = results.request_second_look(session=scored, actor=actor, round_id=rnd.id,
                                           extra=2, draws=300)
-    assert sorted(outcome["entries"]) == sorted(band["entry_code"])
-    assert outcome["added"]
-    for judge_id, entry_id in outcome["added"]:
+    assert sorted(outcome.entries) == sorted(band["entry_code"])
+    assert outcome.added
+    for judge_id, entry_id in outcome.added:
         earlier = scored.exec(select(ScoreSheet).where(
             ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry_id,
             ScoreSheet.judge_id == judge_id)).first()
@@ -291,13 +291,13 @@ def test_entrants_and_observers_see_published_lists_with_their_entries_marked(sc
     entrant = accounts.actor_for(scored, scored.get(User, owner_id))
     lists = decisions.published_results(session=scored, actor=entrant,
                                       edition_id=rnd.edition_id)
-    assert lists[0]["title"].startswith("Preliminary")
-    mine = [row for row in lists[0]["rows"] if row["mine"]]
-    assert [row["entry_code"] for row in mine] == [code]
+    assert lists[0].title.startswith("Preliminary")
+    mine = [row for row in lists[0].rows if row.mine]
+    assert [row.entry_code for row in mine] == [code]
     observer = person(scored, "observer")
     seen = decisions.published_results(session=scored, actor=observer, edition_id=rnd.edition_id)
-    assert not any(row["mine"] for row in seen[0]["rows"])
-    assert len(seen[0]["rows"]) == len(publication.payload)
+    assert not any(row.mine for row in seen[0].rows)
+    assert len(seen[0].rows) == len(publication.payload)
 
 
 def test_nothing_to_publish_before_decisions(scored):
@@ -442,8 +442,8 @@ def test_current_decisions_list_overrides_first_with_their_reasons(scored):
     assert table.iloc[0]["entry_code"] == out and table.iloc[0]["override"]
     assert table.iloc[0]["reason"] == "Appeal upheld"
     tiers = decisions.award_tiers(session=scored, actor=actor, edition_id=rnd.edition_id)
-    assert [t["key"] for t in tiers] == ["gold", "silver", "excellence"]
-    assert [t["per_group"] for t in tiers] == [5, 8, 12]
+    assert [t.key for t in tiers] == ["gold", "silver", "excellence"]
+    assert [t.per_group for t in tiers] == [5, 8, 12]
 
 
 def test_the_tie_rule_is_read_from_the_edition_and_set_up_can_change_it(scored):

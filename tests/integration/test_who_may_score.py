@@ -134,7 +134,7 @@ def by_replacement(session, s: Scene) -> bool:
 def by_second_look(session, s: Scene) -> bool:
     outcome = assignments.second_look(session=session, actor=s.organiser, round_id=s.round.id,
                                       entry_ids=[s.entry.id], extra=1)
-    return (s.candidate, s.entry.id) in outcome["added"]
+    return (s.candidate, s.entry.id) in outcome.added
 
 
 def by_score_import(session, s: Scene) -> bool:

@@ -29,7 +29,7 @@ else:
         "reason": formats.Column("col.reason"), "stage": formats.Column("col.stage"),
         "award": formats.Column("col.award"), "submitted_at": formats.Column("col.submitted_at", "moment")},
         key="entrant_entries")
-    labels = {row["id"]: f"{row['code']} – {row['title']}" for row in overview}
+    labels = {row.id: f"{row.code} – {row.title}" for row in overview}
     chosen = st.selectbox(t("Entry"), list(labels), format_func=labels.get, key="home_entry_choice")
     if st.button(t("Open entry"), icon=":material/edit:", key="open_entry"):
         st.session_state["entry_id"] = chosen

@@ -22,17 +22,17 @@ if edition is None:
     st.stop()
 with context.session(read_only=True) as s, context.user_errors():
     showcase = home.observer_finalists(session=s, actor=actor, edition_id=edition.id)
-finalists = showcase["entries"]
+finalists = showcase.entries
 if not finalists:
     st.info(t("No entries are in the running yet. They appear here once the office confirms eligibility."))
 else:
     st.caption(t("Stage: {stage} · {n} entries. Mark the teams you would like to meet after the contest.",
-                 stage=widgets.plain(t(showcase["round"])), n=len(finalists)))
+                 stage=widgets.plain(t(showcase.round)), n=len(finalists)))
     needle = st.text_input(t("observer_home.search"), key="observer_search", placeholder=t("table.search_hint"))
     by_group, by_track, by_region = st.columns(3)
 
     def offered(field: str, label=t) -> dict[str, str]:  # labels drawn now, in the user's language
-        return {key: label(key) for key in sorted({f[field] for f in finalists if f[field]})}
+        return {key: label(key) for key in sorted({getattr(f, field) for f in finalists if getattr(f, field)})}
 
     by = {field: offered(field) for field in ("group", "track")}
     by["region"] = offered("region", lambda r: formats.value_label("region", r))
@@ -43,26 +43,26 @@ else:
     regions = by_region.multiselect(t("col.region"), list(by["region"]), format_func=by["region"].get,
                                     key="observer_regions")
     finalists = home.filter_finalists(finalists, text=needle, groups=groups, tracks=tracks, regions=regions)
-    if len(finalists) < len(showcase["entries"]):
-        st.caption(t("table.matching", n=len(finalists), total=len(showcase["entries"])))
+    if len(finalists) < len(showcase.entries):
+        st.caption(t("table.matching", n=len(finalists), total=len(showcase.entries)))
     if not finalists:
         st.info(t("observer_home.none_match"))
     finalists = finalists[widgets.pager(len(finalists), key="observer_cards", page_size=20)]
 for f in finalists:
     with st.container(border=True):
-        st.markdown(f"**{widgets.plain(f['code'])}**")
-        st.text(f"{f['title']}\n" + " · ".join(part for part in (f["applicant"], t(f["track"]), t(f["group"]),
-                                                                 formats.value_label("region", f["region"])) if part))
-        if f["summary"]:
-            st.text(f["summary"][:400])
-        for doc in f["documents"]:
-            if st.toggle(t("observer_home.show_document", kind=t(f"documents.kind_{doc['kind']}")),
-                         key=f"observer_doc_{doc['id']}"):
+        st.markdown(f"**{widgets.plain(f.code)}**")
+        st.text(f"{f.title}\n" + " · ".join(part for part in (f.applicant, t(f.track), t(f.group),
+                                                                 formats.value_label("region", f.region)) if part))
+        if f.summary:
+            st.text(f.summary[:400])
+        for doc in f.documents:
+            if st.toggle(t("observer_home.show_document", kind=t(f"documents.kind_{doc.kind}")),
+                         key=f"observer_doc_{doc.id}"):
                 with context.user_errors():
-                    viewer.show(key=f"observer_viewer_{doc['id']}", name=doc["name"], pages=doc["pages"],
-                                viewer_key=doc["viewer_key"], load=lambda doc_id=doc["id"]: deck(doc_id))
-        marked = st.toggle(t("I want to meet this team"), value=f["interested"], key=f"interest_{f['id']}")
-        if marked != f["interested"]:
+                    viewer.show(key=f"observer_viewer_{doc.id}", name=doc.name, pages=doc.pages,
+                                viewer_key=doc.viewer_key, load=lambda doc_id=doc.id: deck(doc_id))
+        marked = st.toggle(t("I want to meet this team"), value=f.interested, key=f"interest_{f.id}")
+        if marked != f.interested:
             with context.session() as s, context.user_errors():
-                home.set_interest(session=s, actor=actor, entry_id=f["id"], interested=marked)
+                home.set_interest(session=s, actor=actor, entry_id=f.id, interested=marked)
             st.rerun()

@@ -71,7 +71,7 @@ if preview is not None and preview.round_id == rnd.id:
                                                    accept_problems=accept)
             st.session_state.pop("assignment_preview")
             st.success(t("Assignment stored: {added} added, {withdrawn} withdrawn, {kept} kept with work.",
-                         added=stored["added"], withdrawn=stored["withdrawn"], kept=stored["kept"]))
+                         added=stored.added, withdrawn=stored.withdrawn, kept=stored.kept))
 
 with context.session(read_only=True) as s, context.user_errors():
     current = assignments.round_assignments(session=s, actor=actor, round_id=rnd.id)
@@ -83,9 +83,9 @@ widgets.table(pd.DataFrame(current, columns=["code", "judges", "needed", "names"
     key=f"assignment_current_{rnd.id}")
 
 with st.expander(t("Change by hand")):
-    by_label = {f"{e['code']} ({e['names']})": e for e in current}
+    by_label = {f"{e.code} ({e.names})": e for e in current}
     entry = by_label.get(st.selectbox(t("Entry"), list(by_label), key="manual_entry"))
-    judges = {label: judge_id for judge_id, label in picks["judges"]}
+    judges = {label: judge_id for judge_id, label in picks.judges}
     judge = judges.get(st.selectbox(t("Judge"), list(judges), key="manual_judge"))
     other = judges.get(st.selectbox(t("Replace by (swap)"), list(judges), key="manual_other"))
     add, remove, swap = st.columns(3)
@@ -93,11 +93,11 @@ with st.expander(t("Change by hand")):
               else "swap" if swap.button(t("Swap judges")) else None)
     if action and entry:
         with context.session() as s, context.user_errors():
-            args = dict(session=s, actor=actor, round_id=rnd.id, entry_id=entry["id"])
+            args = dict(session=s, actor=actor, round_id=rnd.id, entry_id=entry.id)
             if action == "add":
                 assignments.add_judge(**args, judge_id=judge)
             elif action == "remove":
                 assignments.remove_judge(**args, judge_id=judge)
             else:
                 assignments.swap_judge(**args, old_judge_id=judge, new_judge_id=other)
-            st.success(t("Done: {action} on {code}.", action=t(action), code=widgets.plain(entry["code"])))
+            st.success(t("Done: {action} on {code}.", action=t(action), code=widgets.plain(entry.code)))

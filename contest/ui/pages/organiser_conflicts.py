@@ -21,7 +21,7 @@ if st.button(t("Find automatic conflicts"), type="primary"):
         counts = conflicts.detect_conflicts(session=s, actor=actor, edition_id=edition.id,
                                             same_region=same_region)
         st.success(t("{total} automatic conflicts ({added} new, {removed} no longer apply).",
-                     total=counts["total"], added=counts["added"], removed=counts["removed"]))
+                     total=counts.total, added=counts.added, removed=counts.removed))
 
 with context.session(read_only=True) as s, context.user_errors():
     picks = conflicts.choices(session=s, actor=actor, edition_id=edition.id)
@@ -30,9 +30,9 @@ with context.session(read_only=True) as s, context.user_errors():
 with st.form("add_conflict", clear_on_submit=True):
     st.subheader(t("Add a conflict"))
     # Labels as options (not ids with a format function) keep the form testable.
-    judges = {label: judge_id for judge_id, label in picks["judges"]}
+    judges = {label: judge_id for judge_id, label in picks.judges}
     entries = {t("(every entry of the organisation below)"): None,
-               **{label: entry_id for entry_id, label in picks["entries"]}}
+               **{label: entry_id for entry_id, label in picks.entries}}
     judge = judges.get(st.selectbox(t("Judge"), list(judges)))
     entry = entries.get(st.selectbox(t("Entry"), list(entries)))
     organisation = st.text_input(t("Organisation (instead of one entry)"))
@@ -51,9 +51,9 @@ widgets.table(pd.DataFrame(rows, columns=["judge", "entry", "organisation", "sou
     "reason": formats.Column("col.reason")}, key="conflicts_recorded")
 if rows:
     chosen = st.selectbox(t("Conflict to remove"), rows,
-                          format_func=lambda r: f"{r['judge']} / {r['entry'] or r['organisation']}")
-    if widgets.confirmed(t("Remove conflict"), key=f"remove_conflict_{chosen['id']}",
+                          format_func=lambda r: f"{r.judge} / {r.entry or r.organisation}")
+    if widgets.confirmed(t("Remove conflict"), key=f"remove_conflict_{chosen.id}",
                          question=t("Remove this conflict? The judge may then be assigned to these entries.")):
         with context.session() as s, context.user_errors():
-            conflicts.remove_conflict(session=s, actor=actor, conflict_id=chosen["id"])
+            conflicts.remove_conflict(session=s, actor=actor, conflict_id=chosen.id)
             st.rerun()

@@ -26,7 +26,7 @@ with context.session(read_only=True) as s, context.user_errors():
     short = decisions.short_entries(session=s, actor=actor, round_id=round_id)
 if actions is None:
     st.stop()
-tier_labels = {tier["key"]: t(tier["label"]) for tier in actions.tiers}
+tier_labels = {tier.key: t(tier.label) for tier in actions.tiers}
 
 
 def outcome_label(outcome: str) -> str:
@@ -68,7 +68,7 @@ choices = {"wait": t("decisions.choice_wait"), "assign_more": t("decisions.choic
 if actions.advancement:
     choices |= {"advance": t("decisions.choice_advance"), "not_advance": t("decisions.choice_not_advance")}
 for tier in actions.tiers:
-    choices[f"tier:{tier['key']}"] = t("decisions.choice_tier", tier=t(tier["label"]))
+    choices[f"tier:{tier.key}"] = t("decisions.choice_tier", tier=t(tier.label))
 if actions.tiers:
     choices["tier:"] = t("decisions.choice_no_award")
 chosen: dict[int, tuple[str, str]] = {}

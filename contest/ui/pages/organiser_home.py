@@ -18,10 +18,10 @@ with context.session(read_only=True) as s, context.user_errors():
     board = home.organiser_dashboard(session=s, actor=actor, edition_id=edition.id)
 
 cols = st.columns(4)
-cols[0].metric(t("Entries"), board["entries"])
-cols[1].metric(t("Submitted or later"), board["entries"] - board["by_status"].get("Draft", 0))
-cols[2].metric(t("Eligible"), board["by_status"].get("Eligible", 0))
-cols[3].metric(t("Judges"), board["judges"])
+cols[0].metric(t("Entries"), board.entries)
+cols[1].metric(t("Submitted or later"), board.entries - board.by_status.get("Draft", 0))
+cols[2].metric(t("Eligible"), board.by_status.get("Eligible", 0))
+cols[3].metric(t("Judges"), board.judges)
 
 
 def _bar(title: str, counts: dict) -> None:
@@ -34,17 +34,17 @@ def _bar(title: str, counts: dict) -> None:
 
 left, right = st.columns(2)
 with left:
-    _bar("Entries by status", board["by_status"])
-    _bar("Entries by group", board["by_group"])
-    _bar("Entries by region", board["by_region"])
+    _bar("Entries by status", board.by_status)
+    _bar("Entries by group", board.by_group)
+    _bar("Entries by region", board.by_region)
 with right:
-    _bar("Entries by stage", board["by_stage"])
-    _bar("Entries by category", board["by_category"])
-    _bar("Entries by track", board["by_track"])
+    _bar("Entries by stage", board.by_stage)
+    _bar("Entries by category", board.by_category)
+    _bar("Entries by track", board.by_track)
 
 st.subheader(t("Scoring progress"))
-if board["progress"]:
-    rows = pd.DataFrame(board["progress"])
+if board.progress:
+    rows = pd.DataFrame(board.progress)
     widgets.table(rows.assign(round=rows["round"].map(t)), {
         "round": formats.Column("col.round"), "assignments": formats.Column("col.assignments", "count"),
         "draft_sheets": formats.Column("col.draft_sheets", "count"),

@@ -22,34 +22,34 @@ with context.session(read_only=True) as s, context.user_errors():
     report = progress.round_progress(session=s, actor=actor, round_id=rnd.id)
 
 cols = st.columns(5)
-cols[0].metric(t("Assigned"), report["assigned"])
-cols[1].metric(t("Submitted"), report["submitted"])
-cols[2].metric(t("Draft"), report["draft"])
-cols[3].metric(t("To do"), report["to do"])
-cols[4].metric(t("Overdue"), report["overdue"])
-if report["assigned"]:
-    st.progress(report["submitted"] / report["assigned"],
-                text=t("{done} of {total} submitted", done=report["submitted"], total=report["assigned"]))
+cols[0].metric(t("Assigned"), report.assigned)
+cols[1].metric(t("Submitted"), report.submitted)
+cols[2].metric(t("Draft"), report.draft)
+cols[3].metric(t("To do"), report.to_do)
+cols[4].metric(t("Overdue"), report.overdue)
+if report.assigned:
+    st.progress(report.submitted / report.assigned,
+                text=t("{done} of {total} submitted", done=report.submitted, total=report.assigned))
 
-WORK = {"assigned": formats.Column("col.assigned", "count"), "to do": formats.Column("col.to_do", "count"),
+WORK = {"assigned": formats.Column("col.assigned", "count"), "to_do": formats.Column("col.to_do", "count"),
         "draft": formats.Column("col.draft", "count"), "submitted": formats.Column("col.submitted", "count")}
 st.subheader(t("Coverage per track"))
-tracks = pd.DataFrame(report["tracks"], columns=["track", "entries", "fully scored", "coverage", "understaffed",
-                                                 "sheets submitted", "sheets assigned", "expert judges"])
+tracks = pd.DataFrame(report.tracks, columns=["track", "entries", "fully_scored", "coverage", "understaffed",
+                                               "sheets_submitted", "sheets_assigned", "expert_judges"])
 widgets.table(tracks.assign(track=tracks["track"].map(t)), {
     "track": formats.Column("col.track"), "entries": formats.Column("col.entries", "count"),
-    "fully scored": formats.Column("col.fully_scored", "count"), "coverage": formats.Column("col.coverage", "share"),
+    "fully_scored": formats.Column("col.fully_scored", "count"), "coverage": formats.Column("col.coverage", "share"),
     "understaffed": formats.Column("col.understaffed", "count"),
-    "sheets submitted": formats.Column("col.sheets_submitted", "count"),
-    "sheets assigned": formats.Column("col.sheets_assigned", "count"),
-    "expert judges": formats.Column("col.expert_judges", "count")}, key="progress_tracks")
+    "sheets_submitted": formats.Column("col.sheets_submitted", "count"),
+    "sheets_assigned": formats.Column("col.sheets_assigned", "count"),
+    "expert_judges": formats.Column("col.expert_judges", "count")}, key="progress_tracks")
 st.subheader(t("Per judge"))
-widgets.table(pd.DataFrame(report["judges"], columns=["judge", "email", *WORK, "overdue", "done"]), {
+widgets.table(pd.DataFrame(report.judges, columns=["judge", "email", *WORK, "overdue", "done"]), {
     "judge": formats.Column("col.judge"), "email": formats.Column("col.email"), **WORK,
     "overdue": formats.Column("col.overdue", "count"), "done": formats.Column("col.done", "bar")}, key="progress_judges")
 st.subheader(t("Per entry"))
-entries = pd.DataFrame(report["entries"], columns=["code", "track", "assigned", "needed", "to do", "draft", "submitted",
-                                                   "complete"])
+entries = pd.DataFrame(report.entries, columns=["code", "track", "assigned", "needed", "to_do", "draft", "submitted",
+                                               "complete"])
 if not entries.empty and st.toggle(t("Only entries not yet fully scored")):
     entries = entries[~entries["complete"]]
 widgets.table(entries.assign(track=entries["track"].map(t)), {
@@ -60,14 +60,14 @@ widgets.table(entries.assign(track=entries["track"].map(t)), {
 if st.button(t("Send reminders to judges with open work")):
     with context.session() as s, context.user_errors():
         outcome = progress.send_reminders(session=s, actor=actor, round_id=rnd.id)
-        if outcome["sent"]:
-            st.success(t("Reminders sent to {n} judges.", n=len(outcome["sent"])))
-        for failure in outcome["failed"]:
+        if outcome.sent:
+            st.success(t("Reminders sent to {n} judges.", n=len(outcome.sent)))
+        for failure in outcome.failed:
             st.error(failure)
-        if outcome["to_copy"]:
+        if outcome.to_copy:
             st.info(t("No mail server is set (CONTEST_SMTP_URL): copy these reminders."))
-            for message in outcome["to_copy"]:
-                st.code(f"To: {message['to']}\nSubject: {message['subject']}\n\n{message['body']}",
+            for message in outcome.to_copy:
+                st.code(f"To: {message.to}\nSubject: {message.subject}\n\n{message.body}",
                         language=None)
-        elif not outcome["sent"] and not outcome["failed"]:
+        elif not outcome.sent and not outcome.failed:
             st.info(t("Every judge has submitted: no reminders needed."))

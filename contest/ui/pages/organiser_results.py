@@ -75,7 +75,7 @@ if st.button(t("Assign a second look"), disabled=band.empty):
     with context.session() as s, context.user_errors():
         outcome = results.request_second_look(session=s, actor=actor, round_id=round_id,
                                               entry_ids=band["entry_id"].astype(int).tolist(), extra=extra)
-        st.success(t("{added} extra assignments for {entries} entries.", added=len(outcome["added"]),
-                     entries=len(outcome["entries"])))
-        for _, reason in outcome["unserved"]:
+        st.success(t("{added} extra assignments for {entries} entries.", added=len(outcome.added),
+                     entries=len(outcome.entries)))
+        for _, reason in outcome.unserved:
             st.warning(reason)

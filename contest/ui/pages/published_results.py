@@ -17,16 +17,16 @@ with context.session(read_only=True) as s, context.user_errors():
 if not lists:
     st.info(t("No results have been published yet."))
 for item in lists:
-    st.subheader(t("{title} (version {version})", title=widgets.plain(item["title"]), version=item["version"]))
-    st.caption(t("published.at", at=formats.when(item["published_at"]))
-               + (t(" - a correction of an earlier version") if item["correction"] else ""))
-    if item["note"]:
-        st.text(item["note"])
-    rows = pd.DataFrame(item["rows"])
+    st.subheader(t("{title} (version {version})", title=widgets.plain(item.title), version=item.version))
+    st.caption(t("published.at", at=formats.when(item.published_at))
+               + (t(" - a correction of an earlier version") if item.correction else ""))
+    if item.note:
+        st.text(item.note)
+    rows = pd.DataFrame(item.rows)
     if actor.has("entrant") and rows["mine"].any():
         st.success(t("Your entries on this list: ") + ", ".join(rows.loc[rows["mine"], "entry_code"]))
     widgets.table(rows.assign(**{c: rows[c].map(t) for c in ("group", "category") if c in rows}), {
         "rank": formats.Column("col.rank", "count"), "entry_code": formats.Column("col.entry"),
         "title": formats.Column("col.title"), "applicant": formats.Column("col.applicant"),
         "group": formats.Column("col.group"), "category": formats.Column("col.category"),
-        "outcome": formats.Column("col.outcome", "key", values="outcome")}, key=f"published_{item['id']}")
+        "outcome": formats.Column("col.outcome", "key", values="outcome")}, key=f"published_{item.id}")
