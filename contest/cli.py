@@ -574,6 +574,8 @@ def import_command(
     file: Path = typer.Argument(..., help="The .xlsx workbook."),
     round_key: Optional[str] = typer.Option(None, "--round", help="Scores: the round they belong to."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check everything, store nothing."),
+    force: bool = typer.Option(False, "--force", help="Scores: overwrite sheets judges saved "
+                               "after the file was checked (recorded in each sheet's history)."),
     contest_slug: Optional[str] = ContestOption,
 ) -> None:
     """Import a workbook; all or nothing, one line per error with sheet, row and column."""
@@ -589,8 +591,11 @@ def import_command(
             report = imports.import_workbook(session=session, actor=Actor.system(),
                                              edition_id=edition.id, kind=kind, data=data,
                                              round_key=round_key, dry_run=dry_run,
+                                             force=force, file_name=file.name,
                                              progress=update)
     typer.echo(report.summary())
+    if report.forced:
+        typer.echo(f"note: {i18n.msg('imports.forced_note', n=report.forced)}")
     for note in report.notes:
         typer.echo(f"note: {note}")
 

@@ -17,14 +17,19 @@ from datetime import date, datetime
 
 from openpyxl.utils import get_column_letter
 
-from contest import patents
+from contest import i18n, patents
 from contest.excel import schema
 from contest.excel import text as textrules
 
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 150  # deflate rarely beats this on real sheets; bombs beat it by far
 MAX_ROWS = 1_000_000  # a full round trip of 50,000 sheets is 250,000 score rows
-MAX_ERRORS = 1000
+MAX_ERRORS = 1000  # kept in full; beyond, only counted (ImportRows.omitted)
+SHOWN_PROBLEMS = 50  # lines of a refusal shown on a page or the command line
+
+# A formula's cached value is whatever the file says it is (a forged cache imported 15
+# where the formula computes 2): every workbook kind refuses formula cells.
+FORMULA = i18n.msg("imports.formula_cell")
 
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
@@ -38,19 +43,28 @@ class CellError:
     sheet: str
     row: int | None
     column: str | None
-    message: str
+    message: str | i18n.Message
     letter: str | None = None
 
-    def __str__(self) -> str:
+    def where(self) -> str:
+        """The cell, row, column or sheet it is about ("scores!F12 (score)"), or ""."""
         if self.row is not None and self.letter:
-            return f"{self.sheet}!{self.letter}{self.row} ({self.column}): {self.message}"
+            return f"{self.sheet}!{self.letter}{self.row} ({self.column})"
         if self.row is not None:
-            return f"{self.sheet} row {self.row}: {self.message}"
+            return f"{self.sheet} row {self.row}"
         if self.column:
-            return f"{self.sheet} column {self.column}: {self.message}"
-        if self.sheet:
-            return f"{self.sheet}: {self.message}"
-        return self.message
+            return f"{self.sheet} column {self.column}"
+        return self.sheet
+
+    def render(self, language: str = i18n.DEFAULT_LANGUAGE) -> str:
+        where = self.where()
+        if where:
+            return i18n.text("imports.problem_at", language, where=where, problem=self.message)
+        return i18n.text(self.message, language) if isinstance(self.message, i18n.Message) \
+            else self.message
+
+    def __str__(self) -> str:
+        return self.render()
 
 
 @dataclass(frozen=True)
@@ -69,7 +83,7 @@ class Row:
         value = self.values.get(key)
         return default if value is None else value
 
-    def error(self, column: str | None, message: str) -> CellError:
+    def error(self, column: str | None, message: str | i18n.Message) -> CellError:
         """A CellError pointing at this row's cell in `column` (or at the row)."""
         return CellError(self.sheet, self.number, column, message,
                          self.letters.get(column) if column else None)
@@ -81,6 +95,16 @@ class ImportRows:
     errors: list[CellError]
     skipped_examples: int = 0
     blank_sheets: list[str] = field(default_factory=list)  # scores: "entry_code judge_email"
+    omitted: int = 0  # errors found beyond MAX_ERRORS, counted only
+    # Every sheet of the kind was read to the end with a usable header, so the rows can be
+    # checked against stored data too (in the same pass as the file's own checks).
+    complete: bool = False
+
+    def rows_without_errors(self, sheet: str) -> list[Row]:
+        """The sheet's rows that passed the file's own checks (for the checks that need
+        stored data, run in the same pass)."""
+        bad = {e.row for e in self.errors if e.sheet == sheet and e.row is not None}
+        return [row for row in self.sheets.get(sheet, []) if row.number not in bad]
 
     @property
     def ok(self) -> bool:
@@ -101,7 +125,8 @@ def read_workbook(kind: str, data: bytes, *,
         return ImportRows({}, [CellError("", None, None, problem)])
     try:
         from openpyxl import load_workbook
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # data_only=False: formula cells are seen as formulas (never their cached values).
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # any parser failure is the file's fault, not a crash
         return ImportRows({}, [CellError("", None, None,
                                          f"the file could not be read as an Excel .xlsx "
@@ -127,16 +152,40 @@ def read_workbook(kind: str, data: bytes, *,
         result.errors.append(CellError("", None, None,
                                        f"the file is damaged and could not be read to the "
                                        f"end ({type(exc).__name__})"))
+    else:
+        result.complete = all(spec.name in result.sheets for spec in specs)
     finally:
         book.close()
     _check_links(kind, result)
     if kind == "scores":
         _skip_blank_sheets(result)
     if len(result.errors) > MAX_ERRORS:
-        more = len(result.errors) - MAX_ERRORS
-        result.errors = result.errors[:MAX_ERRORS] + [
-            CellError("", None, None, f"... and {more} more errors")]
+        result.omitted = len(result.errors) - MAX_ERRORS
+        result.errors = result.errors[:MAX_ERRORS]
+        result.complete = False  # rows whose errors were only counted cannot be told apart
     return result
+
+
+def problem_lines(errors: Sequence[CellError | i18n.Message | str], omitted: int = 0,
+                  shown: int = SHOWN_PROBLEMS) -> list[i18n.Message]:
+    """A workbook's problems as users read them (page and command line): the first `shown`,
+    each with its place in the file, then "and N more" counting the rest (and `omitted`,
+    those the reader only counted). Messages render in the reader's language; str() is
+    the English line."""
+    lines = [_problem(e) for e in errors[:shown]]
+    more = len(errors) + omitted - len(lines)
+    if more > 0:
+        lines.append(i18n.msg("imports.more_problems", n=more))
+    return lines
+
+
+def _problem(error) -> i18n.Message:
+    if isinstance(error, CellError):
+        where = error.where()
+        if where:
+            return i18n.msg("imports.problem_at", where=where, problem=error.message)
+        error = error.message
+    return error if isinstance(error, i18n.Message) else i18n.msg("imports.problem", problem=error)
 
 
 def _check_container(data: bytes) -> str | None:
@@ -189,8 +238,10 @@ def _read_sheet(spec: schema.SheetSpec, sheet, allowed, progress=None):
     errors: list[CellError] = []
     rows: list[Row] = []
     examples = 0
-    iterator = sheet.iter_rows(values_only=True)
+    iterator = sheet.iter_rows()  # cells, not values: a formula cell says so (data_type "f")
     header = next(iterator, None)
+    if header is not None:
+        header = [cell.value for cell in header]
     if header is None:
         return rows, [CellError(spec.name, None, None,
                                 "the sheet is empty: row 1 must hold the column names")], 0
@@ -219,7 +270,9 @@ def _read_sheet(spec: schema.SheetSpec, sheet, allowed, progress=None):
     first = min(positions.values())
     seen_keys: dict[tuple, int] = {}
     expected = sheet.max_row if isinstance(sheet.max_row, int) and sheet.max_row > 1 else None
-    for number, values in enumerate(iterator, start=2):
+    for number, cells in enumerate(iterator, start=2):
+        values = [cell.value for cell in cells]
+        formulas = {i for i, cell in enumerate(cells) if cell.data_type == "f"}
         if progress and expected and number % 2000 == 0:
             progress(min(number / expected, 1.0))
         if number - 1 > MAX_ROWS:
@@ -240,21 +293,28 @@ def _read_sheet(spec: schema.SheetSpec, sheet, allowed, progress=None):
                                         "a value stands in a column without a name in row 1",
                                         get_column_letter(index + 1)))
         parsed: dict[str, object] = {}
+        unread = False  # a cell whose value could not be taken (the row rules need them all)
         for col in spec.columns:
             index = positions.get(col.key)
             raw = values[index] if index is not None and index < len(values) else None
+            if index in formulas:
+                errors.append(CellError(spec.name, number, col.key, FORMULA, letters[col.key]))
+                unread = True
+                continue
             try:
                 value = _parse(col, raw, allowed)
             except ValueError as exc:
                 errors.append(CellError(spec.name, number, col.key, str(exc),
                                         letters[col.key]))
+                unread = True
                 continue
             if value is None and col.required:
                 errors.append(CellError(spec.name, number, col.key, "a value is required",
                                         letters.get(col.key)))
             parsed[col.key] = value
         row = Row(spec.name, number, parsed, letters)
-        errors.extend(_row_rules(spec.name, row, seen_keys))
+        if not unread:
+            errors.extend(_row_rules(spec.name, row, seen_keys))
         rows.append(row)
     return rows, errors, examples
 

@@ -295,7 +295,7 @@ def add_patents_from_workbook(*, session: Session, actor: Actor, entry_id: int, 
     entry, _edition = load_editable_entry(session, actor, entry_id, now)
     read = excel.read_workbook("patents", data)
     if not read.ok:
-        problems = [str(error) for error in read.errors]
+        problems = excel.problem_lines(read.errors, read.omitted)
         raise InvalidInput(problems[0] if len(problems) == 1 else
                            "The workbook has errors; nothing was added.", problems)
     existing = [(n, _as_input(p)) for n, p in enumerate(_patents_of(session, entry.id), start=1)]

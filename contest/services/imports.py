@@ -1,18 +1,27 @@
 """Import workbooks (entries with patents, judges, conflicts, scores) into an edition.
 
 All or nothing: every row is checked first (file rules in contest.excel, domain rules
-here), every problem is reported with its sheet, row and column, and nothing is stored
-unless there are none. A dry run checks everything and stores nothing.
+here, in one pass), every problem is reported with its sheet, row and column (the first
+50 shown, the rest counted), and nothing is stored unless there are none. A dry run checks
+everything and stores nothing.
+
+A scores import never loses a judge's work: the file is read and checked with no write
+lock held, each target sheet's version is noted then (or taken from the dry run the
+organiser looked at), and the short write transaction refuses every sheet a judge saved
+since, naming its row, entry and judge, unless the organiser forces the import (recorded
+with the version it replaced). Each imported sheet's history shows the import.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from contest import conflicts as conflict_rules
@@ -20,6 +29,7 @@ from contest import db, eligibility, excel, i18n, organisations, patents, scorin
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
+    AuditEvent,
     Category,
     Conflict,
     ConflictSource,
@@ -50,9 +60,13 @@ from contest.services import (
     panels,
     queries,
     require_role,
+    text_refusal,
 )
 
 KINDS = ("entries", "judges", "conflicts", "scores")
+
+# (round id, sheet definition id, entry id, judge id) -> the sheet's version (0: no sheet)
+SheetKey = tuple[int, int, int, int]
 
 
 @dataclass
@@ -66,6 +80,10 @@ class ImportReport:
     unchanged: int = 0
     skipped_examples: int = 0
     notes: list[str] = field(default_factory=list)
+    # Scores: the version of every sheet the file writes, as the check found them. Pass it
+    # back as `prepared` to refuse sheets a judge saves between this dry run and the import.
+    versions: dict[SheetKey, int] = field(default_factory=dict)
+    forced: int = 0  # sheets a judge had saved since, overwritten on the organiser's say
 
     def summary(self) -> str:
         verb = "would import" if self.dry_run else "imported"
@@ -78,16 +96,27 @@ class ImportReport:
 
 def import_workbook(*, session: Session, actor: Actor, edition_id: int, kind: str,
                     data: bytes, round_key: str | None = None, dry_run: bool = False,
+                    force: bool = False, file_name: str = "",
+                    prepared: Mapping[SheetKey, int] | None = None,
                     progress: Callable[[float], None] | None = None) -> ImportReport:
     """Check and import a workbook of `kind`; raises InvalidInput listing every problem.
     Organisers only (the command line acts as Actor.system()).
+
+    Scores: `prepared` is the `versions` of the dry run the organiser checked (else the
+    versions found while this call checks the file); a sheet a judge saved since is refused
+    for its row, or with `force` overwritten and recorded. `file_name` goes into each
+    imported sheet's history.
     """
     require_role(actor, Role.organiser)
     if kind not in KINDS:
         raise InvalidInput(f"Unknown import '{kind}'; choose one of {', '.join(KINDS)}.")
+    # The name as the history shows it: no folders, nothing unprintable, not too long.
+    file_name = "".join(ch for ch in PurePath(file_name or "").name if ch.isprintable())[:200]
+    db.release(session)  # hold no lock while the file is read
     db.begin_reading(session)
     edition = session.get(Edition, edition_id)
     if edition is None:
+        session.rollback()
         raise NotFound("No such edition.")
     choices = queries.edition_choices(session, edition.id)
     # Reading the file is most of the work (80 % of the bar): in a worker, no transaction
@@ -97,18 +126,22 @@ def import_workbook(*, session: Session, actor: Actor, edition_id: int, kind: st
                          timeout=workers.SHORT)
     if progress:
         progress(0.8)
-    if read.errors:
-        raise _refused(kind, [str(e) for e in read.errors])
     report = ImportReport(kind, dry_run, skipped_examples=read.skipped_examples)
     if read.blank_sheets:  # a pre-filled scores template not scored everywhere yet
         shown = ", ".join(read.blank_sheets[:10]) + (" ..." if len(read.blank_sheets) > 10 else "")
         report.notes.append(i18n.msg("imports.blank_sheets", n=len(read.blank_sheets), sheets=shown))
+    checkable = _checkable(kind, read)
+    if kind == "scores":
+        return _scores(session, actor, edition_id, read, checkable, report, round_key=round_key,
+                       force=force, file_name=file_name, prepared=prepared, progress=progress)
     importer = {"entries": _import_entries, "judges": _import_judges,
-                "conflicts": _import_conflicts, "scores": _import_scores}[kind]
+                "conflicts": _import_conflicts}[kind]
     try:
-        errors = importer(session, actor, edition, read, report, round_key)
-        if errors:
-            raise _refused(kind, [str(e) for e in errors])
+        edition = session.get(Edition, edition_id)
+        errors = importer(session, actor, edition, checkable, report, round_key) \
+            if checkable is not None else []
+        if read.errors or errors:
+            raise _refused(kind, [*read.errors, *errors], omitted=read.omitted)
         session.flush()
     except BaseException:
         session.rollback()
@@ -127,10 +160,37 @@ def import_workbook(*, session: Session, actor: Actor, edition_id: int, kind: st
     return report
 
 
-def _refused(kind: str, problems: list[str]) -> InvalidInput:
-    count = len(problems)
-    return InvalidInput(f"The {kind} workbook has {count} error{'s' if count != 1 else ''}; "
-                        f"nothing was stored.", problems)
+def _refused(kind: str, errors: list, omitted: int = 0) -> InvalidInput:
+    """Every problem counted; the first 50 listed, then "and N more"."""
+    count = len(errors) + omitted
+    return InvalidInput("imports.refused_one" if count == 1 else "imports.refused",
+                        problems=excel.problem_lines(errors, omitted), kind=kind, n=count)
+
+
+def _checkable(kind: str, read: excel.ImportRows) -> excel.ImportRows | None:
+    """The rows the checks against stored data can trust, so every error is found in one
+    pass: rows without a file error (an entry with a bad patents row, and a score sheet
+    with a bad row, are left out whole). None when a sheet could not be read at all."""
+    if not read.complete:
+        return None
+    sheets = {name: read.rows_without_errors(name) for name in read.sheets}
+    bad = {(e.sheet, e.row) for e in read.errors if e.row is not None}
+
+    def broken(sheet, key):
+        return {key(row) for row in read.sheets.get(sheet, []) if (sheet, row.number) in bad}
+
+    if kind == "entries":
+        keys = broken("patents", excel.entry_key) | broken("entries", excel.entry_key)
+        sheets["entries"] = [r for r in sheets["entries"] if excel.entry_key(r) not in keys]
+    if kind == "scores":
+        keys = broken("scores", _score_group)
+        sheets["scores"] = [r for r in sheets["scores"] if _score_group(r) not in keys]
+    return excel.ImportRows(sheets, [], read.skipped_examples, complete=True)
+
+
+def _score_group(row: excel.Row) -> tuple:
+    """The rows of one score sheet: round, sheet, entry and judge."""
+    return (row["round"], row["sheet"], (row["entry_code"] or "").casefold(), row["judge_email"])
 
 
 # ---------------------------------------------------------------- entries
@@ -364,14 +424,71 @@ def _import_conflicts(session, actor, edition, read, report, round_key):
 
 # ---------------------------------------------------------------- scores
 
-def _import_scores(session, actor, edition, read, report, round_key):
+@dataclass
+class _SheetImport:
+    """One score sheet of the file, checked, as it will be written."""
+
+    row: excel.Row  # its first row, for messages
+    key: SheetKey
+    entry_code: str
+    judge_email: str
+    version: int  # the sheet's version when the import was prepared (0: none yet)
+    total: float
+    comment: str
+    scores: dict[int, tuple[float, str]]  # criterion id -> (value, comment)
+
+
+def _scores(session, actor, edition_id, read, checkable, report, *, round_key, force, file_name,
+            prepared, progress):
+    """Check the file with no write lock held, then write in one short transaction that
+    refuses (or with `force` overwrites and records) sheets a judge saved since."""
+    errors: list = []
+    plan: list[_SheetImport] = []
+    db.begin_reading(session)
+    try:
+        if checkable is not None:
+            errors, plan = _prepare_scores(session, edition_id, checkable, round_key)
+    finally:
+        session.rollback()
+    if read.errors or errors:
+        raise _refused("scores", [*read.errors, *errors], omitted=read.omitted)
+    if prepared is not None:  # the dry run the organiser looked at
+        for item in plan:
+            item.version = prepared.get(item.key, item.version)
+    report.versions = {item.key: item.version for item in plan}
+    report.created = sum(1 for item in plan if item.version == 0)
+    report.updated = len(plan) - report.created
+    if progress:
+        progress(0.9)
+    if report.dry_run:
+        return report
+    try:
+        errors = _write_scores(session, actor, edition_id, plan, report, force=force,
+                               file_name=file_name, round_key=round_key)
+        if errors:
+            raise _refused("scores", errors)
+    except IntegrityError:
+        # A judge created one of these sheets between our look and our insert.
+        session.rollback()
+        raise InvalidInput("imports.sheet_started_meanwhile") from None
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
+    if progress:
+        progress(1.0)
+    return report
+
+
+def _prepare_scores(session, edition_id, read, round_key):
+    """Every check of a scores file against stored data; writes nothing."""
     errors = []
     rounds = {r.key: r for r in session.exec(select(Round).where(
-        Round.edition_id == edition.id)).all()}
+        Round.edition_id == edition_id)).all()}
     if round_key is not None and round_key not in rounds:
         raise InvalidInput(f"No round '{round_key}'. Rounds: {', '.join(rounds)}.")
     entries = {e.code.casefold(): e for e in session.exec(select(Entry).where(
-        Entry.edition_id == edition.id)).all()}
+        Entry.edition_id == edition_id)).all()}
     judges = dict(session.exec(select(User.email, User.id).join(
         UserRole, UserRole.user_id == User.id).where(UserRole.role == Role.judge.value)).all())
     round_ids = [r.id for r in rounds.values()]
@@ -382,14 +499,14 @@ def _import_scores(session, actor, edition, read, report, round_key):
     for c in session.exec(select(Criterion).where(Criterion.sheet_id.in_(
             [s.id for s in sheet_defs.values()])).order_by(Criterion.position)).all():
         criteria[c.sheet_id].append(c)
-    sheets = {(s.round_id, s.sheet_id, s.entry_id, s.judge_id): s for s in session.exec(
-        select(ScoreSheet).where(ScoreSheet.round_id.in_(round_ids))).all()}
+    versions = {(r, d, e, j): v for r, d, e, j, v in session.exec(
+        select(ScoreSheet.round_id, ScoreSheet.sheet_id, ScoreSheet.entry_id,
+               ScoreSheet.judge_id, ScoreSheet.version).where(
+            ScoreSheet.round_id.in_(round_ids))).all()}
 
     groups: dict[tuple, list[excel.Row]] = defaultdict(list)
     for row in read.sheets["scores"]:
-        groups[(row["round"], row["sheet"], row["entry_code"].casefold(),
-                row["judge_email"])].append(row)
-    sheet_ids = {sheet.id for sheet in sheets.values()}
+        groups[_score_group(row)].append(row)
     # Who may score what is decided once for every pair of the file, per round.
     asked: dict[str, set[tuple[int, int]]] = defaultdict(set)
     for (round_value, _sheet, code, email) in groups:
@@ -399,8 +516,7 @@ def _import_scores(session, actor, edition, read, report, round_key):
                if key in rounds and rounds[key].scored
                for pair, reason in panels.refusals(session, rounds[key], pairs,
                                                    joining=False).items()}
-    done: list[tuple[ScoreSheet, list[Criterion], dict, dict]] = []
-    now = utcnow()
+    plan: list[_SheetImport] = []
     for (round_value, sheet_key, code, email), rows in groups.items():
         first = rows[0]
         rnd = rounds.get(round_value)
@@ -443,35 +559,105 @@ def _import_scores(session, actor, edition, read, report, round_key):
                               {c.key for c in stored} else (row or first).error(
                     "criterion", message))
             continue
-        comments = [r["comment"] for r in rows if r["comment"]]
-        sheet = sheets.get((rnd.id, definition.id, entry.id, judge_id))
-        if sheet is None:
-            sheet = ScoreSheet(round_id=rnd.id, sheet_id=definition.id, entry_id=entry.id,
-                               judge_id=judge_id)
-            report.created += 1
-        else:
-            sheet.version += 1
-            report.updated += 1
-        sheet.status = SheetStatus.submitted.value
-        sheet.total = scoring.sheet_total(specs, values)
-        sheet.comment = "\n".join(dict.fromkeys(comments))
-        sheet.submitted_at = now
-        sheet.updated_at = now
-        session.add(sheet)
-        done.append((sheet, stored, values, by_key))
+        key = (rnd.id, definition.id, entry.id, judge_id)
+        comment = "\n".join(dict.fromkeys(r["comment"] for r in rows if r["comment"]))
+        # The sheets are written in bulk, past the save guard: the one text rule here.
+        refusal = text_refusal(ScoreSheet.__table__.c.comment, comment) if comment else None
+        if refusal is not None:
+            errors.append(first.error("comment", refusal))
+            continue
+        plan.append(_SheetImport(
+            row=first, key=key, entry_code=entry.code, judge_email=email,
+            version=versions.get(key, 0), total=scoring.sheet_total(specs, values),
+            comment=comment,
+            scores={c.id: (float(values[c.key]), by_key[c.key]["comment"] or "")
+                    for c in stored}))
+    return errors, plan
+
+
+def _write_scores(session, actor, edition_id, plan, report, *, force, file_name, round_key):
+    """The short write: the target sheets are locked (PostgreSQL: FOR UPDATE; SQLite: the
+    write transaction), each one's version compared with the prepared one, then written."""
+    round_ids = sorted({item.key[0] for item in plan})
+    judge_ids = sorted({item.key[3] for item in plan})
+    current: dict[SheetKey, tuple[int, int]] = {}
+    for chunk in _chunks(judge_ids):
+        for sid, r, d, e, j, version in session.exec(
+                select(ScoreSheet.id, ScoreSheet.round_id, ScoreSheet.sheet_id,
+                       ScoreSheet.entry_id, ScoreSheet.judge_id, ScoreSheet.version)
+                .where(ScoreSheet.round_id.in_(round_ids), ScoreSheet.judge_id.in_(chunk))
+                .with_for_update()).all():
+            current[(r, d, e, j)] = (sid, version)
+    errors, replaced = [], {}
+    for item in plan:
+        now_version = current.get(item.key, (None, 0))[1]
+        if now_version == item.version:
+            continue
+        if force:
+            replaced[item.key] = now_version
+            continue
+        message = (i18n.msg("imports.sheet_started", entry=item.entry_code,
+                            judge=item.judge_email, now=now_version) if item.version == 0 else
+                   i18n.msg("imports.sheet_changed", entry=item.entry_code,
+                            judge=item.judge_email, then=item.version, now=now_version))
+        errors.append(item.row.error("judge_email", message))
     if errors:
         return errors
+    now = utcnow()
+    report.created = report.updated = 0
+    fresh = []
+    for item in plan:
+        found = current.get(item.key)
+        if found is None:
+            sheet = ScoreSheet(round_id=item.key[0], sheet_id=item.key[1], entry_id=item.key[2],
+                               judge_id=item.key[3], version=1, created_at=now)
+            fresh.append((item, sheet))
+            report.created += 1
+        else:
+            report.updated += 1
+    for item, sheet in fresh:
+        sheet.status, sheet.total, sheet.comment = SheetStatus.submitted.value, item.total, item.comment
+        sheet.submitted_at = sheet.updated_at = now
+        session.add(sheet)
     session.flush()  # one flush gives every new sheet its id
-    existing = {}
-    if any(sheet.id in sheet_ids for sheet, *_ in done):  # sheets typed in again
-        existing = {(s.score_sheet_id, s.criterion_id): s for s in session.exec(
-            select(CriterionScore).join(ScoreSheet, ScoreSheet.id == CriterionScore.score_sheet_id)
-            .where(ScoreSheet.round_id.in_(round_ids))).all()}
-    for sheet, stored, values, by_key in done:
-        for criterion in stored:
-            score = existing.get((sheet.id, criterion.id)) or CriterionScore(
-                score_sheet_id=sheet.id, criterion_id=criterion.id)
-            score.value = float(values[criterion.key])
-            score.comment = by_key[criterion.key]["comment"] or ""
+    ids = {item.key: sheet.id for item, sheet in fresh}
+    updates = [item for item in plan if item.key in current]
+    if updates:
+        table = ScoreSheet.__table__
+        session.execute(
+            update(table).where(table.c.id == bindparam("b_id"))
+            .values(version=bindparam("b_version"), status=SheetStatus.submitted.value,
+                    total=bindparam("b_total"), comment=bindparam("b_comment"), submitted_at=now,
+                    updated_at=now),
+            [{"b_id": current[i.key][0], "b_version": current[i.key][1] + 1, "b_total": i.total,
+              "b_comment": i.comment} for i in updates])
+        ids.update({item.key: current[item.key][0] for item in updates})
+    stored = {}
+    for chunk in _chunks([current[i.key][0] for i in updates]):
+        stored.update({(s.score_sheet_id, s.criterion_id): s for s in session.exec(
+            select(CriterionScore).where(CriterionScore.score_sheet_id.in_(chunk))).all()})
+    for item in plan:
+        for criterion_id, (value, comment) in item.scores.items():
+            score = stored.get((ids[item.key], criterion_id)) or CriterionScore(
+                score_sheet_id=ids[item.key], criterion_id=criterion_id)
+            score.value, score.comment = value, comment
             session.add(score)
-    return errors
+    # Each sheet's history shows the import as its own event.
+    report.forced = len(replaced)
+    if plan:
+        session.execute(insert(AuditEvent), [dict(
+            at=now, actor_id=actor.user_id, edition_id=edition_id, action="sheet.import",
+            object_type="score_sheet", object_id=ids[item.key],
+            details={"version": current[item.key][1] + 1 if item.key in current else 1,
+                     "total": item.total, "file": file_name, "round": round_key,
+                     **({"forced": True, "replaced_version": replaced[item.key]}
+                        if item.key in replaced else {})}) for item in plan])
+    audit(session, actor, "import.scores", "edition", edition_id, edition_id=edition_id,
+          created=report.created, updated=report.updated, unchanged=report.unchanged,
+          round=round_key, file=file_name, forced=report.forced)
+    return []
+
+
+def _chunks(values: list, size: int = 900):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]

@@ -16,7 +16,7 @@ from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from contest import documents, redaction, scoring
+from contest import documents, i18n, redaction, scoring
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -633,9 +633,21 @@ def sheet_history(*, session: Session, actor: Actor, sheet_id: int) -> list[dict
     return [
         {"at": event.at, "who": f"{name} <{email}>" if name else "system", "action": event.action,
          "version": event.details.get("version"), "total": event.details.get("total"),
-         "reason": event.details.get("reason", "")}
+         "reason": event.details.get("reason", ""), "note": _history_note(event)}
         for event, name, email in rows
     ]
+
+
+def _history_note(event: AuditEvent) -> i18n.Message | None:
+    """What an event of a sheet's history says beyond its action: an import names its file
+    (and, when forced, the judge's version it replaced)."""
+    if event.action != "sheet.import":
+        return None
+    details = event.details
+    if details.get("forced"):
+        return i18n.msg("judging.imported_forced", file=details.get("file") or "-",
+                        version=details.get("replaced_version"))
+    return i18n.msg("judging.imported_from", file=details.get("file") or "-")
 
 
 # --- conflicts declared by the judge, and replacements ---------------------------------
@@ -724,8 +736,9 @@ def my_sheet_ids(*, session: Session, actor: Actor, round_id: int, entry_id: int
     ).all())
 
 
-def history_lines(history: Sequence[Mapping]) -> list[str]:
-    """A sheet's history as plain lines: when (UTC) · who · what · version [· total] [· reason]."""
+def history_lines(history: Sequence[Mapping], language: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
+    """A sheet's history as plain lines: when (UTC) · who · what · version [· total] [· reason]
+    [· note, e.g. "imported from workbook scores.xlsx"]."""
     lines = []
     for h in history:
         parts = [when(h["at"]), h["who"], h["action"], f"v{h['version']}"]
@@ -733,6 +746,8 @@ def history_lines(history: Sequence[Mapping]) -> list[str]:
             parts.append(f"total {h['total']:.1f}")
         if h["reason"]:
             parts.append(f"reason: {h['reason']}")
+        if h.get("note"):
+            parts.append(h["note"].render(language))
         lines.append(" · ".join(parts))
     return lines
 

@@ -11,14 +11,21 @@ from sqlmodel import func, select
 from typer.testing import CliRunner
 
 from contest import cli
-from contest.models import Entry, Patent
-from tests.integration.test_imports import (
+from contest.models import Entry, Patent, ScoreSheet
+from contest.services import judging
+from tests.integration.test_imports import (  # noqa: F401  (fixtures)
+    JUDGE_HEADER,
     NUMBERS,
+    SCORE_HEADER,
+    assigned,
     entries_workbook,
     entry_row,
     good_entries,
+    organiser,
     patent_row,
+    score_rows,
 )
+from tests.unit.test_excel_reader import workbook
 
 pytestmark = pytest.mark.integration
 
@@ -102,3 +109,28 @@ def test_template_works_without_a_database_and_does_not_create_one(app_env, tmp_
     assert result.exit_code == 0, result.output
     assert load_workbook(io.BytesIO(out.read_bytes()))["instructions"]["A1"].value == "填写说明"
     assert not missing.exists()
+
+
+def test_a_scores_import_by_command_names_its_file_in_each_sheets_history_and_may_force(
+        cli_db, session, organiser, edition, assigned, tmp_path):
+    path = tmp_path / "offline-scores.xlsx"
+    path.write_bytes(workbook(scores=[SCORE_HEADER, *score_rows("A-1", "j1@uni.hk")]))
+    result = contest("import", "scores", path, "--round", "preliminary", "--force")
+    assert result.exit_code == 0, result.output
+    assert "scores: imported 1 new, 0 updated" in result.stdout
+    session.expire_all()
+    sheet = session.exec(select(ScoreSheet)).one()
+    history = judging.sheet_history(session=session, actor=organiser, sheet_id=sheet.id)
+    assert [(h["action"], h["who"]) for h in history] == [("sheet.import", "system")]
+    assert judging.history_lines(history)[0].endswith(
+        "imported from workbook offline-scores.xlsx")
+
+
+def test_a_long_list_of_errors_prints_fifty_lines_and_how_many_more(cli_db, session, tmp_path):
+    rows = [[f"judge{n}", "Name", None, "atlantis", None, None] for n in range(120)]
+    path = tmp_path / "judges.xlsx"
+    path.write_bytes(workbook(judges=[JUDGE_HEADER, *rows]))
+    result = contest("import", "judges", path)
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 51 and errors[-1] == "error: and 190 more"

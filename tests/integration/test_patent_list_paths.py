@@ -109,7 +109,7 @@ def by_import(session, edition, organiser, rows, core):
                                 kind="entries", data=data)
     assert session.exec(select(func.count()).select_from(Patent).join(
         Entry, Entry.id == Patent.entry_id).where(Entry.code == "A-1")).one() == 0
-    return caught.value.problems
+    return [str(p) for p in caught.value.problems]
 
 
 @pytest.mark.parametrize("case", CASES)

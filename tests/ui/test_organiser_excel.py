@@ -8,8 +8,19 @@ from openpyxl import Workbook
 from sqlmodel import func, select
 
 from contest import db
-from contest.models import JudgeProfile
+from contest.models import (
+    Assignment,
+    Criterion,
+    Entry,
+    JudgeProfile,
+    Round,
+    ScoreSheet,
+    SheetDefinition,
+    User,
+)
+from contest.services import accounts, judging
 from tests.conftest import login_for
+from tests.unit.test_excel_reader import workbook
 from tests.ui.apptest_helpers import page_text, sign_in, start_app
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -94,3 +105,63 @@ def test_the_results_workbook_is_prepared_for_download(excel_page):
     at.button(key="export_go").click().run()
     assert not at.exception, at.exception
     assert "Download results" in [b.label for b in at.download_button]
+
+
+SCORES_HEADER = ["round", "sheet", "entry_code", "judge_email", "criterion", "score", "comment"]
+
+
+def unscored_pair(url):
+    """A preliminary assignment whose judge has no sheet yet, with a full set of scores."""
+    engine = db.make_engine(url)
+    with db.session_scope(engine, read_only=True) as s:
+        rnd = s.exec(select(Round).where(Round.key == "preliminary")).one()
+        started = set(s.exec(select(ScoreSheet.entry_id, ScoreSheet.judge_id)).all())
+        for a in s.exec(select(Assignment).where(Assignment.round_id == rnd.id,
+                                                 Assignment.status == "active")):
+            if (a.entry_id, a.judge_id) in started:
+                continue
+            entry, judge = s.get(Entry, a.entry_id), s.get(User, a.judge_id)
+            definition = s.exec(select(SheetDefinition).where(
+                SheetDefinition.round_id == rnd.id, SheetDefinition.active == True,  # noqa: E712
+                SheetDefinition.category_id == entry.category_id)).first()
+            criteria = s.exec(select(Criterion).where(Criterion.sheet_id == definition.id)).all()
+            rows = [["preliminary", definition.key, entry.code, judge.email, c.key,
+                     c.max_points, None] for c in criteria]
+            break
+    engine.dispose()
+    return judge.email, rnd.id, entry.id, definition.id, rows
+
+
+def test_a_scores_import_refuses_a_sheet_saved_after_its_dry_run_until_forced(excel_page):
+    at, url = excel_page
+    email, round_id, entry_id, definition_id, rows = unscored_pair(url)
+    data = workbook(scores=[SCORES_HEADER, *rows])
+
+    def import_scores(*, dry_run, force=False):
+        at.selectbox(key="import_kind").set_value("scores").run()
+        at.selectbox(key="import_round").set_value("preliminary")
+        at.file_uploader(key="import_file").upload("offline.xlsx", data, XLSX)
+        at.checkbox(key="import_dry_run").set_value(dry_run)
+        at.checkbox(key="import_force").set_value(force)
+        at.run()
+        at.button(key="import_go").click().run()
+        assert not at.exception, at.exception
+        return page_text(at)
+
+    assert "scores: would import 1 new" in import_scores(dry_run=True)
+    engine = db.make_engine(url)  # the judge saves a draft after the organiser's check
+    with db.session_scope(engine) as s:
+        judge = accounts.actor_for(s, s.exec(select(User).where(User.email == email)).one())
+        judging.save_scores(session=s, actor=judge, expected_version=0, values={},
+                            round_id=round_id, entry_id=entry_id, sheet_def_id=definition_id)
+    text = import_scores(dry_run=False)
+    assert "The scores workbook has 1 error; nothing was stored." in text
+    assert f"judge {email}: the judge started this sheet after the import was prepared" in text
+    text = import_scores(dry_run=False, force=True)
+    assert "scores: imported 0 new, 1 updated" in text
+    assert "1 score sheet(s) a judge had saved after the check were overwritten" in text
+    with db.session_scope(engine, read_only=True) as s:
+        sheet = s.exec(select(ScoreSheet).where(ScoreSheet.entry_id == entry_id,
+                                                ScoreSheet.sheet_id == definition_id)).one()
+        assert (sheet.status, sheet.version) == ("submitted", 2)
+    engine.dispose()

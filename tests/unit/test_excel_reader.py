@@ -359,3 +359,70 @@ def test_a_filled_in_template_reads_back():
     assert result.errors == []
     assert [r["entry_code"] for r in result.sheets["entries"]] == ["E-1"]
     assert result.skipped_examples == 3
+
+
+# --- formulas (issue 11, item 6): never trust a formula's cached value ------------------
+
+
+def with_formula(data: bytes, sheet: str, cell: str, formula: str, cached: str) -> bytes:
+    """The workbook with `cell` of `sheet` holding a formula whose cached value is `cached`
+    (a forged cache: Excel would show the formula's own result)."""
+    book = load_workbook(io.BytesIO(data))
+    book[sheet][cell] = f"={formula}"
+    out = io.BytesIO()
+    book.save(out)
+    source, forged = zipfile.ZipFile(io.BytesIO(out.getvalue())), io.BytesIO()
+    with zipfile.ZipFile(forged, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                body = body.replace(f"<f>{formula}</f><v />".encode(),
+                                    f"<f>{formula}</f><v>{cached}</v>".encode())
+            target.writestr(item, body)
+    return forged.getvalue()
+
+
+SCORES_HEADER = ["round", "sheet", "entry_code", "judge_email", "criterion", "score", "comment"]
+JUDGES_HEADER = ["email", "name", "organisation", "region", "expertise", "max_load"]
+CONFLICTS_HEADER = ["judge_email", "entry_code", "organisation", "reason"]
+
+
+@pytest.mark.parametrize("kind, data, sheet, cell, column, formula, cached", [
+    ("scores", workbook(scores=[SCORES_HEADER, ["preliminary", "expert_review", "E-1",
+                                                "j@uni.hk", "market", 5, None]]),
+     "scores", "F2", "score", "1+1", "15"),
+    ("entries", entries_file([entry()], [patent()]), "entries", "B2", "title",
+     'CONCATENATE("Sensor"," chips")', "Sensor chips"),
+    ("entries", entries_file([entry()], [patent()]), "patents", "H2", "grant_date",
+     "DATE(2021,3,2)", "44257"),
+    ("judges", workbook(judges=[JUDGES_HEADER, ["j@uni.hk", "J", None, None, None, 3]]),
+     "judges", "F2", "max_load", "1+2", "30"),
+    ("conflicts", workbook(conflicts=[CONFLICTS_HEADER, ["j@uni.hk", "E-1", None, "x"]]),
+     "conflicts", "B2", "entry_code", 'LOWER("E-1")', "E-2"),
+    ("patents", workbook(patents=[PATENT_HEADER, patent()]), "patents", "B2", "patent_number",
+     'TRIM("ZL201710601862.3")', "ZL201710601862.3"),
+])
+def test_a_formula_cell_is_refused_in_every_kind_of_workbook(kind, data, sheet, cell, column,
+                                                             formula, cached):
+    forged = with_formula(data, sheet, cell, formula, cached)
+    assert f"<v>{cached}</v>".encode() in b"".join(
+        zipfile.ZipFile(io.BytesIO(forged)).read(n) for n in
+        zipfile.ZipFile(io.BytesIO(forged)).namelist() if n.startswith("xl/worksheets/"))
+    result = excel.read_workbook(kind, forged)
+    assert messages(result) == [f"{sheet}!{cell} ({column}): a formula; type the value"]
+    assert result.errors[0].render("zh-Hant") == f"{sheet}!{cell} ({column})：這是公式；請直接輸入數值"
+
+
+def test_text_that_only_starts_with_an_equals_sign_stays_text():
+    data = workbook(judges=[JUDGES_HEADER, ["j@uni.hk", "=Wang", None, None, None, None]])
+    result = excel.read_workbook("judges", data)
+    assert result.ok and result.sheets["judges"][0]["name"] == "=Wang"
+
+
+def test_errors_past_the_kept_thousand_are_counted_and_stop_the_stored_data_checks():
+    rows = [[f"judge{n}", "Name", None, None, None, -1] for n in range(600)]
+    result = excel.read_workbook("judges", workbook(judges=[JUDGES_HEADER, *rows]))
+    assert (len(result.errors), result.omitted, result.complete) == (excel.reader.MAX_ERRORS,
+                                                                     200, False)
+    fine = excel.read_workbook("judges", workbook(judges=[JUDGES_HEADER, *rows[:3]]))
+    assert (fine.omitted, fine.complete) == (0, True)

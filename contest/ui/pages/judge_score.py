@@ -5,10 +5,10 @@ at once (a reload loses nothing); submit locks the sheet. A conflict can be decl
 import pandas as pd
 import streamlit as st
 
-from contest import scoring
+from contest import i18n, scoring
 from contest.services import ServiceError, StaleData, judging
 from contest.ui import context, formats, viewer, widgets
-from contest.ui.i18n import t
+from contest.ui.i18n import language, t
 
 PATENTS = {
     "number": formats.Column("col.patent_number"), "jurisdiction": formats.Column("col.jurisdiction"),
@@ -258,6 +258,6 @@ with score_tab:
                 st.query_params.clear()
 with history_tab:
     if history:
-        st.text("\n".join(judging.history_lines(history)))
+        st.text("\n".join(judging.history_lines(history, i18n.language_or_default(language()))))
     else:
         st.info(t("No recorded changes yet."))

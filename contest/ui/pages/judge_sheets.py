@@ -4,9 +4,10 @@ and when), reopen a submitted sheet with a reason; replace judges who declared a
 import pandas as pd
 import streamlit as st
 
+from contest import i18n
 from contest.services import assignments, judging
 from contest.ui import context, formats, widgets
-from contest.ui.i18n import t
+from contest.ui.i18n import language, t
 
 actor = context.require_actor()
 edition = context.edition()
@@ -45,7 +46,7 @@ else:
     with context.session(read_only=True) as s, context.user_errors():
         history = judging.sheet_history(session=s, actor=actor, sheet_id=sheet_id)
         st.markdown(t("**History of sheet {n}**", n=sheet_id))
-        st.text("\n".join(judging.history_lines(history)))
+        st.text("\n".join(judging.history_lines(history, i18n.language_or_default(language()))))
     if chosen["status"] == "submitted":
         reason = st.text_area(t("Reason for reopening (the judge sees it)"), key=f"reopen_reason_{sheet_id}")
         if st.button(t("Reopen the sheet"), key=f"reopen_{sheet_id}"):

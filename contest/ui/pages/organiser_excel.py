@@ -1,9 +1,11 @@
 """Excel in and out: import templates, imports (every error listed; dry run), the results
 workbook of a round."""
 
+import hashlib
+
 import streamlit as st
 
-from contest import excel
+from contest import excel, i18n
 from contest.services import InvalidInput, ServiceError, editions, exports, imports
 from contest.ui import context
 from contest.ui.i18n import language, t
@@ -34,22 +36,36 @@ round_key = st.selectbox(t("Round"), scored, key="import_round") if kind == "sco
 upload = st.file_uploader(t("Workbook (.xlsx)"), type=["xlsx"], key="import_file")
 dry_run = st.checkbox(t("Dry run: check everything, store nothing"), value=True,
                       key="import_dry_run")
+force = st.checkbox(t("imports.force_label"), value=False, key="import_force") \
+    if kind == "scores" else False
 if st.button(t("Import"), disabled=upload is None, key="import_go"):
     bar = st.progress(0.0, text=t("Import"))
+    data = upload.getvalue()
+    # A scores import compares each sheet with the versions the dry run of this very file
+    # saw, so a judge's save after the organiser's check is never lost unnoticed.
+    checked = (hashlib.sha256(data).hexdigest(), kind, round_key)
+    prepared = st.session_state.get("import_prepared")
     try:
         with context.session() as s:
-            report = imports.import_workbook(session=s, actor=actor, edition_id=edition.id,
-                                             kind=kind, data=upload.getvalue(),
-                                             round_key=round_key, dry_run=dry_run, progress=bar.progress)
+            report = imports.import_workbook(
+                session=s, actor=actor, edition_id=edition.id, kind=kind, data=data,
+                round_key=round_key, dry_run=dry_run, force=force, file_name=upload.name,
+                prepared=prepared[1] if prepared and prepared[0] == checked else None,
+                progress=bar.progress)
         bar.empty()
+        st.session_state["import_prepared"] = (checked, report.versions) if dry_run else None
         st.success(report.summary())
-        if report.notes:
-            st.dataframe({t("note"): report.notes}, hide_index=True)
+        notes = list(report.notes)
+        if report.forced:
+            notes.append(t(i18n.msg("imports.forced_note", n=report.forced)))
+        if notes:
+            st.dataframe({t("note"): notes}, hide_index=True)
     except InvalidInput as exc:
-        st.error(str(exc))
-        st.dataframe({t("error"): exc.problems}, hide_index=True, width="stretch")
+        st.error(t(exc.message))
+        st.dataframe({t("error"): [t(p) for p in exc.problems]}, hide_index=True,
+                     width="stretch")
     except ServiceError as exc:
-        st.error(str(exc))
+        st.error(t(exc.message))
 
 st.subheader(t("Results workbook"))
 left, right = st.columns(2)
