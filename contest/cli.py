@@ -172,8 +172,16 @@ def serve_command(
     port: int = typer.Option(8501, "--port"),
     address: str = typer.Option("127.0.0.1", "--address"),
     no_demo: bool = typer.Option(False, "--no-demo", help="Do not build the demo edition on a new database."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64,
+                                help="App processes (one core each) behind nginx on --port; needs PostgreSQL."),
 ) -> None:
-    """Migrate, build the demo edition on a new database (printing its logins), start the app."""
+    """Migrate, build the demo edition on a new database (printing its logins), start the app
+    (with --workers N: N app processes behind nginx with sticky sessions)."""
+    from contest import serving
+
+    refusal = serving.several_need_postgresql(config.settings().database_url, workers)
+    if refusal:
+        fail(refusal)
     with open_session(migrate=True) as session:
         if not no_demo and not demo.demo_exists(session=session) and not accounts.has_any_user(session=session):
             with progress_bar("Building the demo edition") as update:
@@ -181,14 +189,42 @@ def serve_command(
             _print_logins(logins)
         else:
             typer.echo("Using the existing database; sign in with your account.")
+    typer.echo(f"Open http://{address}:{port}")
+    if workers > 1:
+        cluster = serving.Cluster(workers=workers, address=address, port=port,
+                                  max_body_mb=config.settings().max_upload_mb)
+        try:
+            cluster.start()
+        except serving.ServingError as exc:
+            fail(str(exc))
+        typer.echo(f"{workers} app processes (ports {', '.join(map(str, cluster.app_ports))}) behind nginx; "
+                   "Ctrl-C stops them all.")
+        raise typer.Exit(cluster.wait())
     asgi = Path(__file__).parent / "ui" / "asgi.py"
     streamlit = shutil.which("streamlit", path=os.path.dirname(sys.executable)) or "streamlit"
-    typer.echo(f"Open http://{address}:{port}")
     # The serving options (contest/ui/server_options.py) are applied when asgi.py loads;
     # headless is read before that (it decides whether Streamlit asks for an email).
     cmd = [streamlit, "run", str(asgi), "--server.port", str(port), "--server.address", address,
            "--server.headless", "true"]
     raise typer.Exit(subprocess.call(cmd))
+
+
+@app.command("nginx-config")
+def nginx_config_command(
+    servers: list[str] = typer.Option(..., "--server", help="An app server as HOST:PORT; repeat for each."),
+    listen: str = typer.Option("80", "--listen", help="What nginx listens on (a port, or ADDRESS:PORT)."),
+    server_name: str = typer.Option("_", "--server-name", help="The public host name."),
+) -> None:
+    """Print an nginx configuration (for /etc/nginx/conf.d/) balancing app servers on other
+    machines: sticky sessions and WebSocket upgrade, as Streamlit needs. TLS is left to you."""
+    from contest import serving
+
+    for server in servers:
+        host, _, number = server.rpartition(":")
+        if not host or not number.isdigit():
+            fail(f"--server {server}: give HOST:PORT, e.g. 10.0.0.5:8501")
+    typer.echo(serving.site_config(servers, listen=listen, server_name=server_name,
+                                   max_body_mb=config.settings().max_upload_mb), nl=False)
 
 
 @app.command("assign")

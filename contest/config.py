@@ -27,6 +27,9 @@ class Settings:
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks).
     trusted_proxies: tuple[str, ...] = ("127.0.0.1", "::1")
     worker_slots: int = 1  # heavy calculations running at once per app process (contest.workers)
+    # Most PostgreSQL connections one app process opens; a page waits for a free one rather
+    # than failing. Keep processes x this below PostgreSQL's max_connections (100 by default).
+    db_connections: int = 15
 
     @property
     def max_upload_bytes(self) -> int:
@@ -76,6 +79,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         trusted_proxies=tuple(p.strip() for p in env.get("CONTEST_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
                               if p.strip()),
         worker_slots=max(1, int(env.get("CONTEST_WORKER_SLOTS") or os.cpu_count() or 1)),
+        db_connections=max(2, int(env.get("CONTEST_DB_CONNECTIONS") or 15)),
     )
 
 

@@ -66,8 +66,17 @@ def make_engine(url: str, **kwargs) -> Engine:
 
 @lru_cache(maxsize=4)
 def engine_for(url: str) -> Engine:
-    """One engine per database URL per process (the app's sessions share its pool)."""
-    return make_engine(url)
+    """One engine per database URL per process (the app's sessions share its pool). On
+    PostgreSQL the pool holds at most CONTEST_DB_CONNECTIONS connections (a third kept
+    open): several app processes share the server's max_connections, and a page waits up
+    to 30 s for a free connection instead of failing with "too many clients"."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return make_engine(url)
+    from contest import config
+
+    most = config.settings().db_connections
+    kept = max(1, most // 3)
+    return make_engine(url, pool_size=kept, max_overflow=most - kept, pool_timeout=30)
 
 
 @contextmanager

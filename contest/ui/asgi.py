@@ -9,6 +9,7 @@ only when posted by the app's own pages (Origin / Sec-Fetch-Site), so a page els
 cannot sign a visitor in as someone else (login CSRF).
 """
 
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -18,12 +19,14 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from contest import auth, config, db, logs, web
+from contest import auth, config, db, logs, web, workers
 from contest.services import accounts
 from contest.ui import server_options
 
 server_options.apply()  # before the app is built: its routes read the options
 logs.install()  # no password hash, token or full email address in the server's log
+# The worker fork server starts now (at low priority), not when the first organiser ranks.
+threading.Thread(target=workers.warm_up, name="contest-workers-warm-up", daemon=True).start()
 
 COOKIE_NAME = auth.SESSION_COOKIE
 SCRIPT = Path(__file__).resolve().parents[2] / "streamlit_app.py"

@@ -16,6 +16,7 @@ PATENTS = {
     "status": formats.Column("col.patent_status", "key", values="patent_status"),
     "grant_date": formats.Column("col.granted_on", "day"), "title": formats.Column("col.title"),
     "core": formats.Column("col.core_patent", "check"), "holder": formats.Column("col.holder")}
+WHOLE_PAGE = "judge_score_whole_page"  # set when the next run must read the whole page again
 
 actor = context.require_actor()
 edition = context.edition()
@@ -80,6 +81,7 @@ def _reload(keys: dict) -> None:
     for key in [*keys["values"].values(), *keys["comments"].values(), keys["overall"], keys["version"]]:
         state.pop(key, None)
     state[keys["message"]] = ("info", t("Loaded the newest saved version."), [])
+    state[WHOLE_PAGE] = True
 
 
 def _refuse_bad_values(keys: dict, criteria: list) -> bool:
@@ -101,7 +103,8 @@ def _refuse_bad_values(keys: dict, criteria: list) -> bool:
     return bool(refused)
 
 
-def _save(sheet_def_id: int, keys: dict, submit: bool, criteria: list) -> None:
+def _save(sheet: dict, keys: dict, submit: bool) -> None:
+    sheet_def_id, criteria = sheet["sheet_def_id"], sheet["criteria"]
     refused = _refuse_bad_values(keys, criteria)
     values = {k: state.get(w) for k, w in keys["values"].items()}
     if refused and not submit and values == state.get(keys["accepted"]):
@@ -116,10 +119,14 @@ def _save(sheet_def_id: int, keys: dict, submit: bool, criteria: list) -> None:
             )
     except StaleData as exc:
         state[keys["message"]] = ("error", t(str(exc)), [])
+        state[WHOLE_PAGE] = True  # read the newer sheet: the page offers to load it
     except ServiceError as exc:
         state[keys["message"]] = ("error", t(str(exc)), getattr(exc, "problems", []))
     else:
         state[keys["version"]] = saved.version
+        sheet["version"] = saved.version  # the fragment's copy of the sheet follows its own saves
+        if submit:
+            state[WHOLE_PAGE] = True  # the sheet locks, the entry list and "next to score" change
         state[keys["accepted"]] = values
         text = t("Submitted. The sheet is locked.") if submit else t("Draft saved (version {v}).", v=saved.version)
         state[keys["message"]] = ("success", text, [])
@@ -140,7 +147,13 @@ def _bands(spec: scoring.CriterionSpec, value) -> None:
         st.caption(f"{mark}{low:g}–{high:g}: {widgets.plain(label)}")
 
 
+@st.fragment
 def _sheet(form: dict, sheet: dict) -> None:
+    """One score sheet. A fragment: a field's change saves the draft and reruns only this
+    sheet, not the page with its portfolio, document viewer and assignment list (a judge
+    saves on every change). A submit, a refused stale save or a reload reruns the page."""
+    if state.pop(WHOLE_PAGE, False):
+        st.rerun(scope="app")
     keys = _keys(sheet)
     if any(w not in state for w in keys["values"].values()) or keys["version"] not in state:
         _load(sheet, keys)
@@ -159,7 +172,7 @@ def _sheet(form: dict, sheet: dict) -> None:
     if state[keys["version"]] != sheet["version"]:
         st.warning(t(judging.STALE_MESSAGE))
         st.button(t("Load the newest version"), key=keys["base"] + "_reload", on_click=_reload, args=(keys,))
-    args = (sheet["sheet_def_id"], keys, False, sheet["criteria"])
+    args = (sheet, keys, False)
     for spec in sheet["criteria"]:
         cast, fmt = _num(spec)
         left, right = st.columns([3, 2])
@@ -191,7 +204,7 @@ def _sheet(form: dict, sheet: dict) -> None:
     save_col, submit_col = st.columns(2)
     save_col.button(t("Save draft"), key=keys["base"] + "_save", on_click=_save, args=args, disabled=locked)
     submit_col.button(t("Submit"), key=keys["base"] + "_submit", type="primary", on_click=_save,
-                      args=(sheet["sheet_def_id"], keys, True, sheet["criteria"]), disabled=locked)
+                      args=(sheet, keys, True), disabled=locked)
 
 
 def _documents(view: dict) -> None:

@@ -1,0 +1,290 @@
+"""Load benchmark: `contest serve` driven as browsers drive it, over Streamlit's websocket
+(tests/streamlit_client.py): judges open entries and save scores, entrants edit entries, an
+organiser ranks with 1,000 interval draws. Afterwards the database must hold every save the
+pages confirmed, once. Reports per action p50/p95, the server's CPU per action (its whole
+process tree, worker processes included) and memory per tab, with the load average (the
+machine may be shared).
+
+    .venv/bin/pytest tests/benchmarks/bench_load.py -s                      # SQLite scenarios
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench \\
+        .venv/bin/pytest tests/benchmarks/bench_load.py -s                  # and PostgreSQL ones
+
+BENCH_LOAD_SECONDS (default 60) sets how long each crowd keeps working; BENCH_DATABASE_URL
+must name an empty database (its tables are emptied).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import time
+
+import pytest
+from sqlmodel import select
+
+from contest import db, serving
+from contest.models import Entry, EntryStatus, User
+from contest.services import accounts, demo, entries
+from tests import load
+from tests.streamlit_client import Browser
+
+SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+PG = os.environ.get("BENCH_DATABASE_URL")
+PAUSE = 3.0  # seconds between one person's actions
+
+
+def _fresh_pg(url: str) -> str:
+    from tests.conftest import _truncate_all
+
+    db.migrate(url)
+    _truncate_all(url)
+    return url
+
+
+def _demo(url: str, *, entries: int, judges: int) -> demo.DemoLogins:
+    engine = db.make_engine(url)
+    try:
+        with db.session_scope(engine) as s:
+            return demo.build_demo(session=s, entries=entries, judges=judges, seed=21, scored_share=0.8)
+    finally:
+        engine.dispose()
+
+
+def _people(url: str, logins: demo.DemoLogins, entrants: int = 45) -> dict[str, list]:
+    """Judges, entrants with a draft entry (email, password, entry id; demo entrants without
+    one start one, as on My entries), the organiser."""
+    by_role: dict[str, list] = {"judge": [], "entrant": [], "organiser": []}
+    passwords = {email: password for _role, email, password in logins.logins}
+    engine = db.make_engine(url)
+    try:
+        with db.session_scope(engine, read_only=True) as s:
+            for role, email, password in logins.logins:
+                if role in ("judge", "organiser"):
+                    by_role[role].append((email, password))
+            drafts = s.exec(select(User.email, Entry.id).join(Entry, Entry.owner_id == User.id)
+                            .where(Entry.status == EntryStatus.draft.value).order_by(Entry.id)).all()
+            seen = set()
+            for email, entry_id in drafts:
+                if email in passwords and email not in seen:
+                    seen.add(email)
+                    by_role["entrant"].append((email, passwords[email], entry_id))
+        for role, email, password in logins.logins:
+            if role != "entrant" or email in seen or len(by_role["entrant"]) >= entrants:
+                continue
+            with db.session_scope(engine) as s:
+                user = s.exec(select(User).where(User.email == email)).one()
+                entry = entries.create_entry(session=s, actor=accounts.actor_for(s, user),
+                                             edition_id=s.exec(select(Entry.edition_id)).first())
+                by_role["entrant"].append((email, password, entry.id))
+    finally:
+        engine.dispose()
+    return by_role
+
+
+async def _crowd(url: str, people: dict[str, list], *, judges: int, entrants: int, organisers: int,
+                 ranking: int, timings: load.Timings, saves: list, edits: list, server: load.Server) -> dict:
+    """Everyone signs in and opens their page (not measured here), then works for SECONDS;
+    returns the server's CPU and memory use while they work."""
+    stop = asyncio.Event()
+    repeat = int(SECONDS / PAUSE) + 2
+    judge_list = (people["judge"] * ((judges // max(1, len(people["judge"]))) + 1))[:judges]
+    gate = load.Gate(judges + min(entrants, len(people["entrant"])) + organisers)
+    warm = load.Timings()  # sign-ins and first page opens, reported apart
+    tasks = [load.judge(url, email, password, saves=repeat, pause=PAUSE, timings=warm, confirmed=saves,
+                        stop=stop, gate=gate) for email, password in judge_list]
+    tasks += [load.entrant(url, email, password, entry_id, edits=repeat, pause=PAUSE, timings=warm,
+                           confirmed=edits, stop=stop, gate=gate)
+              for email, password, entry_id in people["entrant"][:entrants]]
+    organiser_email, organiser_password = people["organiser"][0]
+    tasks += [load.organiser(url, organiser_email, organiser_password, ranks=repeat if n < ranking else 0,
+                             pause=PAUSE * 3, timings=warm, stop=stop, gate=gate) for n in range(organisers)]
+    _cpu, rss_before = load.tree_usage(server.process.pid)
+    running = [asyncio.ensure_future(t) for t in tasks]
+    for task in running:
+        task.add_done_callback(lambda done: gate.leave() if done.exception() and not gate.go.is_set() else None)
+    await asyncio.wait_for(gate.all_ready.wait(), 600)
+    timings.actions.update({f"{k} (start)": v for k, v in warm.actions.items()})
+    warm.actions.clear()
+    cpu_before, rss_open = load.tree_usage(server.process.pid)
+    gate.go.set()
+    await asyncio.sleep(SECONDS)
+    stop.set()
+    done = await asyncio.gather(*running, return_exceptions=True)
+    cpu_after, _ = load.tree_usage(server.process.pid)
+    for kind, values in warm.actions.items():
+        timings.actions[kind] += values
+    timings.failures += warm.failures
+    for outcome in done:
+        if isinstance(outcome, BaseException):
+            timings.failures.append(f"{type(outcome).__name__}: {outcome}")
+        else:
+            await outcome.close()
+            await outcome.browser.close()
+    measured = sum(len(v) for k, v in timings.actions.items() if not k.endswith("(start)"))
+    return {"cpu": cpu_after - cpu_before, "rss_per_tab": (rss_open - rss_before) / max(1, len(tasks)),
+            "tabs": len(tasks), "actions": measured}
+
+
+def _scenario(title: str, url: str, env: dict, *, workers: int, judges: int, entrants: int, organisers: int,
+              ranking: int = 1) -> tuple[load.Timings, str]:
+    logins = _demo(url, entries=max(60, entrants + 20), judges=max(15, judges))
+    people = _people(url, logins, entrants)
+    server = load.Server(env, port=serving.free_ports(1)[0], workers=workers)
+    timings, saves, edits = load.Timings(), [], []
+    try:
+        server.wait_ready()
+        used = asyncio.run(_crowd(server.url, people, judges=judges, entrants=entrants, organisers=organisers,
+                                  ranking=ranking, timings=timings, saves=saves, edits=edits, server=server))
+    finally:
+        server.stop()
+    errors = [line for line in server.output if "Error" in line or "error" in line]
+    problems = load.check_saves(url, saves) + load.check_edits(url, edits)
+    text = load.report(title, timings, cpu_seconds=used["cpu"], tabs=used["tabs"], rss_per_tab=used["rss_per_tab"],
+                       actions=used["actions"])
+    text += f"\nconfirmed saves {len(saves)}, entry edits {len(edits)}; lost or doubled: {len(problems)}"
+    text += "".join(f"\n  server log: {line.strip()[:300]}" for line in errors[:5])
+    print("\n" + text)
+    assert problems == [], problems[:10]
+    return timings, text
+
+
+@pytest.fixture
+def sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'contest.db'}"
+
+
+def test_31_tabs_on_one_process_with_sqlite(sqlite_url, tmp_path):
+    db.migrate(sqlite_url)
+    env = load.app_env(sqlite_url, tmp_path / "data")
+    _scenario("31 tabs, one process, SQLite: 15 judges, 15 entrants, 1 organiser ranking", sqlite_url, env,
+              workers=1, judges=15, entrants=15, organisers=1)
+
+
+@pytest.mark.skipif(not PG, reason="BENCH_DATABASE_URL names an empty PostgreSQL database")
+@pytest.mark.parametrize("workers", [2, 1])
+def test_100_tabs_on_postgresql(workers, tmp_path):
+    url = _fresh_pg(PG)
+    env = load.app_env(url, tmp_path / "data")
+    _scenario(f"100 tabs, {workers} process(es){' behind nginx' if workers > 1 else ''}, PostgreSQL: "
+              "50 judges, 45 entrants, 5 organisers (1 ranking)", url, env,
+              workers=workers, judges=50, entrants=45, organisers=5)
+
+
+async def _sign_ins_at_once(url: str, people: dict, count: int, timings: load.Timings) -> float:
+    """`count` browsers press Sign in at the same moment; seconds until the last is in."""
+    accounts = (people["signing_in"] * (count // max(1, len(people["signing_in"])) + 1))[:count]
+    browsers = [Browser(url) for _ in accounts]
+    tabs = await asyncio.gather(*(b.open_tab() for b in browsers))
+    started = time.perf_counter()
+
+    async def sign_in(tab, email, password):
+        timings.add("sign in (crowd)", await tab.sign_in(email, password))
+
+    await asyncio.gather(*(sign_in(tab, email, password) for tab, (email, password) in zip(tabs, accounts)))
+    took = time.perf_counter() - started
+    for tab, browser in zip(tabs, browsers):
+        await tab.close()
+        await browser.close()
+    return took
+
+
+async def _wrong_passwords(url: str, email: str, per_second: float, seconds: float, timings: load.Timings) -> None:
+    """Wrong passwords typed into the real sign-in form, `per_second` of them, from tabs of
+    one browser (the attacker's)."""
+    browser = Browser(url)
+    tabs = [await browser.open_tab() for _ in range(8)]
+    started, sent = time.perf_counter(), 0
+
+    async def attempt(tab):
+        took = await tab.submit({"Email": email, "Password": "not-the-password-123"}, "Sign in")
+        timings.add("wrong password", took)
+
+    pending = []
+    while time.perf_counter() - started < seconds:
+        pending.append(asyncio.ensure_future(attempt(tabs[sent % len(tabs)])))
+        sent += 1
+        await asyncio.sleep(1 / per_second)
+        pending = [p for p in pending if not p.done()]
+        while len(pending) >= len(tabs):  # a tab answers one attempt at a time
+            await asyncio.sleep(0.01)
+            pending = [p for p in pending if not p.done()]
+    await asyncio.gather(*pending, return_exceptions=True)
+    for tab in tabs:
+        await tab.close()
+    await browser.close()
+
+
+def _judges_saving_while(url: str, people: dict, other, judges: int, timings: load.Timings, saves: list):
+    async def run():
+        stop = asyncio.Event()
+        workers_ = [asyncio.ensure_future(load.judge(url, email, password, saves=1000, pause=1.0, timings=timings,
+                                                     confirmed=saves, stop=stop))
+                    for email, password in people["judge"][:judges]]
+        await asyncio.sleep(10)  # the judges are at work
+        result = await other()
+        stop.set()
+        for outcome in await asyncio.gather(*workers_, return_exceptions=True):
+            if isinstance(outcome, BaseException):
+                timings.failures.append(repr(outcome))
+            else:
+                await outcome.close()
+                await outcome.browser.close()
+        return result
+
+    return asyncio.run(run())
+
+
+def test_100_sign_ins_at_once_while_judges_save(sqlite_url, tmp_path):
+    url = _fresh_pg(PG) if PG else sqlite_url
+    if not PG:
+        db.migrate(url)
+    logins = _demo(url, entries=100, judges=15)
+    people = _people(url, logins, entrants=0)
+    people["signing_in"] = [(email, password) for role, email, password in logins.logins if role == "entrant"]
+    server = load.Server(load.app_env(url, tmp_path / "data"), port=serving.free_ports(1)[0],
+                         workers=2 if PG else 1)
+    timings, crowd, saves = load.Timings(), load.Timings(), []
+    try:
+        server.wait_ready()
+        cpu_before, _ = load.tree_usage(server.process.pid)
+        took = _judges_saving_while(server.url, people, lambda: _sign_ins_at_once(server.url, people, 100, crowd),
+                                    10, timings, saves)
+        cpu_after, _ = load.tree_usage(server.process.pid)
+    finally:
+        server.stop()
+    for kind, values in crowd.actions.items():
+        timings.actions[kind] = values
+    timings.failures += crowd.failures
+    print("\n" + load.report(f"100 sign-ins at once while 10 judges save ({'PostgreSQL, 2 processes' if PG else 'SQLite'})",
+                             timings, cpu_seconds=cpu_after - cpu_before, tabs=110, rss_per_tab=0))
+    print(f"all 100 signed in after {took:.1f} s; failed saves {len(timings.failures)}")
+    assert load.check_saves(url, saves) == []
+
+
+def test_wrong_passwords_against_one_account_while_others_save(sqlite_url, tmp_path):
+    db.migrate(sqlite_url)
+    logins = _demo(sqlite_url, entries=60, judges=15)
+    people = _people(sqlite_url, logins, entrants=0)
+    server = load.Server(load.app_env(sqlite_url, tmp_path / "data"), port=serving.free_ports(1)[0])
+    quiet, attacked, attack, saves = load.Timings(), load.Timings(), load.Timings(), []
+    target = people["judge"][-1][0]
+    try:
+        server.wait_ready()
+
+        async def nothing():
+            await asyncio.sleep(SECONDS / 2)
+
+        _judges_saving_while(server.url, people, nothing, 10, quiet, saves)
+        _judges_saving_while(server.url, people, lambda: _wrong_passwords(server.url, target, 20, SECONDS / 2, attack),
+                             10, attacked, saves)
+    finally:
+        server.stop()
+    q = load.percentile(quiet.actions["save score"], 0.95)
+    a = load.percentile(attacked.actions["save score"], 0.95)
+    print("\n" + load.report("judges saving, no attack (SQLite)", quiet, cpu_seconds=0, tabs=10, rss_per_tab=0))
+    print(load.report("judges saving, 20 wrong passwords/s against one account", attacked, cpu_seconds=0, tabs=18,
+                      rss_per_tab=0))
+    print(f"attempts {len(attack.actions['wrong password'])}; save p95 {q * 1000:.0f} ms quiet, "
+          f"{a * 1000:.0f} ms under attack: +{(a - q) * 1000:.0f} ms")
+    assert load.check_saves(sqlite_url, saves) == []
