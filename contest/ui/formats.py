@@ -138,3 +138,18 @@ class Column:
         if self.kind == "check":
             return cc.CheckboxColumn(heading, **common)
         return cc.TextColumn(heading, **common)
+
+
+def history_lines(history) -> list[str]:
+    """A score sheet's history as lines: when · who · what · version [· total] [· reason]."""
+    lines = []
+    for h in history:
+        parts = [when(h["at"]), h["who"], value_label("audit", h["action"]), t("sheet_history.version", n=h["version"])]
+        if h["total"] is not None:
+            parts.append(t("sheet_history.total", total=decimal(h["total"], 1)))
+        if h["reason"]:
+            parts.append(t("sheet_history.reason", reason=h["reason"]))
+        if h.get("note"):  # e.g. "imported from workbook scores.xlsx"
+            parts.append(t(h["note"]))
+        lines.append(" · ".join(parts))
+    return lines

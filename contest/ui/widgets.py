@@ -148,9 +148,9 @@ def table(frame: pd.DataFrame, columns: dict[str, formats.Column], *, key: str, 
     return shown
 
 
-def pager(total: int, *, key: str, page_size: int = PAGE_SIZE) -> slice:
+def pager(total: int, *, key: str, page_size: int = PAGE_SIZE, told_as: str = "table.rows_of") -> slice:
     """Which of `total` items to show: all when they fit on one page, else a page picker
-    ("Page 2 of 4") and the rows it shows ("Rows 51-100 of 180")."""
+    ("Page 2 of 4") and the items it shows (`told_as`: "Rows 51-100 of 180")."""
     pages = max(1, math.ceil(total / page_size))
     if pages == 1:
         return slice(0, total)
@@ -159,5 +159,5 @@ def pager(total: int, *, key: str, page_size: int = PAGE_SIZE) -> slice:
     page = picked.selectbox(t("table.page"), list(labels), key=f"{key}_page", format_func=labels.get)
     page = min(page or 1, pages)
     first = (page - 1) * page_size
-    told.caption(t("table.rows_of", first=first + 1, last=min(first + page_size, total), total=total))
+    told.caption(t(told_as, first=first + 1, last=min(first + page_size, total), total=total))
     return slice(first, first + page_size)

@@ -161,7 +161,7 @@ def _sheet(form: dict, sheet: dict) -> None:
     st.subheader(widgets.plain(t(sheet["label"])))
     if sheet["status"] == "submitted":
         st.success(t("Submitted {at}. The sheet is locked; the contest office can reopen it.",
-                     at=judging.when(sheet["submitted_at"])))
+                     at=formats.when(sheet["submitted_at"])))
     elif sheet["status"] == "withdrawn":
         st.warning(t("This sheet was withdrawn after a declared conflict."))
     if sheet["status"] == "draft" and sheet["reopened_reason"]:
@@ -271,6 +271,6 @@ with score_tab:
                 st.query_params.clear()
 with history_tab:
     if history:
-        st.text("\n".join(judging.history_lines(history, i18n.language_or_default(language()))))
+        st.text("\n".join(formats.history_lines(history)))
     else:
         st.info(t("No recorded changes yet."))

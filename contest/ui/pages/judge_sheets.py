@@ -46,7 +46,7 @@ else:
     with context.session(read_only=True) as s, context.user_errors():
         history = judging.sheet_history(session=s, actor=actor, sheet_id=sheet_id)
         st.markdown(t("**History of sheet {n}**", n=sheet_id))
-        st.text("\n".join(judging.history_lines(history, i18n.language_or_default(language()))))
+        st.text("\n".join(formats.history_lines(history)))
     if chosen["status"] == "submitted":
         reason = st.text_area(t("Reason for reopening (the judge sees it)"), key=f"reopen_reason_{sheet_id}")
         if st.button(t("Reopen the sheet"), key=f"reopen_{sheet_id}"):

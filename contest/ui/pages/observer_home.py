@@ -47,7 +47,8 @@ else:
         st.caption(t("table.matching", n=len(finalists), total=len(showcase.entries)))
     if not finalists:
         st.info(t("observer_home.none_match"))
-    finalists = finalists[widgets.pager(len(finalists), key="observer_cards", page_size=20)]
+    finalists = finalists[widgets.pager(len(finalists), key="observer_cards", page_size=20,
+                                         told_as="observer_home.shown_of")]
 for f in finalists:
     with st.container(border=True):
         st.markdown(f"**{widgets.plain(f.code)}**")
