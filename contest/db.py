@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
@@ -64,12 +65,36 @@ def make_engine(url: str, **kwargs) -> Engine:
     return create_engine(url, **kwargs)
 
 
-@lru_cache(maxsize=4)
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
 def engine_for(url: str) -> Engine:
-    """One engine per database URL per process (the app's sessions share its pool). On
-    PostgreSQL the pool holds at most CONTEST_DB_CONNECTIONS connections (a third kept
-    open): several app processes share the server's max_connections, and a page waits up
-    to 30 s for a free connection instead of failing with "too many clients"."""
+    """One engine per database URL per process (the app's sessions share its pool). Made
+    under a lock: a hundred tabs opening at once after a start would otherwise each build an
+    engine and a pool of their own (lru_cache does not stop concurrent first calls), which
+    on PostgreSQL ran the server out of connections. On PostgreSQL the pool holds at most
+    CONTEST_DB_CONNECTIONS connections (a third kept open): several app processes share the
+    server's max_connections, and a page waits up to 30 s for a free connection."""
+    engine = _engines.get(url)
+    if engine is not None:
+        return engine
+    with _engines_lock:
+        if url not in _engines:
+            _engines[url] = _new_engine(url)
+        return _engines[url]
+
+
+def _clear_engines() -> None:
+    """Forget the engines (tests pointing the app at another database)."""
+    with _engines_lock:
+        _engines.clear()
+
+
+engine_for.cache_clear = _clear_engines  # the name callers of the former lru_cache use
+
+
+def _new_engine(url: str) -> Engine:
     if make_url(url).get_backend_name() == "sqlite":
         return make_engine(url)
     from contest import config
