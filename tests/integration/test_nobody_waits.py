@@ -155,9 +155,13 @@ def test_a_long_rank_in_one_session_does_not_delay_another_sessions_save_beyond_
         who, round_id = organiser(s), preliminary(s).id
 
     def rank(progress) -> None:
-        with db.session_scope(crowd, read_only=True) as s:  # as the Results page does
-            ranked = results.rank_round(session=s, actor=who, round_id=round_id, draws=1000, progress=progress)
-        assert ranked.result.draws == 1000
+        # The organiser presses Rank three times in a row: on a quiet machine one rank of this
+        # round can end within a few of the judge's saves (seen on PostgreSQL), too few to judge.
+        for _ in range(3):
+            with db.session_scope(crowd, read_only=True) as s:  # as the Results page does
+                ranked = results.rank_round(session=s, actor=who, round_id=round_id, draws=1000,
+                                            progress=progress)
+            assert ranked.result.draws == 1000
 
     during = saves_while(crowd, rank, judge)
     assert len(during) >= 5, "the rank ended before the judge could save"
