@@ -24,6 +24,8 @@ class Edition(SQLModel, table=True):
     closes_at: Optional[datetime] = _ts(nullable=True)
     core_patent_cutoff: Optional[date] = None
     max_entries_per_enterprise: int = 3
+    # the IANA zone its dates are set and shown in (contest.dates)
+    time_zone: str = Field(default="Asia/Hong_Kong", max_length=64)
     # required document kinds, award tiers per group, tie rule, statistics settings ...
     rules: dict = _json()
     created_at: datetime = _created()

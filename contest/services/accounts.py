@@ -531,9 +531,10 @@ def forget_old_attempts(*, session: Session) -> None:
 
 def set_language(*, session: Session, actor: Actor, language: str) -> None:
     """The user's language for the interface and for exported workbook headers."""
-    if language not in {"en", "zh"}:
+    code = i18n.normalise_language(language)
+    if code is None:
         raise InvalidInput(f"Unknown language '{language}'.")
     user = session.get(User, actor.user_id)
-    user.language = language
+    user.language = code
     session.add(user)
     session.commit()

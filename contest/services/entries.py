@@ -117,10 +117,11 @@ def update_profile(*, session: Session, actor: Actor, name: str, organisation: s
     name = (name or "").strip()
     if not name:
         raise InvalidInput("A name is required.")
-    if language not in ("en", "zh"):
-        raise InvalidInput(f"Unknown language '{language}'; choose en or zh.")
+    code = i18n.normalise_language(language)
+    if code is None:
+        raise InvalidInput(f"Unknown language '{language}'; choose one of {', '.join(i18n.LANGUAGES)}.")
     user.name, user.organisation = name, (organisation or "").strip()
-    user.phone, user.language = (phone or "").strip(), language
+    user.phone, user.language = (phone or "").strip(), code
     session.add(user)
     audit(session, actor, "user.update_profile", "user", user.id)
     session.commit()

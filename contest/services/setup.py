@@ -16,7 +16,7 @@ from typing import Any, Mapping
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from contest import documents, ranking, rubrics
+from contest import dates, documents, i18n, ranking, rubrics
 from contest.auth import Actor
 from contest.models import (
     AdvancementRule,
@@ -109,7 +109,7 @@ def setup_overview(*, session: Session, actor: Actor, edition_id: int) -> dict:
     edition = _edition(session, edition_id)
     overview = {
         "edition": {
-            "name": edition.name, "opens_at": edition.opens_at,
+            "name": edition.name, "time_zone": edition.time_zone, "opens_at": edition.opens_at,
             "submission_deadline": edition.submission_deadline, "closes_at": edition.closes_at,
             "core_patent_cutoff": edition.core_patent_cutoff,
             "max_entries_per_enterprise": edition.max_entries_per_enterprise,
@@ -233,8 +233,10 @@ def update_edition(
     core_patent_cutoff: date | None,
     max_entries_per_enterprise: int,
     required_documents: list[str] | None = None,
+    time_zone: str | None = None,
 ) -> Edition:
-    """Name, dates and deadlines, the core-patent cut-off, the entry cap, required documents.
+    """Name, dates and deadlines, the core-patent cut-off, the entry cap, required documents,
+    the time zone its dates are set and shown in (an IANA name; None keeps it).
 
     Dates must follow each other: opening, then the submission deadline, then closing.
     """
@@ -260,17 +262,20 @@ def update_edition(
     if unknown:
         problems.append(f"Unknown document kinds: {', '.join(unknown)}; choose from "
                         f"{', '.join(documents.DOCUMENT_KINDS)}.")
+    time_zone = edition.time_zone if time_zone is None else time_zone
+    if time_zone not in dates.zone_names():
+        problems.append(i18n.msg("setup.unknown_time_zone", zone=time_zone))
     if problems:
         raise refused("Please correct the following:", problems)
     before = {
-        "name": edition.name, "opens_at": _iso(edition.opens_at),
+        "name": edition.name, "time_zone": edition.time_zone, "opens_at": _iso(edition.opens_at),
         "submission_deadline": _iso(edition.submission_deadline),
         "closes_at": _iso(edition.closes_at),
         "core_patent_cutoff": _iso(edition.core_patent_cutoff),
         "max_entries_per_enterprise": edition.max_entries_per_enterprise,
         "required_documents": list(edition.rules.get("required_documents", [])),
     }
-    edition.name = name
+    edition.name, edition.time_zone = name, time_zone
     edition.opens_at = opens_at
     edition.submission_deadline = submission_deadline
     edition.closes_at = closes_at
@@ -279,7 +284,7 @@ def update_edition(
     # a new dict so the JSON column is saved
     edition.rules = {**edition.rules, "required_documents": docs}
     after = {
-        "name": name, "opens_at": _iso(opens_at), "submission_deadline": _iso(submission_deadline),
+        "name": name, "time_zone": time_zone, "opens_at": _iso(opens_at), "submission_deadline": _iso(submission_deadline),
         "closes_at": _iso(closes_at), "core_patent_cutoff": _iso(core_patent_cutoff),
         "max_entries_per_enterprise": max_entries_per_enterprise, "required_documents": docs,
     }

@@ -34,14 +34,16 @@ def require_actor() -> Actor:
 
 
 def edition() -> Edition | None:
-    """The edition the user works on: the one chosen in the sidebar, else the newest."""
+    """The edition the user works on: the one chosen in the sidebar, else the newest. Its
+    time zone is kept for the dates and times the pages show (formats.when)."""
     chosen = st.session_state.get("edition_id")
     with session(read_only=True) as s:
-        if chosen is not None:
-            found = s.get(Edition, chosen)
-            if found is not None:
-                return found
-        return editions.latest_edition(session=s)
+        found = s.get(Edition, chosen) if chosen is not None else None
+        if found is None:
+            found = editions.latest_edition(session=s)
+    if found is not None:
+        st.session_state["time_zone"] = found.time_zone
+    return found
 
 
 @contextmanager

@@ -1,5 +1,5 @@
 """Numbers, shares, days and moments as people read them: in the user's language (Babel)
-and on the contest's clock (contest.dates.ZONE). The one formatting module of the pages:
+and on the contest's clock (the edition's time zone, Edition.time_zone). The one formatting module of the pages:
 texts use the functions, tables describe their columns with Column so that values stay
 numbers and moments (the table sorts them as such) while they show in words."""
 
@@ -28,6 +28,11 @@ def locale() -> str:
     return i18n.LANGUAGES[i18n.language_or_default(language())].locale
 
 
+def time_zone() -> str:
+    """The current edition's time zone (context.edition() keeps it for the session)."""
+    return st.session_state.get("time_zone") or dates.ZONE_NAME
+
+
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
 
@@ -53,7 +58,7 @@ def when(moment: datetime | None) -> str:
     "2026年11月30日 13:42"): no offset, no seconds."""
     if moment is None:
         return ""
-    here = dates.local(moment)
+    here = dates.local(moment, time_zone())
     joined = babel_dates.get_datetime_format("medium", locale=locale()).replace("'", "")
     return joined.format(babel_dates.format_time(here, "HH:mm", locale=locale()),
                          babel_dates.format_date(here.date(), "medium", locale=locale()))
@@ -64,7 +69,7 @@ def day(value: date | datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, datetime):
-        value = dates.local(value).date()
+        value = dates.local(value, time_zone()).date()
     return babel_dates.format_date(value, "medium", locale=locale())
 
 
@@ -132,9 +137,9 @@ class Column:
         if self.kind == "bar":
             return cc.ProgressColumn(heading, format="%.0f%%", min_value=0, max_value=100, **common)
         if self.kind == "moment":
-            return cc.DatetimeColumn(heading, format=TABLE_MOMENT, timezone=dates.ZONE_NAME, **common)
+            return cc.DatetimeColumn(heading, format=TABLE_MOMENT, timezone=time_zone(), **common)
         if self.kind == "day":
-            return cc.DatetimeColumn(heading, format=TABLE_DAY, timezone=dates.ZONE_NAME, **common)
+            return cc.DatetimeColumn(heading, format=TABLE_DAY, timezone=time_zone(), **common)
         if self.kind == "check":
             return cc.CheckboxColumn(heading, **common)
         return cc.TextColumn(heading, **common)

@@ -1,41 +1,58 @@
-"""The interface in the user's language (English or Simplified Chinese).
-
-Texts are written in English in the code and looked up in contest/ui/locales/zh.toml;
-a text without a translation shows in English. Dates and numbers follow the locale (Babel).
-"""
+"""The interface in the user's language (contest.i18n.LANGUAGES): message ids looked up in
+the gettext catalogues. The language is the one chosen in this tab, else the signed-in
+user's stored choice, else the browser's Accept-Language, else English."""
 
 from __future__ import annotations
 
-import tomllib
-from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
-
 import streamlit as st
-from babel.dates import format_datetime
 
 from contest import i18n
 from contest.services import editions
 
-LANGUAGES = {"en": "English", "zh": "中文"}
-_LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN"}
-_DIR = Path(__file__).parent / "locales"
 
-
-@lru_cache(maxsize=None)
-def _catalog(language: str) -> dict[str, str]:
-    path = _DIR / f"{language}.toml"
-    if not path.is_file():
-        return {}
-    return tomllib.loads(path.read_text(encoding="utf-8")).get("texts", {})
+def _browser_language() -> str | None:
+    """The language the browser asks for (None without a request: AppTest, bare runs)."""
+    try:
+        header = st.context.headers.get("Accept-Language")
+    except Exception:  # noqa: BLE001
+        return None
+    return i18n.from_accept_language(header) if isinstance(header, str) else None
 
 
 def language() -> str:
-    chosen = st.session_state.get("language")
-    if chosen in LANGUAGES:
+    chosen = i18n.normalise_language(st.session_state.get("language"))
+    if chosen:
         return chosen
     actor = st.session_state.get("actor")
-    return actor.language if actor is not None and actor.language in LANGUAGES else "en"
+    stored = i18n.normalise_language(actor.language) if actor is not None else None
+    return stored or _browser_language() or i18n.DEFAULT_LANGUAGE
+
+
+def language_name(code: str) -> str:
+    return i18n.LANGUAGES[code].name
+
+
+def _picked(key: str) -> None:
+    """The picker's on_change: the rerun that follows starts in the new language."""
+    st.session_state["language"] = i18n.language_or_default(st.session_state[key])
+
+
+def keep_choice(actor) -> None:
+    """A language chosen in this tab (before or after signing in) becomes the user's own."""
+    chosen = i18n.normalise_language(st.session_state.get("language"))
+    if chosen and chosen != i18n.normalise_language(actor.language):
+        from contest.ui import context  # the context imports this module
+        from contest.services import accounts
+
+        with context.session() as s:
+            accounts.set_language(session=s, actor=actor, language=chosen)
+
+
+def language_picker(key: str) -> None:
+    """English, 简体中文, 繁體中文: a change applies to the whole page in the same click."""
+    codes = list(i18n.LANGUAGES)
+    st.session_state[key] = language()
+    st.selectbox(t("common.language"), codes, format_func=language_name, key=key, on_change=_picked, args=(key,))
 
 
 def _edition_labels() -> dict[str, str]:
@@ -59,17 +76,10 @@ def _edition_labels() -> dict[str, str]:
 
 def t(text: str | i18n.Message, **values) -> str:
     """A message (id, or Message from a service) in the user's language, with its named
-    parameters filled in. Transitional: a text not yet in the catalogue that names an
+    parameters filled in. Transitional: a text that is not a message id and names an
     edition's round, group, category, ... shows as the edition's Chinese name."""
-    lang = language()
-    code = i18n.language_or_default(lang)
+    code = language()
     if isinstance(text, i18n.Message) or i18n.template_for(text, code) != text or code == "en":
         return i18n.text(text, code, **values)
     translated = _edition_labels().get(text, text) if code == "zh-Hans" and isinstance(text, str) else text
     return translated.format(**values) if values else translated
-
-
-def when(moment: datetime | None) -> str:
-    if moment is None:
-        return ""
-    return format_datetime(moment, "medium", tzinfo="Asia/Shanghai", locale=_LOCALES[language()])

@@ -8,7 +8,7 @@ from contest import config, db
 from contest.services import accounts, editions
 from contest.services import judges
 from contest.ui import context, navigation, signin, widgets
-from contest.ui.i18n import LANGUAGES, t
+from contest.ui.i18n import keep_choice, language_picker, t
 
 
 _READY: set[str] = set()  # database URLs found migrated by this process
@@ -26,16 +26,6 @@ def _database_ready() -> bool:
         return False
     _READY.add(url)
     return True
-
-
-def _language_picker(actor) -> None:
-    current = st.session_state.get("language") or actor.language
-    chosen = st.selectbox(t("Language"), list(LANGUAGES), index=list(LANGUAGES).index(current),
-                          format_func=LANGUAGES.get, key="language_picker")
-    st.session_state["language"] = chosen
-    if chosen != actor.language:
-        with context.session() as s:
-            accounts.set_language(session=s, actor=actor, language=chosen)
 
 
 def _edition_picker() -> None:
@@ -59,6 +49,8 @@ def main() -> None:
         return
     actor = signin.current_actor()
     st.session_state["actor"] = actor
+    if actor is not None:
+        keep_choice(actor)
     if actor is None:
         public = [signin.sign_in_page_entry()]
         public += navigation.public_pages()
@@ -67,10 +59,11 @@ def main() -> None:
         return
     with st.sidebar:
         st.caption(f"{t('Signed in as')} **{widgets.plain(actor.name)}**  \n{widgets.plain(actor.email)}")
-        _language_picker(actor)
+        language_picker("language_picker")
         if st.button(t("Sign out"), icon=":material/logout:", key="sign_out"):
             signin.sign_out()
         _edition_picker()
+    context.edition()  # its time zone, for every date and time the page shows
     with context.session(read_only=True) as s:
         unacknowledged = judges.needs_confidentiality_ack(session=s, actor=actor)
     if unacknowledged:  # a judge's first sign-in: the undertaking before anything else

@@ -9,7 +9,7 @@ import streamlit as st
 from contest import auth, config, web
 from contest.services import ServiceError, accounts
 from contest.ui import context, widgets
-from contest.ui.i18n import LANGUAGES, language, t
+from contest.ui.i18n import language_picker, t
 
 
 def cookie_token() -> str | None:
@@ -116,19 +116,13 @@ def show_error(exc: ServiceError) -> None:
             st.text(f"• {t(problem)}")
 
 
-def _choose_language() -> None:
-    """Only an explicit choice overrides the language stored for the user."""
-    st.session_state["language"] = st.session_state["signin_language"]
-
-
 def sign_in_page() -> None:
     st.title(t("Sign in"))
     with st.form("sign_in"):
         email = st.text_input(t("Email"))
         password = st.text_input(t("Password"), type="password")
         submitted = st.form_submit_button(t("Sign in"), type="primary")
-    st.selectbox(t("Language"), list(LANGUAGES), index=list(LANGUAGES).index(language()), format_func=LANGUAGES.get,
-                 key="signin_language", on_change=_choose_language)
+    language_picker("signin_language")
     if submitted:
         try:
             start_session(email, password)

@@ -128,9 +128,9 @@ def test_registration_enforces_the_password_rules(session, password, repeat, phr
 def test_profile_changes_only_the_signed_in_user(session, entrant, make_user):
     other = make_user(Role.entrant, email="other@example.org")
     entries.update_profile(session=session, actor=entrant, name="Lin Wei", organisation="Acme",
-                           phone="+86 755 0000", language="zh")
+                           phone="+86 755 0000", language="zh-HK")
     mine, theirs = session.get(User, entrant.user_id), session.get(User, other.user_id)
-    assert (mine.name, mine.organisation, mine.language) == ("Lin Wei", "Acme", "zh")
+    assert (mine.name, mine.organisation, mine.language) == ("Lin Wei", "Acme", "zh-Hant")
     assert theirs.name != "Lin Wei"
 
 

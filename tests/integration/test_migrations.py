@@ -128,3 +128,24 @@ def test_app_servers_starting_together_on_a_new_postgresql_database_migrate_once
     with engine.connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [db.head_revision()]
     engine.dispose()
+
+
+def test_users_stored_with_the_old_chinese_tag_read_simplified_chinese_after_the_upgrade(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    db.migrate(url, "0002")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for n, language in enumerate(("zh", "en")):
+            conn.execute(text('INSERT INTO "user" (email, name, organisation, phone, password_hash, language, '
+                              'created_at, active) VALUES (:e, :n, \'\', \'\', \'\', :l, CURRENT_TIMESTAMP, 1)'),
+                         {"e": f"u{n}@example.org", "n": f"U{n}", "l": language})
+        conn.execute(text("INSERT INTO edition (slug, name, preset, max_entries_per_enterprise, rules, created_at) "
+                          "VALUES ('e', 'E', '', 3, '{}', CURRENT_TIMESTAMP)"))
+    engine.dispose()
+    db.migrate(url)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        assert conn.execute(text('SELECT email, language FROM "user" ORDER BY email')).all() == [
+            ("u0@example.org", "zh-Hans"), ("u1@example.org", "en")]
+        assert conn.execute(text("SELECT time_zone FROM edition")).scalar_one() == "Asia/Hong_Kong"
+    engine.dispose()

@@ -61,7 +61,7 @@ def shown(at) -> str:
 def signed_in_chinese(logins, role):
     """Sign in the way a Chinese-speaking user does: 中文 chosen on the sign-in page."""
     at = start_app()
-    at.selectbox(key="signin_language").select("zh").run()
+    at.selectbox(key="signin_language").select("zh-Hans").run()
     return sign_in(at, *login_for(logins, role))
 
 
@@ -70,7 +70,7 @@ def chinese_demo(demo_db, app_env):
     url, logins = demo_db
     engine = db.make_engine(url)
     with db.session_scope(engine) as s:
-        s.exec(update(User).values(language="zh"))
+        s.exec(update(User).values(language="zh-Hans"))
         s.commit()
     engine.dispose()
     app_env(url)
@@ -120,7 +120,7 @@ def test_a_new_judge_reads_the_confidentiality_undertaking_in_chinese(chinese_de
 ])
 def test_visitor_who_chooses_chinese_reads_public_pages_in_chinese(chinese_demo, page, labels):
     at = start_app()
-    at.selectbox(key="signin_language").select("zh").run()
+    at.selectbox(key="signin_language").select("zh-Hans").run()
     at.switch_page(str(PAGES / page))
     at.run()
     assert not at.exception

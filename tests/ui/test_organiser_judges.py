@@ -128,7 +128,7 @@ def test_a_judge_who_has_not_accepted_the_undertaking_reaches_no_other_page(demo
 
 
 def test_a_chinese_speaking_judge_reads_the_undertaking_in_chinese(demo_db, app_env):
-    at = _judge_yet_to_accept(demo_db, app_env, language="zh")
+    at = _judge_yet_to_accept(demo_db, app_env, language="zh-Hans")
     text = page_text(at)
     assert "保密承诺" in text and "利益冲突" in text
     assert _button(at, "接受并继续").disabled

@@ -120,7 +120,7 @@ def test_the_set_up_page_speaks_chinese_to_an_organiser_who_chooses_it(demo_db, 
     url, logins = demo_db
     app_env(url)
     at = start_app()
-    at.selectbox(key="signin_language").select("zh").run()
+    at.selectbox(key="signin_language").select("zh-Hans").run()
     sign_in(at, *login_for(logins, "organiser"))
     at.switch_page(SETUP)
     at.run()
@@ -138,3 +138,16 @@ def test_organiser_reorders_the_tie_rule(organiser_on_setup):
     assert "Tie rule saved." in page_text(at)
     [rules] = _read(url, select(Edition.rules))
     assert rules["tie_rule"] == ["raw_points", "median", "organiser"]
+
+
+def test_organiser_sets_the_editions_time_zone_and_its_days_keep_their_dates(organiser_on_setup):
+    at, url = organiser_on_setup
+    deadline_day = at.date_input(key="edition_deadline").value
+    assert at.selectbox(key="edition_time_zone").value == "Asia/Hong_Kong"
+    at.selectbox(key="edition_time_zone").select("Europe/London")
+    _button(at, "Save dates and rules").click().run()
+    assert not at.exception
+    [edition] = _read(url, select(Edition))
+    assert edition.time_zone == "Europe/London"
+    assert at.date_input(key="edition_deadline").value == deadline_day  # the same day, now London's
+    assert (edition.submission_deadline.hour, edition.submission_deadline.minute) in ((23, 59), (22, 59))

@@ -5,10 +5,10 @@ long tables searched and paged, the observer's finalists filtered."""
 import json
 import re
 
-from sqlmodel import select
+from sqlmodel import select, update
 
 from contest import db
-from contest.models import Entry
+from contest.models import Edition, Entry
 from contest.ui import widgets
 from tests.conftest import login_for
 from tests.integration.test_results import _scored_template  # noqa: F401  (fixture)
@@ -75,7 +75,22 @@ def test_times_show_on_the_contest_clock_without_offsets(demo_db, app_env):
     assert re.fullmatch(r"Submission deadline: \d{1,2} \w{3} \d{4}, 23:59", deadline), deadline
     config, _ = table_with(at, "Submitted")
     assert config["submitted_at"]["type_config"] == {"type": "datetime", "format": "YYYY-MM-DD HH:mm",
-                                                     "timezone": "Asia/Shanghai"}
+                                                     "timezone": "Asia/Hong_Kong"}
+
+
+def test_an_edition_in_another_time_zone_shows_its_moments_on_that_clock(demo_db, app_env):
+    url, _ = demo_db
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        s.exec(update(Edition).values(time_zone="Europe/London"))
+        s.commit()
+    engine.dispose()
+    at = open_page(demo_db, app_env, "entrant", "entrant_home.py")
+    deadline = next(c.value for c in at.caption if c.value.startswith("Submission deadline"))
+    # 23:59 in Hong Kong is 15:59 (winter) or 16:59 (summer) in London.
+    assert re.fullmatch(r"Submission deadline: \d{1,2} \w{3} \d{4}, 1[56]:59", deadline), deadline
+    config, _ = table_with(at, "Submitted")
+    assert config["submitted_at"]["type_config"]["timezone"] == "Europe/London"
 
 
 def test_a_long_table_is_searched_and_paged(demo_db, app_env, monkeypatch):

@@ -37,12 +37,13 @@ def _rev() -> int:
     return st.session_state.get("setup_rev", 0)
 
 
-def _at(day: date | None, end_of_day: bool = False) -> datetime | None:
-    return dates.day_end(day) if end_of_day else dates.day_start(day)
+def _at(day: date | None, end_of_day: bool = False, zone: str | None = None) -> datetime | None:
+    zone = zone or edition.time_zone
+    return dates.day_end(day, zone) if end_of_day else dates.day_start(day, zone)
 
 
 def _day(moment: datetime | None) -> date | None:
-    return dates.day_of(moment)
+    return dates.day_of(moment, edition.time_zone)
 
 
 def _headings(frame: pd.DataFrame) -> dict:
@@ -71,6 +72,9 @@ with tab_dates:
         deadline = cols[1].date_input(t("setup.deadline_day"), _day(ed["submission_deadline"]),
                                       key="edition_deadline")
         closes = cols[2].date_input(t("setup.closes_day"), _day(ed["closes_at"]), key="edition_closes")
+        zones = dates.zone_names()
+        zone = st.selectbox(t("setup.time_zone"), zones, index=zones.index(ed["time_zone"]) if ed["time_zone"] in zones
+                            else zones.index(dates.ZONE_NAME), key="edition_time_zone", help=t("setup.time_zone_help"))
         cutoff = st.date_input(t("Core patent granted on or after"), ed["core_patent_cutoff"], key="edition_cutoff")
         cap = st.number_input(t("Entries per enterprise (at most)"), 1, 100, ed["max_entries_per_enterprise"],
                               key="edition_cap")
@@ -79,10 +83,10 @@ with tab_dates:
                                            for k in documents.DOCUMENT_KINDS}.get, key="edition_docs")
         if st.form_submit_button(t("Save dates and rules"), type="primary"):
             with context.session() as s, context.user_errors():
-                setup.update_edition(session=s, actor=actor, edition_id=edition.id, name=name, opens_at=_at(opens),
-                                     submission_deadline=_at(deadline, True), closes_at=_at(closes, True),
-                                     core_patent_cutoff=cutoff, max_entries_per_enterprise=int(cap),
-                                     required_documents=docs)
+                setup.update_edition(session=s, actor=actor, edition_id=edition.id, name=name,
+                                     opens_at=_at(opens, zone=zone), submission_deadline=_at(deadline, True, zone),
+                                     closes_at=_at(closes, True, zone), core_patent_cutoff=cutoff,
+                                     max_entries_per_enterprise=int(cap), required_documents=docs, time_zone=zone)
                 _saved(t("Dates and rules saved."))
     with st.form("tie_rule_form"):
         steps = st.multiselect(t("setup.tie_rule"), list(ranking.TIE_RULES),
