@@ -3,6 +3,7 @@
 import streamlit as st
 
 from contest.ui import shell
+from contest.ui.i18n import t
 
-st.set_page_config(page_title="Patent Portfolio Contest", page_icon=":material/workspace_premium:", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon=":material/workspace_premium:", layout="wide")
 shell.main()

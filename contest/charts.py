@@ -1,32 +1,42 @@
-"""Altair charts for the results and reliability pages; DataFrames in, alt.Chart out."""
+"""Altair charts for the results and reliability pages; DataFrames in, alt.Chart out.
+Titles, axes, legends and their values are messages in the reader's language (`lang`)."""
 
 from __future__ import annotations
 
 import altair as alt
 import pandas as pd
 
+from contest import i18n
+
 Z90 = 1.645  # a 90 % interval is the estimate +- 1.645 standard errors
 
 
-def judge_leniency(judges: pd.DataFrame) -> alt.Chart:
+def judge_leniency(judges: pd.DataFrame, *, lang: str = i18n.DEFAULT_LANGUAGE) -> alt.Chart:
     """Each judge's leniency in points with its 90 % interval; 0 is the average judge."""
+    def say(message_id: str) -> str:
+        return i18n.text(message_id, lang)
+
     data = judges.assign(
         judge_label=judges["judge_name"] if "judge_name" in judges else judges["judge"].astype(str),
         low=judges["leniency"] - Z90 * judges["leniency_se"],
         high=judges["leniency"] + Z90 * judges["leniency_se"],
     )[["judge_label", "sheet", "leniency", "low", "high", "ratings", "flags"]]
     order = alt.EncodingSortField(field="leniency", order="descending")
-    y = alt.Y("judge_label:N", sort=order, title="Judge")
+    y = alt.Y("judge_label:N", sort=order, title=say("charts.judge"))
     bars = alt.Chart(data).mark_rule().encode(
-        y=y, x=alt.X("low:Q", title="Leniency (points above the average judge)"), x2="high:Q")
+        y=y, x=alt.X("low:Q", title=say("charts.leniency_axis")), x2="high:Q")
     points = alt.Chart(data).mark_point(filled=True).encode(
         y=y, x="leniency:Q", color=alt.condition("datum.flags != ''", alt.value("#d62728"),
                                                    alt.value("#1f77b4")),
-        tooltip=["judge_label", "sheet", alt.Tooltip("leniency:Q", format=".1f"),
-                 alt.Tooltip("low:Q", format=".1f"), alt.Tooltip("high:Q", format=".1f"),
-                 "ratings", "flags"])
+        tooltip=[alt.Tooltip("judge_label:N", title=say("charts.judge")),
+                 alt.Tooltip("sheet:N", title=say("charts.sheet")),
+                 alt.Tooltip("leniency:Q", format=".1f", title=say("charts.leniency")),
+                 alt.Tooltip("low:Q", format=".1f", title=say("charts.interval_low")),
+                 alt.Tooltip("high:Q", format=".1f", title=say("charts.interval_high")),
+                 alt.Tooltip("ratings:Q", title=say("charts.ratings")),
+                 alt.Tooltip("flags:N", title=say("charts.flags"))])
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(strokeDash=[4, 4]).encode(x="x:Q")
-    return alt.layer(bars, points, zero).properties(title="Judge leniency with 90 % intervals")
+    return alt.layer(bars, points, zero).properties(title=say("charts.leniency_title"))
 
 
 def judge_loads(loads: pd.DataFrame, *, judge_title: str, load_title: str) -> alt.Chart:
@@ -40,51 +50,69 @@ def judge_loads(loads: pd.DataFrame, *, judge_title: str, load_title: str) -> al
     ).properties(height=alt.Step(22))
 
 
-def score_distributions(scores: pd.DataFrame) -> alt.Chart:
+def score_distributions(scores: pd.DataFrame, *, lang: str = i18n.DEFAULT_LANGUAGE) -> alt.Chart:
     """Box plots of criterion scores as a share of each criterion's maximum."""
     data = scores[["criterion", "percent"]]
     return alt.Chart(data).mark_boxplot().encode(
-        x=alt.X("percent:Q", title="Score (% of the criterion's maximum)",
+        x=alt.X("percent:Q", title=i18n.text("charts.score_percent_axis", lang),
                 scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("criterion:N", title="Criterion"),
-    ).properties(title="Score distributions per criterion")
+        y=alt.Y("criterion:N", title=i18n.text("charts.criterion", lang)),
+    ).properties(title=i18n.text("charts.score_distributions_title", lang))
 
 
-def rank_intervals_near_cut(entries: pd.DataFrame, *, cut: int | None, window: int = 15
-                            ) -> alt.Chart:
+def rank_intervals_near_cut(entries: pd.DataFrame, *, cut: int | None, window: int = 15,
+                            lang: str = i18n.DEFAULT_LANGUAGE) -> alt.Chart:
     """90 % rank intervals of the entries ranked within `window` of the cut, by group."""
+    def say(message_id: str) -> str:
+        return i18n.text(message_id, lang)
+
     data = entries.dropna(subset=["rank_low", "rank_high"])
     if cut is not None:
         data = data[(data["rank"] - cut).abs() <= window]
     data = data.assign(entry_label=data["entry_label"] if "entry_label" in data
                        else data["entry"].astype(str))
-    data = data[["entry_label", "group", "rank", "rank_low", "rank_high", "p_cut",
-                 "borderline"]].assign(cut_line=(cut + 0.5) if cut is not None else None)
-    y = alt.Y("entry_label:N", sort=alt.EncodingSortField(field="rank"), title="Entry")
+    near, clear = say("charts.borderline_yes"), say("charts.borderline_no")
+    data = data[["entry_label", "group", "rank", "rank_low", "rank_high", "p_cut", "borderline"]].assign(
+        cut_line=(cut + 0.5) if cut is not None else None,
+        borderline=data["borderline"].map(lambda b: near if bool(b) else clear))
+    y = alt.Y("entry_label:N", sort=alt.EncodingSortField(field="rank"), title=say("charts.entry"))
     base = alt.Chart()
-    rule = base.mark_rule().encode(y=y, x=alt.X("rank_low:Q", title="Rank (90 % interval)"),
+    rule = base.mark_rule().encode(y=y, x=alt.X("rank_low:Q", title=say("charts.rank_interval_axis")),
                                    x2="rank_high:Q")
     dots = base.mark_point(filled=True).encode(
         y=y, x="rank:Q",
-        color=alt.Color("borderline:N", title="Borderline",
-                        scale=alt.Scale(domain=[False, True], range=["#1f77b4", "#ff7f0e"])),
-        tooltip=["entry_label", "group", "rank", "rank_low", "rank_high",
-                 alt.Tooltip("p_cut:Q", format=".0%", title="P(clears the cut)")])
+        color=alt.Color("borderline:N", title=say("charts.borderline"),
+                        scale=alt.Scale(domain=[clear, near], range=["#1f77b4", "#ff7f0e"])),
+        tooltip=[alt.Tooltip("entry_label:N", title=say("charts.entry")),
+                 alt.Tooltip("group:N", title=say("charts.group")),
+                 alt.Tooltip("rank:Q", title=say("charts.rank")),
+                 alt.Tooltip("rank_low:Q", title=say("charts.interval_low")),
+                 alt.Tooltip("rank_high:Q", title=say("charts.interval_high")),
+                 alt.Tooltip("p_cut:Q", format=".0%", title=say("charts.p_cut"))])
     layers = [rule, dots]
     if cut is not None:  # same data as the other layers, so the chart can be faceted
         layers.append(base.mark_rule(color="#d62728", strokeDash=[4, 4]).encode(x="cut_line:Q"))
-    return alt.layer(*layers, data=data).facet(row=alt.Row("group:N", title="Group")).resolve_scale(
-        y="independent").properties(title="Rank intervals near the cut")
+    return alt.layer(*layers, data=data).facet(row=alt.Row("group:N", title=say("charts.group"))).resolve_scale(
+        y="independent").properties(title=say("charts.rank_intervals_title"))
 
 
-def method_agreement(comparison: pd.DataFrame) -> alt.Chart:
+def method_agreement(comparison: pd.DataFrame, *, lang: str = i18n.DEFAULT_LANGUAGE) -> alt.Chart:
     """Rank correlation of each method with the reference, with decisions it changes."""
+    def say(message_id: str) -> str:
+        return i18n.text(message_id, lang)
+
+    def method(key) -> str:
+        return say(f"ranking_method.{key}")
+
     data = comparison.dropna(subset=["spearman"])[
         ["method", "reference", "spearman", "decisions_changed", "entries_changed"]]
+    data = data.assign(method=data["method"].map(method), reference=data["reference"].map(method))
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("spearman:Q", title="Rank correlation with the reference",
-                scale=alt.Scale(domain=[0, 1])),
-        y=alt.Y("method:N", title="Method", sort="-x"),
-        tooltip=["method", "reference", alt.Tooltip("spearman:Q", format=".3f"),
-                 "decisions_changed", "entries_changed"],
-    ).properties(title="Agreement between methods")
+        x=alt.X("spearman:Q", title=say("charts.spearman_axis"), scale=alt.Scale(domain=[0, 1])),
+        y=alt.Y("method:N", title=say("charts.method"), sort="-x"),
+        tooltip=[alt.Tooltip("method:N", title=say("charts.method")),
+                 alt.Tooltip("reference:N", title=say("charts.reference")),
+                 alt.Tooltip("spearman:Q", format=".3f", title=say("charts.spearman")),
+                 alt.Tooltip("decisions_changed:Q", title=say("charts.decisions_changed")),
+                 alt.Tooltip("entries_changed:Q", title=say("charts.entries_changed"))],
+    ).properties(title=say("charts.agreement_title"))

@@ -145,30 +145,10 @@ class _Missing(dict):
         return "{" + key + "}"
 
 
-def _legacy(message_id: str, code: str) -> str | None:
-    """Texts still looked up by their English wording (ui/locales/zh.toml) until every call
-    site uses an id; removed once the conversion is complete."""
-    if code != "zh-Hans":
-        return None
-    path = Path(__file__).parent / "ui" / "locales" / "zh.toml"
-    if not path.is_file():
-        return None
-    return _legacy_table(str(path)).get(message_id)
-
-
-@lru_cache(maxsize=1)
-def _legacy_table(path: str) -> dict[str, str]:
-    import tomllib
-
-    return tomllib.loads(Path(path).read_text(encoding="utf-8")).get("texts", {})
-
-
 def template_for(message_id: str, code: str) -> str:
     """The template of a message in a language, falling back to English, then to the id."""
     code = language_or_default(code)
     found = catalogue(code).get(message_id)
-    if found is None:
-        found = _legacy(message_id, code)
     if found is None and code != DEFAULT_LANGUAGE:
         found = catalogue(DEFAULT_LANGUAGE).get(message_id)
     return message_id if found is None else found

@@ -55,7 +55,7 @@ def user_errors():
         problems = getattr(exc, "problems", None)
         shown = t(widgets.markdown_safe(exc.message))  # the user's text inside it never renders as Markdown
         if problems and len(problems) > 1:
-            st.error(shown if len(shown) < 200 else t("Please correct the following:"))
+            st.error(shown if len(shown) < 200 else t("common.please_correct_following"))
             for p in problems:
                 st.text(f"• {t(p)}")
         else:

@@ -16,7 +16,7 @@ PAGES_DIR = Path(__file__).parent / "pages"
 @dataclass(frozen=True)
 class PageSpec:
     file: str
-    title: str
+    title: str  # a message id
     icon: str
     url_path: str
 
@@ -24,41 +24,41 @@ class PageSpec:
 # Each role's section; the first page of a person's first role is the default page.
 ROLE_PAGES: dict[Role, list[PageSpec]] = {
     Role.organiser: [
-        PageSpec("organiser_home.py", "Dashboard", ":material/dashboard:", "dashboard"),
-        PageSpec("organiser_setup.py", "Edition set-up", ":material/tune:", "setup"),
-        PageSpec("organiser_screening.py", "Eligibility screening", ":material/fact_check:", "screening"),
-        PageSpec("organiser_judges.py", "Judge pool", ":material/groups:", "judges"),
-        PageSpec("organiser_conflicts.py", "Conflicts", ":material/block:", "conflicts"),
-        PageSpec("organiser_assignment.py", "Assignment", ":material/group_add:", "assignment"),
-        PageSpec("organiser_progress.py", "Progress", ":material/monitoring:", "progress"),
-        PageSpec("organiser_results.py", "Results", ":material/leaderboard:", "results"),
-        PageSpec("organiser_reliability.py", "Reliability", ":material/query_stats:", "reliability"),
-        PageSpec("organiser_decisions.py", "Decisions and publication", ":material/campaign:", "decisions"),
-        PageSpec("judge_sheets.py", "Score sheets", ":material/fact_check:", "sheets"),
-        PageSpec("organiser_excel.py", "Excel import and export", ":material/table_view:", "excel"),
-        PageSpec("organiser_audit.py", "Audit trail", ":material/history:", "audit"),
+        PageSpec("organiser_home.py", "organiser_home.dashboard", ":material/dashboard:", "dashboard"),
+        PageSpec("organiser_setup.py", "organiser_setup.edition_set_up", ":material/tune:", "setup"),
+        PageSpec("organiser_screening.py", "organiser_screening.eligibility_screening", ":material/fact_check:", "screening"),
+        PageSpec("organiser_judges.py", "organiser_judges.judge_pool", ":material/groups:", "judges"),
+        PageSpec("organiser_conflicts.py", "navigation.conflicts", ":material/block:", "conflicts"),
+        PageSpec("organiser_assignment.py", "organiser_assignment.assignment", ":material/group_add:", "assignment"),
+        PageSpec("organiser_progress.py", "organiser_progress.progress", ":material/monitoring:", "progress"),
+        PageSpec("organiser_results.py", "organiser_results.results", ":material/leaderboard:", "results"),
+        PageSpec("organiser_reliability.py", "organiser_reliability.reliability", ":material/query_stats:", "reliability"),
+        PageSpec("organiser_decisions.py", "navigation.decisions", ":material/campaign:", "decisions"),
+        PageSpec("judge_sheets.py", "common.score_sheets", ":material/fact_check:", "sheets"),
+        PageSpec("organiser_excel.py", "organiser_excel.excel_import_export", ":material/table_view:", "excel"),
+        PageSpec("organiser_audit.py", "organiser_audit.audit_trail", ":material/history:", "audit"),
     ],
     Role.judge: [
-        PageSpec("judge_home.py", "My assignments", ":material/assignment:", "assignments"),
-        PageSpec("judge_score.py", "Score an entry", ":material/rate_review:", "score"),
+        PageSpec("judge_home.py", "judge_home.my_assignments", ":material/assignment:", "assignments"),
+        PageSpec("judge_score.py", "judge_score.score_entry", ":material/rate_review:", "score"),
     ],
     Role.entrant: [
-        PageSpec("entrant_home.py", "My entries", ":material/folder_open:", "entries"),
-        PageSpec("published_results.py", "Published results", ":material/campaign:", "published"),
-        PageSpec("entrant_entry.py", "Entry editor", ":material/edit_document:", "entry"),
-        PageSpec("entrant_profile.py", "My profile", ":material/person:", "profile"),
+        PageSpec("entrant_home.py", "entrant_home.my_entries", ":material/folder_open:", "entries"),
+        PageSpec("published_results.py", "published_results.published_results", ":material/campaign:", "published"),
+        PageSpec("entrant_entry.py", "navigation.entry_editor", ":material/edit_document:", "entry"),
+        PageSpec("entrant_profile.py", "entrant_profile.my_profile", ":material/person:", "profile"),
     ],
     Role.observer: [
-        PageSpec("observer_home.py", "Finalists", ":material/star:", "finalists"),
-        PageSpec("published_results.py", "Published results", ":material/campaign:", "results-published"),
+        PageSpec("observer_home.py", "observer_home.finalists", ":material/star:", "finalists"),
+        PageSpec("published_results.py", "published_results.published_results", ":material/campaign:", "results-published"),
     ],
 }
 
 SECTION_TITLES = {
-    Role.organiser: "Organiser",
-    Role.judge: "Judge",
-    Role.entrant: "Entrant",
-    Role.observer: "Observer",
+    Role.organiser: "navigation.role_organiser",
+    Role.judge: "navigation.role_judge",
+    Role.entrant: "navigation.role_entrant",
+    Role.observer: "navigation.role_observer",
 }
 
 ROLE_ORDER = [Role.organiser, Role.judge, Role.entrant, Role.observer]
@@ -121,8 +121,8 @@ def _no_role() -> None:
 
 # Pages open to visitors who are not signed in (registration is added by the entrants' work).
 PUBLIC_PAGES: list[PageSpec] = [
-    PageSpec("invitation.py", "Set your password", ":material/key:", "invite"),
-    PageSpec("entrant_register.py", "Register", ":material/person_add:", "register"),
+    PageSpec("invitation.py", "invitation.set_password", ":material/key:", "invite"),
+    PageSpec("entrant_register.py", "navigation.register", ":material/person_add:", "register"),
     PageSpec("register_confirm.py", "register_confirm.title", ":material/mark_email_read:", "register_confirm"),
 ]
 

@@ -34,7 +34,7 @@ def _edition_picker() -> None:
         found = editions.list_editions(session=s)
     if len(found) > 1:
         names = {e.id: e.name for e in found}
-        st.selectbox(t("Edition"), list(names), format_func=names.get, key="edition_id")
+        st.selectbox(t("shell.edition"), list(names), format_func=names.get, key="edition_id")
 
 
 def main() -> None:
@@ -44,7 +44,7 @@ def main() -> None:
     with context.session(read_only=True) as s:
         any_user = accounts.has_any_user(session=s)
     if not any_user:
-        st.navigation([st.Page(signin.first_organiser_page, title=t("Welcome"), url_path="welcome"),
+        st.navigation([st.Page(signin.first_organiser_page, title=t("shell.welcome"), url_path="welcome"),
                        *navigation.stand_ins(signin.first_organiser_page)], position="hidden").run()
         return
     actor = signin.current_actor()
@@ -58,9 +58,9 @@ def main() -> None:
         st.navigation(public, position="top").run()
         return
     with st.sidebar:
-        st.caption(f"{t('Signed in as')} **{widgets.plain(actor.name)}**  \n{widgets.plain(actor.email)}")
+        st.caption(f"{t('shell.signed_in_as')} **{widgets.plain(actor.name)}**  \n{widgets.plain(actor.email)}")
         language_picker("language_picker")
-        if st.button(t("Sign out"), icon=":material/logout:", key="sign_out"):
+        if st.button(t("shell.sign_out"), icon=":material/logout:", key="sign_out"):
             signin.sign_out()
         _edition_picker()
     context.edition()  # its time zone, for every date and time the page shows
@@ -68,7 +68,7 @@ def main() -> None:
         unacknowledged = judges.needs_confidentiality_ack(session=s, actor=actor)
     if unacknowledged:  # a judge's first sign-in: the undertaking before anything else
         undertaking = navigation.PAGES_DIR / "confidentiality.py"
-        st.navigation([st.Page(undertaking, title=t("Confidentiality"), url_path="confidentiality"),
+        st.navigation([st.Page(undertaking, title=t("common.confidentiality"), url_path="confidentiality"),
                        *navigation.stand_ins(undertaking)], position="hidden").run()
         return
     st.navigation(navigation.pages_for(actor.roles)).run()

@@ -117,11 +117,11 @@ def show_error(exc: ServiceError) -> None:
 
 
 def sign_in_page() -> None:
-    st.title(t("Sign in"))
+    st.title(t("common.sign_in"))
     with st.form("sign_in"):
-        email = st.text_input(t("Email"))
-        password = st.text_input(t("Password"), type="password")
-        submitted = st.form_submit_button(t("Sign in"), type="primary")
+        email = st.text_input(t("common.email"))
+        password = st.text_input(t("common.password"), type="password")
+        submitted = st.form_submit_button(t("common.sign_in"), type="primary")
     language_picker("signin_language")
     if submitted:
         try:
@@ -134,7 +134,7 @@ def sign_in_page() -> None:
 
 def sign_in_page_entry() -> st.Page:
     """The sign-in page as navigation and links name it."""
-    return st.Page(sign_in_page, title=t("Sign in"), icon=":material/login:", url_path="signin")
+    return st.Page(sign_in_page, title=t("common.sign_in"), icon=":material/login:", url_path="signin")
 
 
 def sign_out() -> None:
@@ -151,13 +151,13 @@ def sign_out() -> None:
 
 
 def first_organiser_page() -> None:
-    st.title(t("Welcome: create the first organiser"))
-    st.write(t("This database is new. The first account is the contest office's organiser."))
+    st.title(t("signin.welcome_create_first_organiser"))
+    st.write(t("signin.database_new_first_account_contest"))
     with st.form("first_organiser"):
-        name = st.text_input(t("Your name"))
-        email = st.text_input(t("Email"))
-        password = st.text_input(t("Password (at least 10 characters)"), type="password")
-        submitted = st.form_submit_button(t("Create organiser"), type="primary")
+        name = st.text_input(t("common.your_name"))
+        email = st.text_input(t("common.email"))
+        password = st.text_input(t("common.password_least_10_characters"), type="password")
+        submitted = st.form_submit_button(t("signin.create_organiser"), type="primary")
     if submitted:
         try:
             with context.session() as s:

@@ -57,10 +57,10 @@ def confirmed(label: str, *, key: str, question: str) -> bool:
         return False
     st.warning(question)
     yes, no = st.columns(2)
-    if yes.button(t("Yes, go ahead"), key=f"{key}_yes", type="primary"):
+    if yes.button(t("common.yes_go_ahead"), key=f"{key}_yes", type="primary"):
         del st.session_state[pending]
         return True
-    if no.button(t("Cancel"), key=f"{key}_no"):
+    if no.button(t("common.cancel"), key=f"{key}_no"):
         del st.session_state[pending]
         st.rerun()
     return False

@@ -60,7 +60,7 @@ def test_organiser_marks_two_entries_not_eligible_and_the_entrant_sees_why(await
     url, logins = awaiting
     at = _choose_rows(logins, [0, 1])
     assert "2 chosen of 4." in page_text(at)
-    at.radio(key="screening_decision_choice").set_value("Not eligible")
+    at.radio(key="screening_decision_choice").set_value("not_eligible")
     at.text_area(key="screening_reason").input("The core patent is held by the parent company.")
     next(b for b in at.button if b.label == "Apply to the chosen entries").click().run()
     assert not at.exception

@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from contest import charts, ranking, reliability
+from contest import charts, i18n, ranking, reliability
 
 
 def panel_design(seed=0, n_panels=4, per_panel=10, judges_per_panel=3, leniency=None,
@@ -177,7 +177,7 @@ def test_charts_render_to_vega_lite_with_the_data_they_show():
     assert "boxplot" in str(specs["scores"])
     assert "rank_low" in str(specs["intervals"]) and "p_cut" in str(specs["intervals"])
     agreement_rows = next(iter(specs["agreement"]["datasets"].values()))
-    assert {row["method"] for row in agreement_rows} == set(ranking.METHODS)
+    assert {row["method"] for row in agreement_rows} == {i18n.text(f"ranking_method.{m}") for m in ranking.METHODS}
 
 
 def test_report_on_single_ratings_says_agreement_cannot_be_measured():
@@ -186,3 +186,19 @@ def test_report_on_single_ratings_says_agreement_cannot_be_measured():
     report = reliability.build_report(fitted(df, method="mean"))
     assert any("agreement cannot be measured" in line for line in report.summary)
     assert not any("nan" in line for line in report.summary)
+
+
+def test_charts_read_in_traditional_chinese_with_labels_for_their_legend_values():
+    df, _ = panel_design(leniency=np.tile([-8.0, 0.0, 8.0], 4))
+    result = fitted(df, cut=10, draws=100)
+    report = reliability.build_report(result)
+    leniency = charts.judge_leniency(report.judges, lang="zh-Hant").to_dict()
+    intervals = charts.rank_intervals_near_cut(result.entries, cut=10, lang="zh-Hant").to_dict()
+    assert leniency["title"] == i18n.text("charts.leniency_title", "zh-Hant") != i18n.text("charts.leniency_title")
+    assert intervals["title"] == i18n.text("charts.rank_intervals_title", "zh-Hant")
+    color = intervals["spec"]["layer"][1]["encoding"]["color"]
+    assert color["title"] == i18n.text("charts.borderline", "zh-Hant")
+    assert color["scale"]["domain"] == [i18n.text("charts.borderline_no", "zh-Hant"),
+                                        i18n.text("charts.borderline_yes", "zh-Hant")]
+    rows = next(iter(intervals["datasets"].values()))
+    assert {row["borderline"] for row in rows} <= set(color["scale"]["domain"])  # no raw True/False

@@ -7,12 +7,12 @@ from contest.ui import context
 from contest.ui.i18n import t
 
 actor = context.require_actor()
-st.title(t("Confidentiality"))
-st.write(t("Before you see any entry, please read and accept this undertaking."))
-st.info(t(judges.CONFIDENTIALITY_TEXT))
-agreed = st.checkbox(t("I have read this and will keep everything I see confidential"),
+st.title(t("common.confidentiality"))
+st.write(t("confidentiality.before_see_any_entry_please"))
+st.info(t("confidentiality.undertaking"))
+agreed = st.checkbox(t("confidentiality.i_have_read_will_keep"),
                      key="confidentiality_agree")
-if st.button(t("Accept and continue"), type="primary", disabled=not agreed, key="confidentiality_accept"):
+if st.button(t("confidentiality.accept_continue"), type="primary", disabled=not agreed, key="confidentiality_accept"):
     with context.session() as s, context.user_errors():
         judges.acknowledge_confidentiality(session=s, actor=actor)
         st.rerun()

@@ -13,7 +13,10 @@ from contest.services import entries
 from contest.ui import context, formats, viewer, widgets
 from contest.ui.i18n import t
 
-STEPS = ["1 Project", "2 Applicant", "3 Patents", "4 Core patent", "5 Documents", "6 Review and submit"]
+STEPS = ["project", "applicant", "patents", "core_patent", "documents", "review"]
+STEP_LABELS = {"project": "entrant_entry.step_project", "applicant": "entrant_entry.step_applicant",
+               "patents": "entrant_entry.step_patents", "core_patent": "entrant_entry.step_core_patent",
+               "documents": "entrant_entry.step_documents", "review": "entrant_entry.step_review"}
 PATENT_COLUMNS = ["patent_number", "kind", "title", "status", "filing_date", "grant_date", "holder"]
 
 RULE_RESULTS = {"ok": formats.Column("col.passed"), "rule": formats.Column("col.rule", "key", values="rule"),
@@ -23,8 +26,8 @@ actor = context.require_actor()
 edition = context.edition()
 entry_id = st.query_params.get("entry") or st.session_state.get("entry_id")
 if edition is None or not entry_id or not str(entry_id).isdigit():
-    st.title(t("Entry"))
-    st.info(t("Open an entry from My entries, or start a new one there."))
+    st.title(t("common.entry"))
+    st.info(t("entrant_entry.open_entry_my_entries_start"))
     st.stop()
 entry_id = int(entry_id)
 st.session_state["entry_id"] = entry_id
@@ -39,13 +42,13 @@ for field, prefix in (("region", "region"), ("applicant_type", "applicant_type")
                       ("status", "patent_status")):  # stored keys offered in words
     choices[field] = {key: formats.value_label(prefix, key) for key in choices[field]}
 entry = view.entry
-st.title(f"{widgets.plain(entry.code)}: {widgets.plain(entry.title) if entry.title else t('(untitled)')}")
-st.caption(t("Status: {status}", status=t(entry.status))
+st.title(f"{widgets.plain(entry.code)}: {widgets.plain(entry.title) if entry.title else t('entrant_entry.untitled')}")
+st.caption(t("entrant_entry.status_line", status=t(entry.status))
            + (t("entrant_entry.deadline", at=formats.when(view.deadline)) if view.deadline else ""))
 if not view.editable:
-    st.info(t("This entry can no longer be changed; you can still read it here."))
-step = st.radio(t("Step"), STEPS, horizontal=True, key="entry_step", label_visibility="collapsed",
-                format_func={s: t(s) for s in STEPS}.get)
+    st.info(t("entrant_entry.entry_can_no_longer_changed"))
+step = st.radio(t("entrant_entry.step"), STEPS, horizontal=True, key="entry_step", label_visibility="collapsed",
+                format_func={s: t(label) for s, label in STEP_LABELS.items()}.get)
 
 
 def viewer_file(document_id):
@@ -56,7 +59,7 @@ def viewer_file(document_id):
 
 def pick(label, options, current, key, blank=True):
     keys = ([""] if blank else []) + list(options)
-    labels = {"": t("– choose –"), **options}
+    labels = {"": t("entrant_entry.choose"), **options}
     return st.selectbox(label, keys, index=keys.index(current) if current in keys else 0,
                         format_func=labels.get, key=key,
                         disabled=not view.editable)
@@ -81,33 +84,32 @@ for note in st.session_state.pop("entry_notes", []):  # what an upload's check c
 
 if step == STEPS[0]:
     with st.form("project"):
-        title = st.text_input(t("Title"), value=entry.title, key="project_title", disabled=not view.editable)
-        category = pick(t("Category"), choices["category"], view.category, "project_category")
-        track = pick(t("Track (industry)"), choices["track"], view.track, "project_track")
-        st.text(t("Group: {group}", group=choices['group'].get(view.group, t('set by the applicant step'))))
-        summary = st.text_area(t("Summary"), value=entry.summary, key="project_summary",
+        title = st.text_input(t("entrant_entry.title"), value=entry.title, key="project_title", disabled=not view.editable)
+        category = pick(t("common.category"), choices["category"], view.category, "project_category")
+        track = pick(t("entrant_entry.track_industry"), choices["track"], view.track, "project_track")
+        st.text(t("entrant_entry.group_line", group=choices['group'].get(view.group, t('entrant_entry.set_applicant_step'))))
+        summary = st.text_area(t("entrant_entry.summary"), value=entry.summary, key="project_summary",
                                disabled=not view.editable)
-        if st.form_submit_button(t("Save project"), type="primary", disabled=not view.editable):
-            run(entries.save_project, t("Project saved."), title=title, category=category, track=track,
+        if st.form_submit_button(t("entrant_entry.save_project"), type="primary", disabled=not view.editable):
+            run(entries.save_project, t("entrant_entry.project_saved"), title=title, category=category, track=track,
                 summary=summary)
 
 elif step == STEPS[1]:
     with st.form("applicant"):
-        applicant = st.text_input(t("Applicant (the right holder of the core patent)"), value=entry.applicant,
+        applicant = st.text_input(t("entrant_entry.applicant_right_holder_core_patent"), value=entry.applicant,
                                   key="applicant_name", disabled=not view.editable)
-        applicant_type = pick(t("Applicant type"), choices["applicant_type"], entry.applicant_type,
+        applicant_type = pick(t("entrant_entry.applicant_type"), choices["applicant_type"], entry.applicant_type,
                               "applicant_type", blank=False)
-        region = pick(t("Region"), choices["region"], entry.region, "applicant_region")
-        band = pick(t("Revenue last year (decides the group; universities and institutes are always "
-                      "start-up)"), choices["revenue_band"], entry.revenue_band, "applicant_band")
-        contact_name = st.text_input(t("Contact name"), value=entry.contact_name, key="contact_name",
+        region = pick(t("common.region"), choices["region"], entry.region, "applicant_region")
+        band = pick(t("entrant_entry.revenue_last_year_decides_group"), choices["revenue_band"], entry.revenue_band, "applicant_band")
+        contact_name = st.text_input(t("entrant_entry.contact_name"), value=entry.contact_name, key="contact_name",
                                      disabled=not view.editable)
-        contact_email = st.text_input(t("Contact email"), value=entry.contact_email, key="contact_email",
+        contact_email = st.text_input(t("entrant_entry.contact_email"), value=entry.contact_email, key="contact_email",
                                       disabled=not view.editable)
-        contact_phone = st.text_input(t("Contact phone"), value=entry.contact_phone, key="contact_phone",
+        contact_phone = st.text_input(t("entrant_entry.contact_phone"), value=entry.contact_phone, key="contact_phone",
                                       disabled=not view.editable)
-        if st.form_submit_button(t("Save applicant"), type="primary", disabled=not view.editable):
-            run(entries.save_applicant, t("Applicant saved."), applicant=applicant, applicant_type=applicant_type,
+        if st.form_submit_button(t("entrant_entry.save_applicant"), type="primary", disabled=not view.editable):
+            run(entries.save_applicant, t("entrant_entry.applicant_saved"), applicant=applicant, applicant_type=applicant_type,
                 region=region, revenue_band=band, contact_name=contact_name, contact_email=contact_email,
                 contact_phone=contact_phone)
 
@@ -118,33 +120,32 @@ elif step == STEPS[2]:
     table = pd.DataFrame(rows, columns=PATENT_COLUMNS)
     for column in ("filing_date", "grant_date"):
         table[column] = pd.to_datetime(table[column], errors="coerce")
-    st.caption(t("Type or paste one patent a row. Numbers may be written with ZL, CN, spaces, dots or "
-                 "full-width digits; the kind is read from the number where it says it."))
+    st.caption(t("entrant_entry.type_paste_one_patent_row"))
     edited = st.data_editor(table, num_rows="dynamic", hide_index=True, key=f"patent_editor_{entry_id}",
                             disabled=not view.editable, column_config={
-        "patent_number": st.column_config.TextColumn(t("Patent number"), required=True),
-        "kind": st.column_config.SelectboxColumn(t("Kind"), options=list(choices["kind"]),
+        "patent_number": st.column_config.TextColumn(t("entrant_entry.patent_number"), required=True),
+        "kind": st.column_config.SelectboxColumn(t("entrant_entry.kind"), options=list(choices["kind"]),
                                                  format_func=choices["kind"].get),
-        "title": t("Title"),
-        "status": st.column_config.SelectboxColumn(t("Status"), options=list(choices["status"]),
+        "title": t("entrant_entry.title"),
+        "status": st.column_config.SelectboxColumn(t("common.status"), options=list(choices["status"]),
                                                    format_func=choices["status"].get, default="granted"),
-        "filing_date": st.column_config.DateColumn(t("Filing date"), format="YYYY-MM-DD"),
-        "grant_date": st.column_config.DateColumn(t("Grant date"), format="YYYY-MM-DD"),
-        "holder": t("Holder"),
+        "filing_date": st.column_config.DateColumn(t("entrant_entry.filing_date"), format="YYYY-MM-DD"),
+        "grant_date": st.column_config.DateColumn(t("entrant_entry.grant_date"), format="YYYY-MM-DD"),
+        "holder": t("entrant_entry.holder"),
     })
-    if st.button(t("Save patents"), type="primary", disabled=not view.editable, key="save_patents"):
+    if st.button(t("entrant_entry.save_patents"), type="primary", disabled=not view.editable, key="save_patents"):
         st.session_state.pop(seed_key, None)
         st.session_state.pop(f"patent_editor_{entry_id}", None)
-        run(entries.save_patents, t("Patents saved."), rows=edited.to_dict("records"))
-    with st.expander(t("Add patents from a workbook (sheet 'patents')")):
-        st.download_button(t("Download the patents template"), excel.template_workbook("patents"),
+        run(entries.save_patents, t("entrant_entry.patents_saved"), rows=edited.to_dict("records"))
+    with st.expander(t("entrant_entry.add_patents_workbook_sheet_patents")):
+        st.download_button(t("entrant_entry.download_patents_template"), excel.template_workbook("patents"),
                            file_name="patents_template.xlsx", key="patents_template")
-        upload = st.file_uploader(t("Workbook (.xlsx)"), type=["xlsx"], key=f"patents_upload_{entry_id}",
+        upload = st.file_uploader(t("common.workbook_xlsx"), type=["xlsx"], key=f"patents_upload_{entry_id}",
                                   disabled=not view.editable)
-        if st.button(t("Add from workbook"), disabled=upload is None or not view.editable, key="add_workbook"):
-            run(entries.add_patents_from_workbook, t("Patents added from the workbook."), data=upload.getvalue())
+        if st.button(t("entrant_entry.add_workbook"), disabled=upload is None or not view.editable, key="add_workbook"):
+            run(entries.add_patents_from_workbook, t("entrant_entry.patents_added_workbook"), data=upload.getvalue())
     if view.patents:
-        st.subheader(t("As stored"))
+        st.subheader(t("entrant_entry.as_stored"))
         widgets.table(pd.DataFrame([{
             "written": p.patent_number, "normalised": p.normalised, "jurisdiction": p.jurisdiction,
             "kind": p.kind, "status": p.status, "core": p.is_core,
@@ -159,25 +160,24 @@ elif step == STEPS[2]:
 elif step == STEPS[3]:
     options = {p.normalised: f"{p.normalised} – {p.title or p.kind}" for p in view.patents}
     if not options:
-        st.info(t("List the patents first (step 3)."))
+        st.info(t("entrant_entry.list_patents_first_step_3"))
     else:
         current = next((p.normalised for p in view.patents if p.is_core), "")
-        core = pick(t("Core patent (granted on or after the cut-off, held by the applicant)"), options, current,
+        core = pick(t("entrant_entry.core_patent_granted_after_cut"), options, current,
                     "core_patent")
-        if st.button(t("Save core patent"), type="primary", disabled=not view.editable, key="save_core"):
-            run(entries.set_core_patent, t("Core patent saved."), normalised=core or None)
+        if st.button(t("entrant_entry.save_core_patent"), type="primary", disabled=not view.editable, key="save_core"):
+            run(entries.set_core_patent, t("entrant_entry.core_patent_saved"), normalised=core or None)
 
 elif step == STEPS[4]:
-    kinds = {"report": "Analysis and evaluation report", "roadshow": "Roadshow deck",
-             "supporting": "Supporting document"}
+    kinds = {k: f"documents.kind_{k}" for k in ("report", "roadshow", "supporting")}
     limit = config.settings().max_upload_mb
     kind_labels = {k: t(v) for k, v in kinds.items()}
-    kind = st.selectbox(t("Document"), list(kinds), format_func=kind_labels.get, key="document_kind",
+    kind = st.selectbox(t("entrant_entry.document"), list(kinds), format_func=kind_labels.get, key="document_kind",
                         disabled=not view.editable)
-    pdf = st.file_uploader(t("PDF file (at most {limit} MB)", limit=limit), type=["pdf"],
+    pdf = st.file_uploader(t("entrant_entry.pdf_file_most_mb", limit=limit), type=["pdf"],
                            key=f"document_upload_{entry_id}",
                            disabled=not view.editable)
-    if st.button(t("Upload"), type="primary", disabled=pdf is None or not view.editable, key="upload_document"):
+    if st.button(t("entrant_entry.upload"), type="primary", disabled=pdf is None or not view.editable, key="upload_document"):
         with context.session() as s, context.user_errors(), st.spinner(t("documents.checking")):
             done = document_service.upload_document(
                 session=s, actor=actor, entry_id=entry_id, kind=kind, filename=pdf.name, data=pdf.getvalue(),
@@ -188,7 +188,7 @@ elif step == STEPS[4]:
     for doc in view.documents:
         with st.container(border=True):
             st.text(f"{t(kinds.get(doc.kind, doc.kind))}: {doc.name} · "
-                    + t("{n} pages", n=doc.pages) + f" · {doc.size / 1024:.0f} KB")
+                    + t("entrant_entry.n_pages", n=doc.pages) + f" · {doc.size / 1024:.0f} KB")
             left, middle, right = st.columns(3)
             show = left.toggle(t("entrant_entry.view_document"), key=f"view_{doc.id}")
             with middle:
@@ -196,11 +196,11 @@ elif step == STEPS[4]:
                                 load=lambda doc_id=doc.id: viewer_file(doc_id).data)
             with right:
                 remove = view.editable and widgets.confirmed(
-                    t("Remove"), key=f"remove_{doc.id}", question=t("Remove this document from the entry?"))
+                    t("entrant_entry.remove"), key=f"remove_{doc.id}", question=t("entrant_entry.remove_document_entry"))
             if remove:
                 with context.session() as s, context.user_errors():
                     document_service.delete_document(session=s, actor=actor, document_id=doc.id)
-                    st.session_state["entry_flash"] = t("Document removed.")
+                    st.session_state["entry_flash"] = t("entrant_entry.document_removed")
                     st.rerun()
             if show:
                 with context.user_errors():
@@ -212,19 +212,19 @@ else:
     with context.session(read_only=True) as s, context.user_errors():
         results = entries.entry_eligibility(session=s, actor=actor, entry_id=entry_id)
         receipt = entries.latest_receipt(session=s, actor=actor, entry_id=entry_id)
-    st.subheader(t("Eligibility check"))
+    st.subheader(t("entrant_entry.eligibility_check"))
     widgets.table(pd.DataFrame([{"ok": "✓" if r.passed else "✗", "rule": r.key, "result": r.message}
                                 for r in results]), RULE_RESULTS, key=f"eligibility_{entry_id}")
-    st.caption(t("{patents} patents · {documents} documents", patents=len(view.patents),
+    st.caption(t("entrant_entry.patents_documents", patents=len(view.patents),
                  documents=len(view.documents)))
-    if view.editable and st.button(t("Submit entry") if entry.status == "draft" else t("Submit changes"),
+    if view.editable and st.button(t("entrant_entry.submit_entry") if entry.status == "draft" else t("entrant_entry.submit_changes"),
                                    type="primary", key="submit_entry"):
-        run(entries.submit_entry, t("Entry submitted. Keep the receipt below."))
+        run(entries.submit_entry, t("entrant_entry.entry_submitted_keep_receipt_below"))
     if receipt is not None:
         st.success(t("entrant_entry.receipt", code=receipt.code, at=formats.when(receipt.submitted_at),
                      reference=receipt.reference, patents=receipt.patents, documents=receipt.documents))
     if view.editable:
-        with st.expander(t("Withdraw this entry")):
-            sure = st.checkbox(t("I want to withdraw this entry; this cannot be undone."), key="withdraw_sure")
-            if st.button(t("Withdraw entry"), disabled=not sure, key="withdraw_entry"):
-                run(entries.withdraw_entry, t("Entry withdrawn."))
+        with st.expander(t("entrant_entry.withdraw_this_entry")):
+            sure = st.checkbox(t("entrant_entry.i_want_withdraw_entry_cannot"), key="withdraw_sure")
+            if st.button(t("entrant_entry.withdraw_entry"), disabled=not sure, key="withdraw_entry"):
+                run(entries.withdraw_entry, t("entrant_entry.entry_withdrawn"))

@@ -9,9 +9,9 @@ from contest.ui.i18n import t
 
 actor = context.require_actor()
 edition = context.edition()
-st.title(t("My entries"))
+st.title(t("entrant_home.my_entries"))
 if edition is None:
-    st.info(t("Registration has not opened yet."))
+    st.info(t("entrant_home.registration_has_not_opened_yet"))
     st.stop()
 st.caption(widgets.plain(edition.name))
 if edition.submission_deadline:
@@ -19,7 +19,7 @@ if edition.submission_deadline:
 with context.session(read_only=True) as s, context.user_errors():
     overview = home.entrant_overview(session=s, actor=actor, edition_id=edition.id)
 if not overview:
-    st.info(t("You have no entries yet."))
+    st.info(t("entrant_home.have_no_entries_yet"))
 else:
     frame = pd.DataFrame(overview).drop(columns=["id"])
     frame["status"] = frame["status"].map(t)
@@ -30,15 +30,15 @@ else:
         "award": formats.Column("col.award"), "submitted_at": formats.Column("col.submitted_at", "moment")},
         key="entrant_entries")
     labels = {row.id: f"{row.code} – {row.title}" for row in overview}
-    chosen = st.selectbox(t("Entry"), list(labels), format_func=labels.get, key="home_entry_choice")
-    if st.button(t("Open entry"), icon=":material/edit:", key="open_entry"):
+    chosen = st.selectbox(t("common.entry"), list(labels), format_func=labels.get, key="home_entry_choice")
+    if st.button(t("entrant_home.open_entry"), icon=":material/edit:", key="open_entry"):
         st.session_state["entry_id"] = chosen
         st.switch_page("contest/ui/pages/entrant_entry.py", query_params={"entry": str(chosen)})
-if st.button(t("Start a new entry"), icon=":material/add:", type="primary", key="new_entry"):
+if st.button(t("entrant_home.start_new_entry"), icon=":material/add:", type="primary", key="new_entry"):
     created = None
     with context.session() as s, context.user_errors():
         created = entries.create_entry(session=s, actor=actor, edition_id=edition.id)
     if created is not None:
         st.session_state["entry_id"] = created.id
         st.switch_page("contest/ui/pages/entrant_entry.py", query_params={"entry": str(created.id)})
-st.caption(t("Result lists appear under Published results once the contest office publishes them."))
+st.caption(t("entrant_home.result_lists_appear_under_published"))

@@ -9,20 +9,20 @@ from contest import i18n
 from contest.ui.i18n import language_name, t
 
 actor = context.require_actor()
-st.title(t("My profile"))
+st.title(t("entrant_profile.my_profile"))
 with context.session(read_only=True) as s:
     user = s.get(User, actor.user_id)
-st.text(t("Email: {email}", email=user.email))
+st.text(t("entrant_profile.email_line", email=user.email))
 if st.session_state.pop("profile_saved", False):
-    st.success(t("Profile saved."))
+    st.success(t("entrant_profile.profile_saved"))
 with st.form("profile"):
-    name = st.text_input(t("Name"), value=user.name, key="profile_name")
-    organisation = st.text_input(t("Organisation"), value=user.organisation, key="profile_org")
-    phone = st.text_input(t("Phone"), value=user.phone, key="profile_phone")
+    name = st.text_input(t("common.name"), value=user.name, key="profile_name")
+    organisation = st.text_input(t("common.organisation"), value=user.organisation, key="profile_org")
+    phone = st.text_input(t("entrant_profile.phone"), value=user.phone, key="profile_phone")
     codes = list(i18n.LANGUAGES)
     language = st.selectbox(t("common.language"), codes, index=codes.index(i18n.language_or_default(user.language)),
                             format_func=language_name, key="profile_language")
-    saved = st.form_submit_button(t("Save profile"), type="primary")
+    saved = st.form_submit_button(t("entrant_profile.save_profile"), type="primary")
 if saved:
     with context.session() as s, context.user_errors():
         entries.update_profile(session=s, actor=actor, name=name, organisation=organisation,

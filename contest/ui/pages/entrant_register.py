@@ -8,9 +8,8 @@ from contest.services import ServiceError, entries
 from contest.ui import context, signin
 from contest.ui.i18n import language, t
 
-st.title(t("Register as an entrant"))
-st.caption(t("Companies, universities, research institutes and individual teams register here "
-             "to enter the contest. Judges and organisers are invited by the contest office."))
+st.title(t("entrant_register.register_entrant"))
+st.caption(t("entrant_register.companies_universities_research_institutes_individual"))
 done = st.session_state.get("registered")
 if done is not None:
     if done.by_mail:
@@ -19,16 +18,16 @@ if done is not None:
             st.warning(t("register.mail_failed"))
     else:
         st.success(t("register.account_ready", email=done.email))
-        st.page_link(signin.sign_in_page_entry(), label=t("Sign in"), icon=":material/login:")
+        st.page_link(signin.sign_in_page_entry(), label=t("common.sign_in"), icon=":material/login:")
     st.stop()
 with st.form("register"):
-    name = st.text_input(t("Your name"), key="register_name")
-    email = st.text_input(t("Email"), key="register_email")
-    organisation = st.text_input(t("Organisation (the applicant of your entries)"), key="register_org")
-    password = st.text_input(t("Password (at least 10 characters)"), type="password",
+    name = st.text_input(t("common.your_name"), key="register_name")
+    email = st.text_input(t("common.email"), key="register_email")
+    organisation = st.text_input(t("entrant_register.organisation_applicant_entries"), key="register_org")
+    password = st.text_input(t("common.password_least_10_characters"), type="password",
                              key="register_password")
-    again = st.text_input(t("The same password again"), type="password", key="register_again")
-    submitted = st.form_submit_button(t("Create account"), type="primary")
+    again = st.text_input(t("common.same_password_again"), type="password", key="register_again")
+    submitted = st.form_submit_button(t("entrant_register.create_account"), type="primary")
 if submitted:
     try:
         with context.session() as s:

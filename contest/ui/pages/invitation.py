@@ -6,7 +6,7 @@ from contest.services import ServiceError, judges
 from contest.ui import context, signin
 from contest.ui.i18n import t
 
-st.title(t("Set your password"))
+st.title(t("invitation.set_password"))
 token = st.query_params.get("token")
 invited = None
 with context.session(read_only=True) as s, context.user_errors():
@@ -15,12 +15,12 @@ if invited is None:
     st.stop()  # the link cannot be used; the reason is shown above
 st.text(f"{invited['name']} <{invited['email']}>")
 with st.form("accept_invitation"):
-    password = st.text_input(t("New password (at least 10 characters)"), type="password", key="invite_password")
-    again = st.text_input(t("The same password again"), type="password", key="invite_password_again")
-    submitted = st.form_submit_button(t("Set password and sign in"), type="primary")
+    password = st.text_input(t("invitation.new_password_least_10_characters"), type="password", key="invite_password")
+    again = st.text_input(t("common.same_password_again"), type="password", key="invite_password_again")
+    submitted = st.form_submit_button(t("invitation.set_password_sign"), type="primary")
 if submitted:
     if password != again:
-        st.error(t("The two passwords differ."))
+        st.error(t("invitation.two_passwords_differ"))
         st.stop()
     try:
         with context.session() as s:

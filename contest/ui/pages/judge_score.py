@@ -5,10 +5,10 @@ at once (a reload loses nothing); submit locks the sheet. A conflict can be decl
 import pandas as pd
 import streamlit as st
 
-from contest import i18n, scoring
+from contest import scoring
 from contest.services import ServiceError, StaleData, judging
 from contest.ui import context, formats, viewer, widgets
-from contest.ui.i18n import language, t
+from contest.ui.i18n import t
 
 PATENTS = {
     "number": formats.Column("col.patent_number"), "jurisdiction": formats.Column("col.jurisdiction"),
@@ -21,16 +21,16 @@ WHOLE_PAGE = "judge_score_whole_page"  # set when the next run must read the who
 actor = context.require_actor()
 edition = context.edition()
 state = st.session_state
-st.title(t("Score an entry"))
+st.title(t("judge_score.score_entry"))
 if edition is None:
-    st.info(t("There is no contest yet."))
+    st.info(t("common.there_no_contest_yet"))
     st.stop()
 rounds: list[dict] = []
 with context.session(read_only=True) as s, context.user_errors():
     rounds = judging.judge_workspace(session=s, actor=actor, edition_id=edition.id)
 entries = [e for info in rounds for e in info["entries"]]
 if not entries:
-    st.info(t("Nothing is assigned to you yet."))
+    st.info(t("judge_score.nothing_assigned_yet"))
     st.stop()
 
 # The entry comes from the URL (?round=..&entry=..) so a reload reopens the same sheet.
@@ -43,7 +43,7 @@ if wanted not in targets:
     upcoming = judging.next_to_score(entries) or entries[0]
     wanted = (upcoming["round_id"], upcoming["entry_id"])
 labels = {(e["round_id"], e["entry_id"]): f"{e['code']} · {e['title']} ({t(e['state'])})" for e in entries}
-picked = st.selectbox(t("Entry"), targets, index=targets.index(wanted), format_func=labels.get)
+picked = st.selectbox(t("common.entry"), targets, index=targets.index(wanted), format_func=labels.get)
 if picked != wanted or st.query_params.get("entry") != str(picked[1]):
     st.query_params.update(round=str(picked[0]), entry=str(picked[1]))
 round_id, entry_id = picked
@@ -80,7 +80,7 @@ def _load(sheet: dict, keys: dict) -> None:
 def _reload(keys: dict) -> None:
     for key in [*keys["values"].values(), *keys["comments"].values(), keys["overall"], keys["version"]]:
         state.pop(key, None)
-    state[keys["message"]] = ("info", t("Loaded the newest saved version."), [])
+    state[keys["message"]] = ("info", t("judge_score.loaded_newest_saved_version"), [])
     state[WHOLE_PAGE] = True
 
 
@@ -128,7 +128,7 @@ def _save(sheet: dict, keys: dict, submit: bool) -> None:
         if submit:
             state[WHOLE_PAGE] = True  # the sheet locks, the entry list and "next to score" change
         state[keys["accepted"]] = values
-        text = t("Submitted. The sheet is locked.") if submit else t("Draft saved (version {v}).", v=saved.version)
+        text = t("judge_score.submitted_sheet_locked") if submit else t("judge_score.draft_saved_version", v=saved.version)
         state[keys["message"]] = ("success", text, [])
 
 
@@ -160,50 +160,50 @@ def _sheet(form: dict, sheet: dict) -> None:
     locked = sheet["status"] != "draft" or bool(form["closed"])
     st.subheader(widgets.plain(t(sheet["label"])))
     if sheet["status"] == "submitted":
-        st.success(t("Submitted {at}. The sheet is locked; the contest office can reopen it.",
+        st.success(t("judge_score.submitted_sheet_locked_contest_office",
                      at=formats.when(sheet["submitted_at"])))
     elif sheet["status"] == "withdrawn":
-        st.warning(t("This sheet was withdrawn after a declared conflict."))
+        st.warning(t("judge_score.sheet_was_withdrawn_after_declared"))
     if sheet["status"] == "draft" and sheet["reopened_reason"]:
-        st.warning(t("The contest office reopened this sheet. Their reason:"))
+        st.warning(t("judge_score.contest_office_reopened_sheet_their"))
         st.text(sheet["reopened_reason"])
     if form["closed"]:
         st.warning(t(form["closed"]))
     if state[keys["version"]] != sheet["version"]:
         st.warning(t(judging.STALE_MESSAGE))
-        st.button(t("Load the newest version"), key=keys["base"] + "_reload", on_click=_reload, args=(keys,))
+        st.button(t("judge_score.load_newest_version"), key=keys["base"] + "_reload", on_click=_reload, args=(keys,))
     args = (sheet, keys, False)
     for spec in sheet["criteria"]:
         cast, fmt = _num(spec)
         left, right = st.columns([3, 2])
         with left:
             value = st.number_input(
-                t("{label} (0–{max}, step {step})", label=t(spec.label), max=f"{spec.max_points:g}",
+                t("judge_score.criterion_range", label=t(spec.label), max=f"{spec.max_points:g}",
                   step=f"{spec.step:g}"),
                 step=cast(spec.step), format=fmt, value=None, key=keys["values"][spec.key],
-                on_change=_save, args=args, disabled=locked, placeholder=t("not scored yet"),
+                on_change=_save, args=args, disabled=locked, placeholder=t("judge_score.not_scored_yet"),
             )  # no bounds in the browser: it would refuse 999 silently; the rubric refuses it aloud
             if problem := state.get(keys["refused"], {}).pop(spec.key, None):
                 st.error(problem, icon=":material/block:")
             needed = value is not None and scoring.comment_required(spec, value)
             st.text_area(
-                t("Comment on {c} (required for this score)", c=t(spec.label)) if needed
-                else t("Comment on {c}", c=t(spec.label)),
+                t("judge_score.comment_required_score", c=t(spec.label)) if needed
+                else t("judge_score.comment_on", c=t(spec.label)),
                 key=keys["comments"][spec.key], on_change=_save, args=args, disabled=locked, height=68,
             )
         with right:
             if sheet["descriptions"].get(spec.key):
                 st.text(sheet["descriptions"][spec.key])
             _bands(spec, value)
-    st.text_area(t("Overall comment"), key=keys["overall"], on_change=_save, args=args, disabled=locked)
+    st.text_area(t("judge_score.overall_comment"), key=keys["overall"], on_change=_save, args=args, disabled=locked)
     values = {k: state.get(w) for k, w in keys["values"].items()}
     scored = sum(v is not None for v in values.values())
-    st.metric(t("Total so far"), f"{judging.partial_total(sheet['criteria'], values):.1f} / 100",
-              help=t("{n} of {m} criteria scored", n=scored, m=len(values)))
+    st.metric(t("judge_score.total_so_far"), f"{judging.partial_total(sheet['criteria'], values):.1f} / 100",
+              help=t("judge_score.criteria_scored", n=scored, m=len(values)))
     _show_message(keys)
     save_col, submit_col = st.columns(2)
-    save_col.button(t("Save draft"), key=keys["base"] + "_save", on_click=_save, args=args, disabled=locked)
-    submit_col.button(t("Submit"), key=keys["base"] + "_submit", type="primary", on_click=_save,
+    save_col.button(t("judge_score.save_draft"), key=keys["base"] + "_save", on_click=_save, args=args, disabled=locked)
+    submit_col.button(t("judge_score.submit"), key=keys["base"] + "_submit", type="primary", on_click=_save,
                       args=(sheet, keys, True), disabled=locked)
 
 
@@ -235,12 +235,12 @@ with context.session(read_only=True) as s, context.user_errors():
 if view is None or form is None:
     st.stop()
 
-portfolio_tab, score_tab, history_tab = st.tabs([t("Portfolio"), t("Score sheet"), t("History")])
+portfolio_tab, score_tab, history_tab = st.tabs([t("judge_score.portfolio"), t("judge_score.score_sheet"), t("judge_score.history")])
 with portfolio_tab:
     st.text(f"{view['code']} · {view['title']}")
     st.caption(widgets.plain(f"{view['round']} · {view['category']} · {view['track']} · {view['group']}"))
     if view["blind"]:
-        st.info(t("Blind round: the applicant's name, organisation, contact and region are hidden."))
+        st.info(t("judge_score.blind_round_applicant_s_name"))
     else:
         st.text(f"{view['applicant']} ({formats.value_label('applicant_type', view['applicant_type'])}, "
                 f"{formats.value_label('region', view['region'])})")
@@ -250,27 +250,26 @@ with portfolio_tab:
     _documents(view)
 with score_tab:
     if not form["sheets"]:
-        st.info(t("This round has no score sheet for this entry's category yet."))
+        st.info(t("judge_score.round_has_no_score_sheet"))
     for sheet in form["sheets"]:
         _sheet(form, sheet)
     upcoming = judging.next_to_score([e for e in entries if (e["round_id"], e["entry_id"]) != picked])
     if upcoming and form["sheets"] and all(sh["status"] == "submitted" for sh in form["sheets"]):
-        if st.button(t("Next to score: {code}", code=widgets.plain(upcoming["code"])), key="next_after_submit",
+        if st.button(t("common.next_score", code=widgets.plain(upcoming["code"])), key="next_after_submit",
                      type="primary"):
             st.query_params.update(round=str(upcoming["round_id"]), entry=str(upcoming["entry_id"]))
             st.rerun()
-    with st.expander(t("Declare a conflict of interest")):
-        st.caption(t("Declaring a conflict withdraws this entry and your sheet; the contest office assigns "
-                     "another judge."))
-        reason = st.text_area(t("Reason"), key=f"conflict_{round_id}_{entry_id}")
-        if st.button(t("Declare conflict"), key=f"declare_{round_id}_{entry_id}"):
+    with st.expander(t("judge_score.declare_conflict_interest")):
+        st.caption(t("judge_score.declaring_conflict_withdraws_entry_sheet"))
+        reason = st.text_area(t("common.reason"), key=f"conflict_{round_id}_{entry_id}")
+        if st.button(t("judge_score.declare_conflict"), key=f"declare_{round_id}_{entry_id}"):
             with context.session() as s, context.user_errors():
                 judging.declare_conflict(session=s, actor=actor, round_id=round_id, entry_id=entry_id,
                                          reason=reason)
-                st.success(t("Conflict recorded; the entry was withdrawn from your list."))
+                st.success(t("judge_score.conflict_recorded_entry_was_withdrawn"))
                 st.query_params.clear()
 with history_tab:
     if history:
         st.text("\n".join(formats.history_lines(history)))
     else:
-        st.info(t("No recorded changes yet."))
+        st.info(t("judge_score.no_recorded_changes_yet"))

@@ -16,17 +16,17 @@ def deck(document_id: int) -> bytes:
 
 
 edition = context.edition()
-st.title(t("Finalists"))
+st.title(t("observer_home.finalists"))
 if edition is None:
-    st.info(t("There is no contest yet."))
+    st.info(t("common.there_no_contest_yet"))
     st.stop()
 with context.session(read_only=True) as s, context.user_errors():
     showcase = home.observer_finalists(session=s, actor=actor, edition_id=edition.id)
 finalists = showcase.entries
 if not finalists:
-    st.info(t("No entries are in the running yet. They appear here once the office confirms eligibility."))
+    st.info(t("observer_home.no_entries_running_yet_they"))
 else:
-    st.caption(t("Stage: {stage} · {n} entries. Mark the teams you would like to meet after the contest.",
+    st.caption(t("observer_home.stage_entries_mark_teams_would",
                  stage=widgets.plain(t(showcase.round)), n=len(finalists)))
     needle = st.text_input(t("observer_home.search"), key="observer_search", placeholder=t("table.search_hint"))
     by_group, by_track, by_region = st.columns(3)
@@ -62,7 +62,7 @@ for f in finalists:
                 with context.user_errors():
                     viewer.show(key=f"observer_viewer_{doc.id}", name=doc.name, pages=doc.pages,
                                 viewer_key=doc.viewer_key, load=lambda doc_id=doc.id: deck(doc_id))
-        marked = st.toggle(t("I want to meet this team"), value=f.interested, key=f"interest_{f.id}")
+        marked = st.toggle(t("observer_home.i_want_meet_team"), value=f.interested, key=f"interest_{f.id}")
         if marked != f.interested:
             with context.session() as s, context.user_errors():
                 home.set_interest(session=s, actor=actor, entry_id=f.id, interested=marked)

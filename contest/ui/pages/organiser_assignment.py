@@ -11,28 +11,28 @@ from contest.ui.i18n import t
 
 actor = context.require_actor()
 edition = context.edition()
-st.title(t("Assignment"))
+st.title(t("organiser_assignment.assignment"))
 if edition is None:
-    st.info(t("No edition yet."))
+    st.info(t("common.no_edition_yet"))
     st.stop()
 with context.session(read_only=True) as s:
     rounds = [r for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored]
 by_id = {r.id: r for r in rounds}
-rnd = by_id[st.selectbox(t("Round"), list(by_id), format_func={i: t(r.label) for i, r in by_id.items()}.get, key="assign_round")]
+rnd = by_id[st.selectbox(t("common.round"), list(by_id), format_func={i: t(r.label) for i, r in by_id.items()}.get, key="assign_round")]
 
 with st.form("round_rules"):
-    k = widgets.number(t("Judges per entry"), low=1, high=assignments.MAX_JUDGES_PER_ENTRY,
+    k = widgets.number(t("common.judges_per_entry"), low=1, high=assignments.MAX_JUDGES_PER_ENTRY,
                        value=rnd.judges_per_entry, key=f"judges_per_entry_{rnd.id}")
-    region = st.checkbox(t("A judge from the applicant's region has a conflict"), rnd.region_conflicts)
-    if st.form_submit_button(t("Save round rules")) and k is not None:
+    region = st.checkbox(t("organiser_assignment.judge_applicant_s_region_has"), rnd.region_conflicts)
+    if st.form_submit_button(t("organiser_assignment.save_round_rules")) and k is not None:
         with context.session() as s, context.user_errors():
             assignments.set_round_rules(session=s, actor=actor, round_id=rnd.id,
                                         judges_per_entry=int(k), region_conflicts=region)
-            st.success(t("{round}: {k} judges per entry.", round=widgets.plain(rnd.label), k=int(k)))
+            st.success(t("organiser_assignment.judges_per_entry", round=widgets.plain(rnd.label), k=int(k)))
 
-seed = widgets.number(t("Seed (same seed, same assignment)"), low=0, high=1_000_000, value=0, key="assign_seed")
-if st.button(t("Preview assignment"), type="primary", disabled=seed is None):
-    bar = st.progress(0.0, text=t("Assigning…"))
+seed = widgets.number(t("organiser_assignment.seed_same_seed_same_assignment"), low=0, high=1_000_000, value=0, key="assign_seed")
+if st.button(t("organiser_assignment.preview_assignment"), type="primary", disabled=seed is None):
+    bar = st.progress(0.0, text=t("organiser_assignment.assigning"))
     with context.session(read_only=True) as s, context.user_errors():
         st.session_state["assignment_preview"] = assignments.preview_assignment(
             session=s, actor=actor, round_id=rnd.id, seed=int(seed),
@@ -42,55 +42,54 @@ if st.button(t("Preview assignment"), type="primary", disabled=seed is None):
 preview = st.session_state.get("assignment_preview")
 if preview is not None and preview.round_id == rnd.id:
     result = preview.result
-    st.subheader(t("Preview"))
+    st.subheader(t("organiser_assignment.preview"))
     cols = st.columns(5)
-    cols[0].metric(t("Pairs"), len(result.pairs))
-    cols[1].metric(t("Expertise match"), formats.percent(result.expertise_match))
-    cols[2].metric(t("Load spread"), result.load_spread)
-    cols[3].metric(t("Conflicts avoided"), result.forbidden_avoided)
-    cols[4].metric(t("Connected"), t("yes") if result.connected
-                    else t("no ({n} pieces)", n=result.n_components))
-    st.caption(t("{kept} kept with work, {add} to add, {withdraw} to withdraw", kept=len(preview.kept),
+    cols[0].metric(t("organiser_assignment.pairs"), len(result.pairs))
+    cols[1].metric(t("organiser_assignment.expertise_match"), formats.percent(result.expertise_match))
+    cols[2].metric(t("organiser_assignment.load_spread"), result.load_spread)
+    cols[3].metric(t("organiser_assignment.conflicts_avoided"), result.forbidden_avoided)
+    cols[4].metric(t("organiser_assignment.connected"), t("organiser_assignment.yes") if result.connected
+                    else t("organiser_assignment.no_pieces", n=result.n_components))
+    st.caption(t("organiser_assignment.kept_work_add_withdraw", kept=len(preview.kept),
                  add=len(preview.to_add), withdraw=len(preview.to_withdraw)))
     if preview.dropped_work:
-        st.warning(t("{n} started assignments will be withdrawn: their judge now has a conflict with the entry "
-                     "or left the pool.", n=len(preview.dropped_work)))
+        st.warning(t("organiser_assignment.started_assignments_will_withdrawn_their", n=len(preview.dropped_work)))
     loads = pd.DataFrame(preview.loads)
     st.altair_chart(charts.judge_loads(loads, judge_title=t("organiser_assignment.chart_judge"),
                                        load_title=t("organiser_assignment.chart_load")), width="stretch")
     problems = assignment.explained_problems(result)
     if problems:
         # Problems quote names people typed: a table shows them as text, never Markdown.
-        st.error(t("{n} problems: committing now would break the rules below.", n=len(problems)))
+        st.error(t("organiser_assignment.problems_committing_now_would_break", n=len(problems)))
         widgets.table(pd.DataFrame({"problem": problems}), {"problem": formats.Column("col.problem")},
                       key=f"assignment_problems_{rnd.id}")
-    accept = st.checkbox(t("Commit despite these problems")) if problems else False
-    if st.button(t("Commit assignment")):
+    accept = st.checkbox(t("organiser_assignment.commit_despite_these_problems")) if problems else False
+    if st.button(t("organiser_assignment.commit_assignment")):
         with context.session() as s, context.user_errors():
             stored = assignments.commit_assignment(session=s, actor=actor, preview=preview,
                                                    accept_problems=accept)
             st.session_state.pop("assignment_preview")
-            st.success(t("Assignment stored: {added} added, {withdrawn} withdrawn, {kept} kept with work.",
+            st.success(t("organiser_assignment.assignment_stored_added_withdrawn_kept",
                          added=stored.added, withdrawn=stored.withdrawn, kept=stored.kept))
 
 with context.session(read_only=True) as s, context.user_errors():
     current = assignments.round_assignments(session=s, actor=actor, round_id=rnd.id)
     picks = conflicts.choices(session=s, actor=actor, edition_id=edition.id)
-st.subheader(t("Current assignment"))
+st.subheader(t("organiser_assignment.current_assignment"))
 widgets.table(pd.DataFrame(current, columns=["code", "judges", "needed", "names"]), {
     "code": formats.Column("col.entry"), "judges": formats.Column("col.judges", "count"),
     "needed": formats.Column("col.needed", "count"), "names": formats.Column("col.judge_names")},
     key=f"assignment_current_{rnd.id}")
 
-with st.expander(t("Change by hand")):
+with st.expander(t("organiser_assignment.change_hand")):
     by_label = {f"{e.code} ({e.names})": e for e in current}
-    entry = by_label.get(st.selectbox(t("Entry"), list(by_label), key="manual_entry"))
+    entry = by_label.get(st.selectbox(t("common.entry"), list(by_label), key="manual_entry"))
     judges = {label: judge_id for judge_id, label in picks.judges}
-    judge = judges.get(st.selectbox(t("Judge"), list(judges), key="manual_judge"))
-    other = judges.get(st.selectbox(t("Replace by (swap)"), list(judges), key="manual_other"))
+    judge = judges.get(st.selectbox(t("common.judge"), list(judges), key="manual_judge"))
+    other = judges.get(st.selectbox(t("organiser_assignment.replace_swap"), list(judges), key="manual_other"))
     add, remove, swap = st.columns(3)
-    action = ("add" if add.button(t("Add judge")) else "remove" if remove.button(t("Remove judge"))
-              else "swap" if swap.button(t("Swap judges")) else None)
+    action = ("add" if add.button(t("organiser_assignment.add_judge")) else "remove" if remove.button(t("organiser_assignment.remove_judge"))
+              else "swap" if swap.button(t("organiser_assignment.swap_judges")) else None)
     if action and entry:
         with context.session() as s, context.user_errors():
             args = dict(session=s, actor=actor, round_id=rnd.id, entry_id=entry.id)
@@ -100,4 +99,4 @@ with st.expander(t("Change by hand")):
                 assignments.remove_judge(**args, judge_id=judge)
             else:
                 assignments.swap_judge(**args, old_judge_id=judge, new_judge_id=other)
-            st.success(t("Done: {action} on {code}.", action=t(action), code=widgets.plain(entry.code)))
+            st.success(t("organiser_assignment.done_action", action=t(f"organiser_assignment.action_{action}"), code=widgets.plain(entry.code)))

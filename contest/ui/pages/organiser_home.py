@@ -9,40 +9,40 @@ from contest.ui.i18n import t
 
 actor = context.require_actor()
 edition = context.edition()
-st.title(t("Dashboard"))
+st.title(t("organiser_home.dashboard"))
 if edition is None:
-    st.info("No edition yet. Create one with `contest create NAME --preset gba` or `contest demo`.")
+    st.info(t("organiser_home.no_edition_yet"))
     st.stop()
 st.caption(widgets.plain(edition.name))
 with context.session(read_only=True) as s, context.user_errors():
     board = home.organiser_dashboard(session=s, actor=actor, edition_id=edition.id)
 
 cols = st.columns(4)
-cols[0].metric(t("Entries"), board.entries)
-cols[1].metric(t("Submitted or later"), board.entries - board.by_status.get("Draft", 0))
-cols[2].metric(t("Eligible"), board.by_status.get("Eligible", 0))
-cols[3].metric(t("Judges"), board.judges)
+cols[0].metric(t("organiser_home.entries"), board.entries)
+cols[1].metric(t("organiser_home.submitted_or_later"), board.entries - board.by_status.get("Draft", 0))
+cols[2].metric(t("organiser_home.eligible"), board.by_status.get("Eligible", 0))
+cols[3].metric(t("common.judges"), board.judges)
 
 
 def _bar(title: str, counts: dict) -> None:
     st.subheader(t(title))
     if counts:
-        st.bar_chart(pd.Series({t(k): v for k, v in counts.items()}, name=t("Entries")), horizontal=True)
+        st.bar_chart(pd.Series({t(k): v for k, v in counts.items()}, name=t("organiser_home.entries")), horizontal=True)
     else:
-        st.caption(t("Nothing yet."))
+        st.caption(t("organiser_home.nothing_yet"))
 
 
 left, right = st.columns(2)
 with left:
-    _bar("Entries by status", board.by_status)
-    _bar("Entries by group", board.by_group)
-    _bar("Entries by region", board.by_region)
+    _bar("organiser_home.entries_by_status", board.by_status)
+    _bar("organiser_home.entries_by_group", board.by_group)
+    _bar("organiser_home.entries_by_region", board.by_region)
 with right:
-    _bar("Entries by stage", board.by_stage)
-    _bar("Entries by category", board.by_category)
-    _bar("Entries by track", board.by_track)
+    _bar("organiser_home.entries_by_stage", board.by_stage)
+    _bar("organiser_home.entries_by_category", board.by_category)
+    _bar("organiser_home.entries_by_track", board.by_track)
 
-st.subheader(t("Scoring progress"))
+st.subheader(t("organiser_home.scoring_progress"))
 if board.progress:
     rows = pd.DataFrame(board.progress)
     widgets.table(rows.assign(round=rows["round"].map(t)), {
@@ -50,4 +50,4 @@ if board.progress:
         "draft_sheets": formats.Column("col.draft_sheets", "count"),
         "submitted_sheets": formats.Column("col.submitted_sheets", "count")}, key="dashboard_progress")
 else:
-    st.caption(t("No assignments yet."))
+    st.caption(t("organiser_home.no_assignments_yet"))

@@ -13,9 +13,9 @@ PAGE_PATH = "judges"
 
 actor = context.require_actor()
 edition = context.edition()
-st.title(t("Judge pool"))
+st.title(t("organiser_judges.judge_pool"))
 if edition is None:
-    st.info(t("No edition yet."))
+    st.info(t("common.no_edition_yet"))
     st.stop()
 if "judges_flash" in st.session_state:
     st.success(st.session_state.pop("judges_flash"))
@@ -40,7 +40,7 @@ tracks = list(track_labels)
 region_labels = {r: formats.value_label("region", r) for r in [""] + [r.value for r in Region]}
 regions = list(region_labels)
 
-st.caption(t("{n} judges in {edition}. `contest import judges FILE` adds many at once.", n=len(pool),
+st.caption(t("organiser_judges.judges_contest_import_judges_file", n=len(pool),
              edition=widgets.plain(edition.name)))
 if pool:
     listed = pd.DataFrame(pool)
@@ -53,57 +53,57 @@ if pool:
         "active": formats.Column("col.active", "check"), "account": formats.Column("col.account", "key", values="account"),
         "confidentiality": formats.Column("col.confidentiality", "key", values="confidentiality")}, key="judges_pool")
 
-with st.expander(t("Add a judge"), expanded=not pool):
+with st.expander(t("organiser_judges.add_judge"), expanded=not pool):
     with st.form("add_judge"):
         cols = st.columns(2)
-        email = cols[0].text_input(t("Email"), key="judge_email")
-        name = cols[1].text_input(t("Name"), key="judge_name")
-        organisation = cols[0].text_input(t("Organisation"), key="judge_organisation")
-        region = cols[1].selectbox(t("Region"), regions, key="judge_region", format_func=region_labels.get)
-        expertise = st.multiselect(t("Expertise (tracks)"), tracks, key="judge_expertise", format_func=track_labels.get)
-        max_load = st.text_input(t("Most entries this judge takes (blank: no personal cap)"), key="judge_max_load")
-        if st.form_submit_button(t("Add to the pool"), type="primary"):
+        email = cols[0].text_input(t("common.email"), key="judge_email")
+        name = cols[1].text_input(t("common.name"), key="judge_name")
+        organisation = cols[0].text_input(t("common.organisation"), key="judge_organisation")
+        region = cols[1].selectbox(t("common.region"), regions, key="judge_region", format_func=region_labels.get)
+        expertise = st.multiselect(t("organiser_judges.expertise_tracks"), tracks, key="judge_expertise", format_func=track_labels.get)
+        max_load = st.text_input(t("organiser_judges.most_entries_judge_takes_blank"), key="judge_max_load")
+        if st.form_submit_button(t("organiser_judges.add_pool"), type="primary"):
             with context.session() as s, context.user_errors():
                 judges.add_judge(session=s, actor=actor, edition_id=edition.id, email=email, name=name,
                                  organisation=organisation, region=region, expertise=expertise, max_load=max_load)
-                _done(t("{email} is in the judge pool. Send an invitation so they can set a password.", email=email))
+                _done(t("organiser_judges.judge_pool_send_invitation_so", email=email))
 
 if not pool:
     st.stop()
 
-with st.expander(t("Change a judge")):
-    who = st.selectbox(t("Judge"), pool, format_func=lambda j: f"{j['name']} <{j['email']}>", key="edit_judge")
+with st.expander(t("organiser_judges.change_judge")):
+    who = st.selectbox(t("common.judge"), pool, format_func=lambda j: f"{j['name']} <{j['email']}>", key="edit_judge")
     with st.form(f"edit_judge_{who['profile_id']}"):
-        organisation = st.text_input(t("Organisation"), who["organisation"])
-        region = st.selectbox(t("Region"), regions, regions.index(who["region"]) if who["region"] in regions else 0,
+        organisation = st.text_input(t("common.organisation"), who["organisation"])
+        region = st.selectbox(t("common.region"), regions, regions.index(who["region"]) if who["region"] in regions else 0,
                               format_func=region_labels.get)
         current = [track for track in who["expertise"].split("; ") if track in tracks]
-        expertise = st.multiselect(t("Expertise (tracks)"), tracks, current, format_func=track_labels.get)
-        max_load = st.text_input(t("Most entries (blank: no cap)"),
+        expertise = st.multiselect(t("organiser_judges.expertise_tracks"), tracks, current, format_func=track_labels.get)
+        max_load = st.text_input(t("organiser_judges.most_entries_blank_no_cap"),
                                  "" if who["max_load"] is None else str(who["max_load"]))
-        active = st.checkbox(t("In the pool (unticked: not assigned any more)"), who["active"])
-        if st.form_submit_button(t("Save judge")):
+        active = st.checkbox(t("organiser_judges.pool_unticked_not_assigned_any"), who["active"])
+        if st.form_submit_button(t("organiser_judges.save_judge")):
             with context.session() as s, context.user_errors():
                 judges.update_judge(session=s, actor=actor, profile_id=who["profile_id"], organisation=organisation,
                                     region=region, expertise=expertise, max_load=max_load, active=active)
-                _done(t("{email} saved.", email=who["email"]))
+                _done(t("organiser_judges.judge_saved", email=who["email"]))
 
-st.subheader(t("Invitations"))
+st.subheader(t("organiser_judges.invitations"))
 waiting = [j for j in pool if j["account"] != "password set"]
 smtp_url = config.settings().smtp_url
-st.caption(t("Each link works once and expires after 7 days; a new link replaces the old one.") + " "
-           + (t("Links are sent by email.") if smtp_url
-              else t("No mail server is set (CONTEST_SMTP_URL): copy the links.")))
-invitees = st.multiselect(t("Judges to invite"), waiting, default=waiting,
+st.caption(t("organiser_judges.each_link_works_once_expires") + " "
+           + (t("organiser_judges.links_sent_email") if smtp_url
+              else t("organiser_judges.no_mail_server_set_contest")))
+invitees = st.multiselect(t("organiser_judges.judges_invite"), waiting, default=waiting,
                           format_func=lambda j: f"{j['name']} <{j['email']}> ({j['account']})",
                           key=f"invitees_{st.session_state.get('judges_rev', 0)}")
-if st.button(t("Send invitations") if smtp_url else t("Create invitation links"), key="invite", disabled=not invitees):
+if st.button(t("organiser_judges.send_invitations") if smtp_url else t("organiser_judges.create_invitation_links"), key="invite", disabled=not invitees):
     for judge in invitees:
         with context.session() as s, context.user_errors():
             sent = judges.invite_judge(session=s, actor=actor, edition_id=edition.id, user_id=judge["user_id"],
                                        base_url=_base_url(), smtp_url=smtp_url)
             if sent.sent:
-                st.success(t("Invitation sent to {email}.", email=widgets.plain(sent.email)))
+                st.success(t("organiser_judges.invitation_sent", email=widgets.plain(sent.email)))
             else:
                 if sent.error:
                     st.warning(sent.error)

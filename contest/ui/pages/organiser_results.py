@@ -6,48 +6,49 @@ import streamlit as st
 from contest import charts, ranking
 from contest.services import editions, public_vote, results
 from contest.ui import context, formats, widgets
-from contest.ui.i18n import t
+from contest.ui.i18n import language, t
 
 actor = context.require_actor()
 edition = context.edition()
-st.title(t("Results"))
+st.title(t("organiser_results.results"))
 if edition is None:
-    st.info(t("No edition yet."))
+    st.info(t("common.no_edition_yet"))
     st.stop()
 with context.session(read_only=True) as s:
     rounds = {r.id: t(r.label) for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
 left, middle, right = st.columns(3)
-round_id = left.selectbox(t("Round"), list(rounds), format_func=rounds.get)
-method = middle.selectbox(t("Method"), ranking.METHODS, format_func={m: t(f"ranking_method.{m}") for m in ranking.METHODS}.get)
-draws = widgets.number(t("Interval draws"), low=0, high=5000, value=1000, step=100, key="results_draws",
+round_id = left.selectbox(t("common.round"), list(rounds), format_func=rounds.get)
+method = middle.selectbox(t("common.method"), ranking.METHODS, format_func={m: t(f"ranking_method.{m}") for m in ranking.METHODS}.get)
+draws = widgets.number(t("organiser_results.interval_draws"), low=0, high=5000, value=1000, step=100, key="results_draws",
                        container=right)
-st.caption(t(ranking.METHOD_WARNINGS[method]))
-with st.expander(t("Public vote")):
+st.caption(t(f"common.method_warning_{method}"))
+with st.expander(t("organiser_results.public_vote")):
     with context.session(read_only=True) as s, context.user_errors():
         vote = public_vote.public_votes(session=s, actor=actor, round_id=round_id)
-    st.caption(t("The public vote counts {share} % of this round (set the share in Edition set-up).",
+    st.caption(t("organiser_results.public_vote_counts_round_set",
                  share=f"{vote['weight'] * 100:g}"))
     edited = widgets.table(pd.DataFrame(vote["rows"], columns=["entry_code", "title", "votes"]), {
         "entry_code": formats.Column("col.entry"), "title": formats.Column("col.title"),
         "votes": formats.Column("col.votes", "count")}, key=f"vote_table_{round_id}", editable=("votes",),
         editor_key=f"votes_{round_id}")
-    if st.button(t("Save the public vote")):
+    if st.button(t("organiser_results.save_public_vote")):
         with context.session() as s, context.user_errors():
             saved = public_vote.record_public_votes(session=s, actor=actor, round_id=round_id,
                                                     rows=edited.to_dict("records"))
-            st.success(t("Saved the votes of {n} entries.", n=saved))
-if st.button(t("Rank"), type="primary", disabled=draws is None):
-    bar = st.progress(0.0, text=t("Rank intervals"))
+            st.success(t("organiser_results.saved_votes_entries", n=saved))
+if st.button(t("organiser_results.rank"), type="primary", disabled=draws is None):
+    bar = st.progress(0.0, text=t("common.rank_intervals"))
     with context.session(read_only=True) as s, context.user_errors():
         st.session_state["ranked"] = results.rank_round(
             session=s, actor=actor, round_id=round_id, method=method, draws=int(draws), progress=bar.progress)
     bar.empty()
 ranked = st.session_state.get("ranked")
 if ranked is None or (ranked.round_id, ranked.method) != (round_id, method):
-    st.info(t("Choose a round and a method, then press Rank."))
+    st.info(t("organiser_results.choose_round_method_then_press"))
     st.stop()
 
-widgets.warnings(ranked.warnings, already=[ranking.METHOD_WARNINGS[method]])  # the caption above says it
+# the caption above says it (the ranking's own warning is the method's English text)
+widgets.warnings(ranked.warnings, already=[f"common.method_warning_{method}", ranking.METHOD_WARNINGS[method]])
 COLUMNS = {
     "rank": formats.Column("col.rank", "count"), "entry_code": formats.Column("col.entry"),
     "title": formats.Column("col.title"), "adjusted_score": formats.Column("col.adjusted_score", "number"),
@@ -64,18 +65,17 @@ for label, part in ranked.table.groupby("pool_label"):
     widgets.table(shown, COLUMNS, key=f"results_{round_id}_{label}")
 if ranked.result.draws and ranked.cut is not None and ranked.cut.top:
     near = ranked.table.assign(entry_label=ranked.table["entry_code"], group=ranked.table["pool_label"])
-    st.altair_chart(charts.rank_intervals_near_cut(near, cut=ranked.cut.top), width="stretch")
+    st.altair_chart(charts.rank_intervals_near_cut(near, cut=ranked.cut.top, lang=language()), width="stretch")
 
-st.subheader(t("Second look"))
+st.subheader(t("organiser_results.second_look"))
 band = ranked.table[ranked.table["borderline"]]
-st.caption(t("{n} entries have a 10-90 % chance of clearing the cut. Extra judges for them, none who had "
-             "them before, then rank again once they have scored.", n=len(band)))
-extra = st.slider(t("Extra judges per entry"), min_value=2, max_value=4, value=2)
-if st.button(t("Assign a second look"), disabled=band.empty):
+st.caption(t("organiser_results.entries_have_10_90_chance", n=len(band)))
+extra = st.slider(t("organiser_results.extra_judges_per_entry"), min_value=2, max_value=4, value=2)
+if st.button(t("organiser_results.assign_second_look"), disabled=band.empty):
     with context.session() as s, context.user_errors():
         outcome = results.request_second_look(session=s, actor=actor, round_id=round_id,
                                               entry_ids=band["entry_id"].astype(int).tolist(), extra=extra)
-        st.success(t("{added} extra assignments for {entries} entries.", added=len(outcome.added),
+        st.success(t("organiser_results.extra_assignments_entries", added=len(outcome.added),
                      entries=len(outcome.entries)))
         for _, reason in outcome.unserved:
             st.warning(reason)

@@ -9,7 +9,9 @@ from contest.services import screening
 from contest.ui import context, formats, viewer, widgets
 from contest.ui.i18n import t
 
-VIEWS = {"Awaiting check": ("submitted",), "All screened entries": screening.SCREENABLE}
+VIEWS = {"awaiting": ("submitted",), "screened": screening.SCREENABLE}
+VIEW_LABELS = {"awaiting": "organiser_screening.view_awaiting", "screened": "organiser_screening.view_screened"}
+DECISIONS = {"eligible": "organiser_screening.decide_eligible", "not_eligible": "organiser_screening.decide_not_eligible"}
 
 actor = context.require_actor()
 
@@ -20,20 +22,20 @@ def viewer_bytes(document_id: int) -> bytes:
 
 
 edition = context.edition()
-st.title(t("Eligibility screening"))
+st.title(t("organiser_screening.eligibility_screening"))
 if edition is None:
-    st.info(t("No edition yet."))
+    st.info(t("common.no_edition_yet"))
     st.stop()
 if "screening_flash" in st.session_state:
     st.success(st.session_state.pop("screening_flash"))
 
-view = st.radio(t("Show"), list(VIEWS), format_func={v: t(v) for v in VIEWS}.get, horizontal=True,
+view = st.radio(t("organiser_screening.show"), list(VIEWS), format_func={v: t(label) for v, label in VIEW_LABELS.items()}.get, horizontal=True,
                 key="screening_view")
 with context.session(read_only=True) as s, context.user_errors():
     queue = screening.screening_queue(session=s, actor=actor, edition_id=edition.id, statuses=VIEWS[view])
 if not queue:
-    st.info(t("No entries are awaiting the check.") if view == "Awaiting check"
-            else t("No entries have been submitted yet."))
+    st.info(t("organiser_screening.no_entries_awaiting_check") if view == "awaiting"
+            else t("organiser_screening.no_entries_have_been_submitted"))
     st.stop()
 
 frame = pd.DataFrame(queue)
@@ -47,13 +49,13 @@ edited = widgets.table(frame, {
     "group": formats.Column("col.group"), "reason": formats.Column("col.reason")},
     key="screening_queue", editable=("select",), editor_key=f"screening_table_{st.session_state.get('screening_rev', 0)}")
 ticked = edited["select"].fillna(False).astype(bool).reindex(frame.index, fill_value=False)
-if st.checkbox(t("Also choose every entry shown whose automatic rules all pass"), key="screening_all_passing"):
+if st.checkbox(t("organiser_screening.also_choose_every_entry_shown"), key="screening_all_passing"):
     ticked = ticked | frame["rules_passed"].where(frame.index.isin(edited.index), False).astype(bool)
 chosen = frame.loc[ticked, ["id", "code"]]
-st.caption(t("{n} chosen of {total}.", n=len(chosen), total=len(frame)))
+st.caption(t("organiser_screening.chosen", n=len(chosen), total=len(frame)))
 
-with st.expander(t("Automatic rule results of one entry")):
-    code = st.selectbox(t("Entry"), frame["code"].tolist(), key="screening_detail")
+with st.expander(t("organiser_screening.automatic_rule_results_one_entry")):
+    code = st.selectbox(t("common.entry"), frame["code"].tolist(), key="screening_detail")
     detail = next(row for row in queue if row["code"] == code)
     widgets.table(pd.DataFrame(detail["results"]), {
         "rule": formats.Column("col.rule", "key", values="rule"), "passed": formats.Column("col.passed", "check"),
@@ -67,22 +69,22 @@ with st.expander(t("Automatic rule results of one entry")):
                             load=lambda doc_id=doc.id: viewer_bytes(doc_id))
 
 with st.form("screening_decision"):
-    decision = st.radio(t("Decision"), ["Eligible", "Not eligible"],
-                        format_func={d: t(d) for d in ("Eligible", "Not eligible")}.get, horizontal=True,
+    decision = st.radio(t("organiser_screening.decision"), list(DECISIONS),
+                        format_func={d: t(label) for d, label in DECISIONS.items()}.get, horizontal=True,
                         key="screening_decision_choice")
-    reason = st.text_area(t("Reason (shown to the entrant; required for not eligible and for overrides)"),
+    reason = st.text_area(t("organiser_screening.reason_shown_entrant_required_not"),
                           key="screening_reason")
-    if st.form_submit_button(t("Apply to the chosen entries"), type="primary"):
+    if st.form_submit_button(t("organiser_screening.apply_chosen_entries"), type="primary"):
         with context.session() as s, context.user_errors():
             outcome = screening.decide_eligibility(session=s, actor=actor, entry_ids=chosen["id"].tolist(),
-                                                   eligible=decision == "Eligible", reason=reason)
-            parts = [t("{n} entries marked eligible and moved into {round}.", n=outcome.changed,
-                       round=outcome.round_label) if decision == "Eligible"
-                     else t("{n} entries marked not eligible.", n=outcome.changed)]
+                                                   eligible=decision == "eligible", reason=reason)
+            parts = [t("organiser_screening.entries_marked_eligible_moved_into", n=outcome.changed,
+                       round=outcome.round_label) if decision == "eligible"
+                     else t("organiser_screening.entries_marked_not_eligible", n=outcome.changed)]
             if outcome.unchanged:
-                parts.append(t("{n} already were.", n=outcome.unchanged))
+                parts.append(t("organiser_screening.already_were", n=outcome.unchanged))
             if outcome.assignments_withdrawn:
-                parts.append(t("{n} judge assignments withdrawn.", n=outcome.assignments_withdrawn))
+                parts.append(t("organiser_screening.judge_assignments_withdrawn", n=outcome.assignments_withdrawn))
             st.session_state["screening_flash"] = " ".join(parts)
             st.session_state["screening_rev"] = st.session_state.get("screening_rev", 0) + 1
             st.rerun()

@@ -13,13 +13,18 @@ from contest.ui.i18n import t
 LABEL_COLUMNS = {"groups": ["id", "key", "label", "label_zh", "description"],
                  "categories": ["id", "key", "label", "label_zh", "core_kinds"],
                  "tracks": ["id", "key", "label", "label_zh"]}
-RULE_LABELS = {"top_n": "Top N per group", "threshold": "Score threshold", "none": "No advancement"}
+RULE_LABELS = {rule: f"advancement_rule.{rule}" for rule in ("top_n", "threshold", "none")}
+# Each list's heading, save button and saved message.
+LIST_TEXTS = {"groups": ("organiser_setup.groups", "organiser_setup.save_groups", "organiser_setup.groups_saved"),
+              "categories": ("organiser_setup.categories", "organiser_setup.save_categories",
+                             "organiser_setup.categories_saved"),
+              "tracks": ("organiser_setup.tracks", "organiser_setup.save_tracks", "organiser_setup.tracks_saved")}
 
 actor = context.require_actor()
 edition = context.edition()
-st.title(t("Edition set-up"))
+st.title(t("organiser_setup.edition_set_up"))
 if edition is None:
-    st.info(t("No edition yet. Create one with `contest create NAME --preset gba`."))
+    st.info(t("organiser_setup.no_edition_yet_create_one"))
     st.stop()
 st.caption(widgets.plain(edition.name))
 if "setup_flash" in st.session_state:
@@ -61,12 +66,12 @@ for problem in overview["problems"]:
     st.warning(problem)
 
 tab_dates, tab_lists, tab_rounds, tab_sheets = st.tabs(
-    [t("Dates and rules"), t("Groups, categories, tracks"), t("Rounds"), t("Score sheets")])
+    [t("organiser_setup.dates_rules"), t("organiser_setup.groups_categories_tracks"), t("organiser_setup.rounds"), t("common.score_sheets")])
 
 with tab_dates:
     ed = overview["edition"]
     with st.form("edition_form"):
-        name = st.text_input(t("Edition name"), ed["name"], key="edition_name")
+        name = st.text_input(t("organiser_setup.edition_name"), ed["name"], key="edition_name")
         cols = st.columns(3)
         opens = cols[0].date_input(t("setup.opens_day"), _day(ed["opens_at"]), key="edition_opens")
         deadline = cols[1].date_input(t("setup.deadline_day"), _day(ed["submission_deadline"]),
@@ -75,19 +80,18 @@ with tab_dates:
         zones = dates.zone_names()
         zone = st.selectbox(t("setup.time_zone"), zones, index=zones.index(ed["time_zone"]) if ed["time_zone"] in zones
                             else zones.index(dates.ZONE_NAME), key="edition_time_zone", help=t("setup.time_zone_help"))
-        cutoff = st.date_input(t("Core patent granted on or after"), ed["core_patent_cutoff"], key="edition_cutoff")
-        cap = st.number_input(t("Entries per enterprise (at most)"), 1, 100, ed["max_entries_per_enterprise"],
+        cutoff = st.date_input(t("organiser_setup.core_patent_granted_after"), ed["core_patent_cutoff"], key="edition_cutoff")
+        cap = st.number_input(t("organiser_setup.entries_per_enterprise_most"), 1, 100, ed["max_entries_per_enterprise"],
                               key="edition_cap")
-        docs = st.multiselect(t("Required documents"), list(documents.DOCUMENT_KINDS), ed["required_documents"],
-                              format_func={k: t(documents.DOCUMENT_LABELS.get(k, k))
-                                           for k in documents.DOCUMENT_KINDS}.get, key="edition_docs")
-        if st.form_submit_button(t("Save dates and rules"), type="primary"):
+        docs = st.multiselect(t("organiser_setup.required_documents"), list(documents.DOCUMENT_KINDS), ed["required_documents"],
+                              format_func={k: t(f"documents.kind_{k}") for k in documents.DOCUMENT_KINDS}.get, key="edition_docs")
+        if st.form_submit_button(t("organiser_setup.save_dates_rules"), type="primary"):
             with context.session() as s, context.user_errors():
                 setup.update_edition(session=s, actor=actor, edition_id=edition.id, name=name,
                                      opens_at=_at(opens, zone=zone), submission_deadline=_at(deadline, True, zone),
                                      closes_at=_at(closes, True, zone), core_patent_cutoff=cutoff,
                                      max_entries_per_enterprise=int(cap), required_documents=docs, time_zone=zone)
-                _saved(t("Dates and rules saved."))
+                _saved(t("organiser_setup.dates_rules_saved"))
     with st.form("tie_rule_form"):
         steps = st.multiselect(t("setup.tie_rule"), list(ranking.TIE_RULES),
                                [s for s in ed["tie_rule"] if s in ranking.TIE_RULES],
@@ -99,22 +103,21 @@ with tab_dates:
                 _saved(t("setup.tie_rule_saved"))
 
 with tab_lists:
-    st.caption(t("Keys are used in files and imports: they cannot change once saved. Rows still in use "
-                 "cannot be removed."))
-    for kind, title in (("groups", "Groups"), ("categories", "Categories"), ("tracks", "Tracks")):
+    st.caption(t("organiser_setup.keys_used_files_imports_they"))
+    for kind, (title, save, saved) in LIST_TEXTS.items():
         st.subheader(t(title))
         frame = pd.DataFrame(overview[kind], columns=LABEL_COLUMNS[kind])
         edited = st.data_editor(frame, num_rows="dynamic", hide_index=True, key=f"labels_{kind}_{_rev()}",
                                 column_config={**_headings(frame), "id": None}, width="stretch")
-        if st.button(t(f"Save {title.lower()}"), key=f"save_{kind}"):
+        if st.button(t(save), key=f"save_{kind}"):
             with context.session() as s, context.user_errors():
                 setup.save_labels(session=s, actor=actor, edition_id=edition.id, kind=kind, rows=_records(edited))
-                _saved(t(f"{title} saved."))
+                _saved(t(saved))
 
 with tab_rounds:
     rounds = overview["rounds"]
     if not rounds:
-        st.info(t("No rounds yet: add the first one below."))
+        st.info(t("organiser_setup.no_rounds_yet_add_first"))
     else:
         listed = pd.DataFrame(rounds)
         widgets.table(listed.assign(label=listed["label"].map(t)), {
@@ -125,37 +128,37 @@ with tab_rounds:
             "advancement_value": formats.Column("col.advancement_value", "number", digits=0),
             "opens_at": formats.Column("col.opens", "moment"), "closes_at": formats.Column("col.closes", "moment")},
             key="setup_rounds")
-        chosen = st.selectbox(t("Round"), rounds, format_func=lambda r: f"{r['order']}. {r['label']}", key="setup_round")
+        chosen = st.selectbox(t("common.round"), rounds, format_func=lambda r: f"{r['order']}. {r['label']}", key="setup_round")
         k = f"round_{chosen['key']}"
         with st.form(f"{k}_form"):
-            label = st.text_input(t("Label"), chosen["label"], key=f"{k}_label")
-            label_zh = st.text_input(t("Label (Chinese)"), chosen["label_zh"], key=f"{k}_label_zh")
+            label = st.text_input(t("organiser_setup.label"), chosen["label"], key=f"{k}_label")
+            label_zh = st.text_input(t("organiser_setup.label_chinese"), chosen["label_zh"], key=f"{k}_label_zh")
             cols = st.columns(3)
-            order = cols[0].number_input(t("Order"), 1, len(rounds), chosen["order"], key=f"{k}_order")
-            scored = cols[1].checkbox(t("Scored by judges"), chosen["scored"], key=f"{k}_scored")
-            blind = cols[2].checkbox(t("Blind (judges do not see applicants)"), chosen["blind"], key=f"{k}_blind")
-            judges = cols[0].number_input(t("Judges per entry"), 1, setup.MAX_JUDGES_PER_ENTRY,
+            order = cols[0].number_input(t("organiser_setup.order"), 1, len(rounds), chosen["order"], key=f"{k}_order")
+            scored = cols[1].checkbox(t("organiser_setup.scored_judges"), chosen["scored"], key=f"{k}_scored")
+            blind = cols[2].checkbox(t("organiser_setup.blind_judges_do_not_see"), chosen["blind"], key=f"{k}_blind")
+            judges = cols[0].number_input(t("common.judges_per_entry"), 1, setup.MAX_JUDGES_PER_ENTRY,
                                           max(1, chosen["judges_per_entry"]), key=f"{k}_judges")
-            rule = cols[1].selectbox(t("Advancement"), list(RULE_LABELS),
+            rule = cols[1].selectbox(t("organiser_setup.advancement"), list(RULE_LABELS),
                                      list(RULE_LABELS).index(chosen["advancement_rule"]),
                                      format_func={r: t(label) for r, label in RULE_LABELS.items()}.get,
                                      key=f"{k}_rule")
-            value = cols[2].number_input(t("N per group, or threshold (0-100)"), 0.0, 100000.0,
+            value = cols[2].number_input(t("organiser_setup.n_per_group_threshold_0"), 0.0, 100000.0,
                                          float(chosen["advancement_value"]), key=f"{k}_value")
             opens_day = cols[0].date_input(t("setup.opens_day"), _day(chosen["opens_at"]), key=f"{k}_opens")
             closes_day = cols[1].date_input(t("setup.closes_end_of_day"), _day(chosen["closes_at"]), key=f"{k}_closes")
-            vote = cols[2].number_input(t("Public vote share (%)"), 0.0, 99.0, float(chosen["public_vote_pct"]),
+            vote = cols[2].number_input(t("organiser_setup.public_vote_share"), 0.0, 99.0, float(chosen["public_vote_pct"]),
                                         key=f"{k}_vote")
-            carry = cols[0].number_input(t("Carried from the previous round (%)"), 0.0, 99.0,
+            carry = cols[0].number_input(t("organiser_setup.carried_previous_round"), 0.0, 99.0,
                                          float(chosen["carry_over_pct"]), key=f"{k}_carry")
-            method = cols[1].selectbox(t("Ranking method"), list(ranking.METHODS),
+            method = cols[1].selectbox(t("organiser_setup.ranking_method"), list(ranking.METHODS),
                                        list(ranking.METHODS).index(chosen["method"])
                                        if chosen["method"] in ranking.METHODS else 0, key=f"{k}_method")
-            by_category = cols[2].checkbox(t("Rank each category separately"), chosen["rank_by_category"],
+            by_category = cols[2].checkbox(t("organiser_setup.rank_each_category_separately"), chosen["rank_by_category"],
                                            key=f"{k}_by_category")
-            region = st.checkbox(t("Judges from the applicant's region are conflicted"), chosen["region_conflicts"],
+            region = st.checkbox(t("organiser_setup.judges_applicant_s_region_conflicted"), chosen["region_conflicts"],
                                  key=f"{k}_region")
-            if st.form_submit_button(t("Save round"), type="primary"):
+            if st.form_submit_button(t("organiser_setup.save_round"), type="primary"):
                 settings = setup.RoundSettings(label=label, label_zh=label_zh, scored=scored, blind=blind,
                                                judges_per_entry=int(judges), advancement_rule=rule,
                                                advancement_value=value, opens_at=_at(opens_day),
@@ -165,36 +168,36 @@ with tab_rounds:
                 with context.session() as s, context.user_errors():
                     setup.update_round(session=s, actor=actor, round_id=chosen["id"], settings=settings,
                                        order=int(order))
-                    _saved(t("Round '{label}' saved.", label=label))
-        if widgets.confirmed(t("Remove this round"), key=f"{k}_remove",
-                             question=t("Remove this round and its rubrics? This cannot be undone.")):
+                    _saved(t("organiser_setup.round_saved", label=label))
+        if widgets.confirmed(t("organiser_setup.remove_round"), key=f"{k}_remove",
+                             question=t("organiser_setup.remove_round_rubrics_cannot_undone")):
             with context.session() as s, context.user_errors():
                 setup.remove_round(session=s, actor=actor, round_id=chosen["id"])
-                _saved(t("Round removed."))
-    with st.expander(t("Add a round")):
+                _saved(t("organiser_setup.round_removed"))
+    with st.expander(t("organiser_setup.add_round")):
         with st.form("new_round_form"):
-            new_key = st.text_input(t("Key (e.g. semifinal)"), key="new_round_key")
-            new_label = st.text_input(t("Label"), key="new_round_label")
-            new_order = st.number_input(t("Order"), 1, len(rounds) + 1, len(rounds) + 1, key="new_round_order")
-            new_judges = st.number_input(t("Judges per entry"), 1, setup.MAX_JUDGES_PER_ENTRY, 3, key="new_round_judges")
-            if st.form_submit_button(t("Add round")):
+            new_key = st.text_input(t("organiser_setup.key_e_g_semifinal"), key="new_round_key")
+            new_label = st.text_input(t("organiser_setup.label"), key="new_round_label")
+            new_order = st.number_input(t("organiser_setup.order"), 1, len(rounds) + 1, len(rounds) + 1, key="new_round_order")
+            new_judges = st.number_input(t("common.judges_per_entry"), 1, setup.MAX_JUDGES_PER_ENTRY, 3, key="new_round_judges")
+            if st.form_submit_button(t("organiser_setup.add_round_button")):
                 with context.session() as s, context.user_errors():
                     setup.add_round(session=s, actor=actor, edition_id=edition.id, key=new_key, order=int(new_order),
                                     settings=setup.RoundSettings(label=new_label, judges_per_entry=int(new_judges)))
-                    _saved(t("Round '{label}' added: give it score sheets under Score sheets.", label=new_label))
+                    _saved(t("organiser_setup.round_added_give_score_sheets", label=new_label))
 
 with tab_sheets:
     scored_rounds = [r for r in overview["rounds"] if r["scored"]]
     cats = overview["categories"]
     if not scored_rounds or not cats:
-        st.info(t("Add a scored round and a category first."))
+        st.info(t("organiser_setup.add_scored_round_category_first"))
         st.stop()
     cols = st.columns(2)
-    rnd = cols[0].selectbox(t("Round"), scored_rounds, format_func=lambda r: r["label"], key="sheets_round")
-    cat = cols[1].selectbox(t("Category"), cats, format_func=lambda c: c["label"], key="sheets_category")
+    rnd = cols[0].selectbox(t("common.round"), scored_rounds, format_func=lambda r: r["label"], key="sheets_round")
+    cat = cols[1].selectbox(t("common.category"), cats, format_func=lambda c: c["label"], key="sheets_category")
     with context.session(read_only=True) as s, context.user_errors():
         sheets = setup.sheets_for(session=s, actor=actor, round_id=rnd["id"], category_id=cat["id"])
-    st.subheader(t("Sheets and their weights in the round"))
+    st.subheader(t("organiser_setup.sheets_their_weights_round"))
     sheet_frame = pd.DataFrame(sheets, columns=["id", "key", "label", "label_zh", "weight", "version",
                                                 "score_sheets"])
     edited_sheets = st.data_editor(
@@ -204,16 +207,16 @@ with tab_sheets:
                        "version": st.column_config.NumberColumn(t("col.version"), disabled=True),
                        "score_sheets": st.column_config.NumberColumn(t("col.score_sheets"), disabled=True)})
     sheet_total = pd.to_numeric(edited_sheets["weight"], errors="coerce").sum()
-    st.caption(t("Weights add up to {total} % (must be 100 %).", total=f"{sheet_total:g}"))
-    if st.button(t("Save sheets"), key="save_sheets"):
+    st.caption(t("organiser_setup.weights_add_up_must_100", total=f"{sheet_total:g}"))
+    if st.button(t("organiser_setup.save_sheets"), key="save_sheets"):
         with context.session() as s, context.user_errors():
             setup.save_sheets(session=s, actor=actor, round_id=rnd["id"], category_id=cat["id"],
                               rows=_records(edited_sheets))
-            _saved(t("Sheets saved."))
+            _saved(t("organiser_setup.sheets_saved"))
     if not sheets:
         st.stop()
-    sheet_names = {x["id"]: t("{label} (version {version})", label=x["label"], version=x["version"]) for x in sheets}
-    sheet = st.selectbox(t("Criteria of sheet"), sheets, format_func=lambda x: sheet_names[x["id"]],
+    sheet_names = {x["id"]: t("organiser_setup.sheet_version", label=x["label"], version=x["version"]) for x in sheets}
+    sheet = st.selectbox(t("organiser_setup.criteria_sheet"), sheets, format_func=lambda x: sheet_names[x["id"]],
                          key="criteria_sheet")
     with context.session(read_only=True) as s, context.user_errors():
         criteria = setup.criteria_for(session=s, actor=actor, sheet_id=sheet["id"])
@@ -224,17 +227,16 @@ with tab_sheets:
         column_config={**_headings(crit_frame), "weight": st.column_config.NumberColumn(t("col.weight_percent")),
                        "bands": st.column_config.TextColumn(t("col.bands"))})
     criteria_total = pd.to_numeric(edited["weight"], errors="coerce").sum()
-    st.caption(t("Weights add up to {total} % (must be 100 %).", total=f"{criteria_total:g}"))
+    st.caption(t("organiser_setup.weights_add_up_must_100", total=f"{criteria_total:g}"))
     new_version = False
     if sheet["score_sheets"]:
-        st.warning(t("{n} score sheets use this rubric. Changes to criteria, points, steps, weights or bands "
-                     "need a new version; the current one is kept with its scores.", n=sheet["score_sheets"]))
-        new_version = st.checkbox(t("Save as a new version"), key="criteria_new_version")
+        st.warning(t("organiser_setup.score_sheets_use_rubric_changes", n=sheet["score_sheets"]))
+        new_version = st.checkbox(t("organiser_setup.save_new_version"), key="criteria_new_version")
     if sheet["older_versions"]:
-        st.caption(t("{n} older version(s) are kept for the scores given on them.", n=sheet["older_versions"]))
-    if st.button(t("Save criteria"), type="primary", key="save_criteria"):
+        st.caption(t("organiser_setup.older_version_s_kept_scores", n=sheet["older_versions"]))
+    if st.button(t("organiser_setup.save_criteria"), type="primary", key="save_criteria"):
         with context.session() as s, context.user_errors():
             result = setup.save_criteria(session=s, actor=actor, sheet_id=sheet["id"], rows=_records(edited),
                                          new_version=new_version)
-            _saved(t("Version {version} of the rubric is now in use.", version=result.version) if result.new_version
-                   else t("Criteria saved.") if result.changed else t("Nothing changed."))
+            _saved(t("organiser_setup.rubric_version_in_use", version=result.version) if result.new_version
+                   else t("organiser_setup.criteria_saved") if result.changed else t("organiser_setup.nothing_changed"))

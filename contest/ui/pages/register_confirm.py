@@ -13,7 +13,7 @@ try:
         _user, session_token = accounts.confirm_registration(session=s, token=token)
 except ServiceError as exc:
     signin.show_error(exc)
-    st.page_link(signin.sign_in_page_entry(), label=t("Sign in"), icon=":material/login:")
+    st.page_link(signin.sign_in_page_entry(), label=t("common.sign_in"), icon=":material/login:")
     st.stop()
 signin.adopt_token(session_token)
 st.query_params.clear()
