@@ -83,6 +83,20 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     )
 
 
+def hashing_slots(environ: dict[str, str] | None = None) -> int:
+    """CONTEST_HASHING_SLOTS: password hashes one app process computes at once (contest.auth);
+    by default one per core the process may run on. Read apart from the settings, which
+    create the secret key: hashing happens in commands that need no data directory."""
+    env = os.environ if environ is None else environ
+    configured = (env.get("CONTEST_HASHING_SLOTS") or "").strip()
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     """The process-wide settings, read once at the edge."""

@@ -262,21 +262,32 @@ def sign_in(
         email = "not-an-address"
     address = (address or "")[:64]
     _end_transaction(session)
-    db.begin_reading(session)
-    paused_until = sign_in_paused_until(session=session, email=email, address=address, now=now)
-    found = None if paused_until else session.exec(
-        select(User.id, User.password_hash, User.active).where(User.email == email)).first()
-    _end_transaction(session)
-    if paused_until is not None:
-        raise SignInPaused(auth.minutes_until(paused_until, now))
-    ok = auth.verify_password(found.password_hash if found else None, (password or "")[: auth.MAX_PASSWORD_LENGTH])
-    ok = ok and found is not None and found.active
-    session.add(SignInAttempt(email=email[:254], address=address, at=now, succeeded=ok))
-    if not ok:
-        session.commit()
-        raise SignInFailed()
+    # The limits are read, the password checked and a failure recorded while holding one
+    # hashing slot, so attempts queued behind this one see its failure (eight tabs racing
+    # with wrong passwords otherwise all pass the limit check before any failure is stored).
+    with auth.hashing_slot():
+        db.begin_reading(session)
+        paused_until = sign_in_paused_until(session=session, email=email, address=address, now=now)
+        found = None if paused_until else session.exec(
+            select(User.id, User.password_hash, User.active).where(User.email == email)).first()
+        _end_transaction(session)
+        if paused_until is not None:
+            raise SignInPaused(auth.minutes_until(paused_until, now))
+        ok = auth.verify_password(found.password_hash if found else None,
+                                  (password or "")[: auth.MAX_PASSWORD_LENGTH])
+        ok = ok and found is not None and found.active
+        if not ok:
+            session.add(SignInAttempt(email=email[:254], address=address, at=now, succeeded=False))
+            session.commit()
+            raise SignInFailed()
+    # A hash made with older parameters is replaced now, while the password is at hand
+    # (hashed here, before the write transaction, like every hash).
+    upgraded = auth.hash_password(password) if auth.needs_rehash(found.password_hash) else None
+    session.add(SignInAttempt(email=email[:254], address=address, at=now, succeeded=True))
     user = session.get(User, found.id)
     user.last_sign_in_at = now
+    if upgraded and user.password_hash == found.password_hash:
+        user.password_hash = upgraded
     session.add(user)
     token = open_session(session=session, user_id=user.id)
     audit(session, actor_for(session, user), "user.sign_in", "user", user.id)

@@ -34,6 +34,25 @@ def test_passwords_are_stored_as_argon2id_hashes(session, make_user):
     user = session.get(User, actor.user_id)
     assert user.password_hash.startswith("$argon2id$")
     assert PASSWORD not in user.password_hash
+    # One lane: a hash occupies one core, not all of a small server's (see contest.auth).
+    assert "$m=65536,t=3,p=1$" in user.password_hash
+
+
+def test_a_hash_made_with_older_parameters_is_upgraded_at_sign_in(session, make_user):
+    from argon2 import PasswordHasher
+
+    actor = make_user(Role.judge, email="judge@example.org")
+    user = session.get(User, actor.user_id)
+    user.password_hash = PasswordHasher(parallelism=4).hash(PASSWORD)  # as stored before
+    session.add(user)
+    session.commit()
+    accounts.sign_in(session=session, email="judge@example.org", password=PASSWORD)
+    session.expire_all()
+    upgraded = session.get(User, actor.user_id).password_hash
+    assert "$m=65536,t=3,p=1$" in upgraded
+    accounts.sign_in(session=session, email="judge@example.org", password=PASSWORD)  # still works
+    with pytest.raises(accounts.SignInFailed):
+        accounts.sign_in(session=session, email="judge@example.org", password="not the password at all")
 
 
 @pytest.mark.parametrize("case", ["wrong password", "unknown email", "disabled account"])

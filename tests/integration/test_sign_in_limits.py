@@ -292,3 +292,36 @@ def test_ten_first_organiser_forms_sent_at_once_make_exactly_one_organiser(engin
     with db.session_scope(engine) as s:
         assert s.exec(select(func.count()).select_from(User)).one() == 1
         assert s.exec(select(func.count()).select_from(UserRole).where(UserRole.role == "organiser")).one() == 1
+
+
+def test_tabs_racing_wrong_passwords_get_no_more_guesses_than_the_limit(engine, session, judge, monkeypatch):
+    """Twelve tabs press Sign in with a wrong password at the same moment: each waits for a
+    hashing slot and reads the limits inside it, so the attacker gets the allowed five
+    guesses (plus at most one per other slot checking alongside), not twelve."""
+    session.close()  # the fixture's session holds SQLite's write lock since it made the judge
+    monkeypatch.setattr(auth, "_hashing", None)
+    monkeypatch.setenv("CONTEST_HASHING_SLOTS", "2")
+    start = threading.Barrier(12)
+    outcomes: list[str] = []
+
+    def attempt():
+        with db.session_scope(engine) as s:
+            start.wait()
+            try:
+                accounts.sign_in(session=s, email=JUDGE, password="not the password", address=ATTACKER)
+            except accounts.SignInPaused:
+                outcomes.append("paused")
+            except accounts.SignInFailed:
+                outcomes.append("failed")
+
+    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with db.session_scope(engine, read_only=True) as s:
+        recorded = s.exec(select(func.count()).select_from(SignInAttempt)
+                          .where(SignInAttempt.email == JUDGE, SignInAttempt.succeeded == False)).one()  # noqa: E712
+    allowed = auth.ACCOUNT_FROM_ADDRESS.allowed
+    assert allowed <= recorded <= allowed + 1, outcomes
+    assert outcomes.count("paused") == 12 - recorded
