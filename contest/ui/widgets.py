@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import string
+from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
@@ -111,20 +113,82 @@ PAGE_SIZE = 50
 SEARCH_FROM = 20  # rows from which a table offers a search box
 
 
+@dataclass(frozen=True)
+class Edited:
+    """What an editable table holds: every row of the frame with what was typed into it on
+    any page (`rows`), and the index of the rows the page shows now (`shown`)."""
+
+    rows: pd.DataFrame
+    shown: pd.Index
+
+
+def editable_table(frame: pd.DataFrame, columns: dict[str, formats.Column], *, key: str, row_id: str,
+                   editable: tuple[str, ...], editor_key: str, page_size: int | None = None, **kwargs) -> Edited:
+    """A `table` whose `editable` columns can be changed, on every page of it: what is typed
+    on one page is kept (by the row's `row_id`, in the browser session) while the user
+    searches, sorts or turns to another page, and comes back with the row. A new
+    `editor_key` (e.g. after saving) starts from the frame's values again."""
+    kept: dict = st.session_state.setdefault(f"{editor_key}_kept", {})  # row id -> {column: value}
+    prepared = _prepared(frame, columns)
+    for name in editable:
+        prepared[name] = [kept.get(rid, {}).get(name, value) for rid, value in zip(prepared[row_id], prepared[name])]
+    shown = _narrowed(prepared, columns, key=key, page_size=page_size, total=len(frame))
+    visible = [name for name in columns if name in shown.columns]
+    # One editor per page view: Streamlit keeps an editor's changes by row position, which
+    # would move a tick onto whatever row takes that position on another page.
+    view = hashlib.sha1(repr(shown[row_id].tolist()).encode()).hexdigest()[:12]
+    edited = st.data_editor(shown, hide_index=True, column_order=visible,
+                            column_config={name: columns[name].config() for name in visible},
+                            disabled=[c for c in shown.columns if c not in editable], key=f"{editor_key}_{view}",
+                            **kwargs)
+    original = _prepared(frame, columns)
+    original_by_id = original.set_index(row_id)
+    for rid, row in zip(edited[row_id], edited.to_dict("records")):
+        changes = {name: row[name] for name in editable if not _same(row[name], original_by_id.at[rid, name])}
+        if changes:
+            kept[rid] = changes
+        else:
+            kept.pop(rid, None)
+    rows = frame.copy()
+    for name in editable:
+        rows[name] = [kept.get(rid, {}).get(name, value) for rid, value in zip(original[row_id], original[name])]
+    return Edited(rows=rows, shown=edited.index)
+
+
+def _same(a, b) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    return a == b
+
+
+def _prepared(frame: pd.DataFrame, columns: dict[str, formats.Column]) -> pd.DataFrame:
+    prepared = frame.copy()
+    for name, column in columns.items():
+        if name in prepared.columns:
+            prepared[name] = column.prepare(prepared[name])
+    return prepared
+
+
 def table(frame: pd.DataFrame, columns: dict[str, formats.Column], *, key: str, page_size: int | None = None,
-          editable: tuple[str, ...] = (), editor_key: str | None = None, **kwargs) -> pd.DataFrame:
+          **kwargs) -> pd.DataFrame:
     """A table that reads as words and stays usable when long: headings and values as
     `columns` describe them (numbers and moments stay sortable by a header click), a
     search box over the text shown (from SEARCH_FROM rows), a sort over all rows and
     pages of `page_size` rows with their number. Only the listed columns show. Returns
-    the rows shown (as edited, for `editable` columns)."""
-    page_size = page_size or PAGE_SIZE
-    shown = frame.copy()
-    for name, column in columns.items():
-        if name in shown.columns:
-            shown[name] = column.prepare(shown[name])
+    the rows shown."""
+    shown = _narrowed(_prepared(frame, columns), columns, key=key, page_size=page_size, total=len(frame))
     visible = [name for name in columns if name in shown.columns]
-    if len(frame) >= SEARCH_FROM:
+    config = {name: columns[name].config() for name in visible}
+    st.dataframe(shown, hide_index=True, column_order=visible, column_config=config, **kwargs)
+    return shown
+
+
+def _narrowed(shown: pd.DataFrame, columns: dict[str, formats.Column], *, key: str, page_size: int | None,
+              total: int) -> pd.DataFrame:
+    """The rows the search, the sort and the page picker leave."""
+    page_size = page_size or PAGE_SIZE
+    visible = [name for name in columns if name in shown.columns]
+    if total >= SEARCH_FROM:
         needle = st.text_input(t("table.search"), key=f"{key}_search", placeholder=t("table.search_hint"))
         if needle.strip():
             words = needle.strip().casefold().split()
@@ -137,15 +201,9 @@ def table(frame: pd.DataFrame, columns: dict[str, formats.Column], *, key: str, 
         descending = order.toggle(t("table.descending"), key=f"{key}_descending")
         if sort:
             shown = shown.sort_values(sort, ascending=not descending, kind="stable", na_position="last")
-    elif len(shown) < len(frame):
-        st.caption(t("table.matching", n=len(shown), total=len(frame)))
-    shown = shown.iloc[pager(len(shown), key=key, page_size=page_size)]
-    config = {name: columns[name].config() for name in visible}
-    if editable:
-        return st.data_editor(shown, hide_index=True, column_order=visible, column_config=config,
-                              disabled=[c for c in shown.columns if c not in editable], key=editor_key, **kwargs)
-    st.dataframe(shown, hide_index=True, column_order=visible, column_config=config, **kwargs)
-    return shown
+    elif len(shown) < total:
+        st.caption(t("table.matching", n=len(shown), total=total))
+    return shown.iloc[pager(len(shown), key=key, page_size=page_size)]
 
 
 def pager(total: int, *, key: str, page_size: int = PAGE_SIZE, told_as: str = "table.rows_of") -> slice:

@@ -62,3 +62,11 @@ def shown_tables(at: AppTest) -> list[tuple[list[str], "object", bool]]:
         headings = [config.get(c, {}).get("label") or c for c in visible]
         tables.append((headings, df.value[visible], df.proto.editing_mode != 0))
     return tables
+
+
+def tick(at: AppTest, rows: dict[int, dict], *, which: int = 0) -> AppTest:
+    """Type into the shown rows of a data editor (AppTest cannot click its cells): seeds
+    the editor's edit state by its key, then reruns."""
+    key = at.data_editor[which].key
+    at.session_state[key] = {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+    return at.run()

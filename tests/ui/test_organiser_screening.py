@@ -10,7 +10,7 @@ from sqlmodel import Session, select
 from contest import db
 from contest.models import Entry
 from tests.conftest import login_for
-from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
+from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app, tick
 
 SCREENING = str(PAGES / "organiser_screening.py")
 
@@ -50,10 +50,7 @@ def _choose_rows(logins, rows):
     at.switch_page(SCREENING)
     at.run()
     assert not at.exception
-    at.session_state["screening_table_0"] = {"edited_rows": {row: {"select": True} for row in rows},
-                                             "added_rows": [], "deleted_rows": []}
-    at.run()
-    return at
+    return tick(at, {row: {"select": True} for row in rows})
 
 
 def test_organiser_marks_two_entries_not_eligible_and_the_entrant_sees_why(awaiting):
@@ -95,3 +92,39 @@ def test_every_entry_whose_rules_pass_can_be_chosen_at_once(awaiting):
     next(b for b in at.button if b.label == "Apply to the chosen entries").click().run()
     assert "4 entries marked eligible and moved into Preliminary." in page_text(at)
     assert [status for _code, status, _reason in _statuses(url)] == ["eligible"] * 3
+
+
+def test_ticks_on_every_page_of_the_queue_are_kept_until_applied(awaiting, monkeypatch):
+    """A tick typed on one page of the queue survives turning to another page and back,
+    and the decision applies to the entries ticked on every page (it was lost on a page
+    change before)."""
+    from contest.ui import widgets
+
+    monkeypatch.setattr(widgets, "PAGE_SIZE", 2)  # the 4 waiting entries on 2 pages
+    url, logins = awaiting
+    already = _ineligible(url)
+    at = _choose_rows(logins, [0])
+    first = at.data_editor[0].value["code"].iloc[0]
+    at.selectbox(key="screening_queue_page").set_value(2).run()
+    assert first not in list(at.data_editor[0].value["code"])
+    second = at.data_editor[0].value["code"].iloc[1]
+    tick(at, {1: {"select": True}})
+    assert "2 chosen of 4." in page_text(at)
+    at.selectbox(key="screening_queue_page").set_value(1).run()
+    page_one = at.data_editor[0].value
+    assert list(page_one.loc[page_one["code"] == first, "select"]) == [True]
+    assert "2 chosen of 4." in page_text(at)
+    at.radio(key="screening_decision_choice").set_value("Not eligible")
+    at.text_area(key="screening_reason").input("Over the enterprise's cap.")
+    next(b for b in at.button if b.label == "Apply to the chosen entries").click().run()
+    assert not at.exception
+    assert "2 entries marked not eligible." in page_text(at)
+    assert _ineligible(url) - already == {first, second}
+
+
+def _ineligible(url) -> set[str]:
+    engine = _db(url)
+    with Session(engine) as s:
+        codes = set(s.exec(select(Entry.code).where(Entry.status == "ineligible")).all())
+    engine.dispose()
+    return codes

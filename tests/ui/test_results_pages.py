@@ -9,7 +9,7 @@ from sqlmodel import select
 from contest import db
 from contest.models import Entry, User
 from tests.integration.test_results import _scored_template  # noqa: F401  (fixture)
-from tests.ui.apptest_helpers import PAGES, page_text, rendered, sign_in, start_app
+from tests.ui.apptest_helpers import PAGES, page_text, rendered, sign_in, start_app, tick
 
 @pytest.fixture
 def scored_app(tmp_path, _scored_template, app_env):  # noqa: F811
@@ -164,8 +164,8 @@ def test_organiser_enters_the_public_vote_on_the_results_page(scored_app):
     engine = db.make_engine(url)
     with db.session_scope(engine) as s:
         prelim_id = s.exec(select(Round.id).where(Round.key == "preliminary")).one()
-    at.session_state[f"votes_{prelim_id}"] = {"edited_rows": {0: {"votes": 42}}, "added_rows": [], "deleted_rows": []}
-    at.run()
+    editor = next(n for n, e in enumerate(at.data_editor) if e.key.startswith(f"votes_{prelim_id}_"))
+    tick(at, {0: {"votes": 42}}, which=editor)
     button(at, "Save the public vote").click().run()
     assert not at.exception
     assert "Saved the votes of" in page_text(at)

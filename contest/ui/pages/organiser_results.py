@@ -27,14 +27,15 @@ with st.expander(t("organiser_results.public_vote")):
         vote = public_vote.public_votes(session=s, actor=actor, round_id=round_id)
     st.caption(t("organiser_results.public_vote_counts_round_set",
                  share=f"{vote['weight'] * 100:g}"))
-    edited = widgets.table(pd.DataFrame(vote["rows"], columns=["entry_code", "title", "votes"]), {
+    edited = widgets.editable_table(pd.DataFrame(vote["rows"], columns=["entry_code", "title", "votes"]), {
         "entry_code": formats.Column("col.entry"), "title": formats.Column("col.title"),
-        "votes": formats.Column("col.votes", "count")}, key=f"vote_table_{round_id}", editable=("votes",),
-        editor_key=f"votes_{round_id}")
+        "votes": formats.Column("col.votes", "count")}, key=f"vote_table_{round_id}", row_id="entry_code",
+        editable=("votes",), editor_key=f"votes_{round_id}_{st.session_state.get('votes_rev', 0)}")
     if st.button(t("organiser_results.save_public_vote")):
         with context.session() as s, context.user_errors():
             saved = public_vote.record_public_votes(session=s, actor=actor, round_id=round_id,
-                                                    rows=edited.to_dict("records"))
+                                                    rows=edited.rows.to_dict("records"))
+            st.session_state["votes_rev"] = st.session_state.get("votes_rev", 0) + 1
             st.success(t("organiser_results.saved_votes_entries", n=saved))
 if st.button(t("organiser_results.rank"), type="primary", disabled=draws is None):
     bar = st.progress(0.0, text=t("common.rank_intervals"))

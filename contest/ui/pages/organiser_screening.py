@@ -41,16 +41,17 @@ if not queue:
 frame = pd.DataFrame(queue)
 frame.insert(0, "select", False)
 frame = frame.assign(**{c: frame[c].map(t) for c in ("status_label", "category", "group")})
-edited = widgets.table(frame, {
+edited = widgets.editable_table(frame, {
     "select": formats.Column("col.choose", "check"), "code": formats.Column("col.entry"),
     "status_label": formats.Column("col.status"), "rules_passed": formats.Column("col.rules_pass", "check"),
     "rule_problems": formats.Column("col.automatic_check", width="large"), "applicant": formats.Column("col.applicant"),
     "title": formats.Column("col.title"), "category": formats.Column("col.category"),
     "group": formats.Column("col.group"), "reason": formats.Column("col.reason")},
-    key="screening_queue", editable=("select",), editor_key=f"screening_table_{st.session_state.get('screening_rev', 0)}")
-ticked = edited["select"].fillna(False).astype(bool).reindex(frame.index, fill_value=False)
+    key="screening_queue", row_id="id", editable=("select",),
+    editor_key=f"screening_table_{st.session_state.get('screening_rev', 0)}")
+ticked = edited.rows["select"].fillna(False).astype(bool)  # ticks on every page of the table
 if st.checkbox(t("organiser_screening.also_choose_every_entry_shown"), key="screening_all_passing"):
-    ticked = ticked | frame["rules_passed"].where(frame.index.isin(edited.index), False).astype(bool)
+    ticked = ticked | frame["rules_passed"].where(frame.index.isin(edited.shown), False).astype(bool)
 chosen = frame.loc[ticked, ["id", "code"]]
 st.caption(t("organiser_screening.chosen", n=len(chosen), total=len(frame)))
 
