@@ -53,14 +53,18 @@ def _choose_rows(logins, rows):
     return tick(at, {row: {"select": True} for row in rows})
 
 
+def _refuse(at, reason: str) -> None:
+    at.radio(key="screening_decision_choice").set_value("not_eligible")
+    at.text_area(key="screening_reason").input(reason)
+    next(b for b in at.button if b.label == "Apply to the chosen entries").click().run()
+    assert not at.exception
+
+
 def test_organiser_marks_two_entries_not_eligible_and_the_entrant_sees_why(awaiting):
     url, logins = awaiting
     at = _choose_rows(logins, [0, 1])
     assert "2 chosen of 4." in page_text(at)
-    at.radio(key="screening_decision_choice").set_value("not_eligible")
-    at.text_area(key="screening_reason").input("The core patent is held by the parent company.")
-    next(b for b in at.button if b.label == "Apply to the chosen entries").click().run()
-    assert not at.exception
+    _refuse(at, "The core patent is held by the parent company.")
     assert "2 entries marked not eligible." in page_text(at)
     assert _statuses(url) == [
         ("GBA26-0001", "ineligible", "The core patent is held by the parent company."),
@@ -114,10 +118,7 @@ def test_ticks_on_every_page_of_the_queue_are_kept_until_applied(awaiting, monke
     page_one = at.data_editor[0].value
     assert list(page_one.loc[page_one["code"] == first, "select"]) == [True]
     assert "2 chosen of 4." in page_text(at)
-    at.radio(key="screening_decision_choice").set_value("Not eligible")
-    at.text_area(key="screening_reason").input("Over the enterprise's cap.")
-    next(b for b in at.button if b.label == "Apply to the chosen entries").click().run()
-    assert not at.exception
+    _refuse(at, "Over the enterprise's cap.")
     assert "2 entries marked not eligible." in page_text(at)
     assert _ineligible(url) - already == {first, second}
 
