@@ -397,24 +397,21 @@ def _score(demo: _Demo, pairs: list[tuple[int, int]], scored_share: float) -> No
     category_of = {e.id: e.category_id for e in eligible}
     last_of_judge = {judge_id: (judge_id, entry_id) for judge_id, entry_id in pairs}
     kept_open = set(last_of_judge.values()) if scored_share < 1 else set()
-    for judge_id, entry_id in pairs:
-        roll = rng.random()
-        if roll > scored_share + 0.1 or (judge_id, entry_id) in kept_open:
-            continue  # not started yet
+
+    def add_sheet(judge_id: int, entry_id: int, submitted: bool, draw: random.Random) -> None:
         sheet = sheets[category_of[entry_id]]
         crit = criteria[sheet.id]
         values = {}
         for c in crit:
-            share = min(max(quality[entry_id] + leniency[judge_id] + rng.gauss(0, 0.07), 0.05), 1.0)
+            share = min(max(quality[entry_id] + leniency[judge_id] + draw.gauss(0, 0.07), 0.05), 1.0)
             values[c.key] = round(share * c.max_points / c.step) * c.step
         specs = [scoring.CriterionSpec(key=c.key, label=c.label, max_points=c.max_points, step=c.step, weight=c.weight)
                  for c in crit]
-        submitted = roll <= scored_share
         score_sheet = ScoreSheet(
             round_id=prelim.id, sheet_id=sheet.id, entry_id=entry_id, judge_id=judge_id,
             status=SheetStatus.submitted.value if submitted else SheetStatus.draft.value,
             total=scoring.sheet_total(specs, values) if submitted else None,
-            submitted_at=demo.now - timedelta(hours=rng.randint(1, 60)) if submitted else None,
+            submitted_at=demo.now - timedelta(hours=draw.randint(1, 60)) if submitted else None,
             comment=_COMMENTS[(judge_id + entry_id) % len(_COMMENTS)] if submitted
             else "Draft: the market figures still need a source.",
         )
@@ -422,6 +419,51 @@ def _score(demo: _Demo, pairs: list[tuple[int, int]], scored_share: float) -> No
         session.flush()
         for c in crit:
             session.add(CriterionScore(score_sheet_id=score_sheet.id, criterion_id=c.id, value=values[c.key]))
+
+    submitted_pairs, unscored = [], []
+    for judge_id, entry_id in pairs:
+        roll = rng.random()
+        if roll > scored_share + 0.1 or (judge_id, entry_id) in kept_open:
+            unscored.append((judge_id, entry_id))
+            continue  # not started yet
+        add_sheet(judge_id, entry_id, roll <= scored_share, rng)
+        if roll <= scored_share:
+            submitted_pairs.append((judge_id, entry_id))
+    if scored_share > 0:
+        # A few more scores join the submitted ratings into one piece where the assignment
+        # is one (else the organiser could not rank the demo with the model); drawn apart,
+        # so the demo's other numbers stay as they were.
+        extra = random.Random(len(pairs))
+        waiting = [p for p in unscored if p not in kept_open] + [p for p in unscored if p in kept_open]
+        for judge_id, entry_id in _joining_pairs(submitted_pairs, waiting):
+            add_sheet(judge_id, entry_id, True, extra)
+
+
+def _joining_pairs(kept: list[tuple[int, int]], candidates: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The candidate judge-entry pairs (in their order) that join pieces the kept pairs
+    leave apart, as few as that takes."""
+    parent: dict[tuple, tuple] = {}
+
+    def root(node):
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    def join(judge_id, entry_id) -> bool:
+        a, b = root(("j", judge_id)), root(("e", entry_id))
+        parent[a] = b
+        return a != b
+
+    for judge_id, entry_id in kept:
+        join(judge_id, entry_id)
+    touched = {("j", j) for j, _e in kept} | {("e", e) for _j, e in kept}
+    chosen = []
+    for judge_id, entry_id in candidates:
+        # Only a pair between two parts that already hold ratings joins pieces; one that
+        # merely brings in a new judge or entry is not needed for ranking the rest.
+        if ("j", judge_id) in touched and ("e", entry_id) in touched and join(judge_id, entry_id):
+            chosen.append((judge_id, entry_id))
+    return chosen
 
 
 def demo_exists(*, session: Session) -> bool:
