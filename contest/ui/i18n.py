@@ -1,6 +1,7 @@
 """The interface in the user's language (contest.i18n.LANGUAGES): message ids looked up in
 the gettext catalogues. The language is the one chosen in this tab, else the signed-in
-user's stored choice, else the browser's Accept-Language, else English."""
+user's stored choice, else the browser's (Accept-Language, then its own language), else
+English."""
 
 from __future__ import annotations
 
@@ -10,13 +11,22 @@ from contest import i18n
 from contest.services import editions
 
 
+def first_visit_language(accept_language: str | None, browser_locale: str | None) -> str | None:
+    """The language a browser asks for: its Accept-Language header, else its own language
+    (navigator.language); None when neither names a declared language."""
+    return i18n.from_accept_language(accept_language) or i18n.normalise_language(browser_locale)
+
+
 def _browser_language() -> str | None:
-    """The language the browser asks for (None without a request: AppTest, bare runs)."""
-    try:
-        header = st.context.headers.get("Accept-Language")
-    except Exception:  # noqa: BLE001
-        return None
-    return i18n.from_accept_language(header) if isinstance(header, str) else None
+    """The language this tab's browser asks for (None without a request: bare runs)."""
+    def read(field):
+        try:
+            value = field(st.context)
+        except Exception:  # noqa: BLE001  (AppTest and bare runs have no request)
+            return None
+        return value if isinstance(value, str) else None
+
+    return first_visit_language(read(lambda c: c.headers.get("Accept-Language")), read(lambda c: c.locale))
 
 
 def language() -> str:

@@ -73,7 +73,9 @@ st.subheader(t("organiser_reliability.score_distributions_per_criterion"))
 st.altair_chart(charts.score_distributions(rel.criterion_scores, lang=language()), width="stretch")
 st.subheader(t("organiser_reliability.agreement_between_methods"))
 st.altair_chart(charts.method_agreement(rel.comparison, lang=language()), width="stretch")
-widgets.table(rel.comparison, {
+# each method's warning in the reader's language (the report carries its English text)
+methods_compared = rel.comparison.assign(warning=rel.comparison["method"].map(lambda m: t(f"common.method_warning_{m}")))
+widgets.table(methods_compared, {
     "method": C("col.method", "key", values="ranking_method"),
     "reference": C("col.reference", "key", values="ranking_method"), "spearman": C("col.spearman", "number"),
     "kendall": C("col.kendall", "number"), "decisions_changed": C("col.decisions_changed", "count"),
