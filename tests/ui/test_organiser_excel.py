@@ -69,7 +69,7 @@ def upload_and_import(at, data, *, dry_run):
 def test_every_template_can_be_downloaded(excel_page):
     at, _url = excel_page
     labels = [b.label for b in at.download_button]
-    assert labels[:5] == ["entries", "patents", "judges", "conflicts", "scores"]
+    assert labels[:5] == ["Entries", "Patents", "Judges", "Conflicts of interest", "Scores"]
 
 
 def test_an_import_with_errors_lists_each_with_its_cell_and_stores_nothing(excel_page):

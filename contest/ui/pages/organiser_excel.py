@@ -29,19 +29,22 @@ if edition is None:
     st.info(t("common.no_edition_yet"))
     st.stop()
 with context.session(read_only=True) as s, context.user_errors():
-    scored = [r.key for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored]
+    scored_rounds = {r.key: r.label for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
+    scored = list(scored_rounds)
     templates = {kind: exports.template(session=s, actor=actor, edition_id=edition.id,
                                         kind=kind, lang=workbook_language()) for kind in excel.KINDS}
 
 st.subheader(t("organiser_excel.templates"))
 st.caption(t("organiser_excel.each_template_explains_columns_rows"))
+kind_labels = {kind: t(f"organiser_excel.kind_{kind}") for kind in excel.KINDS}
 for column, (kind, data) in zip(st.columns(len(templates)), templates.items()):
-    column.download_button(kind, data, file_name=f"{kind}-template.xlsx", mime=XLSX,
+    column.download_button(kind_labels[kind], data, file_name=f"{kind}-template.xlsx", mime=XLSX,
                            key=f"template_{kind}")
 
 st.subheader(t("organiser_excel.import"))
-kind = st.selectbox(t("organiser_excel.what_import"), imports.KINDS, key="import_kind")
-round_key = st.selectbox(t("common.round"), scored, key="import_round") if kind == "scores" else None
+kind = st.selectbox(t("organiser_excel.what_import"), imports.KINDS, format_func=kind_labels.get, key="import_kind")
+round_key = st.selectbox(t("common.round"), scored, format_func={k: t(label) for k, label in scored_rounds.items()}.get,
+                         key="import_round") if kind == "scores" else None
 upload = st.file_uploader(t("common.workbook_xlsx"), type=["xlsx"], key="import_file")
 dry_run = st.checkbox(t("organiser_excel.dry_run_check_everything_store"), value=True,
                       key="import_dry_run")
@@ -78,7 +81,8 @@ if st.button(t("organiser_excel.import"), disabled=upload is None, key="import_g
 
 st.subheader(t("organiser_excel.results_workbook"))
 left, right = st.columns(2)
-result_round = left.selectbox(t("common.round"), scored, key="export_round")
+result_round = left.selectbox(t("common.round"), scored, format_func={k: t(label) for k, label in scored_rounds.items()}.get,
+                              key="export_round")
 round_method = t("organiser_excel.round_s_method")
 method = right.selectbox(t("common.method"), [None, *METHODS], key="export_method",
                          format_func={None: round_method, **{m: t(f"ranking_method.{m}") for m in METHODS}}.get)
