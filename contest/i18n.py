@@ -154,10 +154,17 @@ def template_for(message_id: str, code: str) -> str:
     return message_id if found is None else found
 
 
+def _renders(value: Any) -> bool:
+    """A Message, or an edition's name that knows its languages (contest.labels.Label)."""
+    from contest.labels import Label
+
+    return isinstance(value, (Message, Label))
+
+
 def render_value(value: Any, code: str) -> Any:
-    if isinstance(value, Message):
+    if _renders(value):
         return value.render(code)
-    if isinstance(value, (list, tuple)) and value and all(isinstance(v, Message) for v in value):
+    if isinstance(value, (list, tuple)) and value and all(_renders(v) for v in value):
         return ", ".join(v.render(code) for v in value)
     return value
 

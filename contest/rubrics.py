@@ -9,6 +9,7 @@ import math
 import re
 from typing import Any, Iterable, Mapping
 
+from contest import labels as names
 from contest import scoring
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -47,9 +48,42 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
-def format_bands(bands: Iterable[Mapping[str, Any]]) -> str:
-    """Bands as the organiser types them: "0-40 weak; 40-70 adequate; ..."."""
-    return "; ".join(f"{_num(b['low'])}-{_num(b['high'])} {b['label']}" for b in bands)
+def format_bands(bands: Iterable[Mapping[str, Any]], language: str = names.DEFAULT_LANGUAGE) -> str:
+    """Bands as the organiser types them: "0-40 weak; 40-70 adequate; ..." (in another
+    language: empty unless every band has its label there)."""
+    bands = list(bands)
+    if language != names.DEFAULT_LANGUAGE and any(language in names.missing(b) for b in bands):
+        return ""
+    return "; ".join(f"{_num(b['low'])}-{_num(b['high'])} {names.label_of(b, language)}" for b in bands)
+
+
+def default_bands() -> list[dict]:
+    """The default descriptors (weak, adequate, strong, outstanding) in every language."""
+    return [{"low": b.low_pct, "high": b.high_pct, "label": str(b.label),
+             "labels": dict(getattr(b.label, "labels", {}))} for b in scoring.DEFAULT_BANDS]
+
+
+def band_languages(row: Mapping[str, Any], bands: list[dict], where: str) -> list[str]:
+    """Give each band its label in the other languages from the row's `bands_<language>`
+    texts (same edges as the English bands; an empty text leaves that language out)."""
+    problems = []
+    for code in names.OTHER_LANGUAGES:
+        text = row.get(names.column(code, "bands"))
+        if not bands or text is None or not cell_text(text):
+            continue
+        translated, found = parse_bands(text, where)
+        if found:
+            problems += found
+            continue
+        edges = [(b["low"], b["high"]) for b in bands]
+        if [(b["low"], b["high"]) for b in translated] != edges:
+            problems.append(f"{where}: the bands in {names.LANGUAGES[code].name} must have the same edges "
+                            "as the English "
+                            f"bands ({format_bands(bands)}).")
+            continue
+        for band, other in zip(bands, translated):
+            band.setdefault("labels", {})[code] = other["label"]
+    return problems
 
 
 def parse_bands(text: str | None, where: str) -> tuple[list[dict], list[str]]:
@@ -58,8 +92,7 @@ def parse_bands(text: str | None, where: str) -> tuple[list[dict], list[str]]:
     An empty text gives the default bands (weak, adequate, strong, outstanding).
     """
     if text is None or not str(text).strip():
-        return [{"low": b.low_pct, "high": b.high_pct, "label": b.label}
-                for b in scoring.DEFAULT_BANDS], []
+        return default_bands(), []
     bands, problems = [], []
     for part in re.split(r"[;\n]", str(text)):
         part = part.strip()
@@ -134,10 +167,12 @@ def check_criteria(rows: list[Mapping[str, Any]]) -> tuple[list[dict], list[str]
             problems.append(f"{where}: weight must be a positive percentage, "
                             f"not '{cell_text(row.get('weight'))}'.")
         bands, band_problems = parse_bands(row.get("bands"), where)
-        problems += band_problems
+        if cell_text(row.get("bands")):
+            for band in bands:
+                band["labels"] = {}
+        problems += band_problems or band_languages(row, bands, where)
         clean.append({
-            "key": key, "label": cell_text(row.get("label")),
-            "label_zh": cell_text(row.get("label_zh")),
+            "key": key, "label": cell_text(row.get("label")), "labels": names.labels_from_row(row),
             "description": cell_text(row.get("description")), "max_points": max_points,
             "step": step, "weight": weight, "bands": bands,
         })

@@ -19,11 +19,19 @@ class Band:
     label: str
 
 
+def _default_band(low: float, high: float, word: str) -> Band:
+    """A default descriptor named in every language (catalogue ids band.weak, ...)."""
+    from contest import i18n
+    from contest.labels import OTHER_LANGUAGES, Label
+
+    return Band(low, high, Label(word, {code: i18n.text(f"band.{word}", code) for code in OTHER_LANGUAGES}))
+
+
 DEFAULT_BANDS: tuple[Band, ...] = (
-    Band(0.0, 40.0, "weak"),
-    Band(40.0, 70.0, "adequate"),
-    Band(70.0, 90.0, "strong"),
-    Band(90.0, 100.0, "outstanding"),
+    _default_band(0.0, 40.0, "weak"),
+    _default_band(40.0, 70.0, "adequate"),
+    _default_band(70.0, 90.0, "strong"),
+    _default_band(90.0, 100.0, "outstanding"),
 )
 
 

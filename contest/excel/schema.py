@@ -366,6 +366,8 @@ COLUMN_LABELS = {
     "sheet_weight": ("Weight of the sheet in the round", "评分表在本轮的权重"),
     "step": ("Step", "步长"),
     "label": ("Label", "名称"),
+    "label_zh_hans": ("Label in Simplified Chinese", "简体中文名称"),
+    "label_zh_hant": ("Label in Traditional Chinese", "繁体中文名称"),
     "descriptors": ("Score band descriptors", "分档说明"),
     "ratings": ("Ratings", "评分数"),
     "leniency": ("Leniency (points)", "宽严度（分）"),

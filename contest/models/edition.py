@@ -40,7 +40,7 @@ class ContestGroup(SQLModel, table=True):
     edition_id: int = Field(foreign_key="edition.id", index=True)
     key: str = Field(max_length=40)
     label: str = Field(max_length=120)
-    label_zh: str = Field(default="", max_length=120)
+    labels: dict = _json()  # {language code: label} beside the English label (contest.labels)
     description: str = Field(default="", max_length=400)
     position: int = 0
 
@@ -53,7 +53,7 @@ class Category(SQLModel, table=True):
     edition_id: int = Field(foreign_key="edition.id", index=True)
     key: str = Field(max_length=40)
     label: str = Field(max_length=120)
-    label_zh: str = Field(default="", max_length=120)
+    labels: dict = _json()  # {language code: label} beside the English label (contest.labels)
     core_kinds: list = _json(list)
     position: int = 0
 
@@ -66,7 +66,7 @@ class Track(SQLModel, table=True):
     edition_id: int = Field(foreign_key="edition.id", index=True)
     key: str = Field(max_length=60)
     label: str = Field(max_length=160)
-    label_zh: str = Field(default="", max_length=160)
+    labels: dict = _json()  # {language code: label} beside the English label (contest.labels)
     position: int = 0
 
 
@@ -78,7 +78,7 @@ class Round(SQLModel, table=True):
     edition_id: int = Field(foreign_key="edition.id", index=True)
     key: str = Field(max_length=40)
     label: str = Field(max_length=120)
-    label_zh: str = Field(default="", max_length=120)
+    labels: dict = _json()  # {language code: label} beside the English label (contest.labels)
     position: int = 0
     scored: bool = True
     opens_at: Optional[datetime] = _ts(nullable=True)
@@ -109,7 +109,7 @@ class SheetDefinition(SQLModel, table=True):
     category_id: int = Field(foreign_key="category.id", index=True)
     key: str = Field(max_length=40)
     label: str = Field(max_length=120)
-    label_zh: str = Field(default="", max_length=120)
+    labels: dict = _json()  # {language code: label} beside the English label (contest.labels)
     weight: float = 1.0
     version: int = 1
     active: bool = True
@@ -124,7 +124,7 @@ class Criterion(SQLModel, table=True):
     sheet_id: int = Field(foreign_key="sheet_definition.id", index=True)
     key: str = Field(max_length=40)
     label: str = Field(max_length=160)
-    label_zh: str = Field(default="", max_length=160)
+    labels: dict = _json()  # {language code: label} beside the English label (contest.labels)
     description: str = Field(default="", max_length=1000)
     max_points: float = 10.0
     step: float = 1.0

@@ -119,6 +119,12 @@ def _refuse_texts_a_database_would_refuse(session, _flush_context, _instances) -
                 refusal = text_refusal(column, value)
                 if refusal is not None:
                     raise InvalidInput(refusal)
+            elif column.key == "labels" and isinstance(value, dict) and "label" in table.columns:
+                # an edition name in another language: the rules of the English label's column
+                for text in value.values():
+                    refusal = text_refusal(table.columns["label"], str(text)) if text else None
+                    if refusal is not None:
+                        raise InvalidInput(refusal)
 
 
 def _parameter_values(parameters):

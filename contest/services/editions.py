@@ -9,6 +9,7 @@ from datetime import date
 from sqlmodel import Session, select
 
 from contest import presets
+from contest.labels import labels_from_row
 from contest.auth import Actor
 from contest.models import (
     Category,
@@ -56,7 +57,7 @@ def create_edition(
         max_entries_per_enterprise=spec.get("max_entries_per_enterprise", 3),
         rules={
             "required_documents": spec.get("required_documents", []),
-            "awards": spec.get("awards", []),
+            "awards": [_named(a) for a in spec.get("awards", [])],
             "tie_rule": spec.get("tie_rule", []),
             "revenue_threshold_rmb": spec.get("revenue_threshold_rmb", 20_000_000),
             # Region and city names hidden from judges in blind rounds (services/blind.py).
@@ -67,20 +68,20 @@ def create_edition(
     session.flush()
     for pos, g in enumerate(spec.get("groups", [])):
         session.add(ContestGroup(edition_id=edition.id, key=g["key"], label=g["label"],
-                                 label_zh=g.get("label_zh", ""), description=g.get("description", ""), position=pos))
+                                 labels=labels_from_row(g), description=g.get("description", ""), position=pos))
     categories = {}
     for pos, c in enumerate(spec.get("categories", [])):
-        cat = Category(edition_id=edition.id, key=c["key"], label=c["label"], label_zh=c.get("label_zh", ""),
+        cat = Category(edition_id=edition.id, key=c["key"], label=c["label"], labels=labels_from_row(c),
                        core_kinds=c.get("core_kinds", []), position=pos)
         session.add(cat)
         categories[c["key"]] = cat
     for pos, t in enumerate(spec.get("tracks", [])):
-        session.add(Track(edition_id=edition.id, key=t["key"], label=t["label"], label_zh=t.get("label_zh", ""), position=pos))
+        session.add(Track(edition_id=edition.id, key=t["key"], label=t["label"], labels=labels_from_row(t), position=pos))
     session.flush()
     bands = spec.get("bands", [])
     for pos, r in enumerate(spec.get("rounds", [])):
         rnd = Round(
-            edition_id=edition.id, key=r["key"], label=r["label"], label_zh=r.get("label_zh", ""), position=pos,
+            edition_id=edition.id, key=r["key"], label=r["label"], labels=labels_from_row(r), position=pos,
             scored=r.get("scored", True), blind=r.get("blind", False), judges_per_entry=r.get("judges_per_entry", 3),
             advancement_rule=r.get("advancement_rule", "top_n"), advancement_value=r.get("advancement_value", 0),
             rank_by_category=r.get("rank_by_category", False), public_vote_weight=r.get("public_vote_weight", 0.0),
@@ -90,20 +91,28 @@ def create_edition(
         for spos, s in enumerate(r.get("sheets", [])):
             for cat_key in s["categories"]:
                 sheet = SheetDefinition(round_id=rnd.id, category_id=categories[cat_key].id, key=s["key"],
-                                        label=s["label"], label_zh=s.get("label_zh", ""), weight=s.get("weight", 1.0),
+                                        label=s["label"], labels=labels_from_row(s), weight=s.get("weight", 1.0),
                                         position=spos)
                 session.add(sheet)
                 session.flush()
                 total = sum(c["max_points"] for c in s["criteria"])
                 for cpos, c in enumerate(s["criteria"]):
                     session.add(Criterion(
-                        sheet_id=sheet.id, key=c["key"], label=c["label"], label_zh=c.get("label_zh", ""),
+                        sheet_id=sheet.id, key=c["key"], label=c["label"], labels=labels_from_row(c),
                         max_points=c["max_points"], step=c.get("step", 1), weight=c["max_points"] / total,
-                        bands=c.get("bands", bands), position=cpos,
+                        bands=[_named(b) for b in c.get("bands", bands)], position=cpos,
                     ))
     audit(session, actor, "edition.create", "edition", edition.id, edition_id=edition.id, preset=preset, name=name)
     session.commit()
     return edition
+
+
+def _named(item: dict) -> dict:
+    """A preset's award tier or band with its other languages as `labels` (an older
+    `label_zh` is read as Simplified Chinese)."""
+    out = {k: v for k, v in item.items() if k != "label_zh"}
+    out["labels"] = labels_from_row(item)
+    return out
 
 
 def find_edition(*, session: Session, slug: str | None = None) -> Edition:
@@ -144,23 +153,17 @@ def list_editions(*, session: Session) -> list[Edition]:
 
 
 def chinese_labels(*, session: Session, edition_id: int) -> dict[str, str]:
-    """English label -> Chinese label of the edition's groups, categories, tracks, rounds,
-    sheets and criteria (those that have one), for showing data in a Chinese interface."""
+    """English label -> Simplified Chinese label of the edition's groups, categories, tracks,
+    rounds, sheets and criteria (those that have one). Transitional: pages move to label_of."""
     pairs: dict[str, str] = {}
-    for model in (ContestGroup, Category, Track, Round):
-        for label, label_zh in session.exec(select(model.label, model.label_zh).where(model.edition_id == edition_id)):
-            if label_zh:
-                pairs[label] = label_zh
     sheets = select(SheetDefinition.id).join(Round, Round.id == SheetDefinition.round_id).where(
         Round.edition_id == edition_id)
-    for label, label_zh in session.exec(
-        select(SheetDefinition.label, SheetDefinition.label_zh).where(SheetDefinition.id.in_(sheets))
-    ):
-        if label_zh:
-            pairs[label] = label_zh
-    for label, label_zh in session.exec(
-        select(Criterion.label, Criterion.label_zh).where(Criterion.sheet_id.in_(sheets))
-    ):
-        if label_zh:
-            pairs[label] = label_zh
+    queries = [select(model.label, model.labels).where(model.edition_id == edition_id)
+               for model in (ContestGroup, Category, Track, Round)]
+    queries.append(select(SheetDefinition.label, SheetDefinition.labels).where(SheetDefinition.id.in_(sheets)))
+    queries.append(select(Criterion.label, Criterion.labels).where(Criterion.sheet_id.in_(sheets)))
+    for query in queries:
+        for label, labels in session.exec(query):
+            if (labels or {}).get("zh-Hans"):
+                pairs[label] = labels["zh-Hans"]
     return pairs

@@ -15,6 +15,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from contest import db, excel
+from contest import labels as names
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -238,24 +239,23 @@ def assignments_frame(*, session: Session, round_id: int) -> pd.DataFrame:
 
 
 def rubric_frame(*, session: Session, round_id: int) -> pd.DataFrame:
-    """The active sheets and criteria of the round: the rubric the scores were given on."""
+    """The active sheets and criteria of the round: the rubric the scores were given on,
+    each criterion's label in every language (one column per language)."""
     rnd = session.get(Round, round_id)
     rows = session.exec(
         select(Category.key, SheetDefinition.key, SheetDefinition.weight,
-               SheetDefinition.version, Criterion.key, Criterion.label, Criterion.label_zh,
-               Criterion.max_points, Criterion.step, Criterion.weight, Criterion.bands)
+               SheetDefinition.version, Criterion)
         .join(SheetDefinition, SheetDefinition.id == Criterion.sheet_id)
         .join(Category, Category.id == SheetDefinition.category_id)
         .where(SheetDefinition.round_id == round_id,
                SheetDefinition.active == True)  # noqa: E712
         .order_by(Category.position, SheetDefinition.position, Criterion.position)).all()
-    records = [(rnd.key, category, sheet, sheet_weight, version, key, label, label_zh,
-                max_points, step, weight, _bands(bands))
-               for (category, sheet, sheet_weight, version, key, label, label_zh,
-                    max_points, step, weight, bands) in rows]
+    records = [(rnd.key, category, sheet, sheet_weight, version, c.key,
+                *names.columns_of(c).values(), c.max_points, c.step, c.weight, _bands(c.bands))
+               for (category, sheet, sheet_weight, version, c) in rows]
     return pd.DataFrame.from_records(records, columns=[
-        "round", "category", "sheet", "sheet_weight", "version", "criterion", "label",
-        "label_zh", "max_points", "step", "weight", "descriptors"])
+        "round", "category", "sheet", "sheet_weight", "version", "criterion", *names.LABEL_COLUMNS,
+        "max_points", "step", "weight", "descriptors"])
 
 
 def _bands(bands) -> str:

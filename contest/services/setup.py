@@ -9,14 +9,14 @@ new version (the old one is kept, inactive, with its scores). Wording may be cor
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from contest import dates, documents, i18n, ranking, rubrics
+from contest import dates, documents, i18n, labels as names, ranking, rubrics
 from contest.auth import Actor
 from contest.models import (
     AdvancementRule,
@@ -118,6 +118,7 @@ def setup_overview(*, session: Session, actor: Actor, edition_id: int) -> dict:
         },
         "rounds": [_round_row(r) for r in _rounds(session, edition_id)],
         "problems": setup_problems(session=session, edition_id=edition_id),
+        "missing_labels": missing_labels(session=session, edition_id=edition_id),
     }
     for kind in LABEL_KINDS:
         overview[kind] = labels_of(session=session, edition_id=edition_id, kind=kind)
@@ -130,7 +131,7 @@ def labels_of(*, session: Session, edition_id: int, kind: str) -> list[dict]:
                         .order_by(model.position, model.id)).all()
     out = []
     for r in rows:
-        row = {"id": r.id, "key": r.key, "label": r.label, "label_zh": r.label_zh}
+        row = {"id": r.id, "key": r.key, **names.columns_of(r)}
         if kind == "groups":
             row["description"] = r.description
         if kind == "categories":
@@ -146,7 +147,7 @@ def _rounds(session: Session, edition_id: int) -> list[Round]:
 
 def _round_row(r: Round) -> dict:
     return {
-        "id": r.id, "key": r.key, "label": r.label, "label_zh": r.label_zh, "order": r.position + 1,
+        "id": r.id, "key": r.key, **names.columns_of(r), "order": r.position + 1,
         "scored": r.scored, "blind": r.blind, "judges_per_entry": r.judges_per_entry,
         "advancement_rule": r.advancement_rule, "advancement_value": r.advancement_value,
         "opens_at": r.opens_at, "closes_at": r.closes_at, "region_conflicts": r.region_conflicts,
@@ -175,7 +176,7 @@ def sheets_for(*, session: Session, actor: Actor, round_id: int, category_id: in
                 SheetDefinition.key == s.key, SheetDefinition.active == False)  # noqa: E712
         ).one()
         out.append({
-            "id": s.id, "key": s.key, "label": s.label, "label_zh": s.label_zh,
+            "id": s.id, "key": s.key, **names.columns_of(s),
             "weight": round(100.0 * s.weight / total, 6), "version": s.version,
             "older_versions": older,
             "score_sheets": _score_sheet_count(session, [s.id]),
@@ -190,11 +191,48 @@ def criteria_for(*, session: Session, actor: Actor, sheet_id: int) -> list[dict]
     rows = session.exec(select(Criterion).where(Criterion.sheet_id == sheet_id)
                         .order_by(Criterion.position, Criterion.id)).all()
     return [
-        {"key": c.key, "label": c.label, "label_zh": c.label_zh, "description": c.description,
+        {"key": c.key, **names.columns_of(c), "description": c.description,
          "max_points": c.max_points, "step": c.step, "weight": round(100.0 * c.weight, 6),
-         "bands": rubrics.format_bands(c.bands)}
+         **{names.column(code, "bands"): rubrics.format_bands(c.bands, code) for code in names.LANGUAGES}}
         for c in rows
     ]
+
+
+def missing_labels(*, session: Session, edition_id: int) -> list[dict]:
+    """The edition's names that show in English in another language for want of a label:
+    what it is, its key, the English label and the languages that lack one."""
+    out = []
+
+    def check(what: str, key: str, thing: Any) -> None:
+        lacking = names.missing(thing)
+        if lacking:
+            out.append({"what": what, "key": key, "label": names.label_of(thing), "languages": lacking})
+
+    for kind, model in (("group", ContestGroup), ("category", Category), ("track", Track), ("round", Round)):
+        for record in session.exec(select(model).where(model.edition_id == edition_id)
+                                   .order_by(model.position, model.id)):
+            check(kind, record.key, record)
+    sheets = session.exec(select(SheetDefinition).join(Round, Round.id == SheetDefinition.round_id)
+                          .where(Round.edition_id == edition_id, SheetDefinition.active == True)  # noqa: E712
+                          .order_by(Round.position, SheetDefinition.position, SheetDefinition.id)).all()
+    seen: set = set()
+    for sheet in sheets:
+        if (sheet.key, sheet.label) not in seen:
+            seen.add((sheet.key, sheet.label))
+            check("sheet", sheet.key, sheet)
+        for c in session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)
+                              .order_by(Criterion.position, Criterion.id)):
+            if (sheet.key, c.key, c.label) not in seen:
+                seen.add((sheet.key, c.key, c.label))
+                check("criterion", f"{sheet.key}.{c.key}", c)
+            for band in c.bands or []:
+                if ("band", band.get("label")) not in seen:
+                    seen.add(("band", band.get("label")))
+                    check("band", f"{sheet.key}.{c.key}", band)
+    edition = _edition(session, edition_id)
+    for tier in (edition.rules or {}).get("awards", []):
+        check("award", tier.get("key", ""), tier)
+    return out
 
 
 def setup_problems(*, session: Session, edition_id: int) -> list[str]:
@@ -383,7 +421,7 @@ def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str,
             record = model(edition_id=edition_id, key=rubrics.cell_text(row["key"]))
         before = labels_dict(kind, record) if row_id is not None else None
         record.label = rubrics.cell_text(row.get("label"))
-        record.label_zh = rubrics.cell_text(row.get("label_zh"))
+        record.labels = _labels(row, record.labels if row_id is not None else {})
         record.position = pos
         if kind == "groups":
             record.description = rubrics.cell_text(row.get("description"))
@@ -402,7 +440,7 @@ def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str,
 
 
 def labels_dict(kind: str, record: Any) -> dict:
-    out = {"key": record.key, "label": record.label, "label_zh": record.label_zh,
+    out = {"key": record.key, "label": record.label, "labels": dict(record.labels or {}),
            "position": record.position}
     if kind == "groups":
         out["description"] = record.description
@@ -430,6 +468,14 @@ def _label_in_use(session: Session, kind: str, record: Any) -> str:
         if judges:
             return f"{judges} judges list it as their expertise"
     return ""
+
+
+def _labels(row: Mapping[str, Any], current: Mapping[str, str]) -> dict[str, str]:
+    """The other languages' labels a row sets; a row that names none keeps the current ones."""
+    keys = {"labels", names.LEGACY_COLUMN, *(names.column(code) for code in names.OTHER_LANGUAGES)}
+    if not keys & set(row):
+        return dict(current or {})
+    return names.labels_from_row(row)
 
 
 def _split(value: Any) -> list[str]:
@@ -460,7 +506,7 @@ class RoundSettings:
     advancement_value: float = 0.0
     opens_at: datetime | None = None
     closes_at: datetime | None = None
-    label_zh: str = ""
+    labels: Mapping[str, str] = field(default_factory=dict)  # {language code: label}
     region_conflicts: bool = False
     public_vote_pct: float = 0.0
     carry_over_pct: float = 0.0  # share of the previous round's result carried into this one
@@ -506,7 +552,7 @@ def round_problems(settings: RoundSettings) -> list[str]:
 
 def _apply_round(rnd: Round, settings: RoundSettings) -> None:
     rnd.label = settings.label.strip()
-    rnd.label_zh = settings.label_zh.strip()
+    rnd.labels = names.clean(settings.labels)
     rnd.scored = bool(settings.scored)
     rnd.blind = bool(settings.blind)
     rnd.judges_per_entry = int(settings.judges_per_entry)
@@ -676,7 +722,7 @@ def save_sheets(*, session: Session, actor: Actor, round_id: int, category_id: i
         key = rubrics.cell_text(row["key"])
         sheet = current.get(key)
         values = {"label": rubrics.cell_text(row.get("label")),
-                  "label_zh": rubrics.cell_text(row.get("label_zh")),
+                  "labels": _labels(row, sheet.labels if sheet is not None else {}),
                   "weight": new_weights[key] / 100.0, "position": pos}
         if sheet is None:
             sheet = SheetDefinition(round_id=round_id, category_id=category_id, key=key, **values)
@@ -686,12 +732,12 @@ def save_sheets(*, session: Session, actor: Actor, round_id: int, category_id: i
                   edition_id=rnd.edition_id, round=rnd.key, category=category.key, key=key,
                   weight_pct=new_weights[key])
             continue
-        before = {"label": sheet.label, "label_zh": sheet.label_zh, "weight_pct": old_weights[key],
+        before = {"label": sheet.label, "labels": dict(sheet.labels or {}), "weight_pct": old_weights[key],
                   "position": sheet.position}
         for name, value in values.items():
             setattr(sheet, name, value)
         session.add(sheet)
-        after = {"label": sheet.label, "label_zh": sheet.label_zh,
+        after = {"label": sheet.label, "labels": dict(sheet.labels or {}),
                  "weight_pct": new_weights[key], "position": pos}
         if before != after:
             audit(session, actor, "sheet.update", "sheet_definition", sheet.id,
@@ -730,7 +776,7 @@ def save_criteria(*, session: Session, actor: Actor, sheet_id: int, rows: list[M
         c["weight"] = c["weight"] / total
     existing = list(session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)
                                  .order_by(Criterion.position, Criterion.id)))
-    old = [{"key": c.key, "label": c.label, "label_zh": c.label_zh, "description": c.description,
+    old = [{"key": c.key, "label": c.label, "labels": dict(c.labels or {}), "description": c.description,
             "max_points": c.max_points, "step": c.step, "weight": c.weight,
             "bands": list(c.bands)} for c in existing]
     if _comparable(old) == _comparable(clean):
@@ -752,7 +798,7 @@ def save_criteria(*, session: Session, actor: Actor, sheet_id: int, rows: list[M
         session.add(sheet)
         session.flush()
         successor = SheetDefinition(round_id=sheet.round_id, category_id=sheet.category_id,
-                                    key=sheet.key, label=sheet.label, label_zh=sheet.label_zh,
+                                    key=sheet.key, label=sheet.label, labels=dict(sheet.labels or {}),
                                     weight=sheet.weight, version=_next_version(session, sheet),
                                     active=True, position=sheet.position)
         session.add(successor)
@@ -793,15 +839,16 @@ def _next_version(session: Session, sheet: SheetDefinition) -> int:
 
 def _comparable(criteria: list[dict]) -> list:
     return [
-        (c["key"], c["label"], c["label_zh"], c["description"], round(float(c["max_points"]), 9),
-         round(float(c["step"]), 9), round(float(c["weight"]), 9),
-         tuple((round(float(b["low"]), 6), round(float(b["high"]), 6), b["label"])
+        (c["key"], c["label"], sorted(names.clean(c.get("labels")).items()), c["description"],
+         round(float(c["max_points"]), 9), round(float(c["step"]), 9), round(float(c["weight"]), 9),
+         tuple((round(float(b["low"]), 6), round(float(b["high"]), 6), b["label"],
+                tuple(sorted(names.clean(b.get("labels")).items())))
                for b in c["bands"]))
         for c in criteria
     ]
 
 
 def _audit_criteria(criteria: list[dict]) -> list[dict]:
-    return [{"key": c["key"], "label": c["label"], "max_points": c["max_points"], "step": c["step"],
+    return [{"key": c["key"], "label": c["label"], "labels": names.clean(c.get("labels")), "max_points": c["max_points"], "step": c["step"],
              "weight_pct": round(100.0 * float(c["weight"]), 6),
              "bands": rubrics.format_bands(c["bands"])} for c in criteria]

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from sqlmodel import select
 
+from contest.labels import label_of
 from contest.models import (
     AuditEvent,
     Category,
@@ -85,12 +86,39 @@ def test_a_deadline_before_the_opening_is_refused_and_nothing_changes(session, e
 def test_tracks_can_be_added_renamed_and_reordered(session, edition, organiser):
     rows = setup.labels_of(session=session, edition_id=edition.id, kind="tracks")
     rows[0]["label"] = "Electronic information (renamed)"
-    rows = [rows[1], rows[0], *rows[2:], {"id": None, "key": "marine", "label": "Marine economy", "label_zh": ""}]
+    rows = [rows[1], rows[0], *rows[2:], {"id": None, "key": "marine", "label": "Marine economy", "label_zh_hans": ""}]
     setup.save_labels(session=session, actor=organiser, edition_id=edition.id, kind="tracks", rows=rows)
     saved = session.exec(select(Track).where(Track.edition_id == edition.id).order_by(Track.position)).all()
     assert saved[1].label == "Electronic information (renamed)"
     assert saved[-1].key == "marine"
     assert _actions(session, "tracks.add") and _actions(session, "tracks.update")
+
+
+def test_the_organiser_sets_each_name_in_every_language_and_sees_what_is_missing(session, edition, organiser):
+    rows = setup.labels_of(session=session, edition_id=edition.id, kind="categories")
+    design = next(r for r in rows if r["key"] == "design")
+    assert (design["label"], design["label_zh_hans"], design["label_zh_hant"]) == ("Design", "外观设计", "外觀設計")
+    design.update(label="Industrial design", label_zh_hans="工业外观设计", label_zh_hant="")
+    setup.save_labels(session=session, actor=organiser, edition_id=edition.id, kind="categories", rows=rows)
+    stored = session.exec(select(Category).where(Category.edition_id == edition.id, Category.key == "design")).one()
+    assert [label_of(stored, code) for code in ("en", "zh-Hans", "zh-Hant")] == [
+        "Industrial design", "工业外观设计", "Industrial design"]  # no Traditional label: English
+    rnd, _cat, sheet = _sheet(session, edition)
+    settings = setup.RoundSettings(label="First round", labels={"zh-Hans": "第一轮", "zh-Hant": "第一輪"},
+                                   judges_per_entry=3, advancement_rule="top_n", advancement_value=100)
+    setup.update_round(session=session, actor=organiser, round_id=rnd.id, settings=settings)
+    session.refresh(rnd)
+    assert [label_of(rnd, code) for code in ("en", "zh-Hans", "zh-Hant")] == ["First round", "第一轮", "第一輪"]
+    rows = _criteria_rows(session, organiser, sheet)
+    rows[0].update(label_zh_hant="技術水平", bands_zh_hant="0-40 弱; 40-70 中; 70-90 強; 90-100 極強")
+    setup.save_criteria(session=session, actor=organiser, sheet_id=sheet.id, rows=rows)
+    criterion = session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id, Criterion.key == rows[0]["key"])).one()
+    assert label_of(criterion, "zh-Hant") == "技術水平"
+    assert [label_of(b, "zh-Hant") for b in criterion.bands] == ["弱", "中", "強", "極強"]
+    assert [label_of(b, "zh-Hans") for b in criterion.bands] == ["较弱", "一般", "良好", "优秀"]
+    missing = setup.setup_overview(session=session, actor=organiser, edition_id=edition.id)["missing_labels"]
+    assert [(m["what"], m["key"], m["label"], m["languages"]) for m in missing] == [
+        ("category", "design", "Industrial design", ["zh-Hant"])]
 
 
 def test_a_track_used_by_an_entry_cannot_be_removed(session, edition, organiser):
@@ -216,16 +244,27 @@ def test_weights_that_do_not_sum_to_100_are_refused(session, edition, organiser)
 def test_a_rubric_without_scores_is_edited_in_place(session, edition, organiser):
     _rnd, _cat, sheet = _sheet(session, edition)
     rows = _criteria_rows(session, organiser, sheet)
-    rows[0].update(weight=30, max_points=30, bands="0-50 below par; 50-100 at par")
+    rows[0].update(weight=30, max_points=30, bands="0-50 below par; 50-100 at par",
+                   bands_zh_hans="0-50 未达标; 50-100 达标", bands_zh_hant="")
     rows[4].update(weight=10)
     saved = setup.save_criteria(session=session, actor=organiser, sheet_id=sheet.id, rows=rows)
     assert saved == setup.RubricSaved(sheet.id, 1, False, True)
     stored = session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id).order_by(Criterion.position)).all()
     assert stored[0].weight == pytest.approx(0.30) and stored[0].max_points == 30
-    assert stored[0].bands == [{"low": 0.0, "high": 50.0, "label": "below par"},
-                               {"low": 50.0, "high": 100.0, "label": "at par"}]
+    assert stored[0].bands == [{"low": 0.0, "high": 50.0, "label": "below par", "labels": {"zh-Hans": "未达标"}},
+                               {"low": 50.0, "high": 100.0, "label": "at par", "labels": {"zh-Hans": "达标"}}]
+    assert [label_of(b, "zh-Hant") for b in stored[0].bands] == ["below par", "at par"]  # falls back to English
     [event] = _actions(session, "rubric.update")
     assert event.details["before"][0]["weight_pct"] == 25.0 and event.details["after"][0]["weight_pct"] == 30.0
+
+
+def test_translated_bands_must_keep_the_english_edges(session, edition, organiser):
+    _rnd, _cat, sheet = _sheet(session, edition)
+    rows = _criteria_rows(session, organiser, sheet)
+    rows[0].update(bands="0-50 below par; 50-100 at par")  # the Chinese bands still have four edges
+    with pytest.raises(InvalidInput) as refused:
+        setup.save_criteria(session=session, actor=organiser, sheet_id=sheet.id, rows=rows)
+    assert any("简体中文" in str(p) and "same edges" in str(p) for p in refused.value.problems)
 
 
 def test_a_rubric_with_scores_refuses_a_silent_change(session, edition, organiser, make_user):

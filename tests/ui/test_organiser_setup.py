@@ -151,3 +151,15 @@ def test_organiser_sets_the_editions_time_zone_and_its_days_keep_their_dates(org
     assert edition.time_zone == "Europe/London"
     assert at.date_input(key="edition_deadline").value == deadline_day  # the same day, now London's
     assert (edition.submission_deadline.hour, edition.submission_deadline.minute) in ((23, 59), (22, 59))
+
+
+def test_organiser_names_a_round_in_all_three_languages(organiser_on_setup):
+    at, url = organiser_on_setup
+    at.selectbox(key="setup_round").select_index(2).run()
+    at.text_input(key="round_semifinal_label").set_value("Second round")
+    at.text_input(key="round_semifinal_label_zh_hans").set_value("第二轮")
+    at.text_input(key="round_semifinal_label_zh_hant").set_value("第二輪")
+    _button(at, "Save round").click().run()
+    assert not at.exception
+    [semifinal] = _read(url, select(Round).where(Round.key == "semifinal"))
+    assert (semifinal.label, semifinal.labels) == ("Second round", {"zh-Hans": "第二轮", "zh-Hant": "第二輪"})

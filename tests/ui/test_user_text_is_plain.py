@@ -26,7 +26,7 @@ def markdown_everywhere(demo_db, app_env):
         conn.execute(update(Entry).values(title=PAYLOAD, applicant=PAYLOAD, summary=PAYLOAD))
         conn.execute(update(Edition).values(name=PAYLOAD))
         for model in (Round, Category, Track, ContestGroup):
-            conn.execute(update(model).values(label=model.__name__ + " " + PAYLOAD, label_zh=""))
+            conn.execute(update(model).values(label=model.__name__ + " " + PAYLOAD, labels={}))
         edition_id, round_id = conn.execute(Round.__table__.select().with_only_columns(
             Round.edition_id, Round.id).limit(1)).first()
         code = conn.execute(Entry.__table__.select().with_only_columns(Entry.code).limit(1)).scalar()

@@ -5,14 +5,15 @@ from datetime import date, datetime
 import pandas as pd
 import streamlit as st
 
-from contest import dates, documents, ranking
+from contest import dates, documents, i18n, labels as names, ranking
 from contest.services import setup
 from contest.ui import context, formats, widgets
 from contest.ui.i18n import t
 
-LABEL_COLUMNS = {"groups": ["id", "key", "label", "label_zh", "description"],
-                 "categories": ["id", "key", "label", "label_zh", "core_kinds"],
-                 "tracks": ["id", "key", "label", "label_zh"]}
+LABEL_COLUMNS = {"groups": ["id", "key", *names.LABEL_COLUMNS, "description"],
+                 "categories": ["id", "key", *names.LABEL_COLUMNS, "core_kinds"],
+                 "tracks": ["id", "key", *names.LABEL_COLUMNS]}
+BAND_COLUMNS = [names.column(code, "bands") for code in names.LANGUAGES]
 RULE_LABELS = {rule: f"advancement_rule.{rule}" for rule in ("top_n", "threshold", "none")}
 # Each list's heading, save button and saved message.
 LIST_TEXTS = {"groups": ("organiser_setup.groups", "organiser_setup.save_groups", "organiser_setup.groups_saved"),
@@ -52,8 +53,17 @@ def _day(moment: datetime | None) -> date | None:
 
 
 def _headings(frame: pd.DataFrame) -> dict:
-    """Editor headings in words (the keys stay the records' field names)."""
-    return {name: st.column_config.Column(t(f"col.{name}")) for name in frame.columns}
+    """Editor headings in words (the keys stay the records' field names); a label or bands
+    column per language names its language."""
+    headings = {name: st.column_config.Column(t(f"col.{name}")) for name in frame.columns}
+    for code in names.OTHER_LANGUAGES:
+        language = i18n.LANGUAGES[code].name
+        if names.column(code) in frame.columns:
+            headings[names.column(code)] = st.column_config.Column(t("setup.label_in", language=language))
+        if names.column(code, "bands") in frame.columns:
+            headings[names.column(code, "bands")] = st.column_config.TextColumn(
+                t("setup.bands_in", language=language))
+    return headings
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:
@@ -64,6 +74,15 @@ with context.session(read_only=True) as s, context.user_errors():
     overview = setup.setup_overview(session=s, actor=actor, edition_id=edition.id)
 for problem in overview["problems"]:
     st.warning(problem)
+if overview["missing_labels"]:
+    with st.expander(t("setup.missing_labels", n=len(overview["missing_labels"]))):
+        st.caption(t("setup.missing_labels_help"))
+        missing = pd.DataFrame([{"what": t(f"col.{m['what']}"), "key": m["key"], "label": m["label"],
+                                 "languages": ", ".join(i18n.LANGUAGES[c].name for c in m["languages"])}
+                                for m in overview["missing_labels"]])
+        st.dataframe(missing, hide_index=True, width="stretch", column_config={
+            "what": t("setup.missing_what"), "key": t("col.key"), "label": t("col.label"),
+            "languages": t("setup.missing_languages")})
 
 tab_dates, tab_lists, tab_rounds, tab_sheets = st.tabs(
     [t("organiser_setup.dates_rules"), t("organiser_setup.groups_categories_tracks"), t("organiser_setup.rounds"), t("common.score_sheets")])
@@ -132,7 +151,9 @@ with tab_rounds:
         k = f"round_{chosen['key']}"
         with st.form(f"{k}_form"):
             label = st.text_input(t("organiser_setup.label"), chosen["label"], key=f"{k}_label")
-            label_zh = st.text_input(t("organiser_setup.label_chinese"), chosen["label_zh"], key=f"{k}_label_zh")
+            other_labels = {code: st.text_input(t("setup.label_in", language=i18n.LANGUAGES[code].name),
+                                                chosen[names.column(code)], key=f"{k}_{names.column(code)}")
+                            for code in names.OTHER_LANGUAGES}
             cols = st.columns(3)
             order = cols[0].number_input(t("organiser_setup.order"), 1, len(rounds), chosen["order"], key=f"{k}_order")
             scored = cols[1].checkbox(t("organiser_setup.scored_judges"), chosen["scored"], key=f"{k}_scored")
@@ -159,7 +180,7 @@ with tab_rounds:
             region = st.checkbox(t("organiser_setup.judges_applicant_s_region_conflicted"), chosen["region_conflicts"],
                                  key=f"{k}_region")
             if st.form_submit_button(t("organiser_setup.save_round"), type="primary"):
-                settings = setup.RoundSettings(label=label, label_zh=label_zh, scored=scored, blind=blind,
+                settings = setup.RoundSettings(label=label, labels=other_labels, scored=scored, blind=blind,
                                                judges_per_entry=int(judges), advancement_rule=rule,
                                                advancement_value=value, opens_at=_at(opens_day),
                                                closes_at=_at(closes_day, True), region_conflicts=region,
@@ -198,7 +219,7 @@ with tab_sheets:
     with context.session(read_only=True) as s, context.user_errors():
         sheets = setup.sheets_for(session=s, actor=actor, round_id=rnd["id"], category_id=cat["id"])
     st.subheader(t("organiser_setup.sheets_their_weights_round"))
-    sheet_frame = pd.DataFrame(sheets, columns=["id", "key", "label", "label_zh", "weight", "version",
+    sheet_frame = pd.DataFrame(sheets, columns=["id", "key", *names.LABEL_COLUMNS, "weight", "version",
                                                 "score_sheets"])
     edited_sheets = st.data_editor(
         sheet_frame, num_rows="dynamic", hide_index=True, key=f"sheets_{rnd['id']}_{cat['id']}_{_rev()}",
@@ -220,8 +241,8 @@ with tab_sheets:
                          key="criteria_sheet")
     with context.session(read_only=True) as s, context.user_errors():
         criteria = setup.criteria_for(session=s, actor=actor, sheet_id=sheet["id"])
-    crit_frame = pd.DataFrame(criteria, columns=["key", "label", "label_zh", "description", "max_points", "step",
-                                                 "weight", "bands"])
+    crit_frame = pd.DataFrame(criteria, columns=["key", *names.LABEL_COLUMNS, "description", "max_points", "step",
+                                                 "weight", *BAND_COLUMNS])
     edited = st.data_editor(
         crit_frame, num_rows="dynamic", hide_index=True, key=f"criteria_{sheet['id']}_{_rev()}",
         column_config={**_headings(crit_frame), "weight": st.column_config.NumberColumn(t("col.weight_percent")),
