@@ -349,7 +349,7 @@ def screen_command(
             rows = screening.screening_queue(session=session, actor=actor, edition_id=edition.id)
             for row in rows:
                 rules = _say("cli.rules_pass") if row["rules_passed"] else row["rule_problems"]
-                typer.echo(f"{row['code']:<14} {row['status_label']:<15} {rules}")
+                typer.echo(f"{row['code']:<14} {str(row['status_label']):<15} {rules}")
             typer.echo(_say("cli.screen_queue", n=len(rows),
                             waiting=sum(r["status"] == "submitted" for r in rows)))
             return

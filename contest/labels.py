@@ -129,3 +129,18 @@ def missing_count(things: Iterable[Any]) -> dict[str, int]:
         for code in missing(thing):
             counts[code] += 1
     return counts
+
+
+def from_message(message_id: str, /, **params: Any) -> Label:
+    """A catalogue message as a name (e.g. "(no group)"), to stand beside edition names."""
+    from contest import i18n
+
+    return Label(i18n.text(message_id, DEFAULT_LANGUAGE, **params),
+                 {code: i18n.text(message_id, code, **params) for code in OTHER_LANGUAGES})
+
+
+def joined(parts: Iterable[Any], separator: str = " / ") -> Label:
+    """Several names as one ("Start-up / Invention"), in every language."""
+    parts = [label(p) for p in parts]
+    return Label(separator.join(str(p) for p in parts),
+                 {code: separator.join(label_of(p, code) for p in parts) for code in OTHER_LANGUAGES})

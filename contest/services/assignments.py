@@ -14,6 +14,7 @@ from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
 from contest import assignment, db, organisations
+from contest.labels import label as named
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -149,7 +150,7 @@ def preview_assignment(
         for j in pool
     ]
     return AssignmentPreview(
-        round_id=rnd.id, round_label=rnd.label, per_entry=k, seed=seed, result=result,
+        round_id=rnd.id, round_label=named(rnd), per_entry=k, seed=seed, result=result,
         base=frozenset(active), kept=frozenset(kept),
         to_add=tuple(sorted(pairs - active)), to_withdraw=tuple(sorted(active - pairs)),
         dropped_work=tuple(sorted(with_work - kept)), loads=loads, entry_codes={e.id: e.code for e in entries},
@@ -251,7 +252,7 @@ def _activate(session: Session, round_id: int, entry_id: int, judge_id: int, act
 def _entry_in_round(session: Session, rnd: Round, entry_id: int) -> Entry:
     entry = session.get(Entry, entry_id)
     if entry is None or entry.current_round_id != rnd.id:
-        raise NotFound("panels.entry_not_in_round", round=rnd.label)
+        raise NotFound("panels.entry_not_in_round", round=named(rnd))
     return entry
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, select
 
 from contest import i18n, ranking
+from contest.labels import Label, label as named
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.i18n import Message
@@ -69,7 +70,7 @@ class Tier:
 
 
 def _tiers(edition: Edition) -> list[Tier]:
-    return [Tier(a["key"], a.get("label", a["key"]), int(a["per_group"]))
+    return [Tier(a["key"], named(a) if a.get("label") else Label(a["key"]), int(a["per_group"]))
             for a in standings.award_tiers_of(edition)]
 
 
@@ -106,7 +107,7 @@ def round_actions(*, session: Session, actor: Actor, round_id: int) -> RoundActi
     rnd = standings.round_of(session, round_id)
     following = queries.next_scored_round(session, rnd)
     return RoundActions(
-        rnd.id, rnd.label, following.label if following else None,
+        rnd.id, named(rnd), named(following) if following else None,
         following is not None and rnd.advancement_rule != AdvancementRule.none.value,
         tuple(_round_tiers(session, rnd)),
         rnd.method or "model")
@@ -494,8 +495,8 @@ def _plan(session: Session, rnd: Round, kind: str, *, method: str | None,
     else:
         counts = {t.key: sum(r.outcome == t.key for r in rows) for t in tiers}
     following = queries.next_scored_round(session, rnd)
-    plan = DecisionPlan(rnd.id, rnd.label, kind, ranked.method,
-                        following.label if following else None, tuple(rows), counts,
+    plan = DecisionPlan(rnd.id, named(rnd), kind, ranked.method,
+                        named(following) if following else None, tuple(rows), counts,
                         tuple(short), tuple(problems), tuple(ranked.warnings),
                         sum(r.override for r in rows))
     return plan, ranked
@@ -504,17 +505,17 @@ def _plan(session: Session, rnd: Round, kind: str, *, method: str | None,
 def _advancement_round(session: Session, round_id: int) -> Round:
     rnd = standings.round_of(session, round_id)
     if queries.next_scored_round(session, rnd) is None:
-        raise InvalidInput("results.last_round", round=rnd.label)
+        raise InvalidInput("results.last_round", round=named(rnd))
     if rnd.advancement_rule == AdvancementRule.none.value or standings.round_cut(
             rnd, session.get(Edition, rnd.edition_id)) is None:
-        raise InvalidInput("results.no_advancement_rule", round=rnd.label)
+        raise InvalidInput("results.no_advancement_rule", round=named(rnd))
     return rnd
 
 
 def _award_round(session: Session, round_id: int) -> Round:
     rnd = standings.round_of(session, round_id)
     if not _round_tiers(session, rnd):
-        raise InvalidInput("decisions.no_award_tiers", round=rnd.label)
+        raise InvalidInput("decisions.no_award_tiers", round=named(rnd))
     return rnd
 
 
@@ -649,7 +650,7 @@ def _publication_rows(session: Session, rnd: Round, kind: str) -> list[dict]:
     decision_kind = DecisionKind.advancement.value if kind == "advancement" else \
         DecisionKind.award.value
     stmt = (
-        select(Entry.code, Entry.title, Entry.applicant, ContestGroup.label, Category.label,
+        select(Entry.code, Entry.title, Entry.applicant, ContestGroup, Category,
                Decision.outcome, RoundResult.rank)
         .join(Entry, Entry.id == Decision.entry_id)
         .join(ContestGroup, ContestGroup.id == Entry.group_id, isouter=True)
@@ -662,8 +663,12 @@ def _publication_rows(session: Session, rnd: Round, kind: str) -> list[dict]:
     )
     if kind == "advancement":
         stmt = stmt.where(Decision.outcome == ADVANCED)
-    return [{"entry_code": code, "title": title, "applicant": applicant, "group": group or "",
-             "category": category or "", "outcome": outcome, "rank": rank}
+    # names as published, in every language (group_labels: {language: name})
+    return [{"entry_code": code, "title": title, "applicant": applicant,
+             "group": group.label if group else "", "group_labels": dict(group.labels or {}) if group else {},
+             "category": category.label if category else "",
+             "category_labels": dict(category.labels or {}) if category else {},
+             "outcome": outcome, "rank": rank}
             for code, title, applicant, group, category, outcome, rank in
             session.execute(stmt).all()]
 
@@ -705,11 +710,11 @@ def _publication_plan(session: Session, rnd: Round, kind: str, note: str) -> Pub
     if kind not in PUBLICATION_KINDS:
         raise InvalidInput("results.unknown_list", kind=kind)
     if kind == "awards" and not _round_tiers(session, rnd):
-        raise InvalidInput("decisions.no_award_tiers", round=rnd.label)
+        raise InvalidInput("decisions.no_award_tiers", round=named(rnd))
     rows = _publication_rows(session, rnd, kind)
     if not rows:
         raise InvalidInput("results.nothing_to_publish", kind=i18n.msg(f"decisions.list_{kind}"),
-                           round=rnd.label)
+                           round=named(rnd))
     previous = session.exec(
         select(Publication).where(Publication.round_id == rnd.id, Publication.kind == kind)
         .order_by(Publication.version.desc())
@@ -724,7 +729,7 @@ def _publication_plan(session: Session, rnd: Round, kind: str, note: str) -> Pub
     moving_in, moving_out = _moves(session, rnd, following)
     return PublicationPlan(rnd.id, kind, previous.version + 1 if previous else 1, tuple(rows),
                            tuple(e.code for e in moving_in), tuple(e.code for e in moving_out),
-                           following.label if following else None, tuple(blocking))
+                           named(following) if following else None, tuple(blocking))
 
 
 def plan_publication(*, session: Session, actor: Actor, round_id: int, kind: str = "advancement",
@@ -750,8 +755,7 @@ def publish_results(
     plan = _publication_plan(session, rnd, kind, note)
     if plan.blocking:
         raise InvalidInput(plan.blocking[0], list(plan.blocking))
-    default_title = i18n.text("results.title_advancing" if kind == "advancement"
-                              else "results.title_awards", round=rnd.label)
+    default_title = _default_title(rnd, kind).render(i18n.DEFAULT_LANGUAGE)
     publication = Publication(
         edition_id=rnd.edition_id, round_id=rnd.id, kind=kind, version=plan.version,
         title=(title or "").strip() or default_title, note=(note or "").strip(),
@@ -801,6 +805,18 @@ class PublishedList:
     rows: tuple[PublishedRow, ...]
 
 
+def _default_title(rnd: Round, kind: str) -> Message:
+    return i18n.msg("results.title_advancing" if kind == "advancement" else "results.title_awards",
+                    round=named(rnd))
+
+
+def _published_title(publication: Publication, rnd: Round | None) -> str | Message:
+    """The title as published; the default title reads in the reader's language."""
+    if rnd is not None and publication.title == _default_title(rnd, publication.kind).render(i18n.DEFAULT_LANGUAGE):
+        return _default_title(rnd, publication.kind)
+    return publication.title
+
+
 def published_results(*, session: Session, actor: Actor, edition_id: int) -> list[PublishedList]:
     """Every published list of the edition, newest first, corrections included; an
     entrant's own entries are marked."""
@@ -810,16 +826,19 @@ def published_results(*, session: Session, actor: Actor, edition_id: int) -> lis
     if actor.has(Role.entrant):
         mine = set(session.exec(select(Entry.code).where(
             Entry.owner_id == actor.user_id, Entry.edition_id == edition_id)).all())
-    labels = dict(session.execute(select(Round.id, Round.label).where(
-        Round.edition_id == edition_id)).all())
+    rounds = {r.id: r for r in session.exec(select(Round).where(Round.edition_id == edition_id))}
+    tiers = {t.key: t.label for t in _tiers(session.get(Edition, edition_id))}
     lists = []
     for p in session.exec(select(Publication).where(Publication.edition_id == edition_id)
                           .order_by(Publication.published_at.desc(), Publication.id.desc())):
         lists.append(PublishedList(
-            p.id, labels.get(p.round_id, ""), p.kind, p.version, p.version > 1, p.title, p.note,
+            p.id, named(rounds[p.round_id]) if p.round_id in rounds else "", p.kind, p.version, p.version > 1,
+            _published_title(p, rounds.get(p.round_id)), p.note,
             p.published_at, tuple(
                 PublishedRow(row["entry_code"], row.get("title") or "", row.get("applicant"),
-                             row.get("group") or "", row.get("category") or "", row.get("outcome") or "",
+                             Label(row.get("group") or "", row.get("group_labels")),
+                             Label(row.get("category") or "", row.get("category_labels")),
+                             tiers.get(row.get("outcome") or "", row.get("outcome") or ""),
                              row.get("rank"), row["entry_code"] in mine)
                 for row in p.payload)))
     return lists

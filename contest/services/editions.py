@@ -150,20 +150,3 @@ def rounds_of(*, session: Session, edition_id: int) -> list[Round]:
 
 def list_editions(*, session: Session) -> list[Edition]:
     return list(session.exec(select(Edition).order_by(Edition.id.desc())).all())
-
-
-def chinese_labels(*, session: Session, edition_id: int) -> dict[str, str]:
-    """English label -> Simplified Chinese label of the edition's groups, categories, tracks,
-    rounds, sheets and criteria (those that have one). Transitional: pages move to label_of."""
-    pairs: dict[str, str] = {}
-    sheets = select(SheetDefinition.id).join(Round, Round.id == SheetDefinition.round_id).where(
-        Round.edition_id == edition_id)
-    queries = [select(model.label, model.labels).where(model.edition_id == edition_id)
-               for model in (ContestGroup, Category, Track, Round)]
-    queries.append(select(SheetDefinition.label, SheetDefinition.labels).where(SheetDefinition.id.in_(sheets)))
-    queries.append(select(Criterion.label, Criterion.labels).where(Criterion.sheet_id.in_(sheets)))
-    for query in queries:
-        for label, labels in session.exec(query):
-            if (labels or {}).get("zh-Hans"):
-                pairs[label] = labels["zh-Hans"]
-    return pairs

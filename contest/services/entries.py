@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from contest import eligibility, excel, i18n, patents
+from contest.labels import label as named
 from contest.auth import Actor
 from contest.i18n import Message
 from contest.dbtypes import utcnow
@@ -204,7 +205,7 @@ def edition_choices(*, session: Session, edition_id: int) -> dict[str, dict[str,
     def labels(model):
         rows = session.exec(select(model).where(model.edition_id == edition_id)
                             .order_by(model.position)).all()
-        return {row.key: row.label for row in rows}
+        return {row.key: named(row) for row in rows}
 
     return {
         "group": labels(ContestGroup),

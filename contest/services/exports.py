@@ -74,10 +74,10 @@ def scores_template(*, session: Session, actor: Actor, edition_id: int, round_ke
     require_role(actor, Role.organiser)
     rnd = editions.find_round(session=session, edition_id=edition_id, key=round_key)
     if not rnd.scored:
-        raise InvalidInput("exports.round_not_scored", round=rnd.label)
+        raise InvalidInput("exports.round_not_scored", round=names.label(rnd))
     rows = _assignment_rows(session, rnd)
     if not rows:
-        raise InvalidInput("exports.no_assignments", round=rnd.label)
+        raise InvalidInput("exports.no_assignments", round=names.label(rnd))
     parts = [("", rows)]
     if per_judge:
         by_judge: dict[str, list] = {}

@@ -11,8 +11,8 @@ from sqlalchemy import and_, case, func
 from sqlmodel import Session, select
 
 from contest import redaction
+from contest.labels import Label, label as named
 from contest.auth import Actor
-from contest.excel import schema
 from contest.models import (
     Edition,
     Assignment,
@@ -34,15 +34,6 @@ from contest.models import (
 from contest.services import NotFound, audit, blind, queries, require_role
 from contest.services import documents as document_service
 
-STATUS_LABELS = {
-    EntryStatus.draft: "Draft",
-    EntryStatus.submitted: "Submitted",
-    EntryStatus.withdrawn: "Withdrawn",
-    EntryStatus.eligible: "Eligible",
-    EntryStatus.ineligible: "Not eligible",
-}
-
-
 @dataclass(frozen=True)
 class EntrantEntry:
     """One of the entrant's own entries as their home page lists it."""
@@ -52,10 +43,10 @@ class EntrantEntry:
     title: str
     group: str
     category: str
-    status: str  # in words
+    status: str  # the entry's status key (draft, submitted, ...): pages show it in words
     reason: str | None  # the eligibility decision's reason
     stage: str  # the round it is in
-    award: str  # a published award, or ""
+    award: str  # a published award tier's name (a Label), or ""
     submitted_at: datetime | None
 
 
@@ -63,7 +54,7 @@ def entrant_overview(*, session: Session, actor: Actor, edition_id: int) -> list
     """The entrant's own entries with their status, stage and award."""
     require_role(actor, Role.entrant)
     rows = session.exec(
-        select(Entry, ContestGroup.label, Category.label, Round.label)
+        select(Entry, ContestGroup, Category, Round)
         .join(ContestGroup, ContestGroup.id == Entry.group_id, isouter=True)
         .join(Category, Category.id == Entry.category_id, isouter=True)
         .join(Round, Round.id == Entry.current_round_id, isouter=True)
@@ -71,10 +62,14 @@ def entrant_overview(*, session: Session, actor: Actor, edition_id: int) -> list
         .order_by(Entry.created_at)
     ).all()
     awards = published_awards(session, edition_id)
+    edition = session.get(Edition, edition_id)
+    tiers = {tier.get("key"): named(tier) for tier in ((edition.rules or {}).get("awards", []) if edition else [])}
     return [
-        EntrantEntry(e.id, e.code, e.title or "(untitled)", group or "", category or "",
-                     STATUS_LABELS.get(EntryStatus(e.status), e.status), e.eligibility_reason,
-                     stage or "", awards.get(e.code, ""), e.submitted_at)
+        EntrantEntry(e.id, e.code, e.title or "(untitled)", named(group) if group else "",
+                     named(category) if category else "",
+                     e.status, e.eligibility_reason,
+                     named(stage) if stage else "", tiers.get(awards.get(e.code), awards.get(e.code, "")),
+                     e.submitted_at)
         for e, group, category, stage in rows
     ]
 
@@ -153,7 +148,7 @@ def judge_overview(*, session: Session, actor: Actor, edition_id: int) -> list[J
     for rnd, entry, sheets, submitted in rows:
         code = entry.code
         title = redaction.redact(entry.title, hidden[entry.id], places) if rnd.blind else entry.title
-        info = rounds.setdefault(rnd.id, JudgeRound(rnd.label, rnd.key, rnd.closes_at))
+        info = rounds.setdefault(rnd.id, JudgeRound(named(rnd), rnd.key, rnd.closes_at))
         if not sheets:
             state = "to do"
         elif submitted and submitted >= sheets:
@@ -164,12 +159,22 @@ def judge_overview(*, session: Session, actor: Actor, edition_id: int) -> list[J
     return list(rounds.values())
 
 
-def _count_by(session: Session, column, edition_id: int, *joins) -> dict[str, int]:
-    query = select(column, func.count()).select_from(Entry)
-    for target, on in joins:
-        query = query.join(target, on, isouter=True)
-    query = query.where(Entry.edition_id == edition_id, Entry.status != EntryStatus.withdrawn.value).group_by(column)
-    return {str(k or "unset"): n for k, n in session.exec(query).all()}
+def _count_by(session: Session, column, edition_id: int) -> dict[str | None, int]:
+    """Entries (not withdrawn) by a column of theirs; None counts those without a value."""
+    query = (select(column, func.count()).select_from(Entry)
+             .where(Entry.edition_id == edition_id, Entry.status != EntryStatus.withdrawn.value).group_by(column))
+    counts: dict[str | None, int] = {}
+    for k, n in session.exec(query).all():
+        counts[k or None] = counts.get(k or None, 0) + n
+    return counts
+
+
+def _count_named(session: Session, column, model, edition_id: int) -> dict[Label | None, int]:
+    """Entries by the group, category, track or round they point to, by its name (a Label)."""
+    names = {r.id: named(r) for r in session.exec(select(model).where(model.edition_id == edition_id)
+                                                   .order_by(model.position, model.id))}
+    return {names.get(k) if k is not None else None: n
+            for k, n in _count_by(session, column, edition_id).items()}
 
 
 @dataclass(frozen=True)
@@ -200,17 +205,12 @@ class Dashboard:
 def organiser_dashboard(*, session: Session, actor: Actor, edition_id: int) -> Dashboard:
     """Entries per stage, group, category, region and track; judges; progress per round."""
     require_role(actor, Role.organiser)
-    by_status = {STATUS_LABELS.get(k, k): n for k, n in _count_by(session, Entry.status, edition_id).items()}
-    by_group = _count_by(session, ContestGroup.label, edition_id, (ContestGroup, ContestGroup.id == Entry.group_id))
-    by_category = _count_by(session, Category.label, edition_id, (Category, Category.id == Entry.category_id))
-    by_region = {
-        schema.REGIONS.get(k, (k,))[0]: n for k, n in _count_by(session, Entry.region, edition_id).items()
-    }
-    by_track = _count_by(session, Track.label, edition_id, (Track, Track.id == Entry.track_id))
-    by_stage = {
-        ("Not in a round yet" if k == "unset" else k): n
-        for k, n in _count_by(session, Round.label, edition_id, (Round, Round.id == Entry.current_round_id)).items()
-    }
+    by_status = _count_by(session, Entry.status, edition_id)
+    by_group = _count_named(session, Entry.group_id, ContestGroup, edition_id)
+    by_category = _count_named(session, Entry.category_id, Category, edition_id)
+    by_region = _count_by(session, Entry.region, edition_id)
+    by_track = _count_named(session, Entry.track_id, Track, edition_id)
+    by_stage = _count_named(session, Entry.current_round_id, Round, edition_id)
     judges = session.exec(
         select(func.count()).select_from(JudgeProfile).where(JudgeProfile.edition_id == edition_id)
     ).one()
@@ -227,7 +227,7 @@ def organiser_dashboard(*, session: Session, actor: Actor, edition_id: int) -> D
             ).all()
         )
         if assigned or sheet_rows:
-            progress.append(RoundSheets(rnd.label, assigned, sheet_rows.get(SheetStatus.draft.value, 0),
+            progress.append(RoundSheets(named(rnd), assigned, sheet_rows.get(SheetStatus.draft.value, 0),
                                         sheet_rows.get(SheetStatus.submitted.value, 0)))
     return Dashboard(sum(by_status.values()), by_status, by_stage, by_group, by_category, by_region,
                      by_track, judges, tuple(progress))
@@ -276,7 +276,7 @@ def observer_finalists(*, session: Session, actor: Actor, edition_id: int) -> Sh
         session.exec(select(ObserverInterest.entry_id).where(ObserverInterest.observer_id == actor.user_id)).all()
     )
     rows = session.exec(
-        select(Entry, Track.label, ContestGroup.label)
+        select(Entry, Track, ContestGroup)
         .join(Track, Track.id == Entry.track_id, isouter=True)
         .join(ContestGroup, ContestGroup.id == Entry.group_id, isouter=True)
         .where(Entry.edition_id == edition_id, Entry.current_round_id == shown.id)
@@ -290,8 +290,9 @@ def observer_finalists(*, session: Session, actor: Actor, edition_id: int) -> Sh
                               .order_by(Document.id)):
             decks.setdefault(d.entry_id, []).append(Deck(
                 d.id, d.name, d.pages, d.kind, document_service.viewer_key(d, blind=False)))
-    return Showcase(shown.label, tuple(
-        Finalist(e.id, e.code, e.title, e.applicant, track or "", group or "", e.region or "", e.summary,
+    return Showcase(named(shown), tuple(
+        Finalist(e.id, e.code, e.title, e.applicant, named(track) if track else "",
+                 named(group) if group else "", e.region or "", e.summary,
                  e.id in marked, tuple(decks.get(e.id, ())))
         for e, track, group in rows))
 

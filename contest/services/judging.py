@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from contest import documents, i18n, redaction, scoring
+from contest.labels import Label, label as named
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -84,10 +85,10 @@ class SavedSheet:
 def criterion_spec(criterion: Criterion) -> scoring.CriterionSpec:
     """A stored criterion as the scoring rules see it (preset bands when it has none)."""
     bands = tuple(
-        scoring.Band(float(b["low"]), float(b["high"]), str(b["label"])) for b in (criterion.bands or [])
+        scoring.Band(float(b["low"]), float(b["high"]), named(b)) for b in (criterion.bands or [])
     ) or scoring.DEFAULT_BANDS
     return scoring.CriterionSpec(
-        key=criterion.key, label=criterion.label, max_points=float(criterion.max_points),
+        key=criterion.key, label=named(criterion), max_points=float(criterion.max_points),
         step=float(criterion.step), weight=float(criterion.weight), bands=bands,
     )
 
@@ -199,7 +200,7 @@ def judge_workspace(*, session: Session, actor: Actor, edition_id: int) -> list[
     submitted), and the round's progress. Blind rounds show no applicant names."""
     require_role(actor, Role.judge)
     rows = session.exec(
-        select(Round, Entry, Track.label)
+        select(Round, Entry, Track.label, Track.labels)
         .join(Assignment, Assignment.round_id == Round.id)
         .join(Entry, Entry.id == Assignment.entry_id)
         .join(Track, Track.id == Entry.track_id, isouter=True)
@@ -227,12 +228,12 @@ def judge_workspace(*, session: Session, actor: Actor, edition_id: int) -> list[
         )
     ).all():
         mine.setdefault((rid, eid), []).append(status)
-    hidden = _blind_terms(session, edition_id, [entry for rnd, entry, _track in rows if rnd.blind])
+    hidden = _blind_terms(session, edition_id, [entry for rnd, entry, *_track in rows if rnd.blind])
     rounds: dict[int, dict] = {}
-    for rnd, entry, track in rows:
+    for rnd, entry, track, track_labels in rows:
         entry_id, code, title, category_id = entry.id, entry.code, entry.title, entry.category_id
         info = rounds.setdefault(rnd.id, {
-            "round_id": rnd.id, "round": rnd.label, "round_key": rnd.key, "blind": rnd.blind,
+            "round_id": rnd.id, "round": named(rnd), "round_key": rnd.key, "blind": rnd.blind,
             "closes_at": rnd.closes_at, "entries": [],
         })
         statuses = mine.get((rnd.id, entry_id), [])
@@ -247,7 +248,7 @@ def judge_workspace(*, session: Session, actor: Actor, edition_id: int) -> list[
         info["entries"].append({
             "round_id": rnd.id, "entry_id": entry_id, "code": code,
             "title": redaction.redact(title, *hidden[entry_id]) if rnd.blind else title,
-            "track": track or "", "state": state,
+            "track": Label(track, track_labels) if track else "", "state": state,
         })
     for info in rounds.values():
         info["total"] = len(info["entries"])
@@ -276,9 +277,9 @@ def portfolio(*, session: Session, actor: Actor, round_id: int, entry_id: int) -
     patents = session.exec(select(Patent).where(Patent.entry_id == entry.id).order_by(Patent.position, Patent.id)).all()
     docs = session.exec(select(Document).where(Document.entry_id == entry.id).order_by(Document.id)).all()
     result = {
-        "round_id": rnd.id, "round": rnd.label, "blind": rnd.blind, "entry_id": entry.id, "code": entry.code,
-        "title": shown(entry.title), "category": category.label if category else "",
-        "track": track.label if track else "", "group": group.label if group else "",
+        "round_id": rnd.id, "round": named(rnd), "blind": rnd.blind, "entry_id": entry.id, "code": entry.code,
+        "title": shown(entry.title), "category": named(category) if category else "",
+        "track": named(track) if track else "", "group": named(group) if group else "",
         "summary": shown(entry.summary),
         "patents": [
             {
@@ -360,7 +361,7 @@ def score_form(*, session: Session, actor: Actor, round_id: int, entry_id: int) 
                     values[key_of[score.criterion_id]] = score.value
                     comments[key_of[score.criterion_id]] = score.comment
         sheets.append({
-            "sheet_def_id": definition.id, "key": definition.key, "label": definition.label,
+            "sheet_def_id": definition.id, "key": definition.key, "label": named(definition),
             "weight": definition.weight, "criteria": specs,
             "descriptions": {c.key: c.description for c in criteria},
             "sheet_id": row.id if row else None, "version": row.version if row else 0,
@@ -592,7 +593,7 @@ def find_sheets(
     """The organiser's list of score sheets, filtered by entry code, judge email or status."""
     require_role(actor, Role.organiser)
     query = (
-        select(ScoreSheet, Round.label, Entry.code, User.email, User.name, SheetDefinition.label)
+        select(ScoreSheet, Round, Entry.code, User.email, User.name, SheetDefinition)
         .join(Round, Round.id == ScoreSheet.round_id)
         .join(Entry, Entry.id == ScoreSheet.entry_id)
         .join(User, User.id == ScoreSheet.judge_id)
@@ -607,10 +608,10 @@ def find_sheets(
         query = query.where(ScoreSheet.status == status)
     rows = session.exec(query.order_by(Entry.code, User.email).limit(limit)).all()
     return [
-        {"sheet_id": s.id, "round": rlabel, "entry": code, "judge": f"{name} <{email}>", "sheet": slabel,
+        {"sheet_id": s.id, "round": named(rnd), "entry": code, "judge": f"{name} <{email}>", "sheet": named(definition),
          "status": s.status, "version": s.version, "total": s.total, "submitted_at": s.submitted_at,
          "reopened_reason": s.reopened_reason}
-        for s, rlabel, code, email, name, slabel in rows
+        for s, rnd, code, email, name, definition in rows
     ]
 
 
@@ -709,18 +710,18 @@ def declared_conflicts(*, session: Session, actor: Actor, edition_id: int) -> li
     names = queries.person_labels(session, {c.judge_id for c, *_ in rows}, edition_id=edition_id)
     for conflict, code, _name, _email in rows:
         rounds = session.exec(
-            select(Round.id, Round.label, Round.judges_per_entry)
+            select(Round.id, Round.label, Round.labels, Round.judges_per_entry)
             .join(Assignment, Assignment.round_id == Round.id)
             .where(Assignment.entry_id == conflict.entry_id, Assignment.judge_id == conflict.judge_id)
         ).all()
-        for rid, label, k in rounds:
+        for rid, label, round_labels, k in rounds:
             active = session.exec(
                 select(func.count()).select_from(Assignment).where(
                     Assignment.round_id == rid, Assignment.entry_id == conflict.entry_id,
                     Assignment.status == AssignmentStatus.active.value,
                 )
             ).one()
-            out.append({"conflict_id": conflict.id, "round_id": rid, "round": label, "entry_id": conflict.entry_id,
+            out.append({"conflict_id": conflict.id, "round_id": rid, "round": Label(label, round_labels), "entry_id": conflict.entry_id,
                         "entry": code, "judge": names[conflict.judge_id], "reason": conflict.reason,
                         "declared_at": conflict.created_at, "judges_now": active, "judges_needed": k})
     return out

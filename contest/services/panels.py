@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 
 from contest import conflicts as rules
 from contest import i18n, organisations
+from contest.labels import label as named
 from contest.dbtypes import utcnow
 from contest.i18n import Message
 from contest.models import (
@@ -145,9 +146,9 @@ def _refusal(rnd: Round, everyone: dict[int, queries.PoolJudge], judge: queries.
              entry: Entry | None, conflict: str | None, panel: _EntryPanel | None, *,
              joining: bool, fresh: bool, leaving: int | None) -> Message | None:
     if entry is None or entry.edition_id != rnd.edition_id:
-        return i18n.msg("panels.entry_not_in_round", round=rnd.label)
+        return i18n.msg("panels.entry_not_in_round", round=named(rnd))
     if joining and (entry.current_round_id != rnd.id or entry.status not in queries.JUDGED_STATUSES):
-        return i18n.msg("panels.entry_not_in_round", round=rnd.label)
+        return i18n.msg("panels.entry_not_in_round", round=named(rnd))
     if judge is None:
         return i18n.msg("panels.not_in_pool")
     if conflict:

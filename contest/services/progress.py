@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from contest import config
+from contest.labels import from_message, label as named
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
@@ -134,7 +135,7 @@ def round_progress(*, session: Session, actor: Actor, round_id: int,
         select(User).join(Assignment, Assignment.judge_id == User.id)
         .where(Assignment.round_id == rnd.id).distinct()
     ).all()}
-    tracks = {t.id: t.label for t in session.exec(
+    tracks = {t.id: named(t) for t in session.exec(
         select(Track).where(Track.edition_id == rnd.edition_id)
     ).all()}
     entries = {e.id: e for e in session.exec(
@@ -166,7 +167,7 @@ def round_progress(*, session: Session, actor: Actor, round_id: int,
         counts = per_entry.get(entry_id, Counter())
         assigned = sum(counts.values())
         complete = assigned >= rnd.judges_per_entry and counts[SUBMITTED] >= rnd.judges_per_entry
-        track = tracks.get(entry.track_id, "(no track)")
+        track = tracks.get(entry.track_id) or from_message("common.no_track")
         entry_rows.append(EntryProgress(entry.code, track, assigned, rnd.judges_per_entry,
                                         counts[TO_DO], counts[DRAFT], counts[SUBMITTED], complete))
         totals = track_totals[track]
@@ -181,7 +182,7 @@ def round_progress(*, session: Session, actor: Actor, round_id: int,
     )).all():
         for key in expertise or ():
             experts[key] += 1
-    track_key = {t.label: t.key for t in session.exec(
+    track_key = {named(t): t.key for t in session.exec(
         select(Track).where(Track.edition_id == rnd.edition_id))}
     track_rows = [
         TrackCoverage(track, t["entries"], t["fully scored"],
@@ -192,7 +193,7 @@ def round_progress(*, session: Session, actor: Actor, round_id: int,
     ]
     totals = Counter(states.values())
     return RoundProgress(
-        rnd.label, rnd.closes_at, closed, len(states), totals[TO_DO], totals[DRAFT],
+        named(rnd), rnd.closes_at, closed, len(states), totals[TO_DO], totals[DRAFT],
         totals[SUBMITTED], (len(states) - totals[SUBMITTED]) if closed else 0,
         tuple(judge_rows), tuple(entry_rows), tuple(track_rows))
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from contest import eligibility, i18n, organisations, people
+from contest.labels import label as named
 from contest.models import (
     Assignment,
     AssignmentStatus,
@@ -124,7 +125,7 @@ def scored_round(session: Session, round_id: int, *, lacks: str = "rounds.lacks_
     if rnd is None:
         raise NotFound("rounds.not_found")
     if not rnd.scored:
-        raise InvalidInput("rounds.not_scored", round=rnd.label, lacks=i18n.msg(lacks))
+        raise InvalidInput("rounds.not_scored", round=named(rnd), lacks=i18n.msg(lacks))
     return rnd
 
 

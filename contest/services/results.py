@@ -13,6 +13,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from contest import db, i18n, ranking, reliability
+from contest.labels import Label
 from contest.auth import Actor
 from contest.models import (
     Conflict,
@@ -52,7 +53,8 @@ def criterion_scores(session: Session, round_id: int) -> pd.DataFrame:
     percent of the criterion's maximum."""
     rows = session.execute(
         select(ScoreSheet.entry_id, ScoreSheet.judge_id, SheetDefinition.key, Criterion.key,
-               Criterion.label, CriterionScore.value, Criterion.max_points, CriterionScore.comment)
+               Criterion.label, CriterionScore.value, Criterion.max_points, CriterionScore.comment,
+               Criterion.labels)
         .join(SheetDefinition, SheetDefinition.id == ScoreSheet.sheet_id)
         .join(CriterionScore, CriterionScore.score_sheet_id == ScoreSheet.id)
         .join(Criterion, Criterion.id == CriterionScore.criterion_id)
@@ -60,7 +62,10 @@ def criterion_scores(session: Session, round_id: int) -> pd.DataFrame:
         .where(ScoreSheet.round_id == round_id, ScoreSheet.status == SheetStatus.submitted.value,
                Entry.status.in_(queries.JUDGED_STATUSES))
     ).all()
-    frame = pd.DataFrame.from_records(rows, columns=[
+    named = {}  # one Label per criterion name
+    records = [(*row[:4], named.setdefault((row[4], str(row[8])), Label(row[4], row[8])), *row[5:8])
+               for row in rows]
+    frame = pd.DataFrame.from_records(records, columns=[
         "entry", "judge", "sheet", "criterion", "criterion_label", "value", "max_points",
         "comment"])
     frame["percent"] = 100.0 * frame["value"].astype(float) / frame["max_points"].astype(float)
@@ -259,6 +264,6 @@ def _nothing_scored_yet(session: Session, rnd: Round, method: str) -> ResultsExp
         criteria=empty("group", "entry_code", "sheet", "criterion", "mean", "min", "max",
                        "n_judges"),
         judges=empty("judge_email", "name"), reliability=empty("measure", "sheet", "value"),
-        warnings=[i18n.msg("exports.nothing_scored_yet", round=rnd.label)],
+        warnings=[i18n.msg("exports.nothing_scored_yet", round=Label(rnd.label, rnd.labels))],
         counts={"entries": len(queries.round_entries(session, rnd)), "sheets": 0, "judges": 0},
         method_settings={"method": method}, blind=rnd.blind)

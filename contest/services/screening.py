@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
-from contest import eligibility
+from contest import eligibility, i18n
+from contest.labels import label as named
 from contest.auth import Actor
 from contest.models import (
     Assignment,
@@ -32,7 +33,6 @@ from contest.models import (
 from contest.services import InvalidInput, NotFound, audit, panels, queries, require_role
 
 SCREENABLE = (EntryStatus.submitted.value, EntryStatus.eligible.value, EntryStatus.ineligible.value)
-STATUS_LABELS = {"submitted": "Awaiting check", "eligible": "Eligible", "ineligible": "Not eligible"}
 
 
 def screening_queue(*, session: Session, actor: Actor, edition_id: int,
@@ -51,7 +51,7 @@ def screening_queue(*, session: Session, actor: Actor, edition_id: int,
     results = queries.automatic_results(session, edition, entries)
     labels = {}
     for model, name in ((ContestGroup, "group"), (Category, "category"), (Track, "track")):
-        labels[name] = dict(session.exec(select(model.id, model.label).where(model.edition_id == edition_id)).all())
+        labels[name] = {r.id: named(r) for r in session.exec(select(model).where(model.edition_id == edition_id))}
     rows = []
     for e in entries:
         failed = eligibility.failures(results[e.id])
@@ -59,7 +59,7 @@ def screening_queue(*, session: Session, actor: Actor, edition_id: int,
             "id": e.id, "code": e.code, "title": e.title, "applicant": e.applicant,
             "applicant_type": e.applicant_type, "group": labels["group"].get(e.group_id, ""),
             "category": labels["category"].get(e.category_id, ""), "track": labels["track"].get(e.track_id, ""),
-            "region": e.region, "status": e.status, "status_label": STATUS_LABELS.get(e.status, e.status),
+            "region": e.region, "status": e.status, "status_label": i18n.msg(f"screening_status.{e.status}"),
             "rules_passed": not failed, "rule_problems": " ".join(failed),
             "results": [{"rule": r.key, "passed": r.passed, "message": r.message} for r in results[e.id]],
             "reason": e.eligibility_reason, "submitted_at": e.submitted_at,
@@ -188,7 +188,7 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
               assignments_withdrawn=[row.judge_id for row in withdrawn])
         changed += 1
         changed_codes.append(entry.code)
-    round_label = first.label
+    round_label = named(first)
     if dry_run:
         session.flush()  # the save rules run; then nothing is kept
         session.rollback()

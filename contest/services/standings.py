@@ -13,6 +13,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from contest import db, ranking
+from contest import labels as names
 from contest.models import (
     AdvancementRule,
     Category,
@@ -44,7 +45,7 @@ class DesignSplit(InvalidInput):
 
     def __init__(self, rnd: Round, report: ranking.DesignReport, codes: Mapping[int, str]):
         apart = [codes.get(e, str(e)) for piece in report.components[1:] for e in piece["entries"]]
-        super().__init__("results.disconnected", round=rnd.label, pieces=report.n_components,
+        super().__init__("results.disconnected", round=names.label(rnd), pieces=report.n_components,
                          n=len(apart), entries=", ".join(sorted(apart)[:12]),
                          methods=", ".join(ranking.methods_for_design(False)))
         self.report = report
@@ -120,22 +121,22 @@ def load_ratings(session: Session, round_id: int) -> pd.DataFrame:
 
 def _entries_frame(session: Session, entry_ids: list[int], rnd: Round) -> pd.DataFrame:
     rows = session.execute(
-        select(Entry.id, Entry.code, Entry.title, Entry.applicant, ContestGroup.key,
-               ContestGroup.label, Category.key, Category.label, Entry.current_round_id)
+        select(Entry.id, Entry.code, Entry.title, Entry.applicant, ContestGroup, Category, Entry.current_round_id)
         .join(ContestGroup, ContestGroup.id == Entry.group_id, isouter=True)
         .join(Category, Category.id == Entry.category_id, isouter=True)
         .where(Entry.edition_id == rnd.edition_id, Entry.id.in_(entry_ids or [-1]))
     ).all()
-    frame = pd.DataFrame.from_records(rows, columns=[
+    no_group = names.from_message("common.no_group")
+    records = [(entry_id, code, title, applicant, group.key if group else "none",
+                names.label(group) if group else no_group, category.key if category else "",
+                names.label(category) if category else "", current)
+               for entry_id, code, title, applicant, group, category, current in rows]
+    frame = pd.DataFrame.from_records(records, columns=[
         "entry", "entry_code", "title", "applicant", "group_key", "group_label",
         "category_key", "category_label", "current_round_id"])
-    frame["group_key"] = frame["group_key"].fillna("none")
-    frame["group_label"] = frame["group_label"].fillna("(no group)")
-    frame["category_key"] = frame["category_key"].fillna("")
-    frame["category_label"] = frame["category_label"].fillna("")
     if rnd.rank_by_category:
         frame["pool"] = frame["group_key"] + "/" + frame["category_key"]
-        frame["pool_label"] = frame["group_label"] + " / " + frame["category_label"]
+        frame["pool_label"] = [names.joined((g, c)) for g, c in zip(frame["group_label"], frame["category_label"])]
     else:
         frame["pool"] = frame["group_key"]
         frame["pool_label"] = frame["group_label"]
@@ -149,7 +150,7 @@ def extra_columns(session: Session, rnd: Round, entry_ids: list[int]) -> pd.Data
     if rnd.carry_over_weight:
         previous = queries.previous_scored_round(session, rnd)
         if previous is None:
-            raise InvalidInput("results.no_previous_round", round=rnd.label)
+            raise InvalidInput("results.no_previous_round", round=names.label(rnd))
         carried = dict(session.execute(
             select(RoundResult.entry_id, RoundResult.adjusted_score)
             .where(RoundResult.round_id == previous.id)).all())
@@ -157,7 +158,7 @@ def extra_columns(session: Session, rnd: Round, entry_ids: list[int]) -> pd.Data
         if missing:
             codes = session.exec(select(Entry.code).where(Entry.id.in_(missing[:10]))).all()
             raise InvalidInput("results.previous_result_missing", n=len(missing),
-                               round=previous.label, codes=", ".join(codes))
+                               round=names.label(previous), codes=", ".join(codes))
     return pd.DataFrame({"entry": entry_ids,
                          "public_vote": [float(votes.get(e, 0.0)) for e in entry_ids],
                          "carried": [carried.get(e, np.nan) for e in entry_ids]})
@@ -198,7 +199,7 @@ def rank(session: Session, rnd: Round, *, method: str | None, draws: int, seed: 
     with db.reading(session):  # a short read; nothing is held while the ranking runs
         ratings = load_ratings(session, rnd.id)
         if ratings.empty:
-            raise InvalidInput("results.no_sheets", round=rnd.label)
+            raise InvalidInput("results.no_sheets", round=names.label(rnd))
         entry_ids = sorted(int(e) for e in ratings["entry"].unique())
         entries = _entries_frame(session, entry_ids, rnd)
         groups = dict(zip(entries["entry"].astype(int), entries["pool"]))
@@ -228,5 +229,5 @@ def rank(session: Session, rnd: Round, *, method: str | None, draws: int, seed: 
         ).all())
     table["decision"] = table["entry"].map(lambda e: decisions.get(int(e), ""))
     table = table.rename(columns={"entry": "entry_id"})
-    return RoundRanking(rnd.id, rnd.key, rnd.label, rnd.edition_id, method, rnd.blind, cut,
+    return RoundRanking(rnd.id, rnd.key, names.label(rnd), rnd.edition_id, method, rnd.blind, cut,
                         result, table, list(result.warnings))

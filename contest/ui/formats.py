@@ -15,8 +15,8 @@ import streamlit as st
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 
-from contest import dates, i18n
-from contest.ui.i18n import language, t
+from contest import dates, i18n, labels
+from contest.ui.i18n import language, named, t
 
 # How moments and days show inside tables (the browser draws them; moment.js patterns).
 TABLE_MOMENT = "YYYY-MM-DD HH:mm"
@@ -116,11 +116,11 @@ class Column:
         """The column's values as the table holds them (still numbers and moments)."""
         if self.kind in ("share", "bar"):
             return pd.to_numeric(series, errors="coerce") * 100
-        if self.kind == "key":
-            return series.map(lambda v: value_labels(self.values, v))
+        if self.kind == "key":  # an edition's own name (an award tier) among the keys shows as itself
+            return series.map(lambda v: named(v) if isinstance(v, labels.Label) else value_labels(self.values, v))
         if self.kind in ("moment", "day"):
             return pd.to_datetime(series, utc=True, errors="coerce")
-        return series
+        return series.map(lambda v: named(v) if isinstance(v, labels.Label) else v)  # edition names
 
     def config(self):
         heading = t(self.label)

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from contest import i18n
-from contest.services import editions
+from contest import i18n, labels
 
 
 def first_visit_language(accept_language: str | None, browser_locale: str | None) -> str | None:
@@ -65,31 +64,16 @@ def language_picker(key: str) -> None:
     st.selectbox(t("common.language"), codes, format_func=language_name, key=key, on_change=_picked, args=(key,))
 
 
-def _edition_labels() -> dict[str, str]:
-    """The current edition's own Chinese names (rounds, groups, categories, ...), loaded
-    once per browser session and edition."""
-    edition_id = st.session_state.get("edition_labels_for")
-    labels = st.session_state.get("edition_labels")
-    wanted = st.session_state.get("edition_id") or "latest"
-    if labels is None or edition_id != wanted:
-        from contest.ui import context  # the context imports this module
-
-        edition = context.edition()
-        labels = {}
-        if edition is not None:
-            with context.session(read_only=True) as s:
-                labels = editions.chinese_labels(session=s, edition_id=edition.id)
-        st.session_state["edition_labels"] = labels
-        st.session_state["edition_labels_for"] = wanted
-    return labels
+def named(thing) -> str:
+    """An edition's own name (group, category, track, round, sheet, criterion, band, award
+    tier: a record, row or Label) in the user's language; English when it has none there."""
+    return labels.label_of(thing, language())
 
 
 def t(text: str | i18n.Message, **values) -> str:
     """A message (id, or Message from a service) in the user's language, with its named
-    parameters filled in. Transitional: a text that is not a message id and names an
-    edition's round, group, category, ... shows as the edition's Chinese name."""
-    code = language()
-    if isinstance(text, i18n.Message) or i18n.template_for(text, code) != text or code == "en":
-        return i18n.text(text, code, **values)
-    translated = _edition_labels().get(text, text) if code == "zh-Hans" and isinstance(text, str) else text
-    return translated.format(**values) if values else translated
+    parameters filled in (parameters that are Messages or edition names render in the
+    same language)."""
+    if isinstance(text, labels.Label):
+        return named(text)
+    return i18n.text(text, language(), **values)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from contest import i18n
+from contest import i18n, labels
 from contest.ui import formats
 from contest.ui.i18n import t
 
@@ -22,6 +22,8 @@ def plain(text) -> str:
     """Text a user typed, safe inside anything Streamlit renders as Markdown (titles, captions,
     messages, labels, radio options): every ASCII punctuation mark is backslash-escaped, so
     **bold**, [links](...), `code`, :red[colours] and :emoji: show as typed."""
+    if isinstance(text, (labels.Label, i18n.Message)):  # an edition's name or a message: the user's language
+        text = t(text)
     return str(text if text is not None else "").translate(_MARKDOWN)
 
 

@@ -28,14 +28,18 @@ def test_a_judge_who_chooses_chinese_sees_chinese_and_keeps_it(demo_db, app_env)
     engine.dispose()
 
 
-def test_the_editions_own_names_show_in_chinese(demo_db, app_env):
+def _judge_reading(language, demo_db, app_env):
     url, logins = demo_db
     app_env(url)
     at = start_app()
-    at.selectbox(key="signin_language").select("zh-Hans").run()
+    at.selectbox(key="signin_language").select(language).run()
     sign_in(at, *login_for(logins, "judge"))
     assert not at.exception
-    text = page_text(at)
+    return at
+
+
+def test_the_editions_own_names_show_in_chinese(demo_db, app_env):
+    text = page_text(_judge_reading("zh-Hans", demo_db, app_env))
     assert "初赛" in text and "Preliminary" not in text  # the round, by the name the preset gives it
 
 
@@ -95,3 +99,20 @@ def test_a_first_visit_speaks_the_browsers_language_until_the_user_has_a_stored_
 def test_the_first_visit_language_comes_from_accept_language_then_the_browsers_own(accept_language, locale,
                                                                                    expected):
     assert ui_i18n.first_visit_language(accept_language, locale) == expected
+
+
+def test_a_judge_reading_traditional_chinese_scores_on_criteria_and_bands_in_traditional_chinese(demo_db, app_env):
+    from tests.ui.apptest_helpers import PAGES
+
+    at = _judge_reading("zh-Hant", demo_db, app_env)
+    at.switch_page(str(PAGES / "judge_score.py"))
+    at.run()
+    assert not at.exception
+    text = page_text(at)
+    labels = " ".join(n.label for n in at.number_input)
+    assert "技術先進性" in labels or "設計獨創性" in labels or "市場前景" in labels  # criteria, Traditional
+    assert "Technical advancement" not in labels and "Market prospects" not in labels
+    assert "較弱" in text and "優秀" in text  # band descriptors, Traditional
+    assert "weak" not in text and "outstanding" not in text
+    assert "初賽" in text or "複賽" in text or "決賽" in text  # the round's own name
+    assert "评审" not in text and "专家" not in text  # no Simplified names on a Traditional page

@@ -11,7 +11,7 @@ from contest import config, excel
 from contest.services import documents as document_service
 from contest.services import entries
 from contest.ui import context, formats, viewer, widgets
-from contest.ui.i18n import t
+from contest.ui.i18n import named, t
 
 STEPS = ["project", "applicant", "patents", "core_patent", "documents", "review"]
 STEP_LABELS = {"project": "entrant_entry.step_project", "applicant": "entrant_entry.step_applicant",
@@ -41,9 +41,11 @@ if view is None:
 for field, prefix in (("region", "region"), ("applicant_type", "applicant_type"), ("kind", "patent_kind"),
                       ("status", "patent_status")):  # stored keys offered in words
     choices[field] = {key: formats.value_label(prefix, key) for key in choices[field]}
+for field in ("group", "category", "track"):  # the edition's own names in the user's language
+    choices[field] = {key: named(label) for key, label in choices[field].items()}
 entry = view.entry
 st.title(f"{widgets.plain(entry.code)}: {widgets.plain(entry.title) if entry.title else t('entrant_entry.untitled')}")
-st.caption(t("entrant_entry.status_line", status=t(entry.status))
+st.caption(t("entrant_entry.status_line", status=formats.value_label("entry_status", entry.status))
            + (t("entrant_entry.deadline", at=formats.when(view.deadline)) if view.deadline else ""))
 if not view.editable:
     st.info(t("entrant_entry.entry_can_no_longer_changed"))

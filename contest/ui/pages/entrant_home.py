@@ -22,10 +22,9 @@ if not overview:
     st.info(t("entrant_home.have_no_entries_yet"))
 else:
     frame = pd.DataFrame(overview).drop(columns=["id"])
-    frame["status"] = frame["status"].map(t)
-    widgets.table(frame.assign(**{c: frame[c].map(t) for c in ("group", "category", "stage", "award")}), {
+    widgets.table(frame, {
         "code": formats.Column("col.entry"), "title": formats.Column("col.title"), "group": formats.Column("col.group"),
-        "category": formats.Column("col.category"), "status": formats.Column("col.status"),
+        "category": formats.Column("col.category"), "status": formats.Column("col.status", "key", values="entry_status"),
         "reason": formats.Column("col.reason"), "stage": formats.Column("col.stage"),
         "award": formats.Column("col.award"), "submitted_at": formats.Column("col.submitted_at", "moment")},
         key="entrant_entries")

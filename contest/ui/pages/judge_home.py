@@ -6,7 +6,7 @@ import streamlit as st
 
 from contest.services import judging
 from contest.ui import context, formats, navigation, widgets
-from contest.ui.i18n import t
+from contest.ui.i18n import named, t
 
 actor = context.require_actor()
 edition = context.edition()
@@ -22,7 +22,7 @@ if not rounds:
 SCORE_PAGE = navigation.PAGES_DIR / "judge_score.py"
 for info in rounds:
     rid = info["round_id"]
-    st.subheader(widgets.plain(t(info["round"])))
+    st.subheader(widgets.plain(named(info["round"])))
     st.progress(info["done"] / info["total"] if info["total"] else 0.0,
                 text=t("common.done_of_total_submitted", done=info["done"], total=info["total"]))
     done, drafts, todo = st.columns(3)
@@ -39,10 +39,10 @@ for info in rounds:
     needle = text.text_input(t("judge_home.search_code_title"), key=f"search_{rid}")
     tracks = sorted({e["track"] for e in info["entries"] if e["track"]})
     picked = track.selectbox(t("judge_home.track"), [""] + tracks, key=f"track_{rid}",
-                             format_func={"": t("common.all"), **{v: v for v in tracks}}.get)
+                             format_func={"": t("common.all"), **{v: named(v) for v in tracks}}.get)
     shown = judging.filter_entries(info["entries"], states=chosen, text=needle, track=picked)
     listed = pd.DataFrame(shown, columns=["code", "title", "track", "state"])
-    widgets.table(listed.assign(track=listed["track"].map(t)), {
+    widgets.table(listed, {
         "code": formats.Column("col.entry"), "title": formats.Column("col.title"),
         "track": formats.Column("col.track"), "state": formats.Column("col.state", "key", values="work")}, key=f"judge_list_{rid}")
     if shown:

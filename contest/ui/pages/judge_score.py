@@ -8,7 +8,7 @@ import streamlit as st
 from contest import scoring
 from contest.services import ServiceError, StaleData, judging
 from contest.ui import context, formats, viewer, widgets
-from contest.ui.i18n import t
+from contest.ui.i18n import named, t
 
 PATENTS = {
     "number": formats.Column("col.patent_number"), "jurisdiction": formats.Column("col.jurisdiction"),
@@ -42,7 +42,7 @@ except ValueError:
 if wanted not in targets:
     upcoming = judging.next_to_score(entries) or entries[0]
     wanted = (upcoming["round_id"], upcoming["entry_id"])
-labels = {(e["round_id"], e["entry_id"]): f"{e['code']} · {e['title']} ({t(e['state'])})" for e in entries}
+labels = {(e["round_id"], e["entry_id"]): f"{e['code']} · {e['title']} ({formats.value_label('work', e['state'])})" for e in entries}
 picked = st.selectbox(t("common.entry"), targets, index=targets.index(wanted), format_func=labels.get)
 if picked != wanted or st.query_params.get("entry") != str(picked[1]):
     st.query_params.update(round=str(picked[0]), entry=str(picked[1]))
@@ -144,7 +144,7 @@ def _bands(spec: scoring.CriterionSpec, value) -> None:
     current = scoring.band_for(spec, value).label if value is not None else None
     for low, high, label in judging.band_points(spec):
         mark = "▶ " if label == current else ""
-        st.caption(f"{mark}{low:g}–{high:g}: {widgets.plain(label)}")
+        st.caption(f"{mark}{low:g}–{high:g}: {widgets.plain(named(label))}")
 
 
 @st.fragment
@@ -158,7 +158,7 @@ def _sheet(form: dict, sheet: dict) -> None:
     if any(w not in state for w in keys["values"].values()) or keys["version"] not in state:
         _load(sheet, keys)
     locked = sheet["status"] != "draft" or bool(form["closed"])
-    st.subheader(widgets.plain(t(sheet["label"])))
+    st.subheader(widgets.plain(named(sheet["label"])))
     if sheet["status"] == "submitted":
         st.success(t("judge_score.submitted_sheet_locked_contest_office",
                      at=formats.when(sheet["submitted_at"])))
@@ -178,7 +178,7 @@ def _sheet(form: dict, sheet: dict) -> None:
         left, right = st.columns([3, 2])
         with left:
             value = st.number_input(
-                t("judge_score.criterion_range", label=t(spec.label), max=f"{spec.max_points:g}",
+                t("judge_score.criterion_range", label=named(spec.label), max=f"{spec.max_points:g}",
                   step=f"{spec.step:g}"),
                 step=cast(spec.step), format=fmt, value=None, key=keys["values"][spec.key],
                 on_change=_save, args=args, disabled=locked, placeholder=t("judge_score.not_scored_yet"),
@@ -187,8 +187,8 @@ def _sheet(form: dict, sheet: dict) -> None:
                 st.error(problem, icon=":material/block:")
             needed = value is not None and scoring.comment_required(spec, value)
             st.text_area(
-                t("judge_score.comment_required_score", c=t(spec.label)) if needed
-                else t("judge_score.comment_on", c=t(spec.label)),
+                t("judge_score.comment_required_score", c=named(spec.label)) if needed
+                else t("judge_score.comment_on", c=named(spec.label)),
                 key=keys["comments"][spec.key], on_change=_save, args=args, disabled=locked, height=68,
             )
         with right:
@@ -238,7 +238,7 @@ if view is None or form is None:
 portfolio_tab, score_tab, history_tab = st.tabs([t("judge_score.portfolio"), t("judge_score.score_sheet"), t("judge_score.history")])
 with portfolio_tab:
     st.text(f"{view['code']} · {view['title']}")
-    st.caption(widgets.plain(f"{view['round']} · {view['category']} · {view['track']} · {view['group']}"))
+    st.caption(widgets.plain(" · ".join(named(view[k]) for k in ("round", "category", "track", "group"))))
     if view["blind"]:
         st.info(t("judge_score.blind_round_applicant_s_name"))
     else:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from contest.services import assignments, judging
 from contest.ui import context, formats, widgets
-from contest.ui.i18n import t
+from contest.ui.i18n import named, t
 
 actor = context.require_actor()
 edition = context.edition()
@@ -30,7 +30,7 @@ if not sheets:
     st.info(t("judge_sheets.no_score_sheets_match"))
 else:
     listed = pd.DataFrame(sheets)
-    widgets.table(listed.assign(**{c: listed[c].map(t) for c in ("round", "sheet")}), {
+    widgets.table(listed, {
         "sheet_id": formats.Column("col.sheet_number", "count"), "round": formats.Column("col.round"),
         "entry": formats.Column("col.entry"), "judge": formats.Column("col.judge"), "sheet": formats.Column("col.sheet"),
         "status": formats.Column("col.status", "key", values="sheet_status"),
@@ -61,7 +61,7 @@ with context.session(read_only=True) as s, context.user_errors():
 if not conflicts:
     st.info(t("judge_sheets.no_judge_has_declared_conflict"))
 for row in conflicts:
-    st.text(f"{row['entry']} · {row['round']} · {row['judge']}: {row['reason']}")
+    st.text(f"{row['entry']} · {named(row['round'])} · {row['judge']}: {row['reason']}")
     st.caption(t("judge_sheets.judges_now", now=row["judges_now"], needed=row["judges_needed"]))
     if row["judges_now"] >= row["judges_needed"]:
         continue

@@ -5,7 +5,7 @@ import streamlit as st
 from contest.services import documents as document_service
 from contest.services import home
 from contest.ui import context, formats, viewer, widgets
-from contest.ui.i18n import t
+from contest.ui.i18n import named, t
 
 actor = context.require_actor()
 
@@ -27,11 +27,11 @@ if not finalists:
     st.info(t("observer_home.no_entries_running_yet_they"))
 else:
     st.caption(t("observer_home.stage_entries_mark_teams_would",
-                 stage=widgets.plain(t(showcase.round)), n=len(finalists)))
+                 stage=widgets.plain(named(showcase.round)), n=len(finalists)))
     needle = st.text_input(t("observer_home.search"), key="observer_search", placeholder=t("table.search_hint"))
     by_group, by_track, by_region = st.columns(3)
 
-    def offered(field: str, label=t) -> dict[str, str]:  # labels drawn now, in the user's language
+    def offered(field: str, label=named) -> dict[str, str]:  # labels drawn now, in the user's language
         return {key: label(key) for key in sorted({getattr(f, field) for f in finalists if getattr(f, field)})}
 
     by = {field: offered(field) for field in ("group", "track")}
@@ -52,7 +52,7 @@ else:
 for f in finalists:
     with st.container(border=True):
         st.markdown(f"**{widgets.plain(f.code)}**")
-        st.text(f"{f.title}\n" + " · ".join(part for part in (f.applicant, t(f.track), t(f.group),
+        st.text(f"{f.title}\n" + " · ".join(part for part in (f.applicant, named(f.track), named(f.group),
                                                                  formats.value_label("region", f.region)) if part))
         if f.summary:
             st.text(f.summary[:400])

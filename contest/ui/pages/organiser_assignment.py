@@ -7,7 +7,7 @@ import streamlit as st
 from contest import assignment, charts
 from contest.services import assignments, conflicts, editions
 from contest.ui import context, formats, widgets
-from contest.ui.i18n import t
+from contest.ui.i18n import named, t
 
 actor = context.require_actor()
 edition = context.edition()
@@ -18,7 +18,7 @@ if edition is None:
 with context.session(read_only=True) as s:
     rounds = [r for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored]
 by_id = {r.id: r for r in rounds}
-rnd = by_id[st.selectbox(t("common.round"), list(by_id), format_func={i: t(r.label) for i, r in by_id.items()}.get, key="assign_round")]
+rnd = by_id[st.selectbox(t("common.round"), list(by_id), format_func={i: named(r) for i, r in by_id.items()}.get, key="assign_round")]
 
 with st.form("round_rules"):
     k = widgets.number(t("common.judges_per_entry"), low=1, high=assignments.MAX_JUDGES_PER_ENTRY,
@@ -28,7 +28,7 @@ with st.form("round_rules"):
         with context.session() as s, context.user_errors():
             assignments.set_round_rules(session=s, actor=actor, round_id=rnd.id,
                                         judges_per_entry=int(k), region_conflicts=region)
-            st.success(t("organiser_assignment.judges_per_entry", round=widgets.plain(rnd.label), k=int(k)))
+            st.success(t("organiser_assignment.judges_per_entry", round=widgets.plain(named(rnd)), k=int(k)))
 
 seed = widgets.number(t("organiser_assignment.seed_same_seed_same_assignment"), low=0, high=1_000_000, value=0, key="assign_seed")
 if st.button(t("organiser_assignment.preview_assignment"), type="primary", disabled=seed is None):

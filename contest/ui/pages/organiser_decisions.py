@@ -7,7 +7,7 @@ import streamlit as st
 
 from contest.services import decisions, editions
 from contest.ui import context, widgets
-from contest.ui.i18n import t
+from contest.ui.i18n import named, t
 
 actor = context.require_actor()
 edition = context.edition()
@@ -16,7 +16,7 @@ if edition is None:
     st.info(t("decisions.no_edition"))
     st.stop()
 with context.session(read_only=True) as s:
-    rounds = {r.id: r.label for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
+    rounds = {r.id: named(r) for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
 round_id = st.selectbox(t("decisions.round"), list(rounds), format_func=rounds.get)
 actions = None
 with context.session(read_only=True) as s, context.user_errors():
@@ -25,7 +25,7 @@ with context.session(read_only=True) as s, context.user_errors():
     short = decisions.short_entries(session=s, actor=actor, round_id=round_id)
 if actions is None:
     st.stop()
-tier_labels = {tier.key: t(tier.label) for tier in actions.tiers}
+tier_labels = {tier.key: named(tier.label) for tier in actions.tiers}
 
 
 def outcome_label(outcome: str) -> str:
@@ -67,7 +67,7 @@ choices = {"wait": t("decisions.choice_wait"), "assign_more": t("decisions.choic
 if actions.advancement:
     choices |= {"advance": t("decisions.choice_advance"), "not_advance": t("decisions.choice_not_advance")}
 for tier in actions.tiers:
-    choices[f"tier:{tier.key}"] = t("decisions.choice_tier", tier=t(tier.label))
+    choices[f"tier:{tier.key}"] = t("decisions.choice_tier", tier=named(tier.label))
 if actions.tiers:
     choices["tier:"] = t("decisions.choice_no_award")
 chosen: dict[int, tuple[str, str]] = {}
@@ -138,7 +138,7 @@ def show_plan(kind: str) -> bool:
                 overrides=plan.overrides))
         for problem in plan.blocking:
             st.error(t(problem))
-        st.dataframe(pd.DataFrame([(r.code, r.pool, r.rank, r.ratings, outcome_label(r.outcome), r.reason,
+        st.dataframe(pd.DataFrame([(r.code, named(r.pool), r.rank, r.ratings, outcome_label(r.outcome), r.reason,
                                     r.override) for r in plan.rows],
                                   columns=["entry_code", "group", "rank", "n_judges", "outcome", "reason",
                                            "override"]),

@@ -7,7 +7,7 @@ from contest import config
 from contest.models import Region
 from contest.services import judges, setup
 from contest.ui import context, formats, signin, widgets
-from contest.ui.i18n import t
+from contest.ui.i18n import named, t
 
 PAGE_PATH = "judges"
 
@@ -34,7 +34,7 @@ def _done(message: str) -> None:
 
 with context.session(read_only=True) as s, context.user_errors():
     pool = judges.judge_pool(session=s, actor=actor, edition_id=edition.id)
-    track_labels = {track["key"]: t(track["label"]) for track in setup.labels_of(session=s, edition_id=edition.id,
+    track_labels = {track["key"]: named(track) for track in setup.labels_of(session=s, edition_id=edition.id,
                                                                                  kind="tracks")}
 tracks = list(track_labels)
 region_labels = {r: formats.value_label("region", r) for r in [""] + [r.value for r in Region]}

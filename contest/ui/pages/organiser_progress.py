@@ -6,7 +6,7 @@ import streamlit as st
 
 from contest.services import editions, progress
 from contest.ui import context, formats, widgets
-from contest.ui.i18n import t
+from contest.ui.i18n import named, t
 
 actor = context.require_actor()
 edition = context.edition()
@@ -17,7 +17,7 @@ if edition is None:
 with context.session(read_only=True) as s:
     rounds = [r for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored]
 by_id = {r.id: r for r in rounds}
-rnd = by_id[st.selectbox(t("common.round"), list(by_id), format_func={i: t(r.label) for i, r in by_id.items()}.get, key="progress_round")]
+rnd = by_id[st.selectbox(t("common.round"), list(by_id), format_func={i: named(r) for i, r in by_id.items()}.get, key="progress_round")]
 with context.session(read_only=True) as s, context.user_errors():
     report = progress.round_progress(session=s, actor=actor, round_id=rnd.id)
 
@@ -36,7 +36,7 @@ WORK = {"assigned": formats.Column("col.assigned", "count"), "to_do": formats.Co
 st.subheader(t("organiser_progress.coverage_per_track"))
 tracks = pd.DataFrame(report.tracks, columns=["track", "entries", "fully_scored", "coverage", "understaffed",
                                                "sheets_submitted", "sheets_assigned", "expert_judges"])
-widgets.table(tracks.assign(track=tracks["track"].map(t)), {
+widgets.table(tracks, {
     "track": formats.Column("col.track"), "entries": formats.Column("col.entries", "count"),
     "fully_scored": formats.Column("col.fully_scored", "count"), "coverage": formats.Column("col.coverage", "share"),
     "understaffed": formats.Column("col.understaffed", "count"),
@@ -52,7 +52,7 @@ entries = pd.DataFrame(report.entries, columns=["code", "track", "assigned", "ne
                                                "complete"])
 if not entries.empty and st.toggle(t("organiser_progress.only_entries_not_yet_fully")):
     entries = entries[~entries["complete"]]
-widgets.table(entries.assign(track=entries["track"].map(t)), {
+widgets.table(entries, {
     "code": formats.Column("col.entry"), "track": formats.Column("col.track"), **WORK,
     "needed": formats.Column("col.needed", "count"), "complete": formats.Column("col.complete", "check")},
     key="progress_entries")

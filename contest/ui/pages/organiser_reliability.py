@@ -6,7 +6,7 @@ import streamlit as st
 from contest import charts, ranking
 from contest.services import editions, results
 from contest.ui import context, formats, widgets
-from contest.ui.i18n import language, t
+from contest.ui.i18n import language, named, t
 
 actor = context.require_actor()
 edition = context.edition()
@@ -15,7 +15,7 @@ if edition is None:
     st.info(t("common.no_edition_yet"))
     st.stop()
 with context.session(read_only=True) as s:
-    rounds = {r.id: r.label for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
+    rounds = {r.id: named(r) for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
 left, right = st.columns(2)
 round_id = left.selectbox(t("common.round"), list(rounds), format_func=rounds.get)
 method = right.selectbox(t("common.method"), ranking.METHODS, format_func={m: t(f"ranking_method.{m}") for m in ranking.METHODS}.get)
@@ -64,13 +64,14 @@ widgets.table(report.judges, {
 st.subheader(t("organiser_reliability.entries_flagged"))
 flagged = report.entries[report.entries["flags"] != ""]
 pools = dict(zip(rel.ranking.table["pool"], rel.ranking.table["pool_label"]))
-widgets.table(flagged.assign(group=flagged["group"].map(lambda pool: t(pools.get(pool, pool)))), {
+widgets.table(flagged.assign(group=flagged["group"].map(lambda pool: named(pools.get(pool, pool)))), {
     "entry_code": C("col.entry"), "group": C("col.group"), "adjusted_score": C("col.adjusted_score", "number"),
     "disagreement": C("col.disagreement", "number"), "largest_residual": C("col.largest_residual", "number"),
     "lowest": C("col.lowest", "number"), "highest": C("col.highest", "number"),
     "flags": C("col.flags", "key", values="flag")}, key="reliability_entries")
 st.subheader(t("organiser_reliability.score_distributions_per_criterion"))
-st.altair_chart(charts.score_distributions(rel.criterion_scores, lang=language()), width="stretch")
+st.altair_chart(charts.score_distributions(rel.criterion_scores.assign(
+    criterion=rel.criterion_scores["criterion_label"].map(named)), lang=language()), width="stretch")
 st.subheader(t("organiser_reliability.agreement_between_methods"))
 st.altair_chart(charts.method_agreement(rel.comparison, lang=language()), width="stretch")
 # each method's warning in the reader's language (the report carries its English text)

@@ -6,7 +6,7 @@ import streamlit as st
 from contest import charts, ranking
 from contest.services import editions, public_vote, results
 from contest.ui import context, formats, widgets
-from contest.ui.i18n import language, t
+from contest.ui.i18n import language, named, t
 
 actor = context.require_actor()
 edition = context.edition()
@@ -15,7 +15,7 @@ if edition is None:
     st.info(t("common.no_edition_yet"))
     st.stop()
 with context.session(read_only=True) as s:
-    rounds = {r.id: t(r.label) for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
+    rounds = {r.id: named(r) for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
 left, middle, right = st.columns(3)
 round_id = left.selectbox(t("common.round"), list(rounds), format_func=rounds.get)
 method = middle.selectbox(t("common.method"), ranking.METHODS, format_func={m: t(f"ranking_method.{m}") for m in ranking.METHODS}.get)
@@ -60,12 +60,12 @@ COLUMNS = {
     "decision": formats.Column("col.decision", "key", values="outcome"),
 }
 for label, part in ranked.table.groupby("pool_label"):
-    st.subheader(widgets.plain(t(label)))
+    st.subheader(widgets.plain(named(label)))
     shown = part.sort_values("rank").assign(tie_broken_by=lambda f: f["tie_broken_by"].map(
         lambda step: t(ranking.TIE_LABELS[step]) if step in ranking.TIE_LABELS else ""))
     widgets.table(shown, COLUMNS, key=f"results_{round_id}_{label}")
 if ranked.result.draws and ranked.cut is not None and ranked.cut.top:
-    near = ranked.table.assign(entry_label=ranked.table["entry_code"], group=ranked.table["pool_label"])
+    near = ranked.table.assign(entry_label=ranked.table["entry_code"], group=ranked.table["pool_label"].map(named))
     st.altair_chart(charts.rank_intervals_near_cut(near, cut=ranked.cut.top, lang=language()), width="stretch")
 
 st.subheader(t("organiser_results.second_look"))

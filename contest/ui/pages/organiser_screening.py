@@ -40,7 +40,7 @@ if not queue:
 
 frame = pd.DataFrame(queue)
 frame.insert(0, "select", False)
-frame = frame.assign(**{c: frame[c].map(t) for c in ("status_label", "category", "group")})
+frame = frame.assign(status_label=frame["status_label"].map(t))
 edited = widgets.editable_table(frame, {
     "select": formats.Column("col.choose", "check"), "code": formats.Column("col.entry"),
     "status_label": formats.Column("col.status"), "rules_passed": formats.Column("col.rules_pass", "check"),

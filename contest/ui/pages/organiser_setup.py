@@ -8,7 +8,7 @@ import streamlit as st
 from contest import dates, documents, i18n, labels as names, ranking
 from contest.services import setup
 from contest.ui import context, formats, widgets
-from contest.ui.i18n import t
+from contest.ui.i18n import named, t
 
 LABEL_COLUMNS = {"groups": ["id", "key", *names.LABEL_COLUMNS, "description"],
                  "categories": ["id", "key", *names.LABEL_COLUMNS, "core_kinds"],
@@ -139,7 +139,7 @@ with tab_rounds:
         st.info(t("organiser_setup.no_rounds_yet_add_first"))
     else:
         listed = pd.DataFrame(rounds)
-        widgets.table(listed.assign(label=listed["label"].map(t)), {
+        widgets.table(listed.assign(label=[named(r) for r in rounds]), {
             "order": formats.Column("col.order", "count"), "label": formats.Column("col.round"),
             "scored": formats.Column("col.scored", "check"), "blind": formats.Column("col.blind", "check"),
             "judges_per_entry": formats.Column("col.judges_per_entry", "count"),
@@ -147,7 +147,8 @@ with tab_rounds:
             "advancement_value": formats.Column("col.advancement_value", "number", digits=0),
             "opens_at": formats.Column("col.opens", "moment"), "closes_at": formats.Column("col.closes", "moment")},
             key="setup_rounds")
-        chosen = st.selectbox(t("common.round"), rounds, format_func=lambda r: f"{r['order']}. {r['label']}", key="setup_round")
+        round_names = {r["id"]: f"{r['order']}. {named(r)}" for r in rounds}  # drawn now, in the user's language
+        chosen = st.selectbox(t("common.round"), rounds, format_func=lambda r: round_names[r["id"]], key="setup_round")
         k = f"round_{chosen['key']}"
         with st.form(f"{k}_form"):
             label = st.text_input(t("organiser_setup.label"), chosen["label"], key=f"{k}_label")
@@ -214,8 +215,11 @@ with tab_sheets:
         st.info(t("organiser_setup.add_scored_round_category_first"))
         st.stop()
     cols = st.columns(2)
-    rnd = cols[0].selectbox(t("common.round"), scored_rounds, format_func=lambda r: r["label"], key="sheets_round")
-    cat = cols[1].selectbox(t("common.category"), cats, format_func=lambda c: c["label"], key="sheets_category")
+    shown_names = {(kind, x["id"]): named(x) for kind, rows in (("round", scored_rounds), ("category", cats)) for x in rows}
+    rnd = cols[0].selectbox(t("common.round"), scored_rounds, format_func=lambda r: shown_names["round", r["id"]],
+                            key="sheets_round")
+    cat = cols[1].selectbox(t("common.category"), cats, format_func=lambda c: shown_names["category", c["id"]],
+                            key="sheets_category")
     with context.session(read_only=True) as s, context.user_errors():
         sheets = setup.sheets_for(session=s, actor=actor, round_id=rnd["id"], category_id=cat["id"])
     st.subheader(t("organiser_setup.sheets_their_weights_round"))
@@ -236,7 +240,7 @@ with tab_sheets:
             _saved(t("organiser_setup.sheets_saved"))
     if not sheets:
         st.stop()
-    sheet_names = {x["id"]: t("organiser_setup.sheet_version", label=x["label"], version=x["version"]) for x in sheets}
+    sheet_names = {x["id"]: t("organiser_setup.sheet_version", label=named(x), version=x["version"]) for x in sheets}
     sheet = st.selectbox(t("organiser_setup.criteria_sheet"), sheets, format_func=lambda x: sheet_names[x["id"]],
                          key="criteria_sheet")
     with context.session(read_only=True) as s, context.user_errors():

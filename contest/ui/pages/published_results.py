@@ -25,7 +25,7 @@ for item in lists:
     rows = pd.DataFrame(item.rows)
     if actor.has("entrant") and rows["mine"].any():
         st.success(t("published_results.entries_list") + ", ".join(rows.loc[rows["mine"], "entry_code"]))
-    widgets.table(rows.assign(**{c: rows[c].map(t) for c in ("group", "category") if c in rows}), {
+    widgets.table(rows, {
         "rank": formats.Column("col.rank", "count"), "entry_code": formats.Column("col.entry"),
         "title": formats.Column("col.title"), "applicant": formats.Column("col.applicant"),
         "group": formats.Column("col.group"), "category": formats.Column("col.category"),
