@@ -31,6 +31,18 @@ app.add_typer(user_app, name="user")
 ContestOption = typer.Option(None, "--contest", help="Edition slug; may be left out when there is one edition.")
 
 
+def _language(value: str) -> str:
+    found = i18n.normalise_language(value)
+    if found is None:
+        raise typer.BadParameter(f"'{value}' is not one of {', '.join(i18n.LANGUAGES)}")
+    return found
+
+
+LanguageOption = typer.Option(
+    i18n.DEFAULT_LANGUAGE, "--language", "--lang", callback=_language,
+    help=f"Language of the workbook's notes, legend and explanations: {', '.join(i18n.LANGUAGES)}.")
+
+
 def fail(message: str, code: int = 1) -> None:
     typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
     raise typer.Exit(code)
@@ -559,7 +571,7 @@ def publish_command(
 def template_command(
     kind: str = typer.Argument(..., help="entries, patents, judges, conflicts or scores"),
     out: Path = typer.Option(..., "--out", help="Where to write the .xlsx file (--per-judge: a folder)."),
-    lang: str = typer.Option("en", "--lang", help="Language of the explanations: en or zh."),
+    lang: str = LanguageOption,
     round_key: Optional[str] = typer.Option(None, "--round", help="Scores: pre-fill the round's assignments."),
     per_judge: bool = typer.Option(False, "--per-judge", help="Scores: one workbook per judge in the --out folder."),
     contest_slug: Optional[str] = ContestOption,
@@ -641,7 +653,7 @@ def export_command(
     round_key: str = typer.Option(..., "--round", help="Round key, e.g. preliminary."),
     out: Path = typer.Option(..., "--out", help="Where to write the .xlsx file."),
     method: Optional[str] = typer.Option(None, "--method", help="model, mean, trimmed, median or zscore"),
-    lang: str = typer.Option("en", "--lang", help="Language of the header notes: en or zh."),
+    lang: str = LanguageOption,
     contest_slug: Optional[str] = ContestOption,
 ) -> None:
     """The results workbook of a round."""

@@ -217,10 +217,10 @@ def _allowed_values(choices: Mapping[str, Sequence[str]]) -> dict[str, dict[str,
     allowed: dict[str, dict[str, str]] = {}
     for column, values in schema.ENUMS.items():
         spellings = {}
-        for key, labels in values.items():
+        for key, message_id in values.items():
             spellings[key] = key
-            for label in labels:
-                spellings[textrules.normalise_key(label)] = key
+            for language in i18n.LANGUAGES:  # the label in every language
+                spellings[textrules.normalise_key(i18n.text(message_id, language))] = key
         for alias, key in schema.ALIASES.items():
             if key in values:
                 spellings[alias] = key

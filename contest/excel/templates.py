@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from contest import i18n
 from contest.excel import schema
 from contest.excel import text as textrules
 
@@ -23,37 +24,12 @@ EXAMPLE_FONT = Font(italic=True, color="7F6000")
 INSTRUCTIONS = "instructions"
 LISTS = "lists"
 
-_WORDS = {
-    "title": ("How to fill in this workbook", "填写说明"),
-    "rules": (
-        (
-            "Row 1 of each sheet holds the column names; do not rename, add or remove "
-            "columns (an unknown column is an error).",
-            "Rows whose first cell starts with EXAMPLE (or 示例) are examples: the import "
-            "skips them. Delete them or leave them.",
-            "Columns with a drop-down accept only the listed keys (English key or the "
-            "label in either language).",
-            "Dates: an Excel date or YYYY-MM-DD. Full-width characters and stray spaces are "
-            "normalised.",
-            "The import is all or nothing: if any row has an error, nothing is stored and "
-            "every error is listed with its sheet, row and column.",
-        ),
-        (
-            "每个工作表第 1 行为列名；请勿修改、增加或删除列（未知列会报错）。",
-            "第一个单元格以 EXAMPLE（或 示例）开头的行是示例行，导入时跳过，可删除或保留。",
-            "带下拉列表的列只接受列出的代码（英文代码或中英文名称）。",
-            "日期：Excel 日期或 YYYY-MM-DD 格式。全角字符和多余空格会自动规范。",
-            "导入为全部成功或全部不导入：任何一行有错误时不保存任何数据，并逐条列出工作表、行和列。",
-        ),
-    ),
-    "head": (("sheet", "column", "required", "allowed values", "explanation"),
-             ("工作表", "列", "必填", "可选值", "说明")),
-    "yes": ("yes", "是"),
-    "column": ("column present", "须有此列"),
-    "no": ("no", "否"),
-    "invalid": ("Not an allowed value", "不是允许的值"),
-    "pick": ("Pick a value from the list.", "请从列表中选择。"),
-}
+RULES = tuple(f"workbook.template.rule_{n}" for n in range(1, 6))
+HEAD = tuple(f"workbook.template.head_{name}" for name in ("sheet", "column", "required", "allowed", "explanation"))
+
+
+def _word(name: str, language: str) -> str:
+    return i18n.text(f"workbook.template.{name}", language)
 
 
 def template_workbook(kind: str, *, choices: Mapping[str, Sequence[str]] | None = None,
@@ -65,7 +41,7 @@ def template_workbook(kind: str, *, choices: Mapping[str, Sequence[str]] | None 
     drop-down for it; built-in enumerations (group, region, ...) always have one.
     """
     specs = schema.sheets_for(kind)
-    lang = lang if lang in schema.LANGUAGES else "en"
+    lang = i18n.language_or_default(lang)
     lists = _enumerations(choices or {})
     book = Workbook()
     book.remove(book.active)
@@ -183,31 +159,29 @@ def _add_list(sheet, column: int, key: str, values: list[str]) -> str:
 
 
 def _add_validation(sheet, validation: DataValidation, area: str, lang: str) -> None:
-    validation.error = schema.text(_WORDS["invalid"], lang)
-    validation.errorTitle = schema.text(_WORDS["invalid"], lang)
-    validation.prompt = schema.text(_WORDS["pick"], lang) if validation.type == "list" else None
+    validation.error = _word("invalid", lang)
+    validation.errorTitle = _word("invalid", lang)
+    validation.prompt = _word("pick", lang) if validation.type == "list" else None
     validation.showErrorMessage = True
     validation.add(area)
     sheet.add_data_validation(validation)
 
 
 def _write_instructions(sheet, specs, lists, lang: str) -> None:
-    _set_text(sheet.cell(row=1, column=1), schema.text(_WORDS["title"], lang))
+    _set_text(sheet.cell(row=1, column=1), _word("title", lang))
     sheet.cell(row=1, column=1).font = Font(bold=True, size=14)
     row = 3
-    rules = _WORDS["rules"][1 if lang == "zh" else 0]
-    for rule in rules:
-        _set_text(sheet.cell(row=row, column=1), f"• {rule}")
+    for rule in RULES:
+        _set_text(sheet.cell(row=row, column=1), f"• {i18n.text(rule, lang)}")
         row += 1
     row += 1
     for spec in specs:
         _set_text(sheet.cell(row=row, column=1),
-                  f"{spec.name}: {spec.help_zh if lang == 'zh' else spec.help_en}")
+                  f"{spec.name}: {schema.sheet_help(spec, lang)}")
         sheet.cell(row=row, column=1).font = Font(bold=True)
         row += 1
     row += 1
-    head = _WORDS["head"][1 if lang == "zh" else 0]
-    for index, title in enumerate(head, start=1):
+    for index, title in enumerate((i18n.text(h, lang) for h in HEAD), start=1):
         cell = sheet.cell(row=row, column=index)
         _set_text(cell, title)
         cell.fill = HEADER_FILL
@@ -215,8 +189,7 @@ def _write_instructions(sheet, specs, lists, lang: str) -> None:
     row += 1
     for spec in specs:
         for col in spec.columns:
-            required = (_WORDS["yes"] if col.required
-                        else _WORDS["column"] if col.needed else _WORDS["no"])
+            required = _word("yes" if col.required else "column" if col.needed else "no", lang)
             allowed = ""
             if col.type in ("enum", "list") and col.key in lists:
                 allowed = ", ".join(lists[col.key])
@@ -227,7 +200,7 @@ def _write_instructions(sheet, specs, lists, lang: str) -> None:
             elif col.type in ("int", "number"):
                 allowed = "≥ 0"
             for index, value in enumerate(
-                    (spec.name, col.key, schema.text(required, lang), allowed,
+                    (spec.name, col.key, required, allowed,
                      schema.column_help(col, lang)), start=1):
                 cell = sheet.cell(row=row, column=index)
                 _set_text(cell, value)

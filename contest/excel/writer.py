@@ -25,7 +25,7 @@ from openpyxl.formatting.rule import ColorScaleRule
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from contest import i18n
+from contest import i18n, labels
 from contest.excel import fastrows, schema
 from contest.excel import text as textrules
 
@@ -39,22 +39,8 @@ FREEZE = {"ranking": "E2"}
 RANKING_SHEETS = ("ranking", "criteria", "judges", "reliability")  # empty before any sheet
 CHART_TOP = 10
 
-_WORDS = {
-    "title": ("Results", "评审结果"),
-    "edition": ("Edition", "届次"),
-    "round": ("Round", "轮次"),
-    "method": ("Method", "排名方法"),
-    "generated_at": ("Generated at (UTC)", "生成时间（UTC）"),
-    "blind": ("Blind round (applicants hidden)", "盲评（隐藏参赛主体）"),
-    "counts": ("Counts", "数量"),
-    "warnings": ("Warnings", "警告"),
-    "none": ("none", "无"),
-    "settings": ("Method settings", "方法设置"),
-    "legend": ("Legend: sheets and columns", "图例：工作表与列"),
-    "chart": ("Leading entries", "领先作品"),
-    "yes": ("yes", "是"),
-    "no": ("no", "否"),
-}
+def _word(name: str, language: str) -> str:
+    return i18n.text(f"workbook.results.{name}", language)
 
 
 @dataclass
@@ -85,8 +71,8 @@ class ResultsBook:
 def results_workbook(book: ResultsBook, *, lang: str = "en") -> bytes:
     """The results workbook as .xlsx bytes; raises ValueError if a sheet lacks a column
     INTERFACES.md promises."""
-    lang = lang if lang in schema.LANGUAGES else "en"
-    frames = _frames(book)
+    lang = i18n.language_or_default(lang)
+    frames = {name: _in_language(frame, lang) for name, frame in _frames(book).items()}
     workbook = Workbook(write_only=True)
     summary = workbook.create_sheet("summary")
     styles = _register_styles(summary)
@@ -104,6 +90,20 @@ def results_workbook(book: ResultsBook, *, lang: str = "en") -> bytes:
 
 
 # ---------------------------------------------------------------- frames
+
+def _in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The edition's names (Labels) and messages in the frame, in the workbook's language."""
+    def shown(value):
+        if isinstance(value, labels.Label):
+            return labels.label_of(value, lang)
+        if isinstance(value, i18n.Message):
+            return value.render(lang)
+        return value
+
+    changed = {c: frame[c].map(shown) for c in frame.columns if frame[c].dtype == object
+               and frame[c].map(lambda v: isinstance(v, (labels.Label, i18n.Message))).any()}
+    return frame.assign(**changed) if changed else frame
+
 
 def _frames(book: ResultsBook) -> dict[str, pd.DataFrame]:
     frames = {}
@@ -171,7 +171,7 @@ def _text_cell(sheet, value, font=None) -> WriteOnlyCell:
 def _render(warning, lang: str) -> str:
     """A warning in the workbook's language (a message, or text already written)."""
     if isinstance(warning, i18n.Message):
-        return warning.render("zh-Hans" if lang == "zh" else i18n.DEFAULT_LANGUAGE)
+        return warning.render(lang)
     return str(warning)
 
 
@@ -222,7 +222,7 @@ def _width(key, series: pd.Series) -> float:
 
 
 def _write_summary(sheet, book: ResultsBook, frames, lang: str) -> None:
-    word = lambda key: schema.text(_WORDS[key], lang)  # noqa: E731
+    word = lambda key: _word(key, lang)  # noqa: E731
     sheet.column_dimensions["A"].width = 34
     sheet.column_dimensions["B"].width = 40
     sheet.column_dimensions["C"].width = 44
@@ -253,15 +253,16 @@ def _write_summary(sheet, book: ResultsBook, frames, lang: str) -> None:
         sheet.append([_text_cell(sheet, str(key)), _text_cell(sheet, value)])
     sheet.append([])
     sheet.append([_text_cell(sheet, word("legend"), BOLD)])
-    sheet.append([_text_cell(sheet, h, BOLD) for h in ("sheet", "column", "English", "中文")])
+    # the workbook's language first, then every other declared language
+    languages = [lang, *(code for code in i18n.LANGUAGES if code != lang)]
+    sheet.append([_text_cell(sheet, h, BOLD) for h in
+                  ("sheet", "column", *(i18n.LANGUAGES[code].name for code in languages))])
     for name in ("summary", *frames):
-        en, zh = schema.SHEET_LABELS.get(name, (name, name))
         sheet.append([_text_cell(sheet, name, BOLD), _text_cell(sheet, ""),
-                      _text_cell(sheet, en), _text_cell(sheet, zh)])
+                      *(_text_cell(sheet, schema.sheet_label(name, code)) for code in languages)])
         for key in frames.get(name, pd.DataFrame()).columns:
-            en, zh = schema.COLUMN_LABELS.get(str(key), (str(key), str(key)))
             sheet.append([_text_cell(sheet, name), _text_cell(sheet, str(key)),
-                          _text_cell(sheet, en), _text_cell(sheet, zh)])
+                          *(_text_cell(sheet, schema.column_label(str(key), code)) for code in languages)])
 
 
 def _add_charts(summary, ranking_sheet, ranking: pd.DataFrame, lang: str) -> None:
@@ -281,7 +282,7 @@ def _add_charts(summary, ranking_sheet, ranking: pd.DataFrame, lang: str) -> Non
         chart = BarChart()
         chart.type = "bar"
         chart.style = 10
-        chart.title = f"{schema.text(_WORDS['chart'], lang)}: {group}"
+        chart.title = f"{_word('chart', lang)}: {group}"
         chart.y_axis.title = schema.column_label("adjusted_score", lang)
         chart.x_axis.scaling.orientation = "maxMin"  # best at the top
         chart.x_axis.delete = False

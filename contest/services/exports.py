@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session, select
 
-from contest import db, excel
+from contest import db, excel, i18n
 from contest import labels as names
 from contest.auth import Actor
 from contest.dbtypes import utcnow
@@ -296,4 +296,21 @@ def statistics_frame(*, session: Session, edition: Edition, round_id: int) -> pd
         columns=["region", "applicant_type", "track", "category", "group", "eligible",
                  "advanced", "award"])
     order = [a.get("key") for a in edition.rules.get("awards", []) if a.get("key")]
-    return excel.entry_statistics(frame, awards=order or None)
+    table = excel.entry_statistics(frame, awards=order or None)
+    # after the counts, each value's name in words (rendered in the workbook's language)
+    named = {dimension: {r.key: names.label(r) for r in session.exec(
+        select(model).where(model.edition_id == edition.id))}
+        for dimension, model in (("track", Track), ("category", Category), ("group", ContestGroup))}
+
+    def label(dimension: str, value: str):
+        if value == "all":
+            return i18n.msg("statistics.all_entries")
+        if value == "(none)":
+            return i18n.msg("common.unset")
+        if dimension in ("region", "applicant_type"):
+            return i18n.msg(f"{dimension}.{value}")
+        return named.get(dimension, {}).get(value, value)
+
+    table["label"] = pd.Series([label(d, v) for d, v in zip(table["dimension"], table["value"])],
+                               index=table.index, dtype=object)
+    return table

@@ -68,6 +68,7 @@ def criterion_scores(session: Session, round_id: int) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(records, columns=[
         "entry", "judge", "sheet", "criterion", "criterion_label", "value", "max_points",
         "comment"])
+    frame["criterion_label"] = pd.Series([r[4] for r in records], index=frame.index, dtype=object)  # Labels kept
     frame["percent"] = 100.0 * frame["value"].astype(float) / frame["max_points"].astype(float)
     return frame
 
@@ -208,7 +209,8 @@ def results_for_export(session: Session, round_id: int, method: str | None = Non
         tie_rule = ", ".join(standings.tie_rule_of(session.get(Edition, rnd.edition_id)))
     criteria = (scores.groupby(["entry", "sheet", "criterion"])["value"]
                 .agg(["mean", "min", "max", "count"]).reset_index())
-    criteria.insert(0, "group", criteria["entry"].map(pools))
+    criteria.insert(0, "group", pd.Series([pools.get(e) for e in criteria["entry"]], index=criteria.index,
+                                          dtype=object))
     criteria.insert(1, "entry_code", criteria["entry"].map(codes))
     criteria = criteria.drop(columns="entry").rename(columns={"count": "n_judges"})
     criteria = criteria.sort_values(["group", "entry_code", "sheet", "criterion"])

@@ -134,9 +134,13 @@ def _entries_frame(session: Session, entry_ids: list[int], rnd: Round) -> pd.Dat
     frame = pd.DataFrame.from_records(records, columns=[
         "entry", "entry_code", "title", "applicant", "group_key", "group_label",
         "category_key", "category_label", "current_round_id"])
+    # object columns: a text column would keep only the English of each name (a Label)
+    frame["group_label"] = pd.Series([r[5] for r in records], index=frame.index, dtype=object)
+    frame["category_label"] = pd.Series([r[7] for r in records], index=frame.index, dtype=object)
     if rnd.rank_by_category:
         frame["pool"] = frame["group_key"] + "/" + frame["category_key"]
-        frame["pool_label"] = [names.joined((g, c)) for g, c in zip(frame["group_label"], frame["category_label"])]
+        frame["pool_label"] = pd.Series([names.joined((r[5], r[7])) for r in records], index=frame.index,
+                                        dtype=object)
     else:
         frame["pool"] = frame["group_key"]
         frame["pool_label"] = frame["group_label"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 import pandas as pd
@@ -96,6 +96,17 @@ def value_labels(prefix: str, keys) -> str:
         return ""
     parts = keys if isinstance(keys, (list, tuple, set)) else re.split(r"\s*[;,]\s*", str(keys))
     return ", ".join(value_label(prefix, part) for part in parts if part)
+
+
+def in_language(rows) -> list[dict]:
+    """Rows (dicts or dataclasses) for a table, with the edition's names (Labels) and
+    messages in the user's language: a DataFrame keeps only their English text."""
+    out = []
+    for row in rows:
+        values = row if isinstance(row, dict) else {f.name: getattr(row, f.name) for f in fields(row)}
+        out.append({key: named(v) if isinstance(v, labels.Label) else t(v) if isinstance(v, i18n.Message) else v
+                    for key, v in values.items()})
+    return out
 
 
 @dataclass(frozen=True)

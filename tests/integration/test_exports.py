@@ -172,3 +172,47 @@ def test_the_template_service_offers_the_editions_tracks(demo):
     tracks = [c.value for col in lists.iter_cols() if col[0].value == "track"
               for c in col[1:] if c.value]
     assert tracks[:2] == ["electronic_information", "high_end_equipment"]
+
+
+SIMPLIFIED_ONLY = set("评组项块说选择图录导设专应时间编单价")  # characters Traditional Chinese writes otherwise
+
+
+def test_workbooks_exported_in_traditional_chinese_keep_their_keys(demo_db, app_env, tmp_path):
+    url, _logins = demo_db
+    app_env(url)
+    out = tmp_path / "results.xlsx"
+    run = CliRunner().invoke(cli.app, ["export", "--round", "preliminary", "--out", str(out), "--method", "mean",
+                                       "--language", "zh-Hant"])
+    assert run.exit_code == 0, run.output
+    workbook = load_workbook(io.BytesIO(out.read_bytes()))
+    assert workbook.sheetnames[:8] == list(excel.schema.RESULT_SHEETS)
+    ranking = workbook["ranking"]
+    assert [c.value for c in ranking[1]][:13] == list(excel.schema.RESULT_REQUIRED["ranking"])
+    notes = [c.comment.text for c in ranking[1] if c.comment]
+    assert notes[0] == "組內排名" and "校正分：一位平均尺度評審會給出的分數" in notes
+    assert not SIMPLIFIED_ONLY & set("".join(notes))
+    groups = {c.value for c in list(ranking.iter_cols(min_col=2, max_col=2))[0][1:]}
+    assert groups <= {"初創組", "成長組"} and groups  # the edition's names in Traditional Chinese
+    summary = [[c for c in row if c is not None] for row in workbook["summary"].iter_rows(values_only=True)]
+    assert summary[0] == ["評審結果"]
+    assert ["sheet", "column", "繁體中文", "English", "简体中文"] in summary  # the legend, the reader's language first
+    statistics = [row for row in workbook["statistics"].iter_rows(values_only=True)]
+    everything = dict(zip(statistics[0], statistics[1]))
+    assert (everything["value"], everything["label"]) == ("all", "全部參賽項目")  # the key, and its name in words
+    for kind in excel.KINDS:
+        path = tmp_path / f"{kind}.xlsx"
+        made = CliRunner().invoke(cli.app, ["template", kind, "--out", str(path), "--language", "zh-Hant"])
+        assert made.exit_code == 0, made.output
+        book = load_workbook(io.BytesIO(path.read_bytes()))
+        specs = excel.schema.sheets_for(kind)
+        assert [s for s in book.sheetnames if s not in ("instructions", "lists")] == [s.name for s in specs]
+        for spec in specs:
+            header = list(book[spec.name][1])
+            assert [c.value for c in header] == list(spec.keys), kind
+            for cell, col in zip(header, spec.columns):
+                assert cell.comment.text == (f"{excel.schema.column_label(col.key, 'zh-Hant')}\n"
+                                             f"{excel.schema.column_help(col, 'zh-Hant')}")
+                assert not SIMPLIFIED_ONLY & set(cell.comment.text), (kind, col.key, cell.comment.text)
+        instructions = [row[0] for row in book["instructions"].iter_rows(values_only=True) if row[0]]
+        assert instructions[0] == "填寫說明" and not SIMPLIFIED_ONLY & set("".join(instructions))
+    assert "電郵" in load_workbook(tmp_path / "judges.xlsx")["judges"]["A1"].comment.text

@@ -178,9 +178,9 @@ def test_header_notes_and_the_legend_speak_the_users_language():
     assert sheet["A1"].value == "rank"
     assert sheet["A1"].comment.text.startswith("组内排名")
     legend = [[c.value for c in row] for row in workbook["summary"].iter_rows()]
-    assert ["ranking", "adjusted_score",
+    assert ["ranking", "adjusted_score", "校正分：一位平均尺度评委会给出的分数",  # the reader's language first
             "Adjusted score: what an average judge would have given",
-            "校正分：一位平均尺度评委会给出的分数"] in legend
+            "校正分：一位平均尺度評審會給出的分數"] in legend
     english = read(book(), lang="en")
     assert english["ranking"]["A1"].comment.text.startswith("Rank within the group")
 

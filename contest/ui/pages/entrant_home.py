@@ -21,7 +21,7 @@ with context.session(read_only=True) as s, context.user_errors():
 if not overview:
     st.info(t("entrant_home.have_no_entries_yet"))
 else:
-    frame = pd.DataFrame(overview).drop(columns=["id"])
+    frame = pd.DataFrame(formats.in_language(overview)).drop(columns=["id"])
     widgets.table(frame, {
         "code": formats.Column("col.entry"), "title": formats.Column("col.title"), "group": formats.Column("col.group"),
         "category": formats.Column("col.category"), "status": formats.Column("col.status", "key", values="entry_status"),

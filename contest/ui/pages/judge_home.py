@@ -41,7 +41,7 @@ for info in rounds:
     picked = track.selectbox(t("judge_home.track"), [""] + tracks, key=f"track_{rid}",
                              format_func={"": t("common.all"), **{v: named(v) for v in tracks}}.get)
     shown = judging.filter_entries(info["entries"], states=chosen, text=needle, track=picked)
-    listed = pd.DataFrame(shown, columns=["code", "title", "track", "state"])
+    listed = pd.DataFrame(formats.in_language(shown), columns=["code", "title", "track", "state"])
     widgets.table(listed, {
         "code": formats.Column("col.entry"), "title": formats.Column("col.title"),
         "track": formats.Column("col.track"), "state": formats.Column("col.state", "key", values="work")}, key=f"judge_list_{rid}")

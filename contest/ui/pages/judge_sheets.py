@@ -29,7 +29,7 @@ with context.session(read_only=True) as s, context.user_errors():
 if not sheets:
     st.info(t("judge_sheets.no_score_sheets_match"))
 else:
-    listed = pd.DataFrame(sheets)
+    listed = pd.DataFrame(formats.in_language(sheets))
     widgets.table(listed, {
         "sheet_id": formats.Column("col.sheet_number", "count"), "round": formats.Column("col.round"),
         "entry": formats.Column("col.entry"), "judge": formats.Column("col.judge"), "sheet": formats.Column("col.sheet"),

@@ -46,7 +46,7 @@ with right:
 
 st.subheader(t("organiser_home.scoring_progress"))
 if board.progress:
-    rows = pd.DataFrame(board.progress)
+    rows = pd.DataFrame(formats.in_language(board.progress))
     widgets.table(rows, {
         "round": formats.Column("col.round"), "assignments": formats.Column("col.assignments", "count"),
         "draft_sheets": formats.Column("col.draft_sheets", "count"),

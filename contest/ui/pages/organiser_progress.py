@@ -34,7 +34,7 @@ if report.assigned:
 WORK = {"assigned": formats.Column("col.assigned", "count"), "to_do": formats.Column("col.to_do", "count"),
         "draft": formats.Column("col.draft", "count"), "submitted": formats.Column("col.submitted", "count")}
 st.subheader(t("organiser_progress.coverage_per_track"))
-tracks = pd.DataFrame(report.tracks, columns=["track", "entries", "fully_scored", "coverage", "understaffed",
+tracks = pd.DataFrame(formats.in_language(report.tracks), columns=["track", "entries", "fully_scored", "coverage", "understaffed",
                                                "sheets_submitted", "sheets_assigned", "expert_judges"])
 widgets.table(tracks, {
     "track": formats.Column("col.track"), "entries": formats.Column("col.entries", "count"),
@@ -48,7 +48,7 @@ widgets.table(pd.DataFrame(report.judges, columns=["judge", "email", *WORK, "ove
     "judge": formats.Column("col.judge"), "email": formats.Column("col.email"), **WORK,
     "overdue": formats.Column("col.overdue", "count"), "done": formats.Column("col.done", "bar")}, key="progress_judges")
 st.subheader(t("organiser_progress.per_entry"))
-entries = pd.DataFrame(report.entries, columns=["code", "track", "assigned", "needed", "to_do", "draft", "submitted",
+entries = pd.DataFrame(formats.in_language(report.entries), columns=["code", "track", "assigned", "needed", "to_do", "draft", "submitted",
                                                "complete"])
 if not entries.empty and st.toggle(t("organiser_progress.only_entries_not_yet_fully")):
     entries = entries[~entries["complete"]]

@@ -60,7 +60,7 @@ COLUMNS = {
     "decision": formats.Column("col.decision", "key", values="outcome"),
 }
 for label, part in ranked.table.groupby("pool_label"):
-    st.subheader(widgets.plain(named(label)))
+    st.subheader(widgets.plain(named(part["pool_label"].iloc[0])))
     shown = part.sort_values("rank").assign(tie_broken_by=lambda f: f["tie_broken_by"].map(
         lambda step: t(ranking.TIE_LABELS[step]) if step in ranking.TIE_LABELS else ""))
     widgets.table(shown, COLUMNS, key=f"results_{round_id}_{label}")

@@ -38,9 +38,8 @@ if not queue:
             else t("organiser_screening.no_entries_have_been_submitted"))
     st.stop()
 
-frame = pd.DataFrame(queue)
+frame = pd.DataFrame(formats.in_language(queue))
 frame.insert(0, "select", False)
-frame = frame.assign(status_label=frame["status_label"].map(t))
 edited = widgets.editable_table(frame, {
     "select": formats.Column("col.choose", "check"), "code": formats.Column("col.entry"),
     "status_label": formats.Column("col.status"), "rules_passed": formats.Column("col.rules_pass", "check"),

@@ -22,7 +22,7 @@ for item in lists:
                + (t("published_results.correction_earlier_version") if item.correction else ""))
     if item.note:
         st.text(item.note)
-    rows = pd.DataFrame(item.rows)
+    rows = pd.DataFrame(formats.in_language(item.rows))
     if actor.has("entrant") and rows["mine"].any():
         st.success(t("published_results.entries_list") + ", ".join(rows.loc[rows["mine"], "entry_code"]))
     widgets.table(rows, {
