@@ -112,6 +112,29 @@ class Message:
         return self.render(DEFAULT_LANGUAGE)
 
 
+@dataclass(frozen=True)
+class Moment:
+    """A moment as a message parameter: shown at the edge on the contest's clock (its time
+    zone), to the minute, in the reader's language; never as UTC or with an offset."""
+
+    at: Any  # an aware datetime
+    zone: str | None = None  # the edition's time zone (contest.dates' default when None)
+
+    def render(self, code: str = DEFAULT_LANGUAGE) -> str:
+        from babel import dates as babel_dates
+
+        from contest import dates
+
+        here = dates.local(self.at, self.zone)
+        locale = LANGUAGES[language_or_default(code)].locale
+        joined = babel_dates.get_datetime_format("medium", locale=locale).replace("'", "")
+        return joined.format(babel_dates.format_time(here, "HH:mm", locale=locale),
+                             babel_dates.format_date(here.date(), "medium", locale=locale))
+
+    def __str__(self) -> str:
+        return self.render(DEFAULT_LANGUAGE)
+
+
 def msg(message_id: str, /, **params: Any) -> Message:
     return Message(message_id, params)
 
@@ -158,7 +181,7 @@ def _renders(value: Any) -> bool:
     """A Message, or an edition's name that knows its languages (contest.labels.Label)."""
     from contest.labels import Label
 
-    return isinstance(value, (Message, Label))
+    return isinstance(value, (Message, Label, Moment))
 
 
 def render_value(value: Any, code: str) -> Any:

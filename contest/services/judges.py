@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from sqlalchemy import update
 from sqlmodel import Session, select
 
-from contest import auth
+from contest import auth, i18n
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import Edition, Invitation, JudgeProfile, Region, Role, Track, User
@@ -189,6 +189,7 @@ def judge_pool(*, session: Session, actor: Actor, edition_id: int) -> list[dict]
             "organisation": profile.organisation, "region": profile.region,
             "expertise": "; ".join(profile.expertise), "max_load": profile.max_load, "active": profile.active,
             "account": _account_state(user, latest.get(user.id), now),
+            "invited_until": _link_valid_until(user, latest.get(user.id), now),
             "confidentiality": "acknowledged" if user.confidentiality_ack_at else "not yet",
         })
     return out
@@ -199,9 +200,17 @@ def _account_state(user: User, invitation: Invitation | None, now: datetime) -> 
         return "password set"
     if invitation is None:
         return "not invited"
-    if invitation.used_at is None and invitation.expires_at > now:
-        return f"invited, link valid until {invitation.expires_at:%Y-%m-%d %H:%M} UTC"
+    if _link_valid_until(user, invitation, now) is not None:
+        return "invited"
     return "invitation expired"
+
+
+def _link_valid_until(user: User, invitation: Invitation | None, now: datetime) -> datetime | None:
+    """Until when the judge's invitation link works (None: no link in use); pages show
+    the moment on the contest's clock."""
+    if user.password_hash or invitation is None or invitation.used_at is not None or invitation.expires_at <= now:
+        return None
+    return invitation.expires_at
 
 
 # --- invitations -------------------------------------------------------------------------
@@ -256,8 +265,9 @@ def invite_judge(*, session: Session, actor: Actor, edition_id: int, user_id: in
     sent, error = False, ""
     if smtp_url:
         try:
-            mail.send_mail(smtp_url, user.email, f"Invitation to judge: {edition.name}",
-                           _invitation_body(user, edition, link, invitation.expires_at))
+            language = i18n.language_or_default(user.language)  # the recipient's language
+            mail.send_mail(smtp_url, user.email, i18n.text("mail.invitation_subject", language, edition=edition.name),
+                           _invitation_body(user, edition, link, invitation.expires_at).render(language))
             sent = True
         except mail.MailError as exc:
             error = str(exc)
@@ -267,15 +277,9 @@ def invite_judge(*, session: Session, actor: Actor, edition_id: int, user_id: in
     return InvitationSent(email=user.email, link=link, expires_at=invitation.expires_at, sent=sent, error=error)
 
 
-def _invitation_body(user: User, edition: Edition, link: str, expires_at: datetime) -> str:
-    return (
-        f"Dear {user.name},\n\n"
-        f"You are invited to judge the {edition.name}.\n\n"
-        f"Open this link to set your password (it works once and expires on "
-        f"{expires_at:%Y-%m-%d %H:%M} UTC):\n\n{link}\n\n"
-        f"Then sign in with {user.email} and your new password.\n\n"
-        "The contest office\n"
-    )
+def _invitation_body(user: User, edition: Edition, link: str, expires_at: datetime) -> i18n.Message:
+    return i18n.msg("mail.invitation_body", name=user.name, edition=edition.name, link=link, email=user.email,
+                    expires=i18n.Moment(expires_at, edition.time_zone))
 
 
 def _live_invitation(session: Session, token: str | None) -> tuple[Invitation, User]:

@@ -9,13 +9,14 @@ from datetime import datetime
 
 from sqlmodel import Session, select
 
-from contest import config
+from contest import config, i18n
 from contest.labels import from_message, label as named
 from contest.auth import Actor
 from contest.dbtypes import utcnow
 from contest.models import (
     Assignment,
     AssignmentStatus,
+    Edition,
     Entry,
     JudgeProfile,
     Role,
@@ -227,8 +228,9 @@ def reminders(*, session: Session, actor: Actor, round_id: int) -> list[Reminder
     users = {u.id: u for u in session.exec(
         select(User).where(User.id.in_(list(open_work) or [-1]))
     ).all()}
-    deadline = (f"The round closes on {rnd.closes_at:%Y-%m-%d %H:%M} UTC."
-                if rnd.closes_at else "Please finish as soon as you can.")
+    edition = session.get(Edition, rnd.edition_id)
+    deadline = (i18n.msg("mail.reminder_deadline", at=i18n.Moment(rnd.closes_at, edition.time_zone if edition else None))
+                if rnd.closes_at else i18n.msg("mail.reminder_no_deadline"))
     messages = []
     for judge_id in sorted(open_work, key=lambda j: users[j].email if j in users else ""):
         user = users.get(judge_id)
@@ -236,15 +238,11 @@ def reminders(*, session: Session, actor: Actor, round_id: int) -> list[Reminder
             continue
         counts = open_work[judge_id]
         left = counts[TO_DO] + counts[DRAFT]
-        body = (
-            f"Dear {user.name},\n\n"
-            f"You have {left} entr{'y' if left == 1 else 'ies'} left to score in the {rnd.label} "
-            f"round ({counts[TO_DO]} not started, {counts[DRAFT]} in draft). {deadline}\n\n"
-            "Sign in to the judging platform and open My assignments.\n\n"
-            "Thank you,\nThe contest office\n"
-        )
+        language = i18n.language_or_default(user.language)  # the recipient's language
+        words = dict(name=user.name, left=left, round=named(rnd), to_do=counts[TO_DO], draft=counts[DRAFT])
         messages.append(Reminder(user.email, user.name, left,
-                                 f"Reminder: {left} entries to score in the {rnd.label} round", body))
+                                 i18n.text("mail.reminder_subject", language, **words),
+                                 i18n.text("mail.reminder_body", language, deadline=deadline, **words)))
     return messages
 
 

@@ -8,6 +8,7 @@ import email
 import re
 import socket
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 from email import policy
 
 import pytest
@@ -208,3 +209,20 @@ def test_when_another_tab_claims_the_link_first_the_second_sets_no_password(
     user = session.exec(select(User).where(User.id == judge_profile.user_id)).one()
     session.refresh(user)
     assert user.password_hash == ""
+
+
+def test_a_judge_who_reads_traditional_chinese_gets_the_invitation_in_traditional_chinese(
+        session, edition, organiser, judge_profile, smtp_server):
+    smtp_url, inbox = smtp_server
+    session.exec(update(User).where(User.id == judge_profile.user_id).values(language="zh-Hant"))
+    session.commit()
+    sent = judges.invite_judge(session=session, actor=organiser, edition_id=edition.id,
+                               user_id=judge_profile.user_id, base_url=BASE_URL, smtp_url=smtp_url)
+    [message] = inbox.messages
+    assert message["Subject"] == "評審邀請：Test Edition 2026"
+    body = message.get_content()
+    assert "誠邀您擔任Test Edition 2026的評審" in body and "設定密碼" in body and "登入" in body
+    assert sent.link in body
+    local = sent.expires_at.astimezone(ZoneInfo(edition.time_zone))
+    assert f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}" in body  # on the contest's clock
+    assert "UTC" not in body and "+00:00" not in body

@@ -9,7 +9,7 @@ from aiosmtpd.controller import Controller
 from sqlmodel import select
 
 from contest.dbtypes import utcnow
-from contest.models import Assignment, AuditEvent, Role, SheetStatus
+from contest.models import Assignment, AuditEvent, Role, SheetStatus, User
 from contest.services import PermissionDenied
 from contest.services import assignments as assignment_service
 from contest.services import progress as service
@@ -120,3 +120,17 @@ def test_only_organisers_see_progress(session, setup, make_user):
     with pytest.raises(PermissionDenied):
         service.round_progress(session=session, actor=make_user(Role.judge),
                                round_id=setup.round.id)
+
+
+def test_a_reminder_reads_in_its_recipients_language(session, setup):
+    judge = session.exec(select(User).where(User.email == "judge03@mail3.example.org")).one()
+    judge.language = "zh-Hant"
+    session.add(judge)
+    session.commit()
+    to_copy = {m.to: m for m in service.send_reminders(session=session, actor=setup.organiser,
+                                                       round_id=setup.round.id, smtp_url="").to_copy}
+    chinese, english = to_copy["judge03@mail3.example.org"], to_copy["judge01@mail1.example.org"]
+    assert "尚有 2 個項目待評分（1 個未開始，1 個為草稿）" in chinese.body and "請登入評審平台" in chinese.body
+    assert chinese.subject.startswith("提示：") and "left to score" not in chinese.body
+    assert "left to score" in english.body
+    assert "UTC" not in chinese.body + english.body

@@ -51,6 +51,7 @@ if pool:
         "organisation": formats.Column("col.organisation"), "region": formats.Column("col.region", "key", values="region"),
         "expertise": formats.Column("col.expertise"), "max_load": formats.Column("col.max_load", "count"),
         "active": formats.Column("col.active", "check"), "account": formats.Column("col.account", "key", values="account"),
+        "invited_until": formats.Column("col.invited_until", "moment"),
         "confidentiality": formats.Column("col.confidentiality", "key", values="confidentiality")}, key="judges_pool")
 
 with st.expander(t("organiser_judges.add_judge"), expanded=not pool):
