@@ -52,7 +52,14 @@ class ScoreError(ValueError):
 
     def __init__(self, problems: Sequence[tuple[str, str]]):
         self.problems: list[tuple[str, str]] = list(problems)
-        super().__init__("; ".join(message for _, message in self.problems))
+        super().__init__("; ".join(str(message) for _, message in self.problems))
+
+
+def _msg(message_id: str, **params):
+    """A problem as a message id with parameters, rendered in the reader's language."""
+    from contest import i18n
+
+    return i18n.msg(message_id, **params)
 
 
 def _is_empty(value: object) -> bool:
@@ -99,29 +106,27 @@ def validate_scores(
     checked: dict[str, float] = {}
     for key in values:
         if key not in by_key:
-            problems.append((key, f"Unknown criterion '{key}': this sheet has no such criterion."))
+            problems.append((key, _msg("scoring.unknown_criterion", key=key)))
     for c in criteria:
         raw = values.get(c.key)
         if _is_empty(raw) or (isinstance(raw, float) and math.isnan(raw)):
             if complete:
-                problems.append((c.key, f"{c.label}: a score is required."))
+                problems.append((c.key, _msg("scoring.required", criterion=c.label)))
             continue
         number = _as_number(raw)
         if number is None:
-            problems.append((c.key, f"{c.label}: '{raw}' is not a number."))
+            problems.append((c.key, _msg("scoring.not_a_number", criterion=c.label, value=str(raw))))
             continue
         if number < 0:
-            problems.append((c.key, f"{c.label}: {_fmt(number)} is negative; scores start at 0."))
+            problems.append((c.key, _msg("scoring.negative", criterion=c.label, value=_fmt(number))))
             continue
         if number > c.max_points + 1e-9:
-            problems.append(
-                (c.key, f"{c.label}: {_fmt(number)} is above the maximum of {_fmt(c.max_points)}.")
-            )
+            problems.append((c.key, _msg("scoring.above_maximum", criterion=c.label, value=_fmt(number),
+                                         maximum=_fmt(c.max_points))))
             continue
         if not _on_step(number, c.step):
-            problems.append(
-                (c.key, f"{c.label}: {_fmt(number)} is not a multiple of the step {_fmt(c.step)}.")
-            )
+            problems.append((c.key, _msg("scoring.off_step", criterion=c.label, value=_fmt(number),
+                                         step=_fmt(c.step))))
             continue
         checked[c.key] = number
     if problems:
@@ -134,7 +139,7 @@ def normalised_weights(criteria: Sequence[CriterionSpec]) -> dict[str, float]:
     weights = {c.key: float(c.weight) for c in criteria}
     bad = [c for c in criteria if not (math.isfinite(weights[c.key]) and weights[c.key] >= 0)]
     if bad:
-        raise ScoreError([(c.key, f"{c.label}: weight must be zero or positive.") for c in bad])
+        raise ScoreError([(c.key, _msg("scoring.weight_negative", criterion=c.label)) for c in bad])
     total = sum(weights.values())
     if total <= 0:
         weights = {c.key: float(c.max_points) for c in criteria}

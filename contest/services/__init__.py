@@ -60,9 +60,9 @@ class StaleData(ServiceError):
 
 def require_role(actor: Actor | None, *roles: Role | str) -> Actor:
     if actor is None:
-        raise PermissionDenied("Please sign in first.")
+        raise PermissionDenied("common.please_sign_in_first")
     if not any(actor.has(r) for r in roles):
-        raise PermissionDenied("You do not have permission to do this.")
+        raise PermissionDenied("common.no_permission")
     return actor
 
 

@@ -187,7 +187,7 @@ def set_active(*, session: Session, actor: Actor, user_id: int, active: bool) ->
     require_role(actor, Role.organiser)
     user = session.get(User, user_id)
     if user is None:
-        raise InvalidInput("No such user.")
+        raise InvalidInput("accounts.no_such_user")
     user.active = active
     session.add(user)
     if not active:
@@ -544,7 +544,7 @@ def set_language(*, session: Session, actor: Actor, language: str) -> None:
     """The user's language for the interface and for exported workbook headers."""
     code = i18n.normalise_language(language)
     if code is None:
-        raise InvalidInput(f"Unknown language '{language}'.")
+        raise InvalidInput("common.unknown_language", language=language, languages=", ".join(i18n.LANGUAGES))
     user = session.get(User, actor.user_id)
     user.language = code
     session.add(user)

@@ -112,13 +112,13 @@ def preview_assignment(
     rnd = queries.scored_round(session, round_id)
     k = rnd.judges_per_entry if per_entry is None else per_entry
     if not 1 <= k <= MAX_JUDGES_PER_ENTRY:
-        raise InvalidInput(f"Judges per entry must be between 1 and {MAX_JUDGES_PER_ENTRY}, not {k}.")
+        raise InvalidInput("assignments.judges_per_entry_range", max=MAX_JUDGES_PER_ENTRY, k=k)
     entries = queries.round_entries(session, rnd)
     if not entries:
-        raise InvalidInput(f"Round '{rnd.label}' has no entries yet.")
+        raise InvalidInput("assignments.no_entries", round=named(rnd))
     pool = queries.judge_pool(session, rnd.edition_id)
     if not pool:
-        raise InvalidInput("The judge pool is empty: add judges first.")
+        raise InvalidInput("assignments.no_judges")
     forbidden = panels.forbidden_pairs(
         session, rnd.edition_id, entries, same_region=rnd.region_conflicts, pool=pool
     )
@@ -188,13 +188,13 @@ def commit_assignment(
         select(Assignment).where(Assignment.round_id == rnd.id))}
     active = {pair for pair, row in rows.items() if row.status == AssignmentStatus.active.value}
     if active != set(preview.base):
-        raise StaleData("The round's assignments changed since this preview; preview again.")
+        raise StaleData("assignments.changed_since_preview")
     entries = queries.round_entries(session, rnd)
     forbidden = panels.forbidden_pairs(
         session, rnd.edition_id, entries, same_region=rnd.region_conflicts
     )
     if any(pair in forbidden for pair in preview.to_add):
-        raise StaleData("New conflicts were recorded since this preview; preview again.")
+        raise StaleData("assignments.conflicts_since_preview")
     panels.withdraw_assignments(session, [rows[pair] for pair in preview.to_withdraw])
     fresh = []
     for judge_id, entry_id in preview.to_add:
@@ -367,7 +367,7 @@ def _active_row(session: Session, rnd: Round, entry: Entry, judge_id: int) -> As
         Assignment.judge_id == judge_id, Assignment.status == AssignmentStatus.active.value,
     )).first()
     if row is None:
-        raise NotFound(f"That judge is not assigned to entry {entry.code}.")
+        raise NotFound("assignments.judge_not_assigned", entry=entry.code)
     submitted = session.exec(select(ScoreSheet.id).where(
         ScoreSheet.round_id == rnd.id, ScoreSheet.entry_id == entry.id,
         ScoreSheet.judge_id == judge_id, ScoreSheet.status == SheetStatus.submitted.value,
@@ -429,7 +429,7 @@ def second_look(
     rnd = queries.scored_round(session, round_id)
     entries = [_entry_in_round(session, rnd, entry_id) for entry_id in dict.fromkeys(entry_ids)]
     if not entries:
-        raise InvalidInput("Choose the entries that need a second look.")
+        raise InvalidInput("assignments.choose_second_look")
     pool = queries.judge_pool(session, rnd.edition_id)
     forbidden = set(panels.refusals(
         session, rnd, [(j.user_id, e.id) for e in entries for j in pool], fresh=True, pool=pool))

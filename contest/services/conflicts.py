@@ -66,9 +66,9 @@ def detect_conflicts(*, session: Session, actor: Actor, edition_id: int,
 def _clean_reason(reason: str) -> str:
     reason = " ".join((reason or "").split())
     if not reason:
-        raise InvalidInput("Give the reason for the conflict.")
+        raise InvalidInput("conflicts.reason_needed")
     if len(reason) > 1000:
-        raise InvalidInput("The reason is too long (at most 1,000 characters).")
+        raise InvalidInput("conflicts.reason_too_long")
     return reason
 
 
@@ -82,13 +82,13 @@ def add_conflict(
     reason = _clean_reason(reason)
     organisation = " ".join((organisation or "").split())
     if (entry_id is None) == (not organisation):
-        raise InvalidInput("Name either one entry or an organisation, not both.")
+        raise InvalidInput("conflicts.entry_or_organisation")
     if judge_id not in {j.user_id for j in queries.judge_pool(session, edition_id)}:
-        raise NotFound("That judge is not in this edition's pool.")
+        raise NotFound("conflicts.judge_not_in_pool")
     if entry_id is not None:
         entry = session.get(Entry, entry_id)
         if entry is None or entry.edition_id != edition_id:
-            raise NotFound("That entry is not part of this edition.")
+            raise NotFound("conflicts.entry_not_in_edition")
     conflict = Conflict(edition_id=edition_id, judge_id=judge_id, entry_id=entry_id,
                         organisation=organisation, source=ConflictSource.organiser.value,
                         reason=reason, created_by=actor.user_id)
@@ -113,7 +113,7 @@ def remove_conflict(*, session: Session, actor: Actor, conflict_id: int) -> None
     require_role(actor, Role.organiser)
     conflict = session.get(Conflict, conflict_id)
     if conflict is None:
-        raise NotFound("That conflict no longer exists.")
+        raise NotFound("conflicts.gone")
     audit(session, actor, "conflict.remove", "conflict", conflict.id,
           edition_id=conflict.edition_id, judge_id=conflict.judge_id,
           entry_id=conflict.entry_id, organisation=conflict.organisation,

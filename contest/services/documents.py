@@ -62,7 +62,7 @@ def upload_document(*, session: Session, actor: Actor, entry_id: int, kind: str,
     with a time limit and no database transaction open; a short write stores it.
     """
     if kind not in documents.DOCUMENT_KINDS:
-        raise InvalidInput(f"Document kind: choose one of {', '.join(documents.DOCUMENT_KINDS)}.")
+        raise InvalidInput("documents.choose_kind", kinds=[i18n.msg(f"documents.kind_{k}") for k in documents.DOCUMENT_KINDS])
     limits = limits or documents.PdfLimits(max_bytes=max_bytes)
     db.begin_reading(session)
     entry, _edition = entries.load_editable_entry(session, actor, entry_id, now)
@@ -133,11 +133,11 @@ def delete_document(*, session: Session, actor: Actor, document_id: int,
     require_role(actor, Role.entrant)
     document = session.get(Document, document_id)
     if document is None:
-        raise NotFound("No such document.")
+        raise NotFound("common.no_such_document")
     try:
         entry, _edition = entries.load_editable_entry(session, actor, document.entry_id, now)
     except NotFound:
-        raise NotFound("No such document.") from None
+        raise NotFound("common.no_such_document") from None
     _remove(session, document)
     audit(session, actor, "document.delete", "document", document_id, edition_id=entry.edition_id,
           entry_id=entry.id)
@@ -159,11 +159,11 @@ def get_document_for_viewer(*, session: Session, actor: Actor, document_id: int)
     authors, attachments, scripts or actions, identity text out of bookmarks and notes.
     """
     if actor is None:
-        raise NotFound("No such document.")
+        raise NotFound("common.no_such_document")
     document = session.get(Document, document_id)
     entry = session.get(Entry, document.entry_id) if document is not None else None
     if document is None or entry is None:
-        raise NotFound("No such document.")
+        raise NotFound("common.no_such_document")
     blind = False
     if (entry.owner_id == actor.user_id and actor.has(Role.entrant)) or actor.is_organiser:
         pass
@@ -173,10 +173,10 @@ def get_document_for_viewer(*, session: Session, actor: Actor, document_id: int)
                                      Assignment.judge_id == actor.user_id,
                                      Assignment.status == AssignmentStatus.active.value)).all()
         if not rounds:
-            raise NotFound("No such document.")
+            raise NotFound("common.no_such_document")
         blind = all(rounds)
     elif not (actor.has(Role.observer) and observer_may_read(session, document, entry)):
-        raise NotFound("No such document.")
+        raise NotFound("common.no_such_document")
     data = storage.document_bytes(session=session, document=document)
     name = document.name
     if blind:

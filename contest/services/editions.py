@@ -44,7 +44,7 @@ def create_edition(
     require_role(actor, Role.organiser)
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("An edition needs a name.")
+        raise InvalidInput("editions.name_needed")
     try:
         spec = presets.load(preset)
     except KeyError as exc:
@@ -120,11 +120,11 @@ def find_edition(*, session: Session, slug: str | None = None) -> Edition:
     if slug:
         edition = session.exec(select(Edition).where(Edition.slug == slug)).first()
         if edition is None:
-            raise NotFound(f"No edition '{slug}'.")
+            raise NotFound("editions.no_such_slug", slug=slug)
         return edition
     editions = session.exec(select(Edition).order_by(Edition.id)).all()
     if not editions:
-        raise NotFound("There is no edition yet. Create one with `contest create NAME --preset gba`.")
+        raise NotFound("editions.none_yet")
     if len(editions) > 1:
         raise InvalidInput(
             "There are several editions; pick one with --contest SLUG: " + ", ".join(e.slug for e in editions)
@@ -140,7 +140,7 @@ def find_round(*, session: Session, edition_id: int, key: str) -> Round:
     rnd = session.exec(select(Round).where(Round.edition_id == edition_id, Round.key == key)).first()
     if rnd is None:
         keys = session.exec(select(Round.key).where(Round.edition_id == edition_id).order_by(Round.position)).all()
-        raise NotFound(f"No round '{key}'. Rounds: {', '.join(keys)}.")
+        raise NotFound("editions.no_such_round", key=key, rounds=", ".join(keys))
     return rnd
 
 

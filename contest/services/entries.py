@@ -114,13 +114,13 @@ def update_profile(*, session: Session, actor: Actor, name: str, organisation: s
     require_role(actor, Role.entrant, Role.organiser, Role.judge, Role.observer)
     user = session.get(User, actor.user_id)
     if user is None:
-        raise NotFound("Your account no longer exists.")
+        raise NotFound("entries.account_gone")
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("A name is required.")
+        raise InvalidInput("entries.name_required")
     code = i18n.normalise_language(language)
     if code is None:
-        raise InvalidInput(f"Unknown language '{language}'; choose one of {', '.join(i18n.LANGUAGES)}.")
+        raise InvalidInput("common.unknown_language", language=language, languages=", ".join(i18n.LANGUAGES))
     user.name, user.organisation = name, (organisation or "").strip()
     user.phone, user.language = (phone or "").strip(), code
     session.add(user)
@@ -151,7 +151,7 @@ def create_entry(*, session: Session, actor: Actor, edition_id: int,
     require_role(actor, Role.entrant)
     edition = session.get(Edition, edition_id)
     if edition is None:
-        raise NotFound("No such edition.")
+        raise NotFound("common.no_such_edition")
     _check_deadline(edition, now)
     user = session.get(User, actor.user_id)
     for attempt in range(5):
@@ -167,7 +167,7 @@ def create_entry(*, session: Session, actor: Actor, edition_id: int,
             break
         except IntegrityError:
             if attempt == 4:
-                raise ServiceError("Could not number the new entry; please try again.") from None
+                raise ServiceError("entries.numbering_failed") from None
     audit(session, actor, "entry.create", "entry", entry.id, edition_id=edition.id, code=entry.code)
     session.commit()
     return entry
@@ -311,7 +311,7 @@ def add_patents_from_workbook(*, session: Session, actor: Actor, entry_id: int, 
         uploaded.append((i18n.msg("imports.patents_row", row=row.number), values))
     _raise_if(problems)
     if not uploaded:
-        raise InvalidInput("The patents sheet has no rows to add.")
+        raise InvalidInput("entries.patents_sheet_empty")
     checked = _check_patent_rows(existing + uploaded)
     _store_patents(session, entry, checked)
     record_change(session, actor, entry, "entry.add_patents_from_workbook", added=len(uploaded))
@@ -406,7 +406,7 @@ def load_readable_entry(session: Session, actor: Actor, entry_id: int) -> Entry:
     entry = session.get(Entry, entry_id)
     # Someone else's entry is reported as missing, so ids cannot be probed.
     if entry is None or (entry.owner_id != actor.user_id and not actor.is_organiser):
-        raise NotFound("No such entry.")
+        raise NotFound("common.no_such_entry")
     return entry
 
 
@@ -416,20 +416,19 @@ def load_editable_entry(session: Session, actor: Actor, entry_id: int,
     require_role(actor, Role.entrant)
     entry = session.get(Entry, entry_id)
     if entry is None or entry.owner_id != actor.user_id:
-        raise NotFound("No such entry.")
+        raise NotFound("common.no_such_entry")
     edition = session.get(Edition, entry.edition_id)
     _check_deadline(edition, now)
     if entry.status not in EDITABLE:
-        raise PermissionDenied(f"Entry {entry.code} is {entry.status} and can no longer be "
-                               "changed.")
+        raise PermissionDenied("entries.no_longer_changeable", code=entry.code,
+                               status=i18n.msg(f"entry_status.{entry.status}"))
     return entry, edition
 
 
 def _check_deadline(edition: Edition, now: dt.datetime | None) -> None:
     deadline = edition.submission_deadline
     if deadline is not None and (now or utcnow()) > deadline:
-        raise PermissionDenied(f"The submission deadline ({deadline:%Y-%m-%d %H:%M} UTC) has "
-                               "passed; entries can no longer be changed.")
+        raise PermissionDenied("entries.deadline_passed", at=i18n.Moment(deadline, edition.time_zone))
 
 
 def _is_editable(entry: Entry, edition: Edition, now: dt.datetime | None) -> bool:

@@ -48,7 +48,7 @@ def template(*, session: Session, actor: Actor, edition_id: int | None, kind: st
     drop-downs when an edition is given."""
     require_role(actor, Role.organiser, Role.entrant)
     if kind not in excel.KINDS:
-        raise InvalidInput(f"Unknown template '{kind}'; choose one of {', '.join(excel.KINDS)}.")
+        raise InvalidInput("exports.unknown_template", kind=kind, kinds=", ".join(excel.KINDS))
     choices = queries.edition_choices(session, edition_id) if edition_id else {}
     return excel.template_workbook(kind, choices={k: v for k, v in choices.items() if v},
                                    lang=lang)
@@ -149,10 +149,10 @@ def results_book(*, session: Session, actor: Actor, edition_id: int, round_key: 
     db.begin_reading(session)
     edition = session.get(Edition, edition_id)
     if edition is None:
-        raise NotFound("No such edition.")
+        raise NotFound("common.no_such_edition")
     rnd = editions.find_round(session=session, edition_id=edition.id, key=round_key)
     if not rnd.scored:
-        raise InvalidInput(f"Round '{rnd.key}' is not scored; it has no results to export.")
+        raise InvalidInput("exports.round_not_scored", round=names.label(rnd))
     method = method or rnd.method
     from contest.services import results  # the results service ranks the round
 
@@ -186,7 +186,7 @@ def _parts(found) -> dict:
     else:
         parts = {k: getattr(found, k, None) for k in BOOK_FIELDS}
     if parts.get("ranking") is None:
-        raise InvalidInput("The results service returned no ranking for this round.")
+        raise InvalidInput("exports.no_ranking")
     return {k: v for k, v in parts.items() if v is not None}
 
 

@@ -318,7 +318,7 @@ def set_interest(*, session: Session, actor: Actor, entry_id: int, interested: b
     entry = session.get(Entry, entry_id)
     shown = queries.showcase_round(session, entry.edition_id) if entry else None
     if entry is None or shown is None or entry.current_round_id != shown.id:
-        raise NotFound("Only entries still in the running can be marked.")
+        raise NotFound("observer.only_running")
     existing = session.exec(
         select(ObserverInterest).where(ObserverInterest.observer_id == actor.user_id, ObserverInterest.entry_id == entry_id)
     ).first()

@@ -109,7 +109,7 @@ def import_workbook(*, session: Session, actor: Actor, edition_id: int, kind: st
     """
     require_role(actor, Role.organiser)
     if kind not in KINDS:
-        raise InvalidInput(f"Unknown import '{kind}'; choose one of {', '.join(KINDS)}.")
+        raise InvalidInput("imports.unknown_kind", kind=kind, kinds=", ".join(KINDS))
     # The name as the history shows it: no folders, nothing unprintable, not too long.
     file_name = "".join(ch for ch in PurePath(file_name or "").name if ch.isprintable())[:200]
     db.release(session)  # hold no lock while the file is read
@@ -117,7 +117,7 @@ def import_workbook(*, session: Session, actor: Actor, edition_id: int, kind: st
     edition = session.get(Edition, edition_id)
     if edition is None:
         session.rollback()
-        raise NotFound("No such edition.")
+        raise NotFound("common.no_such_edition")
     choices = queries.edition_choices(session, edition.id)
     # Reading the file is most of the work (80 % of the bar): in a worker, no transaction
     # open; the rows are stored afterwards in one short transaction.
@@ -486,7 +486,7 @@ def _prepare_scores(session, edition_id, read, round_key):
     rounds = {r.key: r for r in session.exec(select(Round).where(
         Round.edition_id == edition_id)).all()}
     if round_key is not None and round_key not in rounds:
-        raise InvalidInput(f"No round '{round_key}'. Rounds: {', '.join(rounds)}.")
+        raise InvalidInput("editions.no_such_round", key=round_key, rounds=", ".join(rounds))
     entries = {e.code.casefold(): e for e in session.exec(select(Entry).where(
         Entry.edition_id == edition_id)).all()}
     judges = dict(session.exec(select(User.email, User.id).join(

@@ -103,7 +103,7 @@ def add_judge(
     require_role(actor, Role.organiser)
     edition = session.get(Edition, edition_id)
     if edition is None:
-        raise NotFound("No such edition.")
+        raise NotFound("common.no_such_edition")
     email = accounts.normalise_email(email)
     name = (name or "").strip()
     organisation = (organisation or "").strip()
@@ -151,7 +151,7 @@ def update_judge(*, session: Session, actor: Actor, profile_id: int, organisatio
     require_role(actor, Role.organiser)
     profile = session.get(JudgeProfile, profile_id)
     if profile is None:
-        raise NotFound("No such judge in the pool.")
+        raise NotFound("judges.not_in_pool")
     user = session.get(User, profile.user_id)
     tracks = _expertise_list(expertise)
     region = (region or "").strip()
@@ -242,11 +242,11 @@ def invite_judge(*, session: Session, actor: Actor, edition_id: int, user_id: in
                                                       JudgeProfile.user_id == user_id)).first()
     user = session.get(User, user_id)
     if edition is None or profile is None or user is None:
-        raise NotFound("That person is not in this edition's judge pool.")
+        raise NotFound("judges.person_not_in_pool")
     if user.password_hash:
-        raise InvalidInput(f"{user.email} has already set a password and can sign in.")
+        raise InvalidInput("judges.already_has_password", email=user.email)
     if not base_url or not base_url.startswith(("http://", "https://")):
-        raise InvalidInput("The app's address (http://... or https://...) is needed to build the link.")
+        raise InvalidInput("judges.base_url_needed")
     now = utcnow()
     for old in session.exec(select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None),
                                                      Invitation.expires_at > now)):
@@ -287,15 +287,14 @@ def _live_invitation(session: Session, token: str | None) -> tuple[Invitation, U
     if token:
         invitation = session.exec(select(Invitation).where(Invitation.token_hash == auth.token_hash(token))).first()
     if invitation is None:
-        raise InvalidInput("This invitation link is not valid. Check that the whole link was copied, or ask "
-                           "the contest office for a new one.")
+        raise InvalidInput("judges.link_not_valid")
     if invitation.used_at is not None:
-        raise InvalidInput("This invitation link has already been used. Sign in with your email and password.")
+        raise InvalidInput("judges.link_used")
     if invitation.expires_at <= utcnow():
-        raise InvalidInput("This invitation link has expired. Ask the contest office for a new one.")
+        raise InvalidInput("judges.link_expired")
     user = session.get(User, invitation.user_id)
     if user is None or not user.active:
-        raise InvalidInput("This invitation is no longer valid. Ask the contest office.")
+        raise InvalidInput("judges.invitation_invalid")
     return invitation, user
 
 
@@ -320,7 +319,7 @@ def accept_invitation(*, session: Session, token: str | None, password: str) -> 
                               .values(used_at=utcnow()))
     if claimed.rowcount != 1:
         session.rollback()
-        raise InvalidInput("This invitation link has already been used. Sign in with your email and password.")
+        raise InvalidInput("judges.link_used")
     user = session.get(User, user_id)
     user.password_hash = password_hash
     session.add(user)
@@ -345,7 +344,7 @@ def acknowledge_confidentiality(*, session: Session, actor: Actor) -> datetime:
     require_role(actor, Role.judge)
     user = session.get(User, actor.user_id)
     if user is None:
-        raise PermissionDenied("Please sign in again.")
+        raise PermissionDenied("common.sign_in_again")
     if user.confidentiality_ack_at is None:
         user.confidentiality_ack_at = utcnow()
         session.add(user)

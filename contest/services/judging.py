@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import object_session
 from sqlmodel import Session, select
 
 from contest import documents, i18n, redaction, scoring
@@ -54,12 +55,10 @@ from contest.services import (
 from contest.services import blind as blind_rounds
 from contest.services import documents as document_service
 
-STALE_MESSAGE = "Someone saved this sheet after you opened it; reload to see the newer scores."
-NOT_ASSIGNED = "This entry is not assigned to you."
-NOT_YOUR_SHEET = "You can only open your own score sheets."
-LOCKED_MESSAGE = (
-    "This sheet is submitted and locked. Ask the contest office to reopen it if a score must change."
-)
+STALE_MESSAGE = "judging.stale"
+NOT_ASSIGNED = "judging.not_assigned"
+NOT_YOUR_SHEET = "judging.not_your_sheet"
+LOCKED_MESSAGE = "judging.locked"
 MAX_COMMENT = 4000
 MAX_REASON = 1000
 # Larger PDFs are offered for download only: inline viewing sends the whole file to the page.
@@ -158,7 +157,7 @@ def _round_entry(session: Session, round_id: int, entry_id: int) -> tuple[Round,
     rnd = session.get(Round, round_id)
     entry = session.get(Entry, entry_id)
     if rnd is None or entry is None or entry.edition_id != rnd.edition_id:
-        raise NotFound("No such entry in this round.")
+        raise NotFound("judging.no_entry_in_round")
     return rnd, entry
 
 
@@ -177,9 +176,11 @@ def _criteria(session: Session, sheet_def_id: int) -> list[Criterion]:
     ).all())
 
 
-def _round_closed(rnd: Round) -> str | None:
+def _round_closed(rnd: Round) -> i18n.Message | None:
     if rnd.closes_at is not None and utcnow() > rnd.closes_at:
-        return f"The {rnd.label} round closed on {rnd.closes_at:%Y-%m-%d %H:%M} UTC; scores can no longer change."
+        edition = object_session(rnd).get(Edition, rnd.edition_id) if object_session(rnd) else None
+        return i18n.msg("judging.round_closed", round=named(rnd),
+                        at=i18n.Moment(rnd.closes_at, edition.time_zone if edition else None))
     return None
 
 
@@ -320,12 +321,12 @@ def document_for_judge(
     rnd, entry = _round_entry(session, round_id, entry_id)
     doc = session.get(Document, document_id)
     if doc is None or doc.entry_id != entry.id:
-        raise NotFound("No such document for this entry.")
+        raise NotFound("judging.no_document")
     # The documents service decides who may read a file (and strips it when every one of the
     # judge's rounds for the entry is blind); this round being blind is enough here.
     found = document_service.get_document_for_viewer(session=session, actor=actor, document_id=doc.id)
     if not found.data:
-        raise NotFound(f"The file of document {doc.name} is missing; tell the contest office.")
+        raise NotFound("judging.document_file_missing", name=doc.name)
     data = found.data
     if rnd.blind and not found.metadata_stripped:
         places = blind_rounds.places_of(session.get(Edition, entry.edition_id))
@@ -377,22 +378,21 @@ def score_form(*, session: Session, actor: Actor, round_id: int, entry_id: int) 
 def _check_comments(
     specs: Sequence[scoring.CriterionSpec], checked: Mapping[str, float], comments: Mapping[str, str],
     *, submit: bool,
-) -> list[str]:
+) -> list[i18n.Message]:
     problems = []
     known = {c.key for c in specs}
     for key, text in comments.items():
         if key not in known:
-            problems.append(f"Unknown criterion '{key}': this sheet has no such criterion.")
+            problems.append(i18n.msg("scoring.unknown_criterion", key=key))
         elif len(text or "") > MAX_COMMENT:
             label = next(c.label for c in specs if c.key == key)
-            problems.append(f"{label}: the comment is longer than {MAX_COMMENT} characters.")
+            problems.append(i18n.msg("judging.comment_too_long", criterion=label, max=MAX_COMMENT))
     if submit:
         for c in specs:
             if c.key in checked and scoring.comment_required(c, checked[c.key]) and not (comments.get(c.key) or "").strip():
                 band = scoring.band_for(c, checked[c.key]).label
-                problems.append(
-                    f"{c.label}: {checked[c.key]:g} is in the {band} band; a comment explaining it is required."
-                )
+                problems.append(i18n.msg("judging.comment_required", criterion=c.label, value=f"{checked[c.key]:g}",
+                                         band=band))
     return problems
 
 
@@ -421,7 +421,7 @@ def save_scores(
     comments = dict(comments or {})
     rnd, entry, definition = _sheet_to_save(session, actor, sheet_id, round_id, entry_id, sheet_def_id)
     if len(comment or "") > 8000:
-        raise InvalidInput("The overall comment is longer than 8000 characters.")
+        raise InvalidInput("judging.overall_comment_too_long", max=8000)
     criteria = _criteria(session, definition.id)
     specs = [criterion_spec(c) for c in criteria]
     checked = _checked_scores(specs, values, comments, submit=submit)
@@ -449,13 +449,13 @@ def _sheet_to_save(session: Session, actor: Actor, sheet_id: int | None, round_i
             raise PermissionDenied(NOT_YOUR_SHEET)
         round_id, entry_id, sheet_def_id = existing.round_id, existing.entry_id, existing.sheet_id
     elif round_id is None or entry_id is None or sheet_def_id is None:
-        raise InvalidInput("Say which sheet to save: its id, or the round, entry and sheet.")
+        raise InvalidInput("judging.which_sheet")
     _require_assignment(session, actor, round_id, entry_id)
     rnd, entry = _round_entry(session, round_id, entry_id)
     definition = session.get(SheetDefinition, sheet_def_id)
     if (definition is None or definition.round_id != rnd.id or definition.category_id != entry.category_id
             or not definition.active):
-        raise NotFound("This score sheet does not belong to this entry's category in this round.")
+        raise NotFound("judging.sheet_not_for_entry")
     closed = _round_closed(rnd)
     if closed:
         raise ServiceError(closed)
@@ -469,11 +469,11 @@ def _checked_scores(specs: list[scoring.CriterionSpec], values: Mapping[str, obj
         checked = scoring.validate_scores(specs, values, complete=submit)
     except scoring.ScoreError as exc:
         problems = [message for _, message in exc.problems]
-        raise InvalidInput(problems[0] if len(problems) == 1 else "Some scores cannot be saved.", problems) from None
+        raise InvalidInput(problems[0] if len(problems) == 1 else "judging.scores_refused", problems) from None
     comment_problems = _check_comments(specs, checked, comments, submit=submit)
     if comment_problems:
         raise InvalidInput(
-            comment_problems[0] if len(comment_problems) == 1 else "Some comments are missing.", comment_problems
+            comment_problems[0] if len(comment_problems) == 1 else "judging.comments_missing", comment_problems
         )
     return checked
 
@@ -527,7 +527,7 @@ def _store_sheet(session: Session, actor: Actor, rnd: Round, entry: Entry, defin
             raise StaleData(STALE_MESSAGE)
         if state == SheetStatus.submitted.value:
             raise ServiceError(LOCKED_MESSAGE)
-        raise PermissionDenied("This sheet was withdrawn (conflict of interest); it cannot be scored.")
+        raise PermissionDenied("judging.sheet_withdrawn")
     return current, expected_version + 1
 
 
@@ -559,14 +559,14 @@ def reopen_sheet(
     require_role(actor, Role.organiser)
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Give a reason for reopening the sheet; the judge will see it.")
+        raise InvalidInput("judging.reopen_reason_needed")
     if len(reason) > MAX_REASON:
-        raise InvalidInput(f"The reason is longer than {MAX_REASON} characters.")
+        raise InvalidInput("judging.reason_too_long", max=MAX_REASON)
     sheet = session.get(ScoreSheet, sheet_id)
     if sheet is None:
-        raise NotFound(f"No score sheet {sheet_id}.")
+        raise NotFound("judging.no_sheet", id=sheet_id)
     if sheet.status != SheetStatus.submitted.value:
-        raise InvalidInput(f"Sheet {sheet_id} is {sheet.status}; only submitted sheets can be reopened.")
+        raise InvalidInput("judging.only_submitted_reopen", id=sheet_id, status=i18n.msg(f"sheet_status.{sheet.status}"))
     version = sheet.version if expected_version is None else expected_version
     result = session.execute(
         update(ScoreSheet)
@@ -621,7 +621,7 @@ def sheet_history(*, session: Session, actor: Actor, sheet_id: int) -> list[dict
     require_role(actor, Role.organiser, Role.judge)
     sheet = session.get(ScoreSheet, sheet_id)
     if sheet is None:
-        raise NotFound(f"No score sheet {sheet_id}.")
+        raise NotFound("judging.no_sheet", id=sheet_id)
     if not actor.is_organiser and sheet.judge_id != actor.user_id:
         raise PermissionDenied(NOT_YOUR_SHEET)
     rows = session.exec(
@@ -660,9 +660,9 @@ def declare_conflict(*, session: Session, actor: Actor, round_id: int, entry_id:
     rnd, entry = _round_entry(session, round_id, entry_id)
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput("Say why you have a conflict with this entry (for example: former employer).")
+        raise InvalidInput("judging.conflict_reason_needed")
     if len(reason) > MAX_REASON:
-        raise InvalidInput(f"The reason is longer than {MAX_REASON} characters.")
+        raise InvalidInput("judging.reason_too_long", max=MAX_REASON)
     conflict = Conflict(edition_id=entry.edition_id, judge_id=actor.user_id, entry_id=entry.id,
                         source=ConflictSource.declared.value, reason=reason, created_by=actor.user_id)
     session.add(conflict)

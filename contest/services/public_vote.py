@@ -16,7 +16,7 @@ from contest.services import InvalidInput, NotFound, audit, require_role
 def _round(session: Session, round_id: int) -> Round:
     rnd = session.get(Round, round_id)
     if rnd is None or not rnd.scored:
-        raise NotFound("No such scored round.")
+        raise NotFound("public_vote.no_round")
     return rnd
 
 
@@ -62,7 +62,7 @@ def record_public_votes(
             continue
         clean[code] = votes
     if problems:
-        raise InvalidInput("The public vote was not saved.", problems)
+        raise InvalidInput("public_vote.not_saved", problems)
     stored = {v.entry_id: v for v in session.exec(select(PublicVote).where(PublicVote.round_id == rnd.id))}
     for code, votes in clean.items():
         row = stored.get(codes[code]) or PublicVote(round_id=rnd.id, entry_id=codes[code])

@@ -44,7 +44,7 @@ def screening_queue(*, session: Session, actor: Actor, edition_id: int,
     require_role(actor, Role.organiser)
     edition = session.get(Edition, edition_id)
     if edition is None:
-        raise NotFound("No such edition.")
+        raise NotFound("common.no_such_edition")
     wanted = [s for s in statuses if s in SCREENABLE]
     entries = list(session.exec(select(Entry).where(Entry.edition_id == edition_id, Entry.status.in_(wanted))
                                 .order_by(Entry.code)))
@@ -121,14 +121,14 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
     reason = (reason or "").strip()
     ids = list(dict.fromkeys(int(i) for i in entry_ids))
     if not ids:
-        raise InvalidInput("Choose at least one entry.")
+        raise InvalidInput("screening.choose_entries")
     entries = list(session.exec(select(Entry).where(Entry.id.in_(ids)).order_by(Entry.code)))
     if len(entries) != len(ids) or len({e.edition_id for e in entries}) != 1:
-        raise NotFound("Some of the chosen entries no longer exist; reload the page.")
+        raise NotFound("screening.entries_gone")
     edition = session.get(Edition, entries[0].edition_id)
     first = queries.first_scored_round(session, edition.id)
     if first is None:
-        raise InvalidInput("This edition has no scored round for eligible entries to move into; add one in set-up.")
+        raise InvalidInput("screening.no_scored_round")
     problems = []
     wrong_state = [f"{e.code} ({e.status})" for e in entries if e.status not in SCREENABLE]
     if wrong_state:

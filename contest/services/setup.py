@@ -68,21 +68,21 @@ def _utc(value: datetime | None) -> datetime | None:
 def _edition(session: Session, edition_id: int) -> Edition:
     edition = session.get(Edition, edition_id)
     if edition is None:
-        raise NotFound("No such edition.")
+        raise NotFound("common.no_such_edition")
     return edition
 
 
 def _round(session: Session, round_id: int) -> Round:
     rnd = session.get(Round, round_id)
     if rnd is None:
-        raise NotFound("No such round.")
+        raise NotFound("common.no_such_round")
     return rnd
 
 
 def _sheet(session: Session, sheet_id: int) -> SheetDefinition:
     sheet = session.get(SheetDefinition, sheet_id)
     if sheet is None:
-        raise NotFound("No such score sheet.")
+        raise NotFound("setup.no_such_sheet")
     return sheet
 
 
@@ -304,7 +304,7 @@ def update_edition(
     if time_zone not in dates.zone_names():
         problems.append(i18n.msg("setup.unknown_time_zone", zone=time_zone))
     if problems:
-        raise refused("Please correct the following:", problems)
+        raise refused("common.please_correct", problems)
     before = {
         "name": edition.name, "time_zone": edition.time_zone, "opens_at": _iso(edition.opens_at),
         "submission_deadline": _iso(edition.submission_deadline),
@@ -366,7 +366,7 @@ def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str,
     """
     require_role(actor, Role.organiser)
     if kind not in LABEL_KINDS:
-        raise InvalidInput(f"Unknown list '{kind}'.")
+        raise InvalidInput("setup.unknown_list", kind=kind)
     _edition(session, edition_id)
     model = LABEL_KINDS[kind]
     singular = {"groups": "Group", "categories": "Category", "tracks": "Track"}[kind]
@@ -397,7 +397,7 @@ def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str,
             if why:
                 problems.append(f"{singular} '{record.key}' cannot be removed: {why}.")
     if problems:
-        raise refused(f"The {kind} were not saved:", problems)
+        raise refused(i18n.msg("setup.list_not_saved", list=i18n.msg(f"setup.list_{kind}")), problems)
     for row_id, record in existing.items():
         if row_id not in kept_ids:
             if kind == "categories":  # its unused rubrics go with it
@@ -595,7 +595,7 @@ def update_round(*, session: Session, actor: Actor, round_id: int, settings: Rou
             problems.append(f"{rnd.label} already has {scored} score sheets; "
                             "it cannot become an unscored round.")
     if problems:
-        raise refused("Please correct the following:", problems)
+        raise refused("common.please_correct", problems)
     before = _round_audit(rnd)
     _apply_round(rnd, settings)
     session.add(rnd)
@@ -624,7 +624,7 @@ def add_round(*, session: Session, actor: Actor, edition_id: int, key: str, sett
                       .where(Round.edition_id == edition_id, Round.key == key)).first():
         problems.append(f"There is already a round '{key}'.")
     if problems:
-        raise refused("Please correct the following:", problems)
+        raise refused("common.please_correct", problems)
     rnd = Round(edition_id=edition_id, key=key, label=settings.label.strip())
     _apply_round(rnd, settings)
     rnd.position = len(_rounds(session, edition_id))
@@ -679,7 +679,7 @@ def save_sheets(*, session: Session, actor: Actor, round_id: int, category_id: i
     rnd = _round(session, round_id)
     category = session.get(Category, category_id)
     if category is None or category.edition_id != rnd.edition_id:
-        raise NotFound("No such category in this edition.")
+        raise NotFound("setup.no_such_category")
     current = {s.key: s for s in session.exec(select(SheetDefinition).where(
         SheetDefinition.round_id == round_id, SheetDefinition.category_id == category_id,
         SheetDefinition.active == True))}  # noqa: E712
@@ -689,7 +689,7 @@ def save_sheets(*, session: Session, actor: Actor, round_id: int, category_id: i
                         "at least one sheet.")
     problems += rubrics.check_weights(list(rows), "Sheet")
     if problems:
-        raise refused("The score sheets were not saved:", problems)
+        raise refused("setup.sheets_not_saved", problems)
     all_versions = session.exec(select(SheetDefinition.id).where(
         SheetDefinition.round_id == round_id, SheetDefinition.category_id == category_id)).all()
     in_use = _score_sheet_count(session, list(all_versions))
@@ -769,7 +769,7 @@ def save_criteria(*, session: Session, actor: Actor, sheet_id: int, rows: list[M
                            "given on it; edit the active version instead.")
     clean, problems = rubrics.check_criteria(list(rows))
     if problems:
-        raise refused(f"The criteria of '{sheet.label}' were not saved:", problems)
+        raise refused(i18n.msg("setup.criteria_not_saved", sheet=names.label(sheet)), problems)
     total = sum(c["weight"] for c in clean)
     for c in clean:
         # shares summing to exactly 1, whatever the rounding typed

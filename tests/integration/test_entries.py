@@ -322,7 +322,7 @@ def test_submitted_entry_can_change_until_the_deadline_and_not_after(session, ed
 def test_withdrawn_entry_cannot_be_edited_or_submitted(session, entrant, draft):
     fill_in(session, entrant, draft.id)
     entries.withdraw_entry(session=session, actor=entrant, entry_id=draft.id)
-    with pytest.raises(PermissionDenied, match="withdrawn and can no longer be changed"):
+    with pytest.raises(PermissionDenied, match=r"\(Withdrawn\) can no longer be changed"):
         entries.submit_entry(session=session, actor=entrant, entry_id=draft.id)
 
 
@@ -546,7 +546,7 @@ def test_an_entry_the_office_has_screened_can_no_longer_be_changed(session, entr
     entry.status = "eligible"
     session.add(entry)
     session.commit()
-    with pytest.raises(PermissionDenied, match="is eligible and can no longer be changed"):
+    with pytest.raises(PermissionDenied, match=r"\(Eligible\) can no longer be changed"):
         entries.set_core_patent(session=session, actor=entrant, entry_id=draft.id, normalised=None)
     assert not entries.get_entry(session=session, actor=entrant, entry_id=draft.id).editable
     assert entries.latest_receipt(session=session, actor=entrant, entry_id=draft.id) is not None

@@ -85,7 +85,7 @@ def test_an_eligible_entry_moves_into_the_first_scored_round_and_the_entrant_see
     prelim = editions.find_round(session=session, edition_id=edition.id, key="preliminary")
     assert entry.status == "eligible" and entry.current_round_id == prelim.id
     [seen] = home.entrant_overview(session=session, actor=entrant, edition_id=edition.id)
-    assert (seen.status, seen.stage) == ("Eligible", "Preliminary")
+    assert (seen.status, seen.stage) == ("eligible", "Preliminary")  # the key; pages show it in words
     [decision] = session.exec(select(Decision)).all()
     eligibility_round = editions.find_round(session=session, edition_id=edition.id, key="eligibility")
     assert (decision.kind, decision.outcome, decision.round_id, decision.override) == (
@@ -99,7 +99,7 @@ def test_entries_marked_not_eligible_in_bulk_show_the_reason_to_their_entrants(s
                                            eligible=False, reason=reason)
     assert outcome.changed == 3
     seen = home.entrant_overview(session=session, actor=entrant, edition_id=edition.id)
-    assert {(row.status, row.reason) for row in seen} == {("Not eligible", reason)}
+    assert {(row.status, row.reason) for row in seen} == {("ineligible", reason)}
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "entry.eligibility")).all()
     assert len(events) == 3 and all(e.details["reason"] == reason for e in events)
 

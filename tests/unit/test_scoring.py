@@ -19,7 +19,7 @@ FULL = {"advancement": 20, "patent_quality": 15, "layout": 10, "market": 12.5,
 def problems_of(values, complete=True):
     with pytest.raises(scoring.ScoreError) as caught:
         scoring.validate_scores(SHEET, values, complete=complete)
-    return caught.value.problems
+    return [(key, str(message)) for key, message in caught.value.problems]  # as an English reader sees them
 
 
 def test_complete_sheet_is_accepted_as_floats():
