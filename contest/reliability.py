@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from contest import ranking
+from contest import i18n, ranking
 
 ERRATIC_CORRELATION = 0.2  # a judge who agrees this little with the others is flagged
 UNIFORM_SPREAD = 3.0  # points; a judge whose totals barely vary is not discriminating
@@ -30,7 +30,7 @@ class ReliabilityReport:
     blocks: pd.DataFrame  # complete blocks: sheet, entries, judges, icc_a1, icc_ak, kendall_w
     judges: pd.DataFrame
     entries: pd.DataFrame
-    summary: list[str] = field(default_factory=list)
+    summary: list = field(default_factory=list)  # Messages (contest.i18n)
 
 
 def krippendorff_alpha_interval(units: pd.Series, values: pd.Series) -> float:
@@ -247,32 +247,31 @@ def build_report(
     judges = _judge_table(result)
     entries = _entry_table(result)
 
+    # Messages, rendered in the reader's language at the edge (page, workbook)
     summary = [
-        f"{design['ratings']} ratings of {design['entries']} entries by {design['judges']} "
-        f"judges; {design['ratings_per_entry_min']}-{design['ratings_per_entry_max']} judges "
-        f"an entry, {design['ratings_per_judge_min']}-{design['ratings_per_judge_max']} "
-        "ratings a judge.",
-        "The judges and entries form one connected design." if result.design.connected else
-        f"The design falls into {result.design.n_components} separate pieces.",
+        i18n.msg("reliability.summary_design", ratings=design["ratings"], entries=design["entries"],
+                 judges=design["judges"], per_entry_min=design["ratings_per_entry_min"],
+                 per_entry_max=design["ratings_per_entry_max"], per_judge_min=design["ratings_per_judge_min"],
+                 per_judge_max=design["ratings_per_judge_max"]),
+        i18n.msg("reliability.summary_connected") if result.design.connected else
+        i18n.msg("reliability.summary_pieces", n=result.design.n_components),
     ]
     if conflicts_excluded:
-        summary.append(f"{conflicts_excluded} judge-entry pairs were excluded as conflicts.")
+        summary.append(i18n.msg("reliability.summary_conflicts", n=conflicts_excluded))
     for row in variance.itertuples():
         if np.isnan(row.entry_share):
-            summary.append(f"Sheet {row.sheet}: too few ratings to split the variation.")
+            summary.append(i18n.msg("reliability.summary_too_few", sheet=row.sheet))
             continue
-        summary.append(
-            f"Sheet {row.sheet}: judges differ by about ±{row.judges_differ_by:.1f} points; "
-            f"{row.entry_share:.0%} of the variation is between entries, "
-            f"{row.judge_share:.0%} judge leniency, {row.residual_share:.0%} disagreement.")
+        summary.append(i18n.msg("reliability.summary_variation", sheet=row.sheet,
+                                points=f"{row.judges_differ_by:.1f}", entries=f"{row.entry_share:.0%}",
+                                leniency=f"{row.judge_share:.0%}", disagreement=f"{row.residual_share:.0%}"))
     for row in alpha.itertuples():
         if np.isnan(row.alpha_raw):
-            summary.append(f"Sheet {row.sheet}: agreement cannot be measured (no entry has "
-                           "two ratings).")
+            summary.append(i18n.msg("reliability.summary_no_agreement", sheet=row.sheet))
             continue
-        summary.append(f"Sheet {row.sheet}: Krippendorff's alpha {row.alpha_raw:.2f} raw, "
-                       f"{row.alpha_corrected:.2f} after correcting leniency.")
+        summary.append(i18n.msg("reliability.summary_alpha", sheet=row.sheet, raw=f"{row.alpha_raw:.2f}",
+                                corrected=f"{row.alpha_corrected:.2f}"))
     flagged = judges[judges["flags"].str.len() > 0]
     if len(flagged):
-        summary.append(f"{len(flagged)} judge(s) flagged; see the judge table.")
+        summary.append(i18n.msg("reliability.summary_flagged", n=len(flagged)))
     return ReliabilityReport(design, variance, alpha, blocks, judges, entries, summary)

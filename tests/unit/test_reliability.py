@@ -72,7 +72,7 @@ def test_correcting_leniency_raises_agreement_between_judges():
     report = reliability.build_report(fitted(df))
     row = report.alpha.iloc[0]
     assert row["alpha_corrected"] > row["alpha_raw"] + 0.1
-    assert any("after correcting leniency" in line for line in report.summary)
+    assert any("after correcting leniency" in line for line in map(str, report.summary))
 
 
 def test_variance_shares_sum_to_one_and_show_the_judge_spread_in_points():
@@ -82,7 +82,7 @@ def test_variance_shares_sum_to_one_and_show_the_judge_spread_in_points():
     v = report.variance.iloc[0]
     assert v["entry_share"] + v["judge_share"] + v["residual_share"] == pytest.approx(1.0)
     assert 4 < v["judges_differ_by"] < 12
-    assert any("judges differ by about ±" in line for line in report.summary)
+    assert any("judges differ by about ±" in line for line in map(str, report.summary))
 
 
 def test_panels_that_scored_the_same_entries_give_icc_and_kendall_w():
@@ -144,7 +144,7 @@ def test_design_summary_counts_ratings_pieces_and_conflicts():
     assert report.design["connected_pieces"] == 1
     assert report.design["ratings_per_entry_max"] == 4
     assert report.design["conflicts_excluded"] == 7
-    assert any("7 judge-entry pairs were excluded" in line for line in report.summary)
+    assert any("7 judge-entry pairs were excluded" in line for line in map(str, report.summary))
 
 
 def test_report_works_for_a_simple_method_too():
@@ -184,8 +184,8 @@ def test_report_on_single_ratings_says_agreement_cannot_be_measured():
     df = pd.DataFrame({"entry": [0, 1, 2], "judge": [0, 1, 2], "y": [50.0, 60.0, 70.0],
                        "sheet": "expert_review"})
     report = reliability.build_report(fitted(df, method="mean"))
-    assert any("agreement cannot be measured" in line for line in report.summary)
-    assert not any("nan" in line for line in report.summary)
+    assert any("agreement cannot be measured" in line for line in map(str, report.summary))
+    assert not any("nan" in line for line in map(str, report.summary))
 
 
 def test_charts_read_in_traditional_chinese_with_labels_for_their_legend_values():

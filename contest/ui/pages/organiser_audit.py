@@ -25,7 +25,7 @@ if not events:
     st.info(t("organiser_audit.no_recorded_changes_match"))
 else:
     st.caption(t("organiser_audit.newest_events", n=len(events)))
-    widgets.table(pd.DataFrame(events), {
+    widgets.table(pd.DataFrame(formats.in_language(events)), {
         "at": formats.Column("col.when", "moment"), "who": formats.Column("col.who"),
         "action": formats.Column("col.action", "key", values="audit"), "object": formats.Column("col.record"),
         "details": formats.Column("col.details")}, key="audit_events")
