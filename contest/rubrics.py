@@ -9,11 +9,12 @@ import math
 import re
 from typing import Any, Iterable, Mapping
 
+from contest import i18n
 from contest import labels as names
 from contest import scoring
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-KEY_RULE = "lower-case letters, digits and _, starting with a letter (at most 40)"
+KEY_RULE = "rubrics.key_rule"  # message id: lower-case letters, digits and _, ...
 # Weights are typed in percent; this much rounding slack is accepted in their sum
 # (three times 33.33 %), and the stored shares are then scaled to sum to exactly 1.
 WEIGHT_TOLERANCE_PCT = 0.05
@@ -39,9 +40,11 @@ def cell_number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def row_place(what: str, n: int, key: str) -> str:
-    """Where a problem is: "Criterion row 2 (market)"."""
-    return f"{what} row {n}" + (f" ({key})" if key else "")
+def row_place(what: str, n: int, key: str) -> i18n.Message:
+    """Where a problem is: "Criterion row 2 (market)" (what: Criterion, Sheet, Group,
+    Category or Track), in the reader's language."""
+    what = i18n.msg(f"rubrics.what_{what.lower()}")
+    return i18n.msg("rubrics.row_key", what=what, n=n, key=key) if key else i18n.msg("rubrics.row", what=what, n=n)
 
 
 def _num(x: float) -> str:
@@ -77,9 +80,8 @@ def band_languages(row: Mapping[str, Any], bands: list[dict], where: str) -> lis
             continue
         edges = [(b["low"], b["high"]) for b in bands]
         if [(b["low"], b["high"]) for b in translated] != edges:
-            problems.append(f"{where}: the bands in {names.LANGUAGES[code].name} must have the same edges "
-                            "as the English "
-                            f"bands ({format_bands(bands)}).")
+            problems.append(i18n.msg("rubrics.band_edges", where=where, language=names.LANGUAGES[code].name,
+                                     bands=format_bands(bands)))
             continue
         for band, other in zip(bands, translated):
             band.setdefault("labels", {})[code] = other["label"]
@@ -100,11 +102,11 @@ def parse_bands(text: str | None, where: str) -> tuple[list[dict], list[str]]:
             continue
         match = _BAND.match(part)
         if not match:
-            problems.append(f"{where}: band '{part}' should read like '40-70 adequate'.")
+            problems.append(i18n.msg("rubrics.band_format", where=where, band=part))
             continue
         low, high, label = float(match[1]), float(match[2]), match[3].strip()
         if not low < high:
-            problems.append(f"{where}: band '{part}' must start below where it ends.")
+            problems.append(i18n.msg("rubrics.band_order", where=where, band=part))
             continue
         bands.append({"low": low, "high": high, "label": label})
     if problems:
@@ -113,12 +115,11 @@ def parse_bands(text: str | None, where: str) -> tuple[list[dict], list[str]]:
     edge = 0.0
     for band in bands:
         if abs(band["low"] - edge) > 1e-9:
-            problems.append(f"{where}: the bands must cover 0-100 % without gaps or overlaps "
-                            f"(one starts at {_num(band['low'])}, expected {_num(edge)}).")
+            problems.append(i18n.msg("rubrics.band_gap", where=where, start=_num(band["low"]), expected=_num(edge)))
             return [], problems
         edge = band["high"]
     if abs(edge - 100.0) > 1e-9:
-        problems.append(f"{where}: the last band must end at 100, not {_num(edge)}.")
+        problems.append(i18n.msg("rubrics.band_end", where=where, end=_num(edge)))
         return [], problems
     return bands, []
 
@@ -130,12 +131,12 @@ def key_label_problems(rows: list[Mapping[str, Any]], what: str) -> list[str]:
         key = cell_text(row.get("key"))
         where = row_place(what, n, key)
         if not KEY_PATTERN.match(key):
-            problems.append(f"{where}: key '{key}' must be {KEY_RULE}.")
+            problems.append(i18n.msg("rubrics.key_invalid", where=where, key=key, rule=i18n.msg(KEY_RULE)))
         elif key in seen:
-            problems.append(f"{where}: key '{key}' appears twice.")
+            problems.append(i18n.msg("rubrics.key_twice", where=where, key=key))
         seen.add(key)
         if not cell_text(row.get("label")):
-            problems.append(f"{where}: a label is required.")
+            problems.append(i18n.msg("rubrics.label_required", where=where))
     return problems
 
 
@@ -153,19 +154,15 @@ def check_criteria(rows: list[Mapping[str, Any]]) -> tuple[list[dict], list[str]
         step = cell_number(row.get("step"))
         weight = cell_number(row.get("weight"))
         if max_points is None or max_points <= 0:
-            problems.append(f"{where}: max points must be a positive number, "
-                            f"not '{cell_text(row.get('max_points'))}'.")
+            problems.append(i18n.msg("rubrics.max_points_positive", where=where, value=cell_text(row.get("max_points"))))
         if step is None or step <= 0:
-            problems.append(f"{where}: step must be a positive number, "
-                            f"not '{cell_text(row.get('step'))}'.")
+            problems.append(i18n.msg("rubrics.step_positive", where=where, value=cell_text(row.get("step"))))
         elif max_points and max_points > 0:
             ratio = max_points / step
             if step > max_points or abs(ratio - round(ratio)) > 1e-6:
-                problems.append(f"{where}: max points {_num(max_points)} must be a multiple of the "
-                                f"step {_num(step)}.")
+                problems.append(i18n.msg("rubrics.max_on_step", where=where, max=_num(max_points), step=_num(step)))
         if weight is None or weight <= 0:
-            problems.append(f"{where}: weight must be a positive percentage, "
-                            f"not '{cell_text(row.get('weight'))}'.")
+            problems.append(i18n.msg("rubrics.weight_positive", where=where, value=cell_text(row.get("weight"))))
         bands, band_problems = parse_bands(row.get("bands"), where)
         if cell_text(row.get("bands")):
             for band in bands:
@@ -177,13 +174,12 @@ def check_criteria(rows: list[Mapping[str, Any]]) -> tuple[list[dict], list[str]
             "step": step, "weight": weight, "bands": bands,
         })
     if not rows:
-        problems.append("A score sheet needs at least one criterion.")
+        problems.append(i18n.msg("rubrics.no_criteria"))
     weights = [c["weight"] for c in clean]
     if clean and all(w is not None and w > 0 for w in weights):
         total = sum(weights)
         if abs(total - 100.0) > WEIGHT_TOLERANCE_PCT:
-            problems.append(f"The criterion weights add up to {_num(round(total, 4))} %; "
-                            "they must add up to 100 %.")
+            problems.append(i18n.msg("rubrics.criterion_weights_total", total=_num(round(total, 4))))
     return clean, problems
 
 
@@ -194,13 +190,12 @@ def check_weights(rows: list[Mapping[str, Any]], what: str) -> list[str]:
     for n, row in enumerate(rows, start=1):
         weight = cell_number(row.get("weight"))
         if weight is None or weight <= 0:
-            problems.append(f"{what} row {n} ({cell_text(row.get('key'))}): weight must be a "
-                            f"positive percentage, not '{cell_text(row.get('weight'))}'.")
+            problems.append(i18n.msg("rubrics.weight_positive", where=row_place(what, n, cell_text(row.get("key"))),
+                                     value=cell_text(row.get("weight"))))
         else:
             weights.append(weight)
     if not problems and rows and abs(sum(weights) - 100.0) > WEIGHT_TOLERANCE_PCT:
-        problems.append(f"The {what.lower()} weights add up to {_num(round(sum(weights), 4))} %; "
-                        "they must add up to 100 %.")
+        problems.append(i18n.msg(f"rubrics.{what.lower()}_weights_total", total=_num(round(sum(weights), 4))))
     return problems
 
 

@@ -235,7 +235,7 @@ def missing_labels(*, session: Session, edition_id: int) -> list[dict]:
     return out
 
 
-def setup_problems(*, session: Session, edition_id: int) -> list[str]:
+def setup_problems(*, session: Session, edition_id: int) -> list[i18n.Message]:
     """What would stop judging: scored rounds without a rubric for a category, empty sheets."""
     problems = []
     categories = session.exec(select(Category).where(Category.edition_id == edition_id)
@@ -248,11 +248,11 @@ def setup_problems(*, session: Session, edition_id: int) -> list[str]:
                 SheetDefinition.round_id == rnd.id, SheetDefinition.category_id == cat.id,
                 SheetDefinition.active == True)).all()  # noqa: E712
             if not sheets:
-                problems.append(f"{rnd.label}: the {cat.label} category has no score sheet.")
+                problems.append(i18n.msg("setup.no_sheet", round=names.label(rnd), category=names.label(cat)))
             for sheet in sheets:
                 if _count(session, select(Criterion.id).where(Criterion.sheet_id == sheet.id)) == 0:
-                    problems.append(f"{rnd.label}, {cat.label}: the sheet '{sheet.label}' "
-                                    "has no criteria.")
+                    problems.append(i18n.msg("setup.sheet_without_criteria", round=names.label(rnd),
+                                             category=names.label(cat), sheet=names.label(sheet)))
     return problems
 
 
@@ -285,21 +285,21 @@ def update_edition(
     problems = []
     name = (name or "").strip()
     if not name:
-        problems.append("The edition needs a name.")
+        problems.append(i18n.msg("setup.edition_name_needed"))
     if opens_at and submission_deadline and not opens_at < submission_deadline:
-        problems.append("The submission deadline must come after the opening date.")
+        problems.append(i18n.msg("setup.deadline_after_opening"))
     if submission_deadline and closes_at and not submission_deadline <= closes_at:
-        problems.append("The edition cannot close before the submission deadline.")
+        problems.append(i18n.msg("setup.close_after_deadline"))
     if opens_at and closes_at and not opens_at < closes_at:
-        problems.append("The edition must close after it opens.")
+        problems.append(i18n.msg("setup.close_after_open"))
     if not isinstance(max_entries_per_enterprise, int) or max_entries_per_enterprise < 1:
-        problems.append("Entries per enterprise must be a whole number of at least 1.")
+        problems.append(i18n.msg("setup.cap_whole_number"))
     docs = list(edition.rules.get("required_documents", [])
                 if required_documents is None else required_documents)
     unknown = [d for d in docs if d not in documents.DOCUMENT_KINDS]
     if unknown:
-        problems.append(f"Unknown document kinds: {', '.join(unknown)}; choose from "
-                        f"{', '.join(documents.DOCUMENT_KINDS)}.")
+        problems.append(i18n.msg("setup.unknown_document_kinds", kinds=", ".join(unknown),
+                                 allowed=[i18n.msg(f"documents.kind_{k}") for k in documents.DOCUMENT_KINDS]))
     time_zone = edition.time_zone if time_zone is None else time_zone
     if time_zone not in dates.zone_names():
         problems.append(i18n.msg("setup.unknown_time_zone", zone=time_zone))
@@ -378,24 +378,23 @@ def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str,
         where = rubrics.row_place(singular, n, key)
         if row_id is not None:
             if row_id not in existing:
-                problems.append(f"{where}: this row belongs to another edition or was removed; "
-                                "reload the page.")
+                problems.append(i18n.msg("setup.row_gone", where=where))
                 continue
             kept_ids.add(row_id)
             if key != existing[row_id].key:
-                problems.append(f"{where}: the key '{existing[row_id].key}' cannot be changed "
-                                "(files and imports use it); add a new row instead.")
+                problems.append(i18n.msg("setup.key_fixed", where=where, key=existing[row_id].key))
         if kind == "categories":
             kinds = _split(row.get("core_kinds"))
             bad = [k for k in kinds if k not in {p.value for p in PatentKind}]
             if bad:
-                problems.append(f"{where}: unknown core patent kinds {', '.join(bad)}; choose from "
-                                f"{', '.join(p.value for p in PatentKind)}.")
+                problems.append(i18n.msg("setup.unknown_core_kinds", where=where, kinds=", ".join(bad),
+                                         allowed=", ".join(p.value for p in PatentKind)))
     for row_id, record in existing.items():
         if row_id not in kept_ids:
             why = _label_in_use(session, kind, record)
             if why:
-                problems.append(f"{singular} '{record.key}' cannot be removed: {why}.")
+                problems.append(i18n.msg("setup.not_removable", what=i18n.msg(f"rubrics.what_{singular.lower()}"),
+                                         key=record.key, why=why))
     if problems:
         raise refused(i18n.msg("setup.list_not_saved", list=i18n.msg(f"setup.list_{kind}")), problems)
     for row_id, record in existing.items():
@@ -449,25 +448,25 @@ def labels_dict(kind: str, record: Any) -> dict:
     return out
 
 
-def _label_in_use(session: Session, kind: str, record: Any) -> str:
+def _label_in_use(session: Session, kind: str, record: Any) -> i18n.Message | None:
     column = {"groups": Entry.group_id, "categories": Entry.category_id,
               "tracks": Entry.track_id}[kind]
     entries = _count(session, select(Entry.id).where(column == record.id))
     if entries:
-        return f"{entries} entries use it"
+        return i18n.msg("setup.used_by_entries", n=entries)
     if kind == "categories":
         sheet_ids = list(session.exec(select(SheetDefinition.id)
                                       .where(SheetDefinition.category_id == record.id)))
         scored = _score_sheet_count(session, sheet_ids)
         if scored:
-            return f"judges have filled in {scored} score sheets for it"
+            return i18n.msg("setup.used_by_sheets", n=scored)
     if kind == "tracks":
         profiles = session.exec(select(JudgeProfile.expertise)
                                 .where(JudgeProfile.edition_id == record.edition_id)).all()
         judges = sum(1 for expertise in profiles if record.key in (expertise or []))
         if judges:
-            return f"{judges} judges list it as their expertise"
-    return ""
+            return i18n.msg("setup.used_by_judges", n=judges)
+    return None
 
 
 def _labels(row: Mapping[str, Any], current: Mapping[str, str]) -> dict[str, str]:
@@ -514,39 +513,37 @@ class RoundSettings:
     method: str = "model"  # the ranking method the results start from
 
 
-def round_problems(settings: RoundSettings) -> list[str]:
+def round_problems(settings: RoundSettings) -> list[i18n.Message]:
     """Judges per entry a whole number from 1; top N a whole number from 1; a threshold 0-100."""
     problems = []
     if not settings.label.strip():
-        problems.append("The round needs a label.")
+        problems.append(i18n.msg("setup.round_label_needed"))
     if settings.scored and (not isinstance(settings.judges_per_entry, int)
                             or not 1 <= settings.judges_per_entry <= MAX_JUDGES_PER_ENTRY):
-        problems.append("Judges per entry must be a whole number from 1 to "
-                        f"{MAX_JUDGES_PER_ENTRY}.")
+        problems.append(i18n.msg("setup.judges_per_entry_range", max=MAX_JUDGES_PER_ENTRY))
     rule = settings.advancement_rule
     value = rubrics.cell_number(settings.advancement_value)
     if rule not in {r.value for r in AdvancementRule}:
-        problems.append(f"Unknown advancement rule '{rule}'; choose top_n, threshold or none.")
+        problems.append(i18n.msg("setup.unknown_rule", rule=rule))
     elif rule == AdvancementRule.top_n.value and (value is None or value < 1
                                                    or value != int(value)):
-        problems.append("Top N per group needs N, a whole number of at least 1.")
+        problems.append(i18n.msg("setup.top_n_needed"))
     elif rule == AdvancementRule.threshold.value and (value is None or not 0 <= value <= 100):
-        problems.append("A score threshold lies between 0 and 100.")
+        problems.append(i18n.msg("setup.threshold_range"))
     if (settings.opens_at and settings.closes_at
             and not _utc(settings.opens_at) < _utc(settings.closes_at)):
-        problems.append("The round must close after it opens.")
+        problems.append(i18n.msg("setup.round_close_after_open"))
     pv = rubrics.cell_number(settings.public_vote_pct)
     carry = rubrics.cell_number(settings.carry_over_pct)
     if pv is None or not 0 <= pv < 100:
-        problems.append("The public vote share is a percentage from 0 up to (not including) 100.")
+        problems.append(i18n.msg("setup.vote_share_range"))
     if carry is None or not 0 <= carry < 100:
-        problems.append("The carried share is a percentage from 0 up to (not including) 100.")
+        problems.append(i18n.msg("setup.carried_share_range"))
     if pv is not None and carry is not None and pv + carry >= 100:
-        problems.append("The public vote and carried shares together must stay below 100 %: "
-                        "the judges' scores need a share.")
+        problems.append(i18n.msg("setup.shares_below_100"))
     if settings.method not in ranking.METHODS:
-        problems.append(f"Unknown ranking method '{settings.method}'; "
-                        f"choose {', '.join(ranking.METHODS)}.")
+        problems.append(i18n.msg("setup.unknown_method", method=settings.method,
+                                 methods=", ".join(ranking.METHODS)))
     return problems
 
 
@@ -592,8 +589,7 @@ def update_round(*, session: Session, actor: Actor, round_id: int, settings: Rou
     if rnd.scored and not settings.scored:
         scored = _count(session, select(ScoreSheet.id).where(ScoreSheet.round_id == rnd.id))
         if scored:
-            problems.append(f"{rnd.label} already has {scored} score sheets; "
-                            "it cannot become an unscored round.")
+            problems.append(i18n.msg("setup.round_has_sheets", round=names.label(rnd), n=scored))
     if problems:
         raise refused("common.please_correct", problems)
     before = _round_audit(rnd)
@@ -619,10 +615,10 @@ def add_round(*, session: Session, actor: Actor, edition_id: int, key: str, sett
     key = (key or "").strip()
     problems = round_problems(settings)
     if not rubrics.KEY_PATTERN.match(key):
-        problems.append(f"The round key '{key}' must be {rubrics.KEY_RULE}.")
+        problems.append(i18n.msg("setup.round_key_invalid", key=key, rule=i18n.msg(rubrics.KEY_RULE)))
     elif session.exec(select(Round.id)
                       .where(Round.edition_id == edition_id, Round.key == key)).first():
-        problems.append(f"There is already a round '{key}'.")
+        problems.append(i18n.msg("setup.round_key_taken", key=key))
     if problems:
         raise refused("common.please_correct", problems)
     rnd = Round(edition_id=edition_id, key=key, label=settings.label.strip())
@@ -641,14 +637,14 @@ def remove_round(*, session: Session, actor: Actor, round_id: int) -> None:
     require_role(actor, Role.organiser)
     rnd = _round(session, round_id)
     uses = {
-        "entries are in it": select(Entry.id).where(Entry.current_round_id == rnd.id),
-        "judges are assigned in it": select(Assignment.id).where(Assignment.round_id == rnd.id),
-        "score sheets exist": select(ScoreSheet.id).where(ScoreSheet.round_id == rnd.id),
-        "decisions refer to it": select(Decision.id).where(Decision.round_id == rnd.id),
+        "setup.in_use_entries": select(Entry.id).where(Entry.current_round_id == rnd.id),
+        "setup.in_use_assignments": select(Assignment.id).where(Assignment.round_id == rnd.id),
+        "setup.in_use_sheets": select(ScoreSheet.id).where(ScoreSheet.round_id == rnd.id),
+        "setup.in_use_decisions": select(Decision.id).where(Decision.round_id == rnd.id),
     }
-    reasons = [why for why, stmt in uses.items() if _count(session, stmt)]
+    reasons = [i18n.msg(why) for why, stmt in uses.items() if _count(session, stmt)]
     if reasons:
-        raise InvalidInput(f"{rnd.label} cannot be removed: {', '.join(reasons)}.")
+        raise InvalidInput("setup.round_not_removable", round=names.label(rnd), reasons=reasons)
     sheets = session.exec(select(SheetDefinition).where(SheetDefinition.round_id == rnd.id)).all()
     for sheet in sheets:
         for c in session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)).all():
@@ -685,8 +681,8 @@ def save_sheets(*, session: Session, actor: Actor, round_id: int, category_id: i
         SheetDefinition.active == True))}  # noqa: E712
     problems = rubrics.key_label_problems(rows, "Sheet")
     if not rows and rnd.scored:
-        problems.append(f"{rnd.label} is scored: the {category.label} category needs "
-                        "at least one sheet.")
+        problems.append(i18n.msg("setup.category_needs_sheet", round=names.label(rnd),
+                                 category=names.label(category)))
     problems += rubrics.check_weights(list(rows), "Sheet")
     if problems:
         raise refused("setup.sheets_not_saved", problems)
@@ -704,11 +700,7 @@ def save_sheets(*, session: Session, actor: Actor, round_id: int, category_id: i
     if in_use and (set(old_weights) != set(new_weights)
                    or any(abs(old_weights[k] - new_weights[k]) > rubrics.WEIGHT_TOLERANCE_PCT
                           for k in new_weights)):
-        raise RubricInUse(
-            f"{rnd.label}, {category.label}: {in_use} score sheets exist, so the sheets and "
-            "their weights can no longer change (round scores would be recomputed). "
-            "Labels can still be corrected."
-        )
+        raise RubricInUse("setup.sheets_in_use", round=names.label(rnd), category=names.label(category), n=in_use)
     for key, sheet in current.items():
         if key not in new_weights:
             for c in session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)).all():
@@ -765,8 +757,7 @@ def save_criteria(*, session: Session, actor: Actor, sheet_id: int, rows: list[M
     sheet = _sheet(session, sheet_id)
     rnd = _round(session, sheet.round_id)
     if not sheet.active:
-        raise InvalidInput(f"Version {sheet.version} of '{sheet.label}' is kept for the scores "
-                           "given on it; edit the active version instead.")
+        raise InvalidInput("setup.old_version_kept", version=sheet.version, sheet=names.label(sheet))
     clean, problems = rubrics.check_criteria(list(rows))
     if problems:
         raise refused(i18n.msg("setup.criteria_not_saved", sheet=names.label(sheet)), problems)
@@ -784,13 +775,9 @@ def save_criteria(*, session: Session, actor: Actor, sheet_id: int, rows: list[M
     scoring_changed = rubrics.scoring_signature(old) != rubrics.scoring_signature(clean)
     in_use = _score_sheet_count(session, [sheet.id])
     category = session.get(Category, sheet.category_id)
-    where = f"'{sheet.label}' ({rnd.label}, {category.label if category else ''})"
     if scoring_changed and in_use and not new_version:
-        raise RubricInUse(
-            f"The rubric {where} already has {in_use} score sheets. Changing criteria, points, "
-            "steps, weights or bands would change their totals: save it as a new version "
-            "(the current version and its scores are kept) or leave it as it is."
-        )
+        raise RubricInUse("setup.rubric_in_use", sheet=names.label(sheet), round=names.label(rnd),
+                          category=names.label(category) if category else "", n=in_use)
     details = {"round": rnd.key, "category": category.key if category else None, "sheet": sheet.key,
                "before": _audit_criteria(old), "after": _audit_criteria(clean)}
     if scoring_changed and in_use:

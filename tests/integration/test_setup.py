@@ -127,7 +127,7 @@ def test_a_track_used_by_an_entry_cannot_be_removed(session, edition, organiser)
     session.commit()
     with pytest.raises(InvalidInput) as err:
         setup.save_labels(session=session, actor=organiser, edition_id=edition.id, kind="tracks", rows=rows[1:])
-    assert any("1 entries use it" in p for p in err.value.problems)
+    assert any("1 entries use it" in p for p in map(str, err.value.problems))
     session.rollback()
     assert len(setup.labels_of(session=session, edition_id=edition.id, kind="tracks")) == len(rows)
 
@@ -138,7 +138,7 @@ def test_bad_label_rows_are_named_by_row_and_key(session, edition, organiser):
     rows.append({"id": None, "key": "growth", "label": "Growth again"})
     with pytest.raises(InvalidInput) as err:
         setup.save_labels(session=session, actor=organiser, edition_id=edition.id, kind="groups", rows=rows)
-    text = "\n".join(err.value.problems)
+    text = "\n".join(map(str, err.value.problems))
     assert "Group row 3 (Start Up!): key 'Start Up!' must be" in text
     assert "Group row 3 (Start Up!): a label is required." in text
     assert "Group row 4 (growth): key 'growth' appears twice." in text
@@ -195,8 +195,8 @@ def test_a_new_round_is_added_in_place_and_a_fresh_one_can_be_removed(session, e
                           settings=setup.RoundSettings(label="Repechage", judges_per_entry=2), order=3)
     keys = [r.key for r in editions.rounds_of(session=session, edition_id=edition.id)]
     assert keys == ["eligibility", "preliminary", "repechage", "semifinal", "final"]
-    assert "Repechage: the Invention category has no score sheet." in setup.setup_problems(
-        session=session, edition_id=edition.id)
+    assert "Repechage: the Invention category has no score sheet." in map(str, setup.setup_problems(
+        session=session, edition_id=edition.id))
     setup.remove_round(session=session, actor=organiser, round_id=rnd.id)
     keys = [r.key for r in editions.rounds_of(session=session, edition_id=edition.id)]
     assert keys == ["eligibility", "preliminary", "semifinal", "final"]
@@ -209,7 +209,7 @@ def test_sheet_weights_must_be_positive_and_sum_to_100(session, edition, organis
     rows[0]["weight"], rows[1]["weight"] = 70, 40
     with pytest.raises(InvalidInput) as err:
         setup.save_sheets(session=session, actor=organiser, round_id=rnd.id, category_id=cat.id, rows=rows)
-    assert err.value.problems == ["The sheet weights add up to 110 %; they must add up to 100 %."]
+    assert list(map(str, err.value.problems)) == ["The sheet weights add up to 110 %; they must add up to 100 %."]
     rows[1]["weight"] = 30
     setup.save_sheets(session=session, actor=organiser, round_id=rnd.id, category_id=cat.id, rows=rows)
     saved = setup.sheets_for(session=session, actor=organiser, round_id=rnd.id, category_id=cat.id)
@@ -224,7 +224,7 @@ def test_criteria_weights_bands_and_steps_are_checked_with_row_and_key(session, 
     rows[2]["bands"] = "0-50 weak; 60-100 strong"
     with pytest.raises(InvalidInput) as err:
         setup.save_criteria(session=session, actor=organiser, sheet_id=sheet.id, rows=rows)
-    text = "\n".join(err.value.problems)
+    text = "\n".join(map(str, err.value.problems))
     assert "Criterion row 1 (advancement): weight must be a positive percentage, not '-5'." in text
     assert "Criterion row 2 (patent_quality): max points 20 must be a multiple of the step 3." in text
     assert "Criterion row 3 (layout): the bands must cover 0-100 % without gaps or overlaps" in text
@@ -238,7 +238,7 @@ def test_weights_that_do_not_sum_to_100_are_refused(session, edition, organiser)
     rows[0]["weight"] = 30
     with pytest.raises(InvalidInput) as err:
         setup.save_criteria(session=session, actor=organiser, sheet_id=sheet.id, rows=rows)
-    assert "The criterion weights add up to 105 %; they must add up to 100 %." in err.value.problems
+    assert "The criterion weights add up to 105 %; they must add up to 100 %." in map(str, err.value.problems)
 
 
 def test_a_rubric_without_scores_is_edited_in_place(session, edition, organiser):
@@ -371,4 +371,5 @@ def test_a_category_with_scores_cannot_be_removed(session, edition, organiser, m
     with pytest.raises(InvalidInput) as err:
         setup.save_labels(session=session, actor=organiser, edition_id=edition.id, kind="categories",
                           rows=[r for r in rows if r["key"] != "design"])
-    assert err.value.problems == ["Category 'design' cannot be removed: judges have filled in 1 score sheets for it."]
+    assert list(map(str, err.value.problems)) == [
+        "Category 'design' cannot be removed: judges have filled in 1 score sheets for it."]

@@ -30,7 +30,7 @@ def test_bands_typed_as_text_are_read_in_order(text, expected):
 def test_bands_that_do_not_tile_the_range_are_named(text, message):
     bands, problems = rubrics.parse_bands(text, "Criterion row 2 (layout)")
     assert bands == []
-    assert len(problems) == 1 and problems[0].startswith("Criterion row 2 (layout): ") and message in problems[0]
+    assert len(problems) == 1 and str(problems[0]).startswith("Criterion row 2 (layout): ") and message in str(problems[0])
 
 
 def _row(**kw):
@@ -56,24 +56,26 @@ def test_a_good_single_criterion_sheet_passes():
 ])
 def test_each_bad_criterion_cell_is_named(row, message):
     _clean, problems = rubrics.check_criteria([row])
-    assert any(p.startswith(message) for p in problems), problems
+    assert any(str(p).startswith(message) for p in problems), problems
 
 
 def test_duplicate_keys_and_weights_off_100_are_named():
     _clean, problems = rubrics.check_criteria([_row(weight=60), _row(weight=30.5)])
-    assert "Criterion row 2 (market): key 'market' appears twice." in problems
-    assert "The criterion weights add up to 90.5 %; they must add up to 100 %." in problems
+    shown = [str(p) for p in problems]  # as an English reader sees them
+    assert "Criterion row 2 (market): key 'market' appears twice." in shown
+    assert "The criterion weights add up to 90.5 %; they must add up to 100 %." in shown
 
 
 def test_weights_within_rounding_of_100_are_accepted():
     rows = [_row(key=f"c{i}", weight=33.33) for i in range(3)]
     assert rubrics.check_criteria(rows)[1] == []
     rows[0]["weight"] = 33.2
-    assert rubrics.check_criteria(rows)[1] == ["The criterion weights add up to 99.86 %; they must add up to 100 %."]
+    assert [str(p) for p in rubrics.check_criteria(rows)[1]] == [
+        "The criterion weights add up to 99.86 %; they must add up to 100 %."]
 
 
 def test_an_empty_sheet_is_refused():
-    assert rubrics.check_criteria([])[1] == ["A score sheet needs at least one criterion."]
+    assert [str(p) for p in rubrics.check_criteria([])[1]] == ["A score sheet needs at least one criterion."]
 
 
 def test_bands_read_back_as_they_were_typed():
@@ -89,7 +91,7 @@ def test_bands_read_back_as_they_were_typed():
      ["Sheet row 2 (b): weight must be a positive percentage, not 'none'."]),
 ])
 def test_sheet_weights_must_be_positive_and_total_100(rows, problems):
-    assert rubrics.check_weights(rows, "Sheet") == problems
+    assert [str(p) for p in rubrics.check_weights(rows, "Sheet")] == problems
 
 
 def test_a_wording_change_keeps_the_scoring_signature_but_a_new_step_does_not():

@@ -73,7 +73,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 with context.session(read_only=True) as s, context.user_errors():
     overview = setup.setup_overview(session=s, actor=actor, edition_id=edition.id)
 for problem in overview["problems"]:
-    st.warning(problem)
+    st.warning(t(problem))
 if overview["missing_labels"]:
     with st.expander(t("setup.missing_labels", n=len(overview["missing_labels"]))):
         st.caption(t("setup.missing_labels_help"))
