@@ -58,6 +58,7 @@ def test_the_demo_edition_is_complete_and_valid(demo_db):
 def test_an_award_reaches_the_entrant_only_once_published(demo_db):
     from contest.auth import Actor
     from contest.models import Decision, Publication
+    from contest.labels import label_of
     from contest.services import home
 
     url, _logins = demo_db
@@ -74,7 +75,8 @@ def test_an_award_reaches_the_entrant_only_once_published(demo_db):
         s.add(Publication(edition_id=entry.edition_id, round_id=entry.current_round_id, kind="awards", version=2,
                           note="correction", payload=[{"entry_code": entry.code, "outcome": "silver"}]))
         s.commit()
-        assert home.entrant_overview(session=s, actor=owner, edition_id=entry.edition_id)[0].award == "silver"
+        award = home.entrant_overview(session=s, actor=owner, edition_id=entry.edition_id)[0].award
+        assert (award, label_of(award, "zh-Hant")) == ("Silver", "銀獎")  # the tier's name, in every language
     engine.dispose()
 
 
