@@ -187,7 +187,12 @@ def writer_not_blocked(engine) -> bool:
 
 @pytest.fixture
 def during_heavy_work(monkeypatch, small):
-    """Each long calculation, with whether another user could write while it ran."""
+    """Each long calculation, with whether another user could write while it ran. The
+    small demo's ranks are sent to a worker as a large round's would be (a small rank runs
+    in place: standings.ranks_in_worker)."""
+    from contest.services import standings
+
+    monkeypatch.setattr(standings, "WORKER_WORK", 1)
     seen: list[tuple[str, bool]] = []
     real = workers.run
 
