@@ -12,14 +12,15 @@ import re
 from collections.abc import Mapping
 
 from contest import documents, organisations, patents
+from contest.i18n import Message, msg
 
 APPLICANT_TYPES = ("enterprise", "university", "institute", "individual")
 CATEGORIES = ("invention", "design", "ic_layout")
 GROUPS = ("startup", "growth")
 # Revenue last year; the start-up group takes revenue of at most RMB 20 m.
 REVENUE_BANDS = {
-    "le_20m": "Up to RMB 20 m (or none yet)",
-    "gt_20m": "Above RMB 20 m",
+    "le_20m": msg("eligibility.revenue_le_20m"),
+    "gt_20m": msg("eligibility.revenue_gt_20m"),
 }
 STARTUP_REVENUE_BANDS = frozenset({"le_20m"})
 GRANTED_STATUSES = frozenset({"granted", "registered"})
@@ -80,7 +81,15 @@ class EditionRules:
 class RuleResult:
     key: str
     passed: bool
-    message: str
+    message: Message  # rendered in the reader's language at the edge
+
+
+class GroupError(ValueError):
+    """An applicant type or revenue band group_for cannot place; str() is the English text."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(str(message))
 
 
 def check_entry(entry: EntryFacts, rules: EditionRules, *,
@@ -105,9 +114,19 @@ def check_entry(entry: EntryFacts, rules: EditionRules, *,
     return results
 
 
-def failures(results: list[RuleResult]) -> list[str]:
+def failures(results: list[RuleResult]) -> list[Message]:
     """The messages of the rules an entry fails: the reasons shown for ineligibility."""
     return [result.message for result in results if not result.passed]
+
+
+def joined(messages: list[Message]) -> Message | str:
+    """Several messages as one, one sentence after the other ("" for none)."""
+    if not messages:
+        return ""
+    out = messages[-1]
+    for message in reversed(messages[:-1]):
+        out = msg("eligibility.joined", first=message, rest=out)
+    return out
 
 
 def is_eligible(results: list[RuleResult]) -> bool:
@@ -117,15 +136,15 @@ def is_eligible(results: list[RuleResult]) -> bool:
 def group_for(applicant_type: str, revenue_band: str | None) -> str:
     """startup for universities, institutes and revenue up to RMB 20 m; growth above."""
     if applicant_type not in APPLICANT_TYPES:
-        raise ValueError(f"Unknown applicant type {applicant_type!r}; choose one of "
-                         f"{', '.join(APPLICANT_TYPES)}.")
+        raise GroupError(msg("eligibility.unknown_applicant_type", value=repr(applicant_type),
+                             choices=[msg(f"applicant_type.{a}") for a in APPLICANT_TYPES]))
     if applicant_type in ("university", "institute"):
         return "startup"
     if revenue_band is None or revenue_band == "":
-        raise ValueError("Choose last year's revenue band: it decides the group.")
+        raise GroupError(msg("eligibility.revenue_band_needed"))
     if revenue_band not in REVENUE_BANDS:
-        raise ValueError(f"Unknown revenue band {revenue_band!r}; choose one of "
-                         f"{', '.join(REVENUE_BANDS)}.")
+        raise GroupError(msg("eligibility.unknown_revenue_band", value=repr(revenue_band),
+                             choices=list(REVENUE_BANDS.values())))
     return "startup" if revenue_band in STARTUP_REVENUE_BANDS else "growth"
 
 
@@ -143,93 +162,88 @@ def _core_facts(entry: EntryFacts) -> PatentFacts | None:
     return next((p for p in entry.patents if p.normalised == entry.core_patent), None)
 
 
+def _result(key: str, passed: bool, message_id: str, **params) -> RuleResult:
+    return RuleResult(key, passed, msg(f"eligibility.{message_id}", **params))
+
+
+def _known(prefix: str, value: str | None, known) -> Message:
+    """A stored key in words (prefix.value) when it has them, else as given; "not given"."""
+    if not value:
+        return msg("eligibility.not_given")
+    return msg(f"{prefix}.{value}") if value in known else msg("eligibility.as_is", value=value)
+
+
 def _core_named(entry: EntryFacts) -> RuleResult:
     if not entry.core_patent:
-        return RuleResult("core_patent", False,
-                          "No core patent is named: choose one of the entry's patents as the "
-                          "core patent.")
+        return _result("core_patent", False, "no_core")
     if _core_facts(entry) is None:
-        return RuleResult("core_patent", False,
-                          f"The core patent {entry.core_patent} is not in the entry's patent "
-                          "list: add it or choose another.")
-    return RuleResult("core_patent", True, f"Core patent: {entry.core_patent}.")
+        return _result("core_patent", False, "core_not_listed", patent=entry.core_patent)
+    return _result("core_patent", True, "core_named", patent=entry.core_patent)
 
 
 def _core_granted(core: PatentFacts) -> RuleResult:
     if core.status in GRANTED_STATUSES:
-        return RuleResult("core_granted", True, f"The core patent {core.normalised} is granted.")
-    status = core.status or "not given"
-    return RuleResult("core_granted", False,
-                      f"The core patent {core.normalised} must be granted or registered; "
-                      f"its status is {status}.")
+        return _result("core_granted", True, "core_granted", patent=core.normalised)
+    return _result("core_granted", False, "core_not_granted", patent=core.normalised,
+                   status=_known("patent_status", core.status, ("granted", "pending", "lapsed")))
 
 
 def _core_grant_date(core: PatentFacts, rules: EditionRules) -> RuleResult:
     cutoff = rules.core_patent_cutoff.isoformat()
     if core.grant_date is None:
-        return RuleResult("core_grant_date", False,
-                          f"The core patent {core.normalised} has no grant date; it must be "
-                          f"granted on or after {cutoff}.")
+        return _result("core_grant_date", False, "core_no_grant_date", patent=core.normalised,
+                       cutoff=cutoff)
     if core.grant_date < rules.core_patent_cutoff:
-        return RuleResult("core_grant_date", False,
-                          f"The core patent {core.normalised} was granted on "
-                          f"{core.grant_date.isoformat()}, before the cut-off date {cutoff}.")
-    return RuleResult("core_grant_date", True,
-                      f"The core patent was granted on {core.grant_date.isoformat()}, on or "
-                      f"after {cutoff}.")
+        return _result("core_grant_date", False, "core_granted_too_early", patent=core.normalised,
+                       granted=core.grant_date.isoformat(), cutoff=cutoff)
+    return _result("core_grant_date", True, "core_grant_date_ok",
+                   granted=core.grant_date.isoformat(), cutoff=cutoff)
 
 
 def _core_kind(entry: EntryFacts, core: PatentFacts, rules: EditionRules) -> RuleResult:
     allowed = rules.allowed_core_kinds.get(entry.category)
     if allowed is None:
-        return RuleResult("core_kind", False,
-                          f"The category {entry.category!r} is not open in this edition.")
-    wanted = " or ".join(sorted(patents.KIND_LABELS.get(k, k) for k in allowed))
+        return _result("core_kind", False, "category_closed", category=repr(entry.category))
+    wanted = [_known("patent_kind", k, patents.KIND_LABELS) for k in sorted(allowed)]
+    category = _known("patent_kind", entry.category, patents.KIND_LABELS)
     if core.kind not in allowed:
-        said = patents.KIND_LABELS.get(core.kind, core.kind) if core.kind else "not given"
-        return RuleResult("core_kind", False,
-                          f"The {_category_label(entry.category)} category needs a core "
-                          f"patent of kind {wanted}; {core.normalised} is of kind {said}.")
-    return RuleResult("core_kind", True, f"The core patent is of kind {wanted}, as the "
-                                         f"{_category_label(entry.category)} category needs.")
+        return _result("core_kind", False, "core_kind_wrong", category=category, wanted=wanted,
+                       patent=core.normalised,
+                       kind=_known("patent_kind", core.kind, patents.KIND_LABELS))
+    return _result("core_kind", True, "core_kind_ok", category=category, wanted=wanted)
 
 
 def _core_jurisdiction(core: PatentFacts, rules: EditionRules) -> RuleResult:
-    offices = ", ".join(sorted(rules.core_jurisdictions))
     if core.jurisdiction in rules.core_jurisdictions:
-        return RuleResult("core_jurisdiction", True,
-                          f"The core patent is a {core.jurisdiction} right.")
-    return RuleResult("core_jurisdiction", False,
-                      f"The core patent {core.normalised} must be granted or registered in "
-                      f"{offices}; it is a {core.jurisdiction or 'unknown'} right.")
+        return _result("core_jurisdiction", True, "core_jurisdiction_ok",
+                       jurisdiction=core.jurisdiction)
+    return _result("core_jurisdiction", False, "core_jurisdiction_wrong", patent=core.normalised,
+                   offices=", ".join(sorted(rules.core_jurisdictions)),
+                   jurisdiction=core.jurisdiction or msg("eligibility.unknown"))
 
 
 def _core_holder(entry: EntryFacts, core: PatentFacts) -> RuleResult:
     holder = first_holder(core.holder)
     if not holder:
-        return RuleResult("core_holder", False,
-                          f"The holder of the core patent {core.normalised} is not given; the "
-                          "entrant must be its (first) right holder.")
+        return _result("core_holder", False, "core_holder_missing", patent=core.normalised)
     if organisations.normalise_organisation(holder) == organisations.normalise_organisation(
             entry.applicant):
-        return RuleResult("core_holder", True,
-                          f"{entry.applicant} holds the core patent.")
-    return RuleResult("core_holder", False,
-                      f"The entrant {entry.applicant} must be the (first) right holder of the "
-                      f"core patent {core.normalised}; its holder is {holder}.")
+        return _result("core_holder", True, "core_holder_ok", applicant=entry.applicant)
+    return _result("core_holder", False, "core_holder_wrong", applicant=entry.applicant,
+                   patent=core.normalised, holder=holder)
 
 
 def _entries_cap(entry: EntryFacts, rules: EditionRules, others: int) -> RuleResult:
     if entry.applicant_type in rules.uncapped_types:
-        return RuleResult("entries_per_enterprise", True,
-                          f"No limit on entries for a {entry.applicant_type}.")
+        return _result("entries_per_enterprise", True, "no_entry_limit",
+                       applicant_type=_known("applicant_type", entry.applicant_type,
+                                             APPLICANT_TYPES))
     cap = rules.max_entries_per_enterprise
     if others + 1 > cap:
-        return RuleResult("entries_per_enterprise", False,
-                          f"{entry.applicant} already has {others} other entries; at most "
-                          f"{cap} entries per enterprise are allowed.")
-    return RuleResult("entries_per_enterprise", True,
-                      f"Entry {others + 1} of at most {cap} for {entry.applicant}.")
+        return _result("entries_per_enterprise", False, "entries_cap_exceeded",
+                       applicant=entry.applicant, others=others, cap=cap)
+    return _result("entries_per_enterprise", True, "entries_cap_ok", n=others + 1, cap=cap,
+                   applicant=entry.applicant)
 
 
 def _documents_present(entry: EntryFacts, rules: EditionRules) -> RuleResult:
@@ -238,10 +252,7 @@ def _documents_present(entry: EntryFacts, rules: EditionRules) -> RuleResult:
     missing += sorted(rules.required_documents - set(documents.DOCUMENT_KINDS)
                       - entry.document_kinds)
     if missing:
-        names = ", ".join(documents.DOCUMENT_LABELS.get(kind, kind) for kind in missing)
-        return RuleResult("documents", False, f"Missing required documents: {names}.")
-    return RuleResult("documents", True, "All required documents are uploaded.")
-
-
-def _category_label(category: str) -> str:
-    return {"ic_layout": "IC layout design"}.get(category, category)
+        return _result("documents", False, "documents_missing", documents=[
+            msg(f"documents.kind_{kind}") if kind in documents.DOCUMENT_KINDS
+            else msg("eligibility.as_is", value=kind) for kind in missing])
+    return _result("documents", True, "documents_ok")

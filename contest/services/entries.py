@@ -258,9 +258,8 @@ def save_applicant(*, session: Session, actor: Actor, entry_id: int, applicant: 
     group = None
     try:
         group = eligibility.group_for(applicant_type, revenue_band or None)
-    except ValueError as error:
-        problems.append(f"Revenue band: {error}" if applicant_type in eligibility.APPLICANT_TYPES
-                        else f"Applicant type: {error}")
+    except eligibility.GroupError as error:
+        problems.append(error.message)
     group_id = _id_of(session, ContestGroup, entry.edition_id, group, "Group", problems) \
         if group else None
     _raise_if(problems)

@@ -79,7 +79,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     skipped_examples: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[str | i18n.Message] = field(default_factory=list)
     # Scores: the version of every sheet the file writes, as the check found them. Pass it
     # back as `prepared` to refuse sheets a judge saves between this dry run and the import.
     versions: dict[SheetKey, int] = field(default_factory=dict)
@@ -297,7 +297,7 @@ def _code_maker(taken_codes: list[str]):
             yield code
 
 
-def _eligibility_notes(session, edition, imported) -> list[str]:
+def _eligibility_notes(session, edition, imported) -> list[i18n.Message]:
     """The entry rules each imported entry fails today (screening decides; documents are
     uploaded later, so that rule is left out here)."""
     if edition.core_patent_cutoff is None:
@@ -321,7 +321,8 @@ def _eligibility_notes(session, edition, imported) -> list[str]:
         failed = eligibility.failures(eligibility.check_entry(
             facts, rules, entries_by_same_applicant=max(others, 0)))
         if failed:
-            notes.append(f"{entry.code}: {' '.join(failed)}")
+            notes.append(i18n.msg("imports.eligibility_note", code=entry.code,
+                                  problems=eligibility.joined(failed)))
     return notes
 
 

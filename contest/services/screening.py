@@ -60,7 +60,7 @@ def screening_queue(*, session: Session, actor: Actor, edition_id: int,
             "applicant_type": e.applicant_type, "group": labels["group"].get(e.group_id, ""),
             "category": labels["category"].get(e.category_id, ""), "track": labels["track"].get(e.track_id, ""),
             "region": e.region, "status": e.status, "status_label": i18n.msg(f"screening_status.{e.status}"),
-            "rules_passed": not failed, "rule_problems": " ".join(failed),
+            "rules_passed": not failed, "rule_problems": eligibility.joined(failed),
             "results": [{"rule": r.key, "passed": r.passed, "message": r.message} for r in results[e.id]],
             "reason": e.eligibility_reason, "submitted_at": e.submitted_at,
         })
@@ -184,7 +184,7 @@ def decide_eligibility(*, session: Session, actor: Actor, entry_ids: list[int], 
         session.add(entry)
         audit(session, actor, "entry.eligibility", "entry", entry.id, edition_id=edition.id, code=entry.code,
               previous=previous, outcome=outcome, reason=reason, override=override,
-              automatic_failures=eligibility.failures(results[entry.id]),
+              automatic_failures=[str(m) for m in eligibility.failures(results[entry.id])],
               assignments_withdrawn=[row.judge_id for row in withdrawn])
         changed += 1
         changed_codes.append(entry.code)

@@ -175,7 +175,7 @@ def test_eligibility_problems_are_reported_without_blocking(session, organiser, 
                                         grant_date="2000-01-01")])
     report = run(session, organiser, edition, "entries", data)
     assert report.created == 1
-    assert any(n.startswith("A-1: ") and "before the cut-off date" in n for n in report.notes)
+    assert any(str(n).startswith("A-1: ") and "before the cut-off date" in str(n) for n in report.notes)
 
 
 def test_only_organisers_may_import(session, make_user, edition):
@@ -359,5 +359,5 @@ def test_import_notes_follow_the_editions_own_core_patent_kinds_as_screening_doe
     session.commit()
     data = entries_workbook([entry_row("A-1", NUMBERS[0])], [patent_row("A-1", NUMBERS[0])])
     report = run(session, organiser, edition, "entries", data)
-    assert any(n.startswith("A-1: ") and "needs a core patent of kind" in n
+    assert any(str(n).startswith("A-1: ") and "needs a core patent of kind" in str(n)
                for n in report.notes), report.notes

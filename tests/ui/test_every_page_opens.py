@@ -173,12 +173,8 @@ def test_every_page_of_the_role_opens_without_an_error_and_its_tables_read_as_wo
     assert not english, "\n".join(sorted(set(english)))
 
 
-PART_B = pytest.mark.xfail(strict=True, reason="part B: the screening page's automatic eligibility checks (contest.eligibility) "
-                                               "are still English; the edition's labels and the services' other "
-                                               "words have a text per language")
-DATA_CASES = [pytest.param(role, code, marks=[PART_B] if (role, code) in {
-    ("organiser", "zh-Hans"), ("organiser", "zh-Hant")} else [])
-    for role in [r.value for r in navigation.ROLE_ORDER] for code in i18n.LANGUAGES if code != i18n.DEFAULT_LANGUAGE]
+DATA_CASES = [(role, code) for role in [r.value for r in navigation.ROLE_ORDER]
+              for code in i18n.LANGUAGES if code != i18n.DEFAULT_LANGUAGE]
 
 
 @pytest.mark.parametrize(("role", "language"), DATA_CASES)

@@ -42,7 +42,7 @@ def with_core(**changes):
 
 
 def failed(results):
-    return {result.key: result.message for result in results if not result.passed}
+    return {result.key: str(result.message) for result in results if not result.passed}
 
 
 def test_a_complete_entry_passes_every_rule_in_order():
@@ -59,7 +59,7 @@ FAILING = [
     (dict(core_patent="CN95115608.X"), "core_patent",
      "The core patent CN95115608.X is not in the entry's patent list"),
     (dict(patents=(dataclasses.replace(CORE, status="pending"), OTHER)), "core_granted",
-     "must be granted or registered; its status is pending"),
+     "must be granted or registered; its status is Pending"),
     (dict(patents=(dataclasses.replace(CORE, status=None), OTHER)), "core_granted",
      "its status is not given"),
     (dict(patents=(dataclasses.replace(CORE, grant_date=datetime.date(2019, 12, 31)), OTHER)),
@@ -67,8 +67,8 @@ FAILING = [
     (dict(patents=(dataclasses.replace(CORE, grant_date=None), OTHER)), "core_grant_date",
      "has no grant date"),
     (dict(category="design"), "core_kind",
-     "The design category needs a core patent of kind design; CN201710601862.3 is of kind "
-     "invention"),
+     "The Design category needs a core patent of kind Design; CN201710601862.3 is of kind "
+     "Invention"),
     (dict(category="ic_layout"), "core_kind", "needs a core patent of kind IC layout design"),
     (dict(category="trademark"), "core_kind", "'trademark' is not open in this edition"),
     (dict(patents=(dataclasses.replace(CORE, kind=None), OTHER)), "core_kind",
@@ -82,7 +82,7 @@ FAILING = [
     (dict(patents=(dataclasses.replace(CORE, holder=""), OTHER)), "core_holder",
      "holder of the core patent CN201710601862.3 is not given"),
     (dict(document_kinds=frozenset({"roadshow"})), "documents",
-     "Missing required documents: analysis and evaluation report"),
+     "Missing required documents: Analysis and evaluation report"),
 ]
 
 
@@ -154,7 +154,7 @@ def test_organiser_can_change_the_cap_cutoff_and_required_documents():
     )
     failures = failed(check(rules=rules, others=1))
     assert set(failures) == {"core_grant_date", "entries_per_enterprise", "documents"}
-    assert failures["documents"] == "Missing required documents: supporting document."
+    assert failures["documents"] == "Missing required documents: Supporting document."
 
 
 def test_organiser_may_allow_utility_models_as_core_patents_of_the_invention_category():

@@ -7,7 +7,7 @@ or contest.services.documents; all checks live there.
 import pandas as pd
 import streamlit as st
 
-from contest import config, excel
+from contest import config, excel, i18n
 from contest.services import documents as document_service
 from contest.services import entries
 from contest.ui import context, formats, viewer, widgets
@@ -61,7 +61,8 @@ def viewer_file(document_id):
 
 def pick(label, options, current, key, blank=True):
     keys = ([""] if blank else []) + list(options)
-    labels = {"": t("entrant_entry.choose"), **options}
+    labels = {"": t("entrant_entry.choose"), **{k: t(v) if isinstance(v, i18n.Message) else v
+                                                for k, v in options.items()}}
     return st.selectbox(label, keys, index=keys.index(current) if current in keys else 0,
                         format_func=labels.get, key=key,
                         disabled=not view.editable)
@@ -215,7 +216,7 @@ else:
         results = entries.entry_eligibility(session=s, actor=actor, entry_id=entry_id)
         receipt = entries.latest_receipt(session=s, actor=actor, entry_id=entry_id)
     st.subheader(t("entrant_entry.eligibility_check"))
-    widgets.table(pd.DataFrame([{"ok": "✓" if r.passed else "✗", "rule": r.key, "result": r.message}
+    widgets.table(pd.DataFrame([{"ok": "✓" if r.passed else "✗", "rule": r.key, "result": t(r.message)}
                                 for r in results]), RULE_RESULTS, key=f"eligibility_{entry_id}")
     st.caption(t("entrant_entry.patents_documents", patents=len(view.patents),
                  documents=len(view.documents)))

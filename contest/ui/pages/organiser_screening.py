@@ -57,7 +57,7 @@ st.caption(t("organiser_screening.chosen", n=len(chosen), total=len(frame)))
 with st.expander(t("organiser_screening.automatic_rule_results_one_entry")):
     code = st.selectbox(t("common.entry"), frame["code"].tolist(), key="screening_detail")
     detail = next(row for row in queue if row["code"] == code)
-    widgets.table(pd.DataFrame(detail["results"]), {
+    widgets.table(pd.DataFrame(formats.in_language(detail["results"])), {
         "rule": formats.Column("col.rule", "key", values="rule"), "passed": formats.Column("col.passed", "check"),
         "message": formats.Column("col.result")}, key="screening_rules")
     with context.session(read_only=True) as s, context.user_errors():
