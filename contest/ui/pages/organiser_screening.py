@@ -38,7 +38,9 @@ if not queue:
             else t("organiser_screening.no_entries_have_been_submitted"))
     st.stop()
 
-frame = pd.DataFrame(formats.in_language(queue))
+# each entry's rule results show one entry at a time below, not as a column of the table
+frame = pd.DataFrame(formats.in_language([{k: v for k, v in row.items() if k != "results"}
+                                          for row in queue]))
 frame.insert(0, "select", False)
 edited = widgets.editable_table(frame, {
     "select": formats.Column("col.choose", "check"), "code": formats.Column("col.entry"),
