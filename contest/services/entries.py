@@ -226,14 +226,14 @@ def save_project(*, session: Session, actor: Actor, entry_id: int, title: str, c
     problems = []
     title = (title or "").strip()
     if not title:
-        problems.append("Title: a title is required.")
+        problems.append(i18n.msg("entries.title_required"))
     elif len(title) > 300:
-        problems.append("Title: at most 300 characters.")
-    category_id = _id_of(session, Category, entry.edition_id, category, "Category", problems)
-    track_id = _id_of(session, Track, entry.edition_id, track, "Track", problems)
+        problems.append(i18n.msg("entries.title_too_long", max=300))
+    category_id = _id_of(session, Category, entry.edition_id, category, i18n.msg("field.category"), problems)
+    track_id = _id_of(session, Track, entry.edition_id, track, i18n.msg("field.track"), problems)
     summary = (summary or "").strip()
     if len(summary) > 8000:
-        problems.append("Summary: at most 8000 characters.")
+        problems.append(i18n.msg("entries.summary_too_long", max=8000))
     _raise_if(problems)
     entry.title, entry.category_id, entry.track_id, entry.summary = title, category_id, track_id, summary
     record_change(session, actor, entry, "entry.save_project")
@@ -249,12 +249,12 @@ def save_applicant(*, session: Session, actor: Actor, entry_id: int, applicant: 
     problems = []
     applicant = (applicant or "").strip()
     if not applicant:
-        problems.append("Applicant: the applicant's name is required.")
+        problems.append(i18n.msg("entries.applicant_required"))
     if region not in {r.value for r in Region}:
-        problems.append("Region: choose the applicant's region.")
+        problems.append(i18n.msg("entries.region_required"))
     contact_email = accounts.normalise_email(contact_email)
     if "@" not in contact_email or "." not in contact_email.partition("@")[2]:
-        problems.append("Contact email: a valid email address is required.")
+        problems.append(i18n.msg("entries.contact_email_invalid"))
     group = None
     try:
         group = eligibility.group_for(applicant_type, revenue_band or None)
@@ -562,18 +562,18 @@ def _eligibility(session: Session, entry: Entry) -> list[eligibility.RuleResult]
     return queries.automatic_results(session, edition, [entry])[entry.id]
 
 
-def _completeness(session: Session, entry: Entry) -> list[str]:
+def _completeness(session: Session, entry: Entry) -> list[Message]:
     problems = []
     if not entry.title:
-        problems.append("Project: the title is missing.")
+        problems.append(i18n.msg("entries.incomplete_title"))
     if entry.category_id is None:
-        problems.append("Project: choose a category.")
+        problems.append(i18n.msg("entries.incomplete_category"))
     if entry.track_id is None:
-        problems.append("Project: choose a track.")
+        problems.append(i18n.msg("entries.incomplete_track"))
     if not entry.applicant or entry.group_id is None or not entry.region:
-        problems.append("Applicant: fill in the applicant, its type, region and revenue band.")
+        problems.append(i18n.msg("entries.incomplete_applicant"))
     if not _patents_of(session, entry.id):
-        problems.append("Patents: list at least one patent.")
+        problems.append(i18n.msg("entries.incomplete_patents"))
     return problems
 
 
@@ -599,14 +599,14 @@ def _key_of(session: Session, model, row_id: int | None) -> str:
     return row.key if row is not None else ""
 
 
-def _id_of(session: Session, model, edition_id: int, key: str | None, label: str,
-           problems: list[str]) -> int | None:
+def _id_of(session: Session, model, edition_id: int, key: str | None, label: Message,
+           problems: list) -> int | None:
     if not key:
-        problems.append(f"{label}: choose one.")
+        problems.append(i18n.msg("entries.choose_one", field=label))
         return None
     row = session.exec(select(model).where(model.edition_id == edition_id,
                                            model.key == key)).first()
     if row is None:
-        problems.append(f"{label}: '{key}' is not offered in this edition.")
+        problems.append(i18n.msg("entries.not_offered", field=label, key=key))
         return None
     return row.id

@@ -10,7 +10,7 @@ import pytest
 from reportlab.pdfgen import canvas
 from sqlmodel import select
 
-from contest import auth
+from contest import auth, i18n
 from contest.auth import SYSTEM
 from contest.dbtypes import utcnow
 from contest.models import Assignment, AuditEvent, Document, DocumentBlob, Entry, Patent, Role, User
@@ -566,3 +566,19 @@ def test_a_code_taken_meanwhile_by_another_entrant_is_skipped(session, edition, 
     second = entries.create_entry(session=session, actor=entrant, edition_id=edition.id)
     assert second.code == "GBA26-0777"
     assert sorted(session.exec(select(Entry.code)).all()) == [draft.code, "GBA26-0777"]
+
+
+def test_an_entrant_reading_traditional_chinese_gets_the_editors_problems_in_it(session, entrant, draft):
+    """Each problem of a step and of an incomplete entry is a message in the reader's
+    language, naming the field in words (it was English in every language)."""
+    with pytest.raises(InvalidInput) as refused:
+        entries.save_project(session=session, actor=entrant, entry_id=draft.id, title="",
+                             category="", track="no_such_track", summary="x" * 8001)
+    problems = [i18n.text(p, "zh-Hant") for p in refused.value.problems]
+    assert problems == ["名稱：請填寫項目名稱。", "類別：請選擇一項。", "產業領域：本屆比賽不設「no_such_track」。",
+                        "簡介：最多 8000 個字元。"]
+    with pytest.raises(InvalidInput) as incomplete:
+        entries.submit_entry(session=session, actor=entrant, entry_id=draft.id)
+    shown = [i18n.text(p, "zh-Hant") for p in incomplete.value.problems]
+    assert "項目：尚未填寫名稱。" in shown and "專利：請至少列出一項專利。" in shown
+    assert all(not p.isascii() for p in shown)
