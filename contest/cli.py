@@ -641,7 +641,7 @@ def import_command(
                                              round_key=round_key, dry_run=dry_run,
                                              force=force, file_name=file.name,
                                              progress=update)
-    typer.echo(report.summary())
+    typer.echo(i18n.text(report.summary()))
     if report.forced:
         typer.echo(f"note: {i18n.msg('imports.forced_note', n=report.forced)}")
     for note in report.notes:

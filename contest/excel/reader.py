@@ -31,6 +31,17 @@ SHOWN_PROBLEMS = 50  # lines of a refusal shown on a page or the command line
 # where the formula computes 2): every workbook kind refuses formula cells.
 FORMULA = i18n.msg("imports.formula_cell")
 
+REQUIRED = i18n.msg("imports.value_required")
+
+
+class CellValueError(ValueError):
+    """A cell's value cannot be taken; `message` says why, in the reader's language."""
+
+    def __init__(self, message: i18n.Message):
+        super().__init__(str(message))
+        self.message = message
+
+
 _EMAIL = re.compile(r"^[^@\s;,]+@[^@\s;,]+\.[^@\s;,]+$")
 _DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
                    r"(?:[ T]00:00(?::00(?:\.0+)?)?)?$")
@@ -43,17 +54,18 @@ class CellError:
     sheet: str
     row: int | None
     column: str | None
-    message: str | i18n.Message
+    message: i18n.Message | str
     letter: str | None = None
 
-    def where(self) -> str:
+    def where(self) -> str | i18n.Message:
         """The cell, row, column or sheet it is about ("scores!F12 (score)"), or ""."""
         if self.row is not None and self.letter:
-            return f"{self.sheet}!{self.letter}{self.row} ({self.column})"
+            return i18n.msg("imports.at_cell", sheet=self.sheet, letter=self.letter,
+                            row=self.row, column=self.column)
         if self.row is not None:
-            return f"{self.sheet} row {self.row}"
+            return i18n.msg("imports.at_row", sheet=self.sheet, row=self.row)
         if self.column:
-            return f"{self.sheet} column {self.column}"
+            return i18n.msg("imports.at_column", sheet=self.sheet, column=self.column)
         return self.sheet
 
     def render(self, language: str = i18n.DEFAULT_LANGUAGE) -> str:
@@ -128,9 +140,8 @@ def read_workbook(kind: str, data: bytes, *,
         # data_only=False: formula cells are seen as formulas (never their cached values).
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # any parser failure is the file's fault, not a crash
-        return ImportRows({}, [CellError("", None, None,
-                                         f"the file could not be read as an Excel .xlsx "
-                                         f"workbook ({type(exc).__name__})")])
+        return ImportRows({}, [CellError("", None, None, i18n.msg(
+            "imports.unreadable", error=type(exc).__name__))])
     result = ImportRows({}, [])
     allowed = _allowed_values(choices or {})
     try:
@@ -138,9 +149,8 @@ def read_workbook(kind: str, data: bytes, *,
         for index, spec in enumerate(specs):
             actual = names.get(spec.name)
             if actual is None:
-                result.errors.append(CellError(spec.name, None, None,
-                                               f"the workbook has no sheet '{spec.name}' "
-                                               f"(sheets found: {', '.join(book.sheetnames)})"))
+                result.errors.append(CellError(spec.name, None, None, i18n.msg(
+                    "imports.no_sheet", sheet=spec.name, sheets=", ".join(book.sheetnames))))
                 continue
             share = (lambda f, i=index: progress((i + f) / len(specs))) if progress else None
             rows, errors, examples = _read_sheet(spec, book[actual], allowed, share)
@@ -149,9 +159,8 @@ def read_workbook(kind: str, data: bytes, *,
             result.errors.extend(errors)
             result.skipped_examples += examples
     except Exception as exc:  # a damaged sheet part surfaces only while iterating
-        result.errors.append(CellError("", None, None,
-                                       f"the file is damaged and could not be read to the "
-                                       f"end ({type(exc).__name__})"))
+        result.errors.append(CellError("", None, None, i18n.msg(
+            "imports.damaged", error=type(exc).__name__)))
     else:
         result.complete = all(spec.name in result.sheets for spec in specs)
     finally:
@@ -188,27 +197,27 @@ def _problem(error) -> i18n.Message:
     return error if isinstance(error, i18n.Message) else i18n.msg("imports.problem", problem=error)
 
 
-def _check_container(data: bytes) -> str | None:
+def _check_container(data: bytes) -> i18n.Message | None:
     if not data:
-        return "the file is empty"
+        return i18n.msg("imports.empty_file")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return "this is an old .xls (or encrypted) file: save it as an Excel .xlsx workbook"
+        return i18n.msg("imports.old_xls")
     if data[:4] != b"PK\x03\x04":
-        return "the file is not an Excel .xlsx workbook"
+        return i18n.msg("imports.not_xlsx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     # zipfile also raises NotImplementedError (an unknown zip version or compression) and
     # RuntimeError (an encrypted member) on files damaged or made that way: the file's fault.
     except (zipfile.BadZipFile, ValueError, OSError, NotImplementedError, RuntimeError, EOFError):
-        return "the file is not an Excel .xlsx workbook (damaged zip archive)"
+        return i18n.msg("imports.damaged_zip")
     unpacked = sum(i.file_size for i in infos)
     if unpacked > MAX_UNPACKED_BYTES or any(
             i.file_size > 10_000_000 and i.file_size > MAX_RATIO * max(i.compress_size, 1)
             for i in infos):
-        return "the file unpacks to far more data than a workbook holds; refused"
+        return i18n.msg("imports.zip_bomb")
     if not any(i.filename == "xl/workbook.xml" for i in infos):
-        return "the file is a zip archive but not an Excel .xlsx workbook"
+        return i18n.msg("imports.zip_not_xlsx")
     return None
 
 
@@ -243,8 +252,7 @@ def _read_sheet(spec: schema.SheetSpec, sheet, allowed, progress=None):
     if header is not None:
         header = [cell.value for cell in header]
     if header is None:
-        return rows, [CellError(spec.name, None, None,
-                                "the sheet is empty: row 1 must hold the column names")], 0
+        return rows, [CellError(spec.name, None, None, i18n.msg("imports.empty_sheet"))], 0
     positions: dict[str, int] = {}
     unnamed: list[int] = []
     for index, raw in enumerate(header):
@@ -254,16 +262,16 @@ def _read_sheet(spec: schema.SheetSpec, sheet, allowed, progress=None):
         key = textrules.normalise_key(str(raw))
         letter = get_column_letter(index + 1)
         if spec.column(key) is None:
-            errors.append(CellError(spec.name, 1, str(raw).strip(),
-                                    f"unknown column '{str(raw).strip()}'; the columns are "
-                                    f"{', '.join(spec.keys)}", letter))
+            name = str(raw).strip()
+            errors.append(CellError(spec.name, 1, name, i18n.msg(
+                "imports.unknown_column", column=name, columns=", ".join(spec.keys)), letter))
         elif key in positions:
-            errors.append(CellError(spec.name, 1, key, "this column appears twice", letter))
+            errors.append(CellError(spec.name, 1, key, i18n.msg("imports.column_twice"), letter))
         else:
             positions[key] = index
     for col in spec.columns:
         if col.needed and col.key not in positions:
-            errors.append(CellError(spec.name, None, col.key, "required column is missing"))
+            errors.append(CellError(spec.name, None, col.key, i18n.msg("imports.column_missing")))
     if errors:
         return rows, errors, 0
     letters = {key: get_column_letter(i + 1) for key, i in positions.items()}
@@ -277,7 +285,7 @@ def _read_sheet(spec: schema.SheetSpec, sheet, allowed, progress=None):
             progress(min(number / expected, 1.0))
         if number - 1 > MAX_ROWS:
             errors.append(CellError(spec.name, number, None,
-                                    f"more than {MAX_ROWS} rows; split the file"))
+                                    i18n.msg("imports.too_many_rows", n=MAX_ROWS)))
             break
         if not values or all(v is None or (isinstance(v, str) and not v.strip())
                              for v in values):
@@ -290,7 +298,7 @@ def _read_sheet(spec: schema.SheetSpec, sheet, allowed, progress=None):
         for index in unnamed:
             if index < len(values) and values[index] is not None and str(values[index]).strip():
                 errors.append(CellError(spec.name, number, None,
-                                        "a value stands in a column without a name in row 1",
+                                        i18n.msg("imports.unnamed_column"),
                                         get_column_letter(index + 1)))
         parsed: dict[str, object] = {}
         unread = False  # a cell whose value could not be taken (the row rules need them all)
@@ -304,12 +312,13 @@ def _read_sheet(spec: schema.SheetSpec, sheet, allowed, progress=None):
             try:
                 value = _parse(col, raw, allowed)
             except ValueError as exc:
-                errors.append(CellError(spec.name, number, col.key, str(exc),
+                errors.append(CellError(spec.name, number, col.key,
+                                        getattr(exc, "message", None) or str(exc),
                                         letters[col.key]))
                 unread = True
                 continue
             if value is None and col.required:
-                errors.append(CellError(spec.name, number, col.key, "a value is required",
+                errors.append(CellError(spec.name, number, col.key, REQUIRED,
                                         letters.get(col.key)))
             parsed[col.key] = value
         row = Row(spec.name, number, parsed, letters)
@@ -320,7 +329,7 @@ def _read_sheet(spec: schema.SheetSpec, sheet, allowed, progress=None):
 
 
 def _parse(col: schema.Column, raw, allowed):
-    """One cell to its plain value, or ValueError with a message for the user."""
+    """One cell to its plain value, or CellValueError with a message for the user."""
     if raw is None:
         return None
     if isinstance(raw, str):
@@ -332,7 +341,7 @@ def _parse(col: schema.Column, raw, allowed):
     if kind == "int":
         number = _parse_number(raw)
         if number != int(number) or number < 0:
-            raise ValueError(f"'{_show(raw)}' is not a whole number of 0 or more")
+            raise CellValueError(i18n.msg("imports.not_whole_number", value=_show(raw)))
         return int(number)
     if kind == "number":
         return _parse_number(raw)
@@ -348,7 +357,7 @@ def _parse(col: schema.Column, raw, allowed):
     if kind == "email":
         email = value.lower()
         if not _EMAIL.match(email):
-            raise ValueError(f"'{value}' is not an email address")
+            raise CellValueError(i18n.msg("imports.not_email", value=value))
         return email
     if kind == "enum":
         spellings = allowed.get(col.key)
@@ -357,7 +366,7 @@ def _parse(col: schema.Column, raw, allowed):
         key = spellings.get(textrules.normalise_key(value))
         if key is None:
             options = ", ".join(dict.fromkeys(spellings.values()))
-            raise ValueError(f"'{value}' is not one of {options}")
+            raise CellValueError(i18n.msg("imports.not_one_of", value=value, options=options))
         return key
     if kind == "list":
         items = [textrules.normalise_key(p) for p in value.split(";")]
@@ -366,8 +375,9 @@ def _parse(col: schema.Column, raw, allowed):
         if spellings:
             unknown = [p for p in items if p not in spellings]
             if unknown:
-                raise ValueError(f"'{unknown[0]}' is not one of "
-                                 f"{', '.join(dict.fromkeys(spellings.values()))}")
+                raise CellValueError(i18n.msg(
+                    "imports.not_one_of", value=unknown[0],
+                    options=", ".join(dict.fromkeys(spellings.values()))))
             items = [spellings[p] for p in items]
         return tuple(dict.fromkeys(items))
     return value
@@ -391,7 +401,7 @@ def _show(raw) -> str:
 
 def _parse_number(raw) -> float:
     if isinstance(raw, bool):
-        raise ValueError(f"'{_show(raw)}' is not a number")
+        raise CellValueError(i18n.msg("imports.not_number", value=_show(raw)))
     if isinstance(raw, (int, float)):
         number = float(raw)
     elif isinstance(raw, str):
@@ -399,11 +409,11 @@ def _parse_number(raw) -> float:
         try:
             number = float(cleaned)
         except ValueError:
-            raise ValueError(f"'{_show(raw)}' is not a number") from None
+            raise CellValueError(i18n.msg("imports.not_number", value=_show(raw))) from None
     else:
-        raise ValueError(f"'{_show(raw)}' is not a number")
+        raise CellValueError(i18n.msg("imports.not_number", value=_show(raw)))
     if not math.isfinite(number):
-        raise ValueError(f"'{_show(raw)}' is not a number")
+        raise CellValueError(i18n.msg("imports.not_number", value=_show(raw)))
     return int(number) if number.is_integer() and isinstance(raw, int) else number
 
 
@@ -419,7 +429,7 @@ def _parse_date(raw) -> date:
                 return date(*(int(g) for g in match.groups()))
             except ValueError:
                 pass
-    raise ValueError(f"'{_show(raw)}' is not a date; use an Excel date or YYYY-MM-DD")
+    raise CellValueError(i18n.msg("imports.not_date", value=_show(raw)))
 
 
 _UNIQUE = {
@@ -434,8 +444,7 @@ def _row_rules(sheet: str, row: Row, seen: dict[tuple, int]) -> list[CellError]:
     """Rules across the cells of one row, and duplicates within the sheet."""
     errors = []
     if sheet == "conflicts" and not row["entry_code"] and not row["organisation"]:
-        errors.append(row.error("entry_code", "fill entry_code, or organisation for every "
-                                              "entry of that applicant"))
+        errors.append(row.error("entry_code", i18n.msg("imports.conflict_needs_entry")))
     keys = _UNIQUE.get(sheet)
     if keys:
         values = tuple(_fold(row[k]) for k in keys)
@@ -443,7 +452,7 @@ def _row_rules(sheet: str, row: Row, seen: dict[tuple, int]) -> list[CellError]:
             first = seen.get((sheet, values))
             if first is not None:
                 errors.append(row.error(keys[-1] if sheet == "scores" else keys[0],
-                                        f"duplicate of row {first}"))
+                                        i18n.msg("imports.duplicate_of_row", row=first)))
             else:
                 seen[(sheet, values)] = row.number
     return errors
@@ -467,9 +476,8 @@ def _check_links(kind: str, result: ImportRows) -> None:
         if not entry["entry_code"] and entry["core_patent"]:
             key = _patent_key(entry["core_patent"])
             if key in uncoded:
-                result.errors.append(entry.error(
-                    "core_patent", f"row {uncoded[key].number} has the same core patent and "
-                                   f"no entry_code either; give them entry codes"))
+                result.errors.append(entry.error("core_patent", i18n.msg(
+                    "imports.same_core_patent", row=uncoded[key].number)))
             uncoded.setdefault(key, entry)
     for row in result.sheets["patents"]:
         if not row["patent_number"]:
@@ -478,9 +486,8 @@ def _check_links(kind: str, result: ImportRows) -> None:
         code = _fold(row["entry_code"])
         owner = codes.get(code) if code else uncoded.get(number)
         if owner is None:
-            message = (f"'{row['entry_code']}' is not an entry_code of the entries sheet"
-                       if code else "fill entry_code: only the core patent of an entry "
-                                    "without entry_code may leave it blank")
+            message = (i18n.msg("imports.not_an_entry_code", code=row["entry_code"])
+                       if code else i18n.msg("imports.fill_entry_code"))
             result.errors.append(row.error("entry_code", message))
 
 
@@ -506,7 +513,7 @@ def _skip_blank_sheets(result: ImportRows) -> None:
     result.sheets["scores"] = [r for r in rows if r.number not in blank]
     result.errors = [e for e in result.errors if not (
         e.sheet == "scores" and e.row in blank and e.column == "score"
-        and e.message == "a value is required")]
+        and e.message == REQUIRED)]
 
 
 def entry_key(row: Row) -> str:

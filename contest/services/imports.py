@@ -85,13 +85,13 @@ class ImportReport:
     versions: dict[SheetKey, int] = field(default_factory=dict)
     forced: int = 0  # sheets a judge had saved since, overwritten on the organiser's say
 
-    def summary(self) -> str:
-        verb = "would import" if self.dry_run else "imported"
-        text = (f"{self.kind}: {verb} {self.created} new, {self.updated} updated, "
-                f"{self.unchanged} unchanged")
+    def summary(self) -> i18n.Message:
+        """What was (or would be) imported, rendered at the edge in the reader's language."""
+        message_id = "imports.summary_dry_run" if self.dry_run else "imports.summary"
         if self.skipped_examples:
-            text += f"; {self.skipped_examples} example rows skipped"
-        return text + (" (dry run: nothing stored)" if self.dry_run else "")
+            message_id += "_examples"
+        return i18n.msg(message_id, kind=self.kind, created=self.created, updated=self.updated,
+                        unchanged=self.unchanged, examples=self.skipped_examples)
 
 
 def import_workbook(*, session: Session, actor: Actor, edition_id: int, kind: str,
@@ -262,8 +262,8 @@ def _portfolio(entry_row, rows) -> tuple[list[Patent], list[excel.CellError]]:
     checked = patents.check_patent_list(
         [row.values for row in rows], core=entry_row["core_patent"],
         labels=[i18n.msg("imports.patents_row", row=row.number) for row in rows])
-    errors = [rows[p.row].error(p.column, str(p.message)) if p.row is not None else
-              entry_row.error("core_patent" if p.column == "core_patent" else None, str(p.message))
+    errors = [rows[p.row].error(p.column, p.message) if p.row is not None else
+              entry_row.error("core_patent" if p.column == "core_patent" else None, p.message)
               for p in checked.problems]
     found = [Patent(
         entry_id=0, number=item.parsed.raw.strip(), normalised=item.parsed.normalised,

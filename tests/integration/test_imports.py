@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import func, select
 
+from contest import i18n
 from contest.auth import SYSTEM
 from contest.models import (
     Assignment,
@@ -122,7 +123,7 @@ def test_file_level_errors_are_all_listed(session, organiser, edition):
 def test_a_dry_run_checks_everything_and_stores_nothing(session, organiser, edition):
     report = run(session, organiser, edition, "entries", good_entries(), dry_run=True)
     assert report.created == 3 and report.dry_run
-    assert "dry run: nothing stored" in report.summary()
+    assert "dry run: nothing stored" in str(report.summary())
     assert count(session, Entry) == 0 and count(session, Patent) == 0
 
 
@@ -216,6 +217,23 @@ def test_a_judge_with_an_unknown_track_is_refused_and_nothing_stored(session, or
     assert str(caught.value.problems[0]).startswith("judges!E3 (expertise): 'astrology' is not")
     assert count(session, JudgeProfile) == 0
     assert session.exec(select(User).where(User.email == "a@uni.hk")).first() is None
+
+
+def test_a_hong_kong_organiser_reads_import_problems_and_summary_in_traditional_chinese(
+        session, organiser, edition):
+    bad = judges_workbook(["a@uni.hk", "A", None, None, None, None],
+                          ["A@uni.hk", "A again", None, None, None, None],
+                          ["b@uni.hk", "B", None, None, None, "lots"])
+    with pytest.raises(InvalidInput) as caught:
+        run(session, organiser, edition, "judges", bad)
+    problems = [i18n.text(p, "zh-Hant") for p in caught.value.problems]
+    assert problems == ["judges!A3 (email)：與第 2 列重複", "judges!F4 (max_load)：「lots」不是數字"]
+    assert [str(p) for p in caught.value.problems] == [
+        "judges!A3 (email): duplicate of row 2", "judges!F4 (max_load): 'lots' is not a number"]
+    report = run(session, organiser, edition, "judges",
+                 judges_workbook(["a@uni.hk", "A", None, None, None, 3]))
+    assert i18n.text(report.summary(), "zh-Hant") == "judges：已匯入，新增 1 項，更新 0 項，0 項不變"
+    assert str(report.summary()) == "judges: imported 1 new, 0 updated, 0 unchanged"
 
 
 def _pool(session, organiser, edition):

@@ -35,7 +35,8 @@ for info in rounds:
         st.switch_page(SCORE_PAGE, query_params={"round": str(rid), "entry": str(upcoming["entry_id"])})
     states, text, track = st.columns(3)
     chosen = states.multiselect(t("judge_home.state"), ["to do", "draft", "submitted"], key=f"states_{rid}",
-                                format_func={s: formats.value_label("work", s) for s in ["to do", "draft", "submitted"]}.get)
+                                format_func={s: formats.value_label("work", s) for s in ["to do", "draft", "submitted"]}.get,
+                                placeholder=t("common.choose_options"))
     needle = text.text_input(t("judge_home.search_code_title"), key=f"search_{rid}")
     tracks = sorted({e["track"] for e in info["entries"] if e["track"]})
     picked = track.selectbox(t("judge_home.track"), [""] + tracks, key=f"track_{rid}",

@@ -37,11 +37,11 @@ else:
     by = {field: offered(field) for field in ("group", "track")}
     by["region"] = offered("region", lambda r: formats.value_label("region", r))
     groups = by_group.multiselect(t("col.group"), list(by["group"]), format_func=by["group"].get,
-                                  key="observer_groups")
+                                  key="observer_groups", placeholder=t("common.choose_options"))
     tracks = by_track.multiselect(t("col.track"), list(by["track"]), format_func=by["track"].get,
-                                  key="observer_tracks")
+                                  key="observer_tracks", placeholder=t("common.choose_options"))
     regions = by_region.multiselect(t("col.region"), list(by["region"]), format_func=by["region"].get,
-                                    key="observer_regions")
+                                    key="observer_regions", placeholder=t("common.choose_options"))
     finalists = home.filter_finalists(finalists, text=needle, groups=groups, tracks=tracks, regions=regions)
     if len(finalists) < len(showcase.entries):
         st.caption(t("table.matching", n=len(finalists), total=len(showcase.entries)))

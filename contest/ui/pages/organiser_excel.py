@@ -66,7 +66,7 @@ if st.button(t("organiser_excel.import"), disabled=upload is None, key="import_g
                 progress=bar.progress)
         bar.empty()
         st.session_state["import_prepared"] = (checked, report.versions) if dry_run else None
-        st.success(report.summary())
+        st.success(t(report.summary()))
         notes = [t(note) for note in report.notes]
         if report.forced:
             notes.append(t(i18n.msg("imports.forced_note", n=report.forced)))

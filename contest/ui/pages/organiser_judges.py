@@ -61,7 +61,8 @@ with st.expander(t("organiser_judges.add_judge"), expanded=not pool):
         name = cols[1].text_input(t("common.name"), key="judge_name")
         organisation = cols[0].text_input(t("common.organisation"), key="judge_organisation")
         region = cols[1].selectbox(t("common.region"), regions, key="judge_region", format_func=region_labels.get)
-        expertise = st.multiselect(t("organiser_judges.expertise_tracks"), tracks, key="judge_expertise", format_func=track_labels.get)
+        expertise = st.multiselect(t("organiser_judges.expertise_tracks"), tracks, key="judge_expertise", format_func=track_labels.get,
+                                   placeholder=t("common.choose_options"))
         max_load = st.text_input(t("organiser_judges.most_entries_judge_takes_blank"), key="judge_max_load")
         if st.form_submit_button(t("organiser_judges.add_pool"), type="primary"):
             with context.session() as s, context.user_errors():
@@ -79,7 +80,8 @@ with st.expander(t("organiser_judges.change_judge")):
         region = st.selectbox(t("common.region"), regions, regions.index(who["region"]) if who["region"] in regions else 0,
                               format_func=region_labels.get)
         current = [track for track in who["expertise"].split("; ") if track in tracks]
-        expertise = st.multiselect(t("organiser_judges.expertise_tracks"), tracks, current, format_func=track_labels.get)
+        expertise = st.multiselect(t("organiser_judges.expertise_tracks"), tracks, current, format_func=track_labels.get,
+                                   placeholder=t("common.choose_options"))
         max_load = st.text_input(t("organiser_judges.most_entries_blank_no_cap"),
                                  "" if who["max_load"] is None else str(who["max_load"]))
         active = st.checkbox(t("organiser_judges.pool_unticked_not_assigned_any"), who["active"])
@@ -97,7 +99,8 @@ st.caption(t("organiser_judges.each_link_works_once_expires") + " "
               else t("organiser_judges.no_mail_server_set_contest")))
 invitees = st.multiselect(t("organiser_judges.judges_invite"), waiting, default=waiting,
                           format_func=lambda j: f"{j['name']} <{j['email']}> ({j['account']})",
-                          key=f"invitees_{st.session_state.get('judges_rev', 0)}")
+                          key=f"invitees_{st.session_state.get('judges_rev', 0)}",
+                          placeholder=t("common.choose_options"))
 if st.button(t("organiser_judges.send_invitations") if smtp_url else t("organiser_judges.create_invitation_links"), key="invite", disabled=not invitees):
     for judge in invitees:
         with context.session() as s, context.user_errors():

@@ -103,7 +103,8 @@ with tab_dates:
         cap = st.number_input(t("organiser_setup.entries_per_enterprise_most"), 1, 100, ed["max_entries_per_enterprise"],
                               key="edition_cap")
         docs = st.multiselect(t("organiser_setup.required_documents"), list(documents.DOCUMENT_KINDS), ed["required_documents"],
-                              format_func={k: t(f"documents.kind_{k}") for k in documents.DOCUMENT_KINDS}.get, key="edition_docs")
+                              format_func={k: t(f"documents.kind_{k}") for k in documents.DOCUMENT_KINDS}.get, key="edition_docs",
+                              placeholder=t("common.choose_options"))
         if st.form_submit_button(t("organiser_setup.save_dates_rules"), type="primary"):
             with context.session() as s, context.user_errors():
                 setup.update_edition(session=s, actor=actor, edition_id=edition.id, name=name,
@@ -114,7 +115,8 @@ with tab_dates:
     with st.form("tie_rule_form"):
         steps = st.multiselect(t("setup.tie_rule"), list(ranking.TIE_RULES),
                                [s for s in ed["tie_rule"] if s in ranking.TIE_RULES],
-                               format_func=lambda step: t(ranking.TIE_LABELS[step]), key="edition_tie_rule")
+                               format_func=lambda step: t(ranking.TIE_LABELS[step]), key="edition_tie_rule",
+                               placeholder=t("common.choose_options"))
         st.caption(t("setup.tie_rule_help"))
         if st.form_submit_button(t("setup.save_tie_rule")):
             with context.session() as s, context.user_errors():
