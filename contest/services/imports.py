@@ -214,15 +214,13 @@ def _import_entries(session, actor, edition, read, report, round_key):
         found, problems = _portfolio(row, rows)
         errors += problems
         if row["applicant_type"] in ("university", "institute") and row["group"] != "startup":
-            errors.append(row.error("group", "universities and institutes always enter the "
-                                             "startup group"))
+            errors.append(row.error("group", i18n.msg("imports.startup_group_only")))
             continue
         if problems:
             continue
         entry = existing.get((row["entry_code"] or "").casefold())
         if entry is not None and entry.owner_id is not None:
-            errors.append(row.error("entry_code", f"{entry.code} was entered by an entrant's "
-                                                  f"account; an import never overwrites it"))
+            errors.append(row.error("entry_code", i18n.msg("imports.entered_by_entrant", code=entry.code)))
             continue
         if entry is None:
             entry = Entry(edition_id=edition.id, code=row["entry_code"] or next(codes),
@@ -346,7 +344,7 @@ def _import_judges(session, actor, edition, read, report, round_key):
                                             organisation=row["organisation"] or "",
                                             actor=actor, commit=False)
             except ServiceError as exc:
-                errors.append(row.error("email", str(exc)))
+                errors.append(row.error("email", exc.message))
                 continue
         else:
             accounts.add_roles(session=session, actor=actor, user=user, roles=[Role.judge])
@@ -365,8 +363,7 @@ def _import_judges(session, actor, edition, read, report, round_key):
         else:
             report.unchanged += 1
     if new_accounts:
-        report.notes.append(f"{new_accounts} new judge account(s) have no password yet: send "
-                            f"their invitations from the judge pool.")
+        report.notes.append(i18n.msg("imports.judges_without_password", n=new_accounts))
     return errors
 
 
@@ -386,14 +383,12 @@ def _import_conflicts(session, actor, edition, read, report, round_key):
     for row in read.sheets["conflicts"]:
         judge_id = judges.get(row["judge_email"])
         if judge_id is None:
-            errors.append(row.error("judge_email", "no judge with this email in the edition's "
-                                                   "judge pool"))
+            errors.append(row.error("judge_email", i18n.msg("imports.no_judge_in_pool")))
         entry_id = None
         if row["entry_code"]:
             entry_id = entries.get(row["entry_code"].casefold())
             if entry_id is None:
-                errors.append(row.error("entry_code", f"no entry '{row['entry_code']}' in this "
-                                                      f"edition"))
+                errors.append(row.error("entry_code", i18n.msg("imports.no_such_entry", code=row["entry_code"])))
                 continue
         if judge_id is None:
             continue
@@ -522,29 +517,27 @@ def _prepare_scores(session, edition_id, read, round_key):
         first = rows[0]
         rnd = rounds.get(round_value)
         if rnd is None or not rnd.scored:
-            errors.append(first.error("round", f"no scored round '{round_value}' in this "
-                                               f"edition"))
+            errors.append(first.error("round", i18n.msg("imports.no_scored_round", round=round_value)))
             continue
         if round_key is not None and round_value != round_key:
-            errors.append(first.error("round", f"this import is for round '{round_key}'"))
+            errors.append(first.error("round", i18n.msg("imports.other_round", round=round_key)))
             continue
         entry = entries.get(code)
         judge_id = judges.get(email)
         if entry is None:
-            errors.append(first.error("entry_code", f"no entry '{first['entry_code']}' in this "
-                                                    f"edition"))
+            errors.append(first.error("entry_code", i18n.msg("imports.no_such_entry", code=first["entry_code"])))
         if judge_id is None:
-            errors.append(first.error("judge_email", "no judge with this email"))
+            errors.append(first.error("judge_email", i18n.msg("imports.no_such_judge")))
         if entry is None or judge_id is None:
             continue
         reason = refused.get((rnd.id, judge_id, entry.id))
         if reason is not None:
-            errors.append(first.error("judge_email", str(reason)))
+            errors.append(first.error("judge_email", reason))
             continue
         definition = sheet_defs.get((rnd.id, entry.category_id, sheet_key))
         if definition is None:
-            errors.append(first.error("sheet", f"round '{rnd.key}' has no sheet '{sheet_key}' "
-                                               f"for the category of {entry.code}"))
+            errors.append(first.error("sheet", i18n.msg("imports.no_such_sheet", round=rnd.key, sheet=sheet_key,
+                                                        code=entry.code)))
             continue
         stored = criteria[definition.id]
         specs = [scoring.CriterionSpec(c.key, c.label, c.max_points, c.step, c.weight)

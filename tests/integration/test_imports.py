@@ -197,8 +197,9 @@ def test_judges_become_users_with_the_judge_role_and_a_profile(session, organise
         ["wang@example.org", "Wang", "SZU", "guangdong", None, None])
     report = run(session, organiser, edition, "judges", data)
     assert report.created == 2
-    assert report.notes == ["1 new judge account(s) have no password yet: send their "
-                            "invitations from the judge pool."]
+    assert [str(note) for note in report.notes] == ["1 new judge account(s) have no password yet: send their "
+                                                    "invitations from the judge pool."]
+    assert i18n.text(report.notes[0], "zh-Hant") == "1 個新評審帳戶尚未設定密碼：請在評審庫中發送邀請。"
     li = session.exec(select(User).where(User.email == "li.wei@uni.hk")).one()
     assert accounts.roles_of(session, li.id) == {"judge"}
     assert accounts.roles_of(session, existing.id) == {"entrant", "judge"}
