@@ -131,7 +131,8 @@ def editable_table(frame: pd.DataFrame, columns: dict[str, formats.Column], *, k
     searches, sorts or turns to another page, and comes back with the row. A new
     `editor_key` (e.g. after saving) starts from the frame's values again."""
     kept: dict = st.session_state.setdefault(f"{editor_key}_kept", {})  # row id -> {column: value}
-    prepared = _prepared(frame, columns)
+    original = _prepared(frame, columns)
+    prepared = original.copy()
     for name in editable:
         prepared[name] = [kept.get(rid, {}).get(name, value) for rid, value in zip(prepared[row_id], prepared[name])]
     shown = _narrowed(prepared, columns, key=key, page_size=page_size, total=len(frame))
@@ -143,7 +144,6 @@ def editable_table(frame: pd.DataFrame, columns: dict[str, formats.Column], *, k
                             column_config={name: columns[name].config() for name in visible},
                             disabled=[c for c in shown.columns if c not in editable], key=f"{editor_key}_{view}",
                             **kwargs)
-    original = _prepared(frame, columns)
     original_by_id = original.set_index(row_id)
     for rid, row in zip(edited[row_id], edited.to_dict("records")):
         changes = {name: row[name] for name in editable if not _same(row[name], original_by_id.at[rid, name])}

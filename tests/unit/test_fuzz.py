@@ -113,14 +113,14 @@ def check_answers_cleanly(data: bytes) -> None:
     except documents.DocumentRejected as refused:
         assert str(refused)
         return
-    # The page count it reports is the stored copy's own, read by a separate reader, and
-    # within the limit.
+    # The page count it reports is the stored copy's own, read by a separate reader.
     stored_pages = len(pypdf.PdfReader(io.BytesIO(checked.data)).pages)
     assert stored_pages == checked.info.pages
-    assert 1 <= stored_pages <= LIMITS.max_pages
-    # What is stored is itself a PDF these checks accept, with nothing active left in it.
+    # What is stored is itself a PDF these checks accept, with nothing active left in it
+    # and the same pages (cleaning it again changes nothing a judge would read).
     again = documents.inspect_pdf(checked.data, "again.pdf", limits=LIMITS)
     assert again.removed == ()
+    assert again.info.pages == stored_pages
 
 
 @FUZZ

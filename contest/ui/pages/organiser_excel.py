@@ -15,13 +15,6 @@ METHODS = ["model", "mean", "trimmed", "median", "zscore"]
 
 
 
-def workbook_language() -> str:
-    """The reader's language as the workbooks name it: until they take the catalogue's
-    languages (part B of issue 12) they know Chinese only as "zh"."""
-    code, known = language(), getattr(excel.schema, "LANGUAGES", ())
-    return "zh" if code not in known and code.startswith("zh") and "zh" in known else code
-
-
 actor = context.require_actor()
 edition = context.edition()
 st.title(t("organiser_excel.excel_import_export"))
@@ -32,7 +25,7 @@ with context.session(read_only=True) as s, context.user_errors():
     scored_rounds = {r.key: r.label for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
     scored = list(scored_rounds)
     templates = {kind: exports.template(session=s, actor=actor, edition_id=edition.id,
-                                        kind=kind, lang=workbook_language()) for kind in excel.KINDS}
+                                        kind=kind, lang=language()) for kind in excel.KINDS}
 
 st.subheader(t("organiser_excel.templates"))
 st.caption(t("organiser_excel.each_template_explains_columns_rows"))
@@ -91,7 +84,7 @@ if st.button(t("organiser_excel.prepare_results_workbook"), key="export_go", dis
     with context.session(read_only=True) as s, context.user_errors():
         st.session_state["results_workbook"] = (result_round, exports.results_workbook(
             session=s, actor=actor, edition_id=edition.id, round_key=result_round,
-            method=method, lang=workbook_language(), progress=bar.progress))
+            method=method, lang=language(), progress=bar.progress))
     bar.empty()
 prepared = st.session_state.get("results_workbook")
 if prepared:
