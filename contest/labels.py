@@ -4,6 +4,8 @@ criteria, band descriptors and award tiers.
 Each has its English `label` (required; files, audit and the fallback use it) and a
 `labels` mapping {language code: text} for the other languages declared in
 `contest.i18n.LANGUAGES`. Adding a language needs no schema change: it is one more key.
+Groups and criteria carry a longer `description` the same way, with `descriptions` beside it
+(pass `base="description"`).
 
 `label_of(thing, language)` is the one way a page, chart, workbook or the CLI shows such a
 name: a missing label falls back to English. Services hand names on as `Label`s (an English
@@ -31,7 +33,10 @@ def column(code: str, base: str = "label") -> str:
 
 
 LABEL_COLUMNS = tuple(column(code) for code in LANGUAGES)
+DESCRIPTION_COLUMNS = tuple(column(code, "description") for code in LANGUAGES)
 LEGACY_COLUMN = "label_zh"  # earlier presets and tables: Simplified Chinese
+# the English field -> the field holding the other languages
+TRANSLATED = {"label": "labels", "description": "descriptions"}
 
 
 class Label(str):
@@ -60,7 +65,7 @@ def clean(labels: Mapping[str, Any] | None) -> dict[str, str]:
     return out
 
 
-def _english_and_labels(thing: Any) -> tuple[str, dict]:
+def _english_and_labels(thing: Any, base: str = "label") -> tuple[str, dict]:
     if thing is None:
         return "", {}
     if isinstance(thing, Label):
@@ -68,40 +73,43 @@ def _english_and_labels(thing: Any) -> tuple[str, dict]:
     if isinstance(thing, str):
         return thing, {}
     if isinstance(thing, Mapping):
-        return str(thing.get("label") or ""), labels_from_row(thing)
-    english = getattr(thing, "label", "")
+        return str(thing.get(base) or ""), labels_from_row(thing, base)
+    english = getattr(thing, base, "")
+    others = clean(getattr(thing, TRANSLATED[base], None))
     if isinstance(english, Label):
-        return str(english), {**english.labels, **clean(getattr(thing, "labels", None))}
-    return ("" if english is None else str(english)), clean(getattr(thing, "labels", None))
+        return str(english), {**english.labels, **others}
+    return ("" if english is None else str(english)), others
 
 
-def label_of(thing: Any, language: str | None = DEFAULT_LANGUAGE) -> str:
-    """The name of a record, row, band, tier or Label in a language; English when that
-    language has none."""
-    english, labels = _english_and_labels(thing)
+def label_of(thing: Any, language: str | None = DEFAULT_LANGUAGE, base: str = "label") -> str:
+    """The name (or with base="description", the description) of a record, row, band, tier or
+    Label in a language; English when that language has none."""
+    english, labels = _english_and_labels(thing, base)
     code = language_or_default(language)
     if code == DEFAULT_LANGUAGE:
         return english
     return labels.get(code) or english
 
 
-def label(thing: Any) -> Label:
-    """A record's (or row's) name as a Label, to hand on to pages and messages."""
-    english, labels = _english_and_labels(thing)
+def label(thing: Any, base: str = "label") -> Label:
+    """A record's (or row's) name, or description, as a Label to hand on to pages and messages."""
+    english, labels = _english_and_labels(thing, base)
     return Label(english, labels)
 
 
-def labels_from_row(row: Mapping[str, Any]) -> dict[str, str]:
-    """The other languages' labels of a preset entry or an edited table row: a `labels`
-    mapping, one `label_<language>` column per language, or the older `label_zh`
-    (Simplified Chinese). Columns win over the mapping; empty texts are left out."""
-    found = dict(clean(row.get("labels") if isinstance(row.get("labels"), Mapping) else None))
-    legacy = row.get(LEGACY_COLUMN)
+def labels_from_row(row: Mapping[str, Any], base: str = "label") -> dict[str, str]:
+    """The other languages' texts of a preset entry or an edited table row: a `labels` (or
+    `descriptions`) mapping, one `label_<language>` (`description_<language>`) column per
+    language, or for labels the older `label_zh` (Simplified Chinese). Columns win over the
+    mapping; empty texts are left out."""
+    mapping = row.get(TRANSLATED[base])
+    found = dict(clean(mapping if isinstance(mapping, Mapping) else None))
+    legacy = row.get(LEGACY_COLUMN) if base == "label" else None
     if legacy is not None and str(legacy).strip() and "zh-Hans" in OTHER_LANGUAGES:
         found["zh-Hans"] = str(legacy).strip()
     for code in OTHER_LANGUAGES:
-        if column(code) in row:
-            value = row.get(column(code))
+        if column(code, base) in row:
+            value = row.get(column(code, base))
             if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
                 found.pop(code, None)
             else:
@@ -109,16 +117,20 @@ def labels_from_row(row: Mapping[str, Any]) -> dict[str, str]:
     return found
 
 
-def columns_of(thing: Any) -> dict[str, str]:
-    """{label: English, label_zh_hans: ..., ...} for an editor row or a workbook."""
-    english, labels = _english_and_labels(thing)
-    return {column(code): (english if code == DEFAULT_LANGUAGE else labels.get(code, ""))
+def columns_of(thing: Any, base: str = "label") -> dict[str, str]:
+    """{label: English, label_zh_hans: ..., ...} (or description, description_zh_hans, ...)
+    for an editor row or a workbook."""
+    english, labels = _english_and_labels(thing, base)
+    return {column(code, base): (english if code == DEFAULT_LANGUAGE else labels.get(code, ""))
             for code in LANGUAGES}
 
 
-def missing(thing: Any) -> list[str]:
-    """The languages that show this name in English for want of their own label."""
-    _english, labels = _english_and_labels(thing)
+def missing(thing: Any, base: str = "label") -> list[str]:
+    """The languages that show this name (or description) in English for want of their own;
+    nothing is missing from an empty English description."""
+    english, labels = _english_and_labels(thing, base)
+    if base != "label" and not english.strip():
+        return []
     return [code for code in OTHER_LANGUAGES if not labels.get(code)]
 
 

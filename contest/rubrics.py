@@ -170,7 +170,8 @@ def check_criteria(rows: list[Mapping[str, Any]]) -> tuple[list[dict], list[str]
         problems += band_problems or band_languages(row, bands, where)
         clean.append({
             "key": key, "label": cell_text(row.get("label")), "labels": names.labels_from_row(row),
-            "description": cell_text(row.get("description")), "max_points": max_points,
+            "description": cell_text(row.get("description")),
+            "descriptions": names.labels_from_row(row, "description"), "max_points": max_points,
             "step": step, "weight": weight, "bands": bands,
         })
     if not rows:

@@ -42,6 +42,7 @@ class ContestGroup(SQLModel, table=True):
     label: str = Field(max_length=120)
     labels: dict = _json()  # {language code: label} beside the English label (contest.labels)
     description: str = Field(default="", max_length=400)
+    descriptions: dict = _json()  # {language code: description} beside the English one
     position: int = 0
 
 
@@ -126,6 +127,7 @@ class Criterion(SQLModel, table=True):
     label: str = Field(max_length=160)
     labels: dict = _json()  # {language code: label} beside the English label (contest.labels)
     description: str = Field(default="", max_length=1000)
+    descriptions: dict = _json()  # {language code: description} beside the English one
     max_points: float = 10.0
     step: float = 1.0
     weight: float = 0.0

@@ -68,7 +68,8 @@ def create_edition(
     session.flush()
     for pos, g in enumerate(spec.get("groups", [])):
         session.add(ContestGroup(edition_id=edition.id, key=g["key"], label=g["label"],
-                                 labels=labels_from_row(g), description=g.get("description", ""), position=pos))
+                                 labels=labels_from_row(g), description=g.get("description", ""),
+                                 descriptions=labels_from_row(g, "description"), position=pos))
     categories = {}
     for pos, c in enumerate(spec.get("categories", [])):
         cat = Category(edition_id=edition.id, key=c["key"], label=c["label"], labels=labels_from_row(c),
@@ -99,6 +100,7 @@ def create_edition(
                 for cpos, c in enumerate(s["criteria"]):
                     session.add(Criterion(
                         sheet_id=sheet.id, key=c["key"], label=c["label"], labels=labels_from_row(c),
+                        description=c.get("description", ""), descriptions=labels_from_row(c, "description"),
                         max_points=c["max_points"], step=c.get("step", 1), weight=c["max_points"] / total,
                         bands=[_named(b) for b in c.get("bands", bands)], position=cpos,
                     ))

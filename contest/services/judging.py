@@ -364,7 +364,7 @@ def score_form(*, session: Session, actor: Actor, round_id: int, entry_id: int) 
         sheets.append({
             "sheet_def_id": definition.id, "key": definition.key, "label": named(definition),
             "weight": definition.weight, "criteria": specs,
-            "descriptions": {c.key: c.description for c in criteria},
+            "descriptions": {c.key: named(c, "description") for c in criteria},
             "sheet_id": row.id if row else None, "version": row.version if row else 0,
             "status": row.status if row else SheetStatus.draft.value,
             "values": values, "comments": comments, "comment": row.comment if row else "",

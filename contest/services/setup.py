@@ -25,6 +25,7 @@ from contest.models import (
     ContestGroup,
     Criterion,
     Decision,
+    DecisionKind,
     Edition,
     Entry,
     JudgeProfile,
@@ -133,7 +134,7 @@ def labels_of(*, session: Session, edition_id: int, kind: str) -> list[dict]:
     for r in rows:
         row = {"id": r.id, "key": r.key, **names.columns_of(r)}
         if kind == "groups":
-            row["description"] = r.description
+            row.update(names.columns_of(r, "description"))
         if kind == "categories":
             row["core_kinds"] = "; ".join(r.core_kinds)
         out.append(row)
@@ -191,7 +192,7 @@ def criteria_for(*, session: Session, actor: Actor, sheet_id: int) -> list[dict]
     rows = session.exec(select(Criterion).where(Criterion.sheet_id == sheet_id)
                         .order_by(Criterion.position, Criterion.id)).all()
     return [
-        {"key": c.key, **names.columns_of(c), "description": c.description,
+        {"key": c.key, **names.columns_of(c), **names.columns_of(c, "description"),
          "max_points": c.max_points, "step": c.step, "weight": round(100.0 * c.weight, 6),
          **{names.column(code, "bands"): rubrics.format_bands(c.bands, code) for code in names.LANGUAGES}}
         for c in rows
@@ -203,15 +204,17 @@ def missing_labels(*, session: Session, edition_id: int) -> list[dict]:
     what it is, its key, the English label and the languages that lack one."""
     out = []
 
-    def check(what: str, key: str, thing: Any) -> None:
-        lacking = names.missing(thing)
+    def check(what: str, key: str, thing: Any, base: str = "label") -> None:
+        lacking = names.missing(thing, base)
         if lacking:
-            out.append({"what": what, "key": key, "label": names.label_of(thing), "languages": lacking})
+            out.append({"what": what, "key": key, "label": names.label_of(thing, base=base), "languages": lacking})
 
     for kind, model in (("group", ContestGroup), ("category", Category), ("track", Track), ("round", Round)):
         for record in session.exec(select(model).where(model.edition_id == edition_id)
                                    .order_by(model.position, model.id)):
             check(kind, record.key, record)
+            if kind == "group":
+                check("group_description", record.key, record, "description")
     sheets = session.exec(select(SheetDefinition).join(Round, Round.id == SheetDefinition.round_id)
                           .where(Round.edition_id == edition_id, SheetDefinition.active == True)  # noqa: E712
                           .order_by(Round.position, SheetDefinition.position, SheetDefinition.id)).all()
@@ -225,6 +228,7 @@ def missing_labels(*, session: Session, edition_id: int) -> list[dict]:
             if (sheet.key, c.key, c.label) not in seen:
                 seen.add((sheet.key, c.key, c.label))
                 check("criterion", f"{sheet.key}.{c.key}", c)
+                check("criterion_description", f"{sheet.key}.{c.key}", c, "description")
             for band in c.bands or []:
                 if ("band", band.get("label")) not in seen:
                     seen.add(("band", band.get("label")))
@@ -344,14 +348,19 @@ def set_tie_rule(*, session: Session, actor: Actor, edition_id: int, steps: list
         chosen = [*ranking.check_tie_rule(steps), ranking.ORGANISER]
     except ValueError as exc:
         raise InvalidInput("setup.tie_rule_refused", problem=str(exc)) from None
-    before = list(edition.rules.get("tie_rule") or ranking.DEFAULT_TIE_RULE)
-    if chosen != before:
-        edition.rules = {**edition.rules, "tie_rule": chosen}  # a new dict: the JSON column saves
-        session.add(edition)
-        audit(session, actor, "edition.tie_rule", "edition", edition.id, edition_id=edition.id,
-              before=before, after=chosen)
+    _change_rule(session, actor, edition, "tie_rule", list(edition.rules.get("tie_rule") or ranking.DEFAULT_TIE_RULE),
+                 chosen)
     session.commit()
     return edition
+
+
+def _change_rule(session: Session, actor: Actor, edition: Edition, name: str, before: Any, after: Any) -> None:
+    """Set one of edition.rules, audited as edition.<name> with before and after, if it changes."""
+    if after != before:
+        edition.rules = {**edition.rules, name: after}  # a new dict: the JSON column saves
+        session.add(edition)
+        audit(session, actor, f"edition.{name}", "edition", edition.id, edition_id=edition.id,
+              before=before, after=after)
 
 
 # --- groups, categories, tracks ---------------------------------------------------------------
@@ -424,6 +433,7 @@ def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str,
         record.position = pos
         if kind == "groups":
             record.description = rubrics.cell_text(row.get("description"))
+            record.descriptions = _labels(row, record.descriptions if row_id is not None else {}, "description")
         if kind == "categories":
             record.core_kinds = _split(row.get("core_kinds"))
         session.add(record)
@@ -438,11 +448,55 @@ def save_labels(*, session: Session, actor: Actor, edition_id: int, kind: str,
     session.commit()
 
 
+def award_tiers(*, session: Session, actor: Actor, edition_id: int) -> list[dict]:
+    """The edition's award tiers as the organiser edits them: key, a label per language and
+    how many entries of each group receive the tier."""
+    require_role(actor, Role.organiser)
+    return [{"key": tier.get("key", ""), **names.columns_of(tier), "per_group": int(tier.get("per_group", 0) or 0)}
+            for tier in (_edition(session, edition_id).rules or {}).get("awards", [])]
+
+
+def save_award_tiers(*, session: Session, actor: Actor, edition_id: int, rows: list[Mapping[str, Any]]) -> None:
+    """Replace the edition's award tiers, best first, by the edited table.
+
+    Each tier has a key, an English label and a whole number of awards per group (0 or
+    more); a tier already granted to an entry cannot be removed.
+    """
+    require_role(actor, Role.organiser)
+    edition = _edition(session, edition_id)
+    problems = rubrics.key_label_problems(rows, "Award")
+    tiers = []
+    for n, row in enumerate(rows, start=1):
+        key = rubrics.cell_text(row.get("key"))
+        count = rubrics.cell_number(row.get("per_group"))
+        if count is None or count < 0 or count != int(count):
+            problems.append(i18n.msg("setup.per_group_whole", where=rubrics.row_place("Award", n, key),
+                                     value=rubrics.cell_text(row.get("per_group"))))
+            count = 0
+        tiers.append({"key": key, "label": rubrics.cell_text(row.get("label")),
+                      "labels": names.labels_from_row(row), "per_group": int(count)})
+    before = [dict(tier) for tier in (edition.rules or {}).get("awards", [])]
+    kept = {tier["key"] for tier in tiers}
+    for tier in before:
+        if tier.get("key") not in kept:
+            granted = _count(session, select(Decision.id).where(
+                Decision.edition_id == edition_id, Decision.kind == DecisionKind.award.value,
+                Decision.outcome == tier.get("key"), Decision.active == True))  # noqa: E712
+            if granted:
+                problems.append(i18n.msg("setup.not_removable", what=i18n.msg("rubrics.what_award"),
+                                         key=tier.get("key"), why=i18n.msg("setup.tier_granted", n=granted)))
+    if problems:
+        raise refused(i18n.msg("setup.list_not_saved", list=i18n.msg("setup.list_awards")), problems)
+    _change_rule(session, actor, edition, "awards", before, tiers)
+    session.commit()
+
+
 def labels_dict(kind: str, record: Any) -> dict:
     out = {"key": record.key, "label": record.label, "labels": dict(record.labels or {}),
            "position": record.position}
     if kind == "groups":
         out["description"] = record.description
+        out["descriptions"] = dict(record.descriptions or {})
     if kind == "categories":
         out["core_kinds"] = list(record.core_kinds)
     return out
@@ -469,12 +523,15 @@ def _label_in_use(session: Session, kind: str, record: Any) -> i18n.Message | No
     return None
 
 
-def _labels(row: Mapping[str, Any], current: Mapping[str, str]) -> dict[str, str]:
-    """The other languages' labels a row sets; a row that names none keeps the current ones."""
-    keys = {"labels", names.LEGACY_COLUMN, *(names.column(code) for code in names.OTHER_LANGUAGES)}
+def _labels(row: Mapping[str, Any], current: Mapping[str, str], base: str = "label") -> dict[str, str]:
+    """The other languages' labels (or descriptions) a row sets; a row that names none keeps
+    the current ones."""
+    keys = {names.TRANSLATED[base], *(names.column(code, base) for code in names.OTHER_LANGUAGES)}
+    if base == "label":
+        keys.add(names.LEGACY_COLUMN)
     if not keys & set(row):
         return dict(current or {})
-    return names.labels_from_row(row)
+    return names.labels_from_row(row, base)
 
 
 def _split(value: Any) -> list[str]:
@@ -768,7 +825,7 @@ def save_criteria(*, session: Session, actor: Actor, sheet_id: int, rows: list[M
     existing = list(session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)
                                  .order_by(Criterion.position, Criterion.id)))
     old = [{"key": c.key, "label": c.label, "labels": dict(c.labels or {}), "description": c.description,
-            "max_points": c.max_points, "step": c.step, "weight": c.weight,
+            "descriptions": dict(c.descriptions or {}), "max_points": c.max_points, "step": c.step, "weight": c.weight,
             "bands": list(c.bands)} for c in existing]
     if _comparable(old) == _comparable(clean):
         return RubricSaved(sheet.id, sheet.version, False, False)
@@ -827,6 +884,7 @@ def _next_version(session: Session, sheet: SheetDefinition) -> int:
 def _comparable(criteria: list[dict]) -> list:
     return [
         (c["key"], c["label"], sorted(names.clean(c.get("labels")).items()), c["description"],
+         sorted(names.clean(c.get("descriptions")).items()),
          round(float(c["max_points"]), 9), round(float(c["step"]), 9), round(float(c["weight"]), 9),
          tuple((round(float(b["low"]), 6), round(float(b["high"]), 6), b["label"],
                 tuple(sorted(names.clean(b.get("labels")).items())))
@@ -836,6 +894,8 @@ def _comparable(criteria: list[dict]) -> list:
 
 
 def _audit_criteria(criteria: list[dict]) -> list[dict]:
-    return [{"key": c["key"], "label": c["label"], "labels": names.clean(c.get("labels")), "max_points": c["max_points"], "step": c["step"],
+    return [{"key": c["key"], "label": c["label"], "labels": names.clean(c.get("labels")),
+             "description": c["description"], "descriptions": names.clean(c.get("descriptions")),
+             "max_points": c["max_points"], "step": c["step"],
              "weight_pct": round(100.0 * float(c["weight"]), 6),
              "bands": rubrics.format_bands(c["bands"])} for c in criteria]

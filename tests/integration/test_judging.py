@@ -14,10 +14,12 @@ from sqlmodel import select
 from contest import auth, documents, redaction, scoring
 from contest.auth import SYSTEM, Actor
 from contest.dbtypes import utcnow
+from contest.labels import label_of
 from contest.models import (
     Assignment,
     Category,
     Conflict,
+    Criterion,
     CriterionScore,
     Entry,
     EntryStatus,
@@ -549,3 +551,15 @@ def test_a_replacement_never_adds_a_second_judge_of_one_organisation_or_a_same_r
         assignments.assign_replacement(session=session, actor=scene.organiser, round_id=scene.round.id,
                                    entry_id=entry.id, judge_id=newcomer.user_id)
     assert session.exec(select(Assignment).where(Assignment.judge_id == newcomer.user_id)).all() == []
+
+
+def test_a_judge_reads_each_criterions_description_in_their_own_language(session, scene):
+    criterion = session.exec(select(Criterion).where(Criterion.sheet_id == scene.sheet_def_id,
+                                                     Criterion.key == "market")).one()
+    criterion.description = "Size and growth of the market"
+    criterion.descriptions = {"zh-Hant": "市場規模及增長"}
+    session.add(criterion)
+    session.commit()
+    descriptions = _form(session, scene, scene.judges[0])["descriptions"]
+    assert label_of(descriptions["market"], "zh-Hant") == "市場規模及增長"
+    assert label_of(descriptions["market"], "zh-Hans") == "Size and growth of the market"  # none: English

@@ -12,7 +12,9 @@ from contest.labels import label_of
 from contest.models import (
     AuditEvent,
     Category,
+    ContestGroup,
     Criterion,
+    Decision,
     Entry,
     Role,
     Round,
@@ -119,6 +121,79 @@ def test_the_organiser_sets_each_name_in_every_language_and_sees_what_is_missing
     missing = setup.setup_overview(session=session, actor=organiser, edition_id=edition.id)["missing_labels"]
     assert [(m["what"], m["key"], m["label"], m["languages"]) for m in missing] == [
         ("category", "design", "Industrial design", ["zh-Hant"])]
+
+
+def test_group_and_criterion_descriptions_are_kept_in_every_language(session, edition, organiser):
+    rows = setup.labels_of(session=session, edition_id=edition.id, kind="groups")
+    startup = next(r for r in rows if r["key"] == "startup")
+    assert startup["description_zh_hant"].startswith("上一年度營業收入")
+    startup.update(description="Young firms", description_zh_hans="年轻企业", description_zh_hant="")
+    setup.save_labels(session=session, actor=organiser, edition_id=edition.id, kind="groups", rows=rows)
+    group = session.exec(select(ContestGroup).where(ContestGroup.edition_id == edition.id,
+                                                    ContestGroup.key == "startup")).one()
+    assert [label_of(group, code, base="description") for code in ("en", "zh-Hans", "zh-Hant")] == [
+        "Young firms", "年轻企业", "Young firms"]
+    assert any(a.details["after"]["descriptions"] == {"zh-Hans": "年轻企业"} for a in _actions(session, "groups.update"))
+    # a caller that sends no description columns leaves them as they are
+    bare = [{k: v for k, v in r.items() if not k.startswith("description_")} for r in rows]
+    setup.save_labels(session=session, actor=organiser, edition_id=edition.id, kind="groups", rows=bare)
+    session.refresh(group)
+    assert label_of(group, "zh-Hans", base="description") == "年轻企业"
+
+    _rnd, _cat, sheet = _sheet(session, edition)
+    rows = _criteria_rows(session, organiser, sheet)
+    rows[0].update(description="How new the technology is", description_zh_hant="技術有多新穎")
+    setup.save_criteria(session=session, actor=organiser, sheet_id=sheet.id, rows=rows)
+    criterion = session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id,
+                                                     Criterion.key == rows[0]["key"])).one()
+    assert label_of(criterion, "zh-Hant", base="description") == "技術有多新穎"
+    assert _criteria_rows(session, organiser, sheet)[0]["description_zh_hant"] == "技術有多新穎"
+    missing = setup.setup_overview(session=session, actor=organiser, edition_id=edition.id)["missing_labels"]
+    assert ("group_description", "startup", ["zh-Hant"]) in [(m["what"], m["key"], m["languages"]) for m in missing]
+    assert ("criterion_description", f"{sheet.key}.{criterion.key}", ["zh-Hans"]) in [
+        (m["what"], m["key"], m["languages"]) for m in missing]
+
+
+def test_the_organiser_names_and_sizes_award_tiers_in_every_language(session, edition, organiser):
+    rows = setup.award_tiers(session=session, actor=organiser, edition_id=edition.id)
+    assert [(r["key"], r["label_zh_hant"], r["per_group"]) for r in rows] == [
+        ("gold", "金獎", 5), ("silver", "銀獎", 8), ("excellence", "優秀獎", 12)]
+    rows[2].update(label="Merit", label_zh_hans="优胜奖", label_zh_hant="", per_group=10.0)
+    rows.append({"key": "special", "label": "Special prize", "label_zh_hans": "特别奖", "label_zh_hant": "特別獎",
+                 "per_group": 1})
+    setup.save_award_tiers(session=session, actor=organiser, edition_id=edition.id, rows=rows)
+    session.refresh(edition)
+    tiers = edition.rules["awards"]
+    assert [(t["key"], t["per_group"]) for t in tiers] == [("gold", 5), ("silver", 8), ("excellence", 10), ("special", 1)]
+    assert [label_of(tiers[2], code) for code in ("en", "zh-Hans", "zh-Hant")] == ["Merit", "优胜奖", "Merit"]
+    [event] = _actions(session, "edition.awards")
+    assert event.details["before"][2]["label"] == "Excellence" and event.details["after"][3]["key"] == "special"
+    missing = setup.setup_overview(session=session, actor=organiser, edition_id=edition.id)["missing_labels"]
+    assert ("award", "excellence", ["zh-Hant"]) in [(m["what"], m["key"], m["languages"]) for m in missing]
+
+
+def test_award_tiers_with_bad_rows_or_granted_awards_are_refused_and_nothing_changes(session, edition, organiser):
+    before = list(edition.rules["awards"])
+    rows = setup.award_tiers(session=session, actor=organiser, edition_id=edition.id)
+    rows[1]["per_group"] = 2.5
+    rows.append({"key": "gold", "label": "Gold again", "per_group": 1})
+    with pytest.raises(InvalidInput) as err:
+        setup.save_award_tiers(session=session, actor=organiser, edition_id=edition.id, rows=rows)
+    text = "\n".join(map(str, err.value.problems))
+    assert "Award tier row 2 (silver): the number per group must be a whole number, 0 or more (not '2.5')." in text
+    assert "Award tier row 4 (gold): key 'gold' appears twice." in text
+    entry = Entry(edition_id=edition.id, code="E1", applicant="Acme")
+    session.add(entry)
+    session.flush()
+    session.add(Decision(edition_id=edition.id, entry_id=entry.id, kind="award", outcome="gold"))
+    session.commit()
+    rows = setup.award_tiers(session=session, actor=organiser, edition_id=edition.id)[1:]
+    with pytest.raises(InvalidInput) as err:
+        setup.save_award_tiers(session=session, actor=organiser, edition_id=edition.id, rows=rows)
+    assert "Award tier 'gold' cannot be removed: 1 entries have been granted it." in map(str, err.value.problems)
+    session.rollback()
+    session.refresh(edition)
+    assert edition.rules["awards"] == before and not _actions(session, "edition.awards")
 
 
 def test_a_track_used_by_an_entry_cannot_be_removed(session, edition, organiser):
@@ -327,6 +402,7 @@ def test_only_organisers_change_the_set_up(session, edition, make_user):
                                      opens_at=None, submission_deadline=None, closes_at=None,
                                      core_patent_cutoff=None, max_entries_per_enterprise=9),
         lambda: setup.save_labels(session=session, actor=someone, edition_id=edition.id, kind="tracks", rows=[]),
+        lambda: setup.save_award_tiers(session=session, actor=someone, edition_id=edition.id, rows=[]),
         lambda: setup.update_round(session=session, actor=someone, round_id=rnd.id,
                                    settings=setup.RoundSettings(label="x", judges_per_entry=1)),
         lambda: setup.add_round(session=session, actor=someone, edition_id=edition.id, key="extra",

@@ -163,3 +163,15 @@ def test_organiser_names_a_round_in_all_three_languages(organiser_on_setup):
     assert not at.exception
     [semifinal] = _read(url, select(Round).where(Round.key == "semifinal"))
     assert (semifinal.label, semifinal.labels) == ("Second round", {"zh-Hans": "第二轮", "zh-Hant": "第二輪"})
+
+def test_organiser_renames_an_award_tier_in_traditional_chinese_and_changes_its_number(organiser_on_setup):
+    at, url = organiser_on_setup
+    at.session_state["labels_awards_0"] = {"edited_rows": {1: {"label_zh_hant": "銀獎（第二等）", "per_group": 6}},
+                                           "added_rows": [], "deleted_rows": []}
+    at.run()
+    _button(at, "Save award tiers").click().run()
+    assert not at.exception
+    assert "Award tiers saved." in page_text(at)
+    [edition] = _read(url, select(Edition))
+    silver = edition.rules["awards"][1]
+    assert (silver["key"], silver["labels"]["zh-Hant"], silver["per_group"]) == ("silver", "銀獎（第二等）", 6)

@@ -49,8 +49,20 @@ def test_the_gba_preset_names_everything_in_every_language():
         for sheet in rnd.get("sheets", []):
             named += [sheet, *sheet["criteria"]]
     assert all(missing(thing) == [] for thing in named), [t["label"] for t in named if missing(t)]
+    described = [thing for thing in named if thing.get("description")]
+    assert described and all(missing(thing, "description") == [] for thing in described)
     design = next(c for c in spec["categories"] if c["key"] == "design")
     assert (label_of(design, "zh-Hans"), label_of(design, "zh-Hant")) == ("外观设计", "外觀設計")
     rounds = {r["key"]: label_of(r, "zh-Hant") for r in spec["rounds"]}
     assert (rounds["preliminary"], rounds["semifinal"], rounds["final"]) == ("初賽", "複賽", "決賽")
     assert label_of(next(c for c in spec["categories"] if c["key"] == "invention"), "zh-Hant") == "發明專利"
+
+
+def test_a_description_is_told_in_every_language_and_falls_back_to_english():
+    row = {"label": "Start-up", "description": "Revenue at most RMB 20 m",
+           "description_zh_hant": "營業收入不超過人民幣 2,000 萬元", "description_zh_hans": ""}
+    assert label_of(row, "zh-Hant", base="description") == "營業收入不超過人民幣 2,000 萬元"
+    assert label_of(row, "zh-Hans", base="description") == "Revenue at most RMB 20 m"
+    assert label_of(row, "zh-Hant") == "Start-up"  # the label is still the label
+    assert missing(row, "description") == ["zh-Hans"]
+    assert missing({"label": "Growth", "description": ""}, "description") == []  # nothing to translate

@@ -193,7 +193,7 @@ def _sheet(form: dict, sheet: dict) -> None:
             )
         with right:
             if sheet["descriptions"].get(spec.key):
-                st.text(sheet["descriptions"][spec.key])
+                st.text(named(sheet["descriptions"][spec.key]))
             _bands(spec, value)
     st.text_area(t("judge_score.overall_comment"), key=keys["overall"], on_change=_save, args=args, disabled=locked)
     values = {k: state.get(w) for k, w in keys["values"].items()}

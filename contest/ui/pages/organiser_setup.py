@@ -10,7 +10,7 @@ from contest.services import setup
 from contest.ui import context, formats, widgets
 from contest.ui.i18n import named, t
 
-LABEL_COLUMNS = {"groups": ["id", "key", *names.LABEL_COLUMNS, "description"],
+LABEL_COLUMNS = {"groups": ["id", "key", *names.LABEL_COLUMNS, *names.DESCRIPTION_COLUMNS],
                  "categories": ["id", "key", *names.LABEL_COLUMNS, "core_kinds"],
                  "tracks": ["id", "key", *names.LABEL_COLUMNS]}
 BAND_COLUMNS = [names.column(code, "bands") for code in names.LANGUAGES]
@@ -60,6 +60,9 @@ def _headings(frame: pd.DataFrame) -> dict:
         language = i18n.LANGUAGES[code].name
         if names.column(code) in frame.columns:
             headings[names.column(code)] = st.column_config.Column(t("setup.label_in", language=language))
+        if names.column(code, "description") in frame.columns:
+            headings[names.column(code, "description")] = st.column_config.TextColumn(
+                t("setup.description_in", language=language))
         if names.column(code, "bands") in frame.columns:
             headings[names.column(code, "bands")] = st.column_config.TextColumn(
                 t("setup.bands_in", language=language))
@@ -134,6 +137,19 @@ with tab_lists:
             with context.session() as s, context.user_errors():
                 setup.save_labels(session=s, actor=actor, edition_id=edition.id, kind=kind, rows=_records(edited))
                 _saved(t(saved))
+    st.subheader(t("organiser_setup.awards"))
+    st.caption(t("organiser_setup.awards_help"))
+    with context.session(read_only=True) as s, context.user_errors():
+        tiers = pd.DataFrame(setup.award_tiers(session=s, actor=actor, edition_id=edition.id),
+                             columns=["key", *names.LABEL_COLUMNS, "per_group"])
+    edited_tiers = st.data_editor(tiers, num_rows="dynamic", hide_index=True, key=f"labels_awards_{_rev()}",
+                                  width="stretch", column_config={
+                                      **_headings(tiers), "per_group": st.column_config.NumberColumn(
+                                          t("col.per_group"), min_value=0, step=1)})
+    if st.button(t("organiser_setup.save_awards"), key="save_awards"):
+        with context.session() as s, context.user_errors():
+            setup.save_award_tiers(session=s, actor=actor, edition_id=edition.id, rows=_records(edited_tiers))
+            _saved(t("organiser_setup.awards_saved"))
 
 with tab_rounds:
     rounds = overview["rounds"]
@@ -247,7 +263,8 @@ with tab_sheets:
                          key="criteria_sheet")
     with context.session(read_only=True) as s, context.user_errors():
         criteria = setup.criteria_for(session=s, actor=actor, sheet_id=sheet["id"])
-    crit_frame = pd.DataFrame(criteria, columns=["key", *names.LABEL_COLUMNS, "description", "max_points", "step",
+    crit_frame = pd.DataFrame(criteria, columns=["key", *names.LABEL_COLUMNS, *names.DESCRIPTION_COLUMNS,
+                                                 "max_points", "step",
                                                  "weight", *BAND_COLUMNS])
     edited = st.data_editor(
         crit_frame, num_rows="dynamic", hide_index=True, key=f"criteria_{sheet['id']}_{_rev()}",
