@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.graph.python import min_cost_flow
 
+from contest.i18n import RuleError
+
 Progress = Callable[[float, str], None]
 
 
@@ -537,16 +539,16 @@ def _index_existing(
 
 def _check_input(entries: Sequence[EntrySpec], judges: Sequence[JudgeSpec], k: int) -> None:
     if k < 1:
-        raise ValueError(f"judges per entry must be at least 1, got {k}")
+        raise RuleError("assignment.per_entry_at_least_one", k=k)
     for kind, items in (("entry", entries), ("judge", judges)):
         seen: set = set()
         for item in items:
             if item.id in seen:
-                raise ValueError(f"{kind} {item.id} is listed twice")
+                raise RuleError(f"assignment.{kind}_twice", id=item.id)
             seen.add(item.id)
     for judge in judges:
         if judge.max_load is not None and judge.max_load < 0:
-            raise ValueError(f"judge {judge.id}: maximum load cannot be negative")
+            raise RuleError("assignment.negative_load", judge=judge.id)
 
 
 def _result(
@@ -753,7 +755,7 @@ def second_look(
     never a conflicted one, one per organisation counting those already on it; the new
     work is shared within one between judges. `pairs` and `loads` cover the new work."""
     if extra < 1:
-        raise ValueError(f"extra judges must be at least 1, got {extra}")
+        raise RuleError("assignment.extra_at_least_one", extra=extra)
     specs = [item if isinstance(item, EntrySpec) else EntrySpec(item) for item in entries]
     _check_input(specs, judges, 1)
     existing = existing or {}

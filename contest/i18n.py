@@ -139,6 +139,23 @@ def msg(message_id: str, /, **params: Any) -> Message:
     return Message(message_id, params)
 
 
+class RuleError(ValueError):
+    """A rule (a pure function) refuses its input: a message id with named parameters, so
+    the service that called it can hand the refusal on in the reader's language; str() is
+    the English text."""
+
+    def __init__(self, message_id: str, /, **params: Any) -> None:
+        self.message = Message(message_id, params)
+        super().__init__(self.message.render(DEFAULT_LANGUAGE))
+
+    def __reduce__(self):  # whole through pickling (a rank or solve in a worker process)
+        return (_rule_error, (type(self), self.message.id, dict(self.message.params)))
+
+
+def _rule_error(kind: type, message_id: str, params: dict) -> RuleError:
+    return kind(message_id, **params)
+
+
 def catalogue_path(code: str) -> Path:
     return LOCALES_DIR / LANGUAGES[code].folder / "LC_MESSAGES" / f"{DOMAIN}.po"
 

@@ -19,7 +19,7 @@ from scipy.sparse import csgraph
 from scipy.sparse import linalg as splinalg
 
 from contest import scoring
-from contest.i18n import msg
+from contest.i18n import RuleError, msg
 
 METHODS = ("model", "mean", "trimmed", "median", "zscore")
 
@@ -60,9 +60,9 @@ class Cut:
 
     def __post_init__(self) -> None:
         if (self.top is None) == (self.threshold is None):
-            raise ValueError("A cut is either a top N per group or a score threshold.")
+            raise RuleError("ranking.cut_either")
         if self.top is not None and self.top < 1:
-            raise ValueError("A top-N cut needs N of at least 1.")
+            raise RuleError("ranking.cut_top_at_least_one")
 
 
 @dataclass
@@ -391,15 +391,15 @@ def _normalise_cut(cut: Cut | int | float | None) -> Cut | None:
 def _check_ratings(ratings: pd.DataFrame) -> None:
     missing = [c for c in ("entry", "judge", "y") if c not in ratings.columns]
     if missing:
-        raise ValueError(f"Ratings need the columns entry, judge, y; missing {missing}.")
+        raise RuleError("ranking.ratings_columns", missing=", ".join(missing))
     y = ratings["y"].to_numpy(float)
     if not np.all(np.isfinite(y)):
-        raise ValueError("Ratings contain a missing or non-numeric sheet total (column y).")
+        raise RuleError("ranking.ratings_total_missing")
     if len(ratings) and (y.min() < 0 or y.max() > 100):
-        raise ValueError("Sheet totals (column y) must lie between 0 and 100.")
+        raise RuleError("ranking.ratings_total_range")
     if ratings.duplicated(["entry", "judge", "sheet"] if "sheet" in ratings else
                           ["entry", "judge"]).any():
-        raise ValueError("A judge has two ratings of the same entry on the same sheet.")
+        raise RuleError("ranking.ratings_twice")
 
 
 def _tie_keys(ratings: pd.DataFrame) -> pd.DataFrame:
@@ -417,12 +417,11 @@ def check_tie_rule(tie_rule: Sequence[str]) -> tuple[str, ...]:
     steps = [step for step in tie_rule if step != ORGANISER]
     unknown = [step for step in steps if step not in TIE_RULES]
     if unknown:
-        raise ValueError(f"Unknown tie-rule step '{unknown[0]}'; the steps are "
-                         f"{', '.join(TIE_RULES)}, then the organiser.")
+        raise RuleError("ranking.tie_step_unknown", step=unknown[0], steps=", ".join(TIE_RULES))
     if len(set(steps)) != len(steps):
-        raise ValueError("A tie-rule step can be used only once.")
+        raise RuleError("ranking.tie_step_twice")
     if ORGANISER in tie_rule and list(tie_rule).index(ORGANISER) != len(tie_rule) - 1:
-        raise ValueError("The organiser decides last, after every other tie-rule step.")
+        raise RuleError("ranking.tie_organiser_last")
     return tuple(steps)
 
 
@@ -482,7 +481,7 @@ REGISTRY: dict[str, Method] = {
 
 def method_for(key: str) -> Method:
     if key not in REGISTRY:
-        raise ValueError(f"Unknown method '{key}'; choose one of {', '.join(METHODS)}.")
+        raise RuleError("ranking.method_unknown", method=key, methods=", ".join(METHODS))
     return REGISTRY[key]
 
 
@@ -515,10 +514,10 @@ def _prepare(ratings: pd.DataFrame, groups: Mapping[int, str],
     weights = dict(sheet_weights) if sheet_weights else {s: 1.0 for s in sheets}
     unweighted = [s for s in sheets if s not in weights]
     if unweighted:
-        raise ValueError(f"Sheet(s) {', '.join(unweighted)} have no weight in this round.")
+        raise RuleError("ranking.sheets_unweighted", sheets=", ".join(map(str, unweighted)))
     missing_group = sorted(set(ratings["entry"].unique()) - set(groups))
     if missing_group:
-        raise ValueError(f"Entries without a group: {missing_group[:10]}.")
+        raise RuleError("ranking.entries_without_group", entries=missing_group[:10])
     entry_ids = np.sort(ratings["entry"].unique())
     return _Prepared(ratings, sheets, weights, entry_ids,
                      pd.Series(np.arange(len(entry_ids)), index=entry_ids))
@@ -580,14 +579,14 @@ def _blend(data: _Prepared, fits: dict[str, _SheetFit], *, extra: pd.DataFrame |
         var_mat[idx, k] = fits[s].se**2
     wsum = w_mat.sum(axis=1)
     if np.any(wsum <= 0):
-        raise ValueError("Some entries were scored only on sheets whose weight is zero.")
+        raise RuleError("ranking.only_zero_weight_sheets")
     share = w_mat / wsum[:, None]
     blended = (share * score_mat).sum(axis=1)
     se = np.sqrt((share**2 * var_mat).sum(axis=1))
 
     own = 1.0 - public_vote_weight - carry_weight
     if not (0 <= public_vote_weight < 1 and 0 <= carry_weight < 1 and own > 0):
-        raise ValueError("Public vote and carried shares must each lie in [0, 1) and sum below 1.")
+        raise RuleError("ranking.shares_out_of_range")
     entry_ids = data.entry_ids
     constant = np.zeros(n_all)
     if public_vote_weight or carry_weight:
@@ -602,7 +601,7 @@ def _blend(data: _Prepared, fits: dict[str, _SheetFit], *, extra: pd.DataFrame |
                 else pd.Series(np.nan, index=entry_ids)
             if carried.isna().any():
                 missing = [int(i) for i in carried[carried.isna()].index[:10]]
-                raise ValueError(f"No carried result for entries {missing}.")
+                raise RuleError("ranking.no_carried_result", entries=missing)
             constant += carry_weight * carried.to_numpy(float)
     return _Blend(share, own, constant, own * blended + constant, own * se)
 

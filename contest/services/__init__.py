@@ -6,7 +6,7 @@ keyword-only and raise ServiceError subclasses whose message a user can read.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from sqlalchemy import String, event
 from sqlalchemy.engine import Engine
@@ -52,6 +52,18 @@ class InvalidInput(ServiceError):
     def __init__(self, message: str | Message, /, problems: list | None = None, **params: Any) -> None:
         super().__init__(message, **params)
         self.problems = list(problems) if problems else [self.message]
+
+
+def refused_by_rule(exc: ValueError, **names: Mapping[Any, Any]) -> InvalidInput:
+    """A rule's refusal (contest.i18n.RuleError) as the user's error, in their language; a
+    parameter listed in `names` ({"entries": {id: code}}) has its ids shown by name."""
+    if not isinstance(exc, i18n.RuleError):
+        return InvalidInput("common.rule_refused", problem=str(exc))
+    params = dict(exc.message.params)
+    for param, by_id in names.items():
+        if isinstance(params.get(param), (list, tuple)):
+            params[param] = ", ".join(str(by_id.get(i, i)) for i in params[param])
+    return InvalidInput(exc.message.id, **params)
 
 
 class StaleData(ServiceError):

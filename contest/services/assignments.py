@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, insert
 from sqlmodel import Session, select
 
-from contest import assignment, db, organisations
+from contest import assignment, db, i18n, organisations
 from contest.labels import label as named
 from contest.auth import Actor
 from contest.dbtypes import utcnow
@@ -28,7 +28,17 @@ from contest.models import (
     Track,
     User,
 )
-from contest.services import InvalidInput, NotFound, StaleData, audit, heavy, panels, queries, require_role
+from contest.services import (
+    InvalidInput,
+    NotFound,
+    StaleData,
+    audit,
+    heavy,
+    panels,
+    queries,
+    refused_by_rule,
+    require_role,
+)
 
 MAX_JUDGES_PER_ENTRY = 15
 
@@ -131,10 +141,13 @@ def preview_assignment(
     for judge_id, entry_id in kept:
         existing.setdefault(entry_id, set()).add(judge_id)
     entry_specs, judge_specs = _specs(session, rnd, entries, pool)
-    result = heavy.compute(  # the solve: in a worker, no transaction open
-        assignment.assign_judges, entry_specs, judge_specs, session=session, per_entry=k,
-        forbidden=forbidden, existing=existing, seed=seed, progress=progress,
-    )
+    try:
+        result = heavy.compute(  # the solve: in a worker, no transaction open
+            assignment.assign_judges, entry_specs, judge_specs, session=session, per_entry=k,
+            forbidden=forbidden, existing=existing, seed=seed, progress=progress,
+        )
+    except i18n.RuleError as exc:
+        raise refused_by_rule(exc) from None
     result = _readable(result, {e.id: e.code for e in entries}, _judge_labels(pool))
     pairs = set(result.pairs)
     track_of = {spec.id: spec.track for spec in entry_specs}
@@ -439,9 +452,12 @@ def second_look(
     )):
         had.setdefault(row.entry_id, set()).add(row.judge_id)
     entry_specs, judge_specs = _specs(session, rnd, entries, pool)
-    result = assignment.second_look(
-        entry_specs, judge_specs, extra=extra, forbidden=forbidden, existing=had, seed=seed
-    )
+    try:
+        result = assignment.second_look(
+            entry_specs, judge_specs, extra=extra, forbidden=forbidden, existing=had, seed=seed
+        )
+    except i18n.RuleError as exc:
+        raise refused_by_rule(exc) from None
     result = _readable(result, {e.id: e.code for e in entries}, _judge_labels(pool))
     for judge_id, entry_id in result.added:
         _activate(session, rnd.id, entry_id, judge_id, actor, source="second_look")

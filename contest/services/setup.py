@@ -347,7 +347,7 @@ def set_tie_rule(*, session: Session, actor: Actor, edition_id: int, steps: list
     try:
         chosen = [*ranking.check_tie_rule(steps), ranking.ORGANISER]
     except ValueError as exc:
-        raise InvalidInput("setup.tie_rule_refused", problem=str(exc)) from None
+        raise InvalidInput("setup.tie_rule_refused", problem=getattr(exc, "message", str(exc))) from None
     _change_rule(session, actor, edition, "tie_rule", list(edition.rules.get("tie_rule") or ranking.DEFAULT_TIE_RULE),
                  chosen)
     session.commit()

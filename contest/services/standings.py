@@ -31,7 +31,7 @@ from contest.models import (
     SheetDefinition,
     SheetStatus,
 )
-from contest.services import InvalidInput, heavy, queries
+from contest.services import InvalidInput, heavy, queries, refused_by_rule
 
 DEFAULT_DRAWS = 1000
 # A rank runs in a worker process (contest.workers) when it is large: ratings x (draws + 1)
@@ -230,7 +230,7 @@ def rank(session: Session, rnd: Round, *, method: str | None, draws: int, seed: 
         raise DesignSplit(rnd, exc.report, dict(zip(entries["entry"], entries["entry_code"]))) \
             from None
     except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+        raise refused_by_rule(exc, entries=dict(zip(entries["entry"], entries["entry_code"]))) from None
     table = result.entries.merge(entries, on="entry", how="left")
     with db.reading(session):
         decisions = dict(session.execute(

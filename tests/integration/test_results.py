@@ -485,7 +485,8 @@ def test_the_tie_rule_is_read_from_the_edition_and_set_up_can_change_it(scored):
     assert broken_by() == (False, "organiser")  # a shared rank: the organiser decides
     export = results.results_for_export(scored, rnd.id, "mean", actor=SYSTEM, draws=0)
     assert export.method_settings["tie_rule"] == "median, organiser"
-    with pytest.raises(InvalidInput, match="Unknown tie-rule step 'coin'"):
+    with pytest.raises(InvalidInput, match="Unknown tie-rule step 'coin'") as refused:
         setup.set_tie_rule(session=scored, actor=actor, edition_id=rnd.edition_id, steps=["coin"])
+    assert "未知的同分處理步驟「coin」" in refused.value.render("zh-Hant")
     events = scored.exec(select(AuditEvent).where(AuditEvent.action == "edition.tie_rule")).all()
     assert [e.details["after"] for e in events] == [["median", "organiser"]]

@@ -219,7 +219,7 @@ def test_progress_is_reported_from_start_to_done():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"per_entry": 0}, "judges per entry must be at least 1, got 0"),
+        ({"per_entry": 0}, "Judges per entry must be at least 1, not 0"),
     ],
 )
 def test_bad_options_are_refused_with_a_clear_message(kwargs, message):
@@ -228,9 +228,9 @@ def test_bad_options_are_refused_with_a_clear_message(kwargs, message):
 
 
 def test_duplicate_ids_are_refused_naming_the_id():
-    with pytest.raises(ValueError, match="entry 1 is listed twice"):
+    with pytest.raises(ValueError, match="Entry 1 is listed twice"):
         assignment.assign_judges([E(1), E(1)], pool(3), per_entry=1)
-    with pytest.raises(ValueError, match="judge j0 is listed twice"):
+    with pytest.raises(ValueError, match="Judge j0 is listed twice"):
         assignment.assign_judges([E(1)], [J("j0"), J("j0")], per_entry=1)
 
 

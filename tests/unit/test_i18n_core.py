@@ -1,9 +1,11 @@
 """The message catalogue core: ids with named parameters, languages declared once."""
 
+import pickle
+
 import pytest
 
-from contest import i18n
-from contest.services import InvalidInput
+from contest import i18n, ranking
+from contest.services import InvalidInput, refused_by_rule
 
 
 def test_a_message_renders_in_each_declared_language():
@@ -44,3 +46,14 @@ def test_a_service_error_carries_its_message_and_renders_english_for_logs():
     assert str(error) == "3 rows are wrong"
     assert error.message == i18n.msg("{n} rows are wrong", n=3)
     assert error.problems == [error.message]
+
+
+def test_a_rules_refusal_reaches_the_user_in_their_language_naming_entries_by_code():
+    with pytest.raises(i18n.RuleError) as refusal:
+        ranking.Cut(top=0)
+    assert str(refusal.value) == "A top-N cut needs N of at least 1."
+    assert refused_by_rule(refusal.value).render("zh-Hant") == "按首 N 名晉級時，N 最少為 1。"
+    carried = pickle.loads(pickle.dumps(i18n.RuleError("ranking.no_carried_result", entries=[7, 9])))  # from a worker
+    error = refused_by_rule(carried, entries={7: "GBA-007", 9: "GBA-009"})
+    assert error.render("zh-Hans") == "以下参赛项目没有可结转的上轮结果：GBA-007, GBA-009。"
+    assert refused_by_rule(ValueError("odd")).render("zh-Hant") == "無法完成：odd"  # not a rule's: said as it is
