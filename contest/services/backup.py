@@ -122,21 +122,18 @@ def restore(engine: Engine, source: Path, *, progress: Callable[[float, str], No
         zf = zipfile.ZipFile(source)
         manifest = json.loads(zf.read("manifest.json"))
     except (OSError, zipfile.BadZipFile, KeyError, ValueError):
-        raise InvalidInput(f"{source} is not a contest backup (no readable manifest).") from None
+        raise InvalidInput("backup.not_a_backup", source=str(source)) from None
     if manifest.get("format") != FORMAT:
-        raise InvalidInput(f"{source} has format {manifest.get('format')!r}; expected {FORMAT}.")
+        raise InvalidInput("backup.wrong_format", source=str(source), found=repr(manifest.get("format")),
+                           expected=FORMAT)
     head = db.head_revision()
     if manifest.get("revision") != head:
-        raise InvalidInput(
-            f"The backup is of schema revision {manifest.get('revision')}; this version restores {head}."
-        )
+        raise InvalidInput("backup.wrong_revision", found=str(manifest.get("revision")), expected=head)
     tables = SQLModel.metadata.sorted_tables
     with engine.begin() as conn:
         for table in tables:
             if conn.execute(select(func.count()).select_from(table)).scalar():
-                raise InvalidInput(
-                    f"The database is not empty (table {table.name} has rows). Restore into an empty database."
-                )
+                raise InvalidInput("backup.database_not_empty", table=table.name)
         for i, table in enumerate(tables):
             batch = []
             with zf.open(f"{table.name}.jsonl") as fh:

@@ -222,7 +222,7 @@ class InvitationSent:
     link: str
     expires_at: datetime
     sent: bool  # True: the mail server accepted the message; False: show the link to copy
-    error: str = ""
+    error: i18n.Message | str = ""  # why the mail was not sent
 
 
 def invitation_link(base_url: str, token: str) -> str:
@@ -270,9 +270,9 @@ def invite_judge(*, session: Session, actor: Actor, edition_id: int, user_id: in
                            _invitation_body(user, edition, link, invitation.expires_at).render(language))
             sent = True
         except mail.MailError as exc:
-            error = str(exc)
+            error = exc.message  # said in the organiser's language on the page
         audit(session, actor, "judge.invite_mailed" if sent else "judge.invite_mail_failed", "invitation",
-              invitation.id, edition_id=edition_id, email=user.email, error=error)
+              invitation.id, edition_id=edition_id, email=user.email, error=str(error))
         session.commit()
     return InvitationSent(email=user.email, link=link, expires_at=invitation.expires_at, sent=sent, error=error)
 

@@ -734,24 +734,3 @@ def my_sheet_ids(*, session: Session, actor: Actor, round_id: int, entry_id: int
         select(ScoreSheet.id).where(ScoreSheet.round_id == round_id, ScoreSheet.entry_id == entry_id,
                                     ScoreSheet.judge_id == actor.user_id).order_by(ScoreSheet.id)
     ).all())
-
-
-def history_lines(history: Sequence[Mapping], language: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
-    """A sheet's history as plain lines: when (UTC) · who · what · version [· total] [· reason]
-    [· note, e.g. "imported from workbook scores.xlsx"]."""
-    lines = []
-    for h in history:
-        parts = [when(h["at"]), h["who"], h["action"], f"v{h['version']}"]
-        if h["total"] is not None:
-            parts.append(f"total {h['total']:.1f}")
-        if h["reason"]:
-            parts.append(f"reason: {h['reason']}")
-        if h.get("note"):
-            parts.append(h["note"].render(language))
-        lines.append(" · ".join(parts))
-    return lines
-
-
-def when(at: datetime | None) -> str:
-    """A timestamp as the pages show it (UTC, to the second)."""
-    return f"{at:%Y-%m-%d %H:%M:%S} UTC" if at else ""

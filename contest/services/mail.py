@@ -38,13 +38,13 @@ def parse_smtp_url(smtp_url: str) -> SmtpSettings:
     parts = urlsplit((smtp_url or "").strip())
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        raise MailError(f"CONTEST_SMTP_URL must start with smtp:// or smtps://, not '{parts.scheme or smtp_url}'.")
+        raise MailError("mail.url_scheme", scheme=parts.scheme or smtp_url)
     if not parts.hostname:
-        raise MailError("CONTEST_SMTP_URL names no mail server host.")
+        raise MailError("mail.url_no_host")
     try:
         port = parts.port or DEFAULT_PORTS[scheme]
     except ValueError:
-        raise MailError("CONTEST_SMTP_URL has a port that is not a number.") from None
+        raise MailError("mail.url_bad_port") from None
     sender = parse_qs(parts.query).get("from", [""])[0] or f"noreply@{parts.hostname}"
     return SmtpSettings(
         scheme=scheme,
@@ -87,4 +87,4 @@ def send_mail(smtp_url: str, to: str, subject: str, body: str) -> None:
             client.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         # The password is in the URL: name only the server.
-        raise MailError(f"Could not send mail to {to} through {cfg.host}:{cfg.port}: {exc}") from None
+        raise MailError("mail.not_sent", to=to, server=f"{cfg.host}:{cfg.port}", reason=str(exc)) from None

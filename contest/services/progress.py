@@ -261,7 +261,7 @@ def send_reminders(*, session: Session, actor: Actor, round_id: int,
                 mail.send_mail(smtp_url, message.to, message.subject, message.body)
                 sent.append(message.to)
             except mail.MailError as exc:
-                failed.append(str(exc))
+                failed.append(exc.message)  # said in the organiser's language on the page
     audit(session, actor, "progress.remind", "round", rnd.id, edition_id=rnd.edition_id,
           sent=len(sent), failed=len(failed), listed=0 if smtp_url else len(messages))
     session.commit()

@@ -54,6 +54,7 @@ def test_restore_refuses_a_database_that_is_not_empty(demo_db, engine, session, 
 def test_restore_refuses_a_file_that_is_not_a_backup(engine, tmp_path):
     bogus = tmp_path / "notes.zip"
     bogus.write_bytes(b"hello")
-    with pytest.raises(InvalidInput, match="is not a contest backup"):
+    with pytest.raises(InvalidInput, match="is not a contest backup") as refused:
         backup.restore(engine, bogus)
+    assert refused.value.render("zh-Hans") == f"{bogus} 不是比赛备份（没有可读的清单）。"
     assert counts(engine)["document_blob"] == 0 and DocumentBlob.__tablename__ == "document_blob"

@@ -113,7 +113,8 @@ def test_a_failing_mail_server_is_reported_per_address(session, setup):
     outcome = service.send_reminders(session=session, actor=setup.organiser,
                                      round_id=setup.round.id, smtp_url="smtp://127.0.0.1:1")
     assert outcome.sent == () and len(outcome.failed) == 3
-    assert "judge01@mail1.example.org" in outcome.failed[0]
+    assert "judge01@mail1.example.org" in str(outcome.failed[0])
+    assert outcome.failed[0].render("zh-Hant").startswith("無法經 127.0.0.1:1 向 judge01@mail1.example.org 發送電郵")
 
 
 def test_only_organisers_see_progress(session, setup, make_user):

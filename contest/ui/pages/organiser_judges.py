@@ -110,7 +110,7 @@ if st.button(t("organiser_judges.send_invitations") if smtp_url else t("organise
                 st.success(t("organiser_judges.invitation_sent", email=widgets.plain(sent.email)))
             else:
                 if sent.error:
-                    st.warning(sent.error)
+                    st.warning(t(sent.error))
                 st.text(t("organiser_judges.link_until", email=sent.email,
                           until=formats.when(sent.expires_at)))
                 st.code(sent.link, language=None)

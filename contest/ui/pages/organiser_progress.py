@@ -63,7 +63,7 @@ if st.button(t("organiser_progress.send_reminders_judges_open_work")):
         if outcome.sent:
             st.success(t("organiser_progress.reminders_sent_judges", n=len(outcome.sent)))
         for failure in outcome.failed:
-            st.error(failure)
+            st.error(t(failure))
         if outcome.to_copy:
             st.info(t("organiser_progress.no_mail_server_set_contest"))
             for message in outcome.to_copy:
