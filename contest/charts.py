@@ -116,3 +116,23 @@ def method_agreement(comparison: pd.DataFrame, *, lang: str = i18n.DEFAULT_LANGU
                  alt.Tooltip("decisions_changed:Q", title=say("charts.decisions_changed")),
                  alt.Tooltip("entries_changed:Q", title=say("charts.entries_changed"))],
     ).properties(title=say("charts.agreement_title"))
+
+
+def calibration_check(rows: pd.DataFrame, *, lang: str = i18n.DEFAULT_LANGUAGE) -> alt.Chart:
+    """Per calibration entry: the rest of the panel's range (a bar), its mean (a tick) and
+    the judge's own total (a dot), on the 0-100 scale."""
+    def say(message_id: str) -> str:
+        return i18n.text(message_id, lang)
+
+    data = rows.dropna(subset=["panel_mean"])[["code", "mine", "panel_mean", "panel_low", "panel_high"]]
+    y = alt.Y("code:N", title=say("charts.entry"), sort=None)
+    scale = alt.Scale(domain=[0, 100])
+    panel = alt.Chart(data).mark_bar(opacity=0.3, height=14).encode(
+        y=y, x=alt.X("panel_low:Q", title=say("charts.sheet_total_axis"), scale=scale), x2="panel_high:Q")
+    mean = alt.Chart(data).mark_tick(thickness=2, size=18).encode(y=y, x="panel_mean:Q")
+    mine = alt.Chart(data).mark_point(filled=True, size=90, color="#d62728").encode(
+        y=y, x="mine:Q",
+        tooltip=[alt.Tooltip("code:N", title=say("charts.entry")),
+                 alt.Tooltip("mine:Q", format=".1f", title=say("charts.my_total")),
+                 alt.Tooltip("panel_mean:Q", format=".1f", title=say("charts.panel_mean"))])
+    return alt.layer(panel, mean, mine).properties(title=say("charts.calibration_title"))

@@ -17,7 +17,7 @@ from contest import i18n, ranking
 ERRATIC_CORRELATION = 0.2  # a judge who agrees this little with the others is flagged
 UNIFORM_SPREAD = 3.0  # points; a judge whose totals barely vary is not discriminating
 MIN_BLOCK_ENTRIES = 5  # a panel sharing fewer entries is a coincidence of the assignment
-MIN_CALIBRATION_ENTRIES = 3
+MIN_CALIBRATION_ENTRIES = 2
 
 
 @dataclass
@@ -81,7 +81,8 @@ def kendall_w(matrix: np.ndarray) -> float:
 
 
 def complete_blocks(ratings: pd.DataFrame, calibration: Sequence[int] = ()) -> list[dict]:
-    """Entries that the same >= 2 judges all scored: panels (>= 5 entries), calibration (>= 3)."""
+    """Entries that the same >= 2 judges all scored: panels (>= 5 entries), calibration entries
+    (>= 2) with the judges who scored them all."""
     blocks = []
     for sheet, part in ratings.groupby("sheet"):
         panels = part.groupby("entry")["judge"].apply(lambda j: tuple(sorted(j)))
@@ -94,11 +95,11 @@ def complete_blocks(ratings: pd.DataFrame, calibration: Sequence[int] = ()) -> l
             if calib:
                 shared = set.intersection(*(set(panels[e]) for e in calib))
                 if len(shared) >= 2 and len(calib) >= MIN_CALIBRATION_ENTRIES:
-                    blocks.append({"sheet": sheet, "judges": sorted(shared), "entries": calib})
+                    blocks.append({"sheet": sheet, "judges": sorted(shared), "entries": calib, "calibration": True})
         for panel, entries in found.items():
             if len(entries) >= MIN_BLOCK_ENTRIES and set(entries) != set(calibration):
-                blocks.append({"sheet": sheet, "judges": list(panel), "entries": entries})
-    blocks.sort(key=lambda b: -len(b["entries"]) * len(b["judges"]))
+                blocks.append({"sheet": sheet, "judges": list(panel), "entries": entries, "calibration": False})
+    blocks.sort(key=lambda b: (not b["calibration"], -len(b["entries"]) * len(b["judges"])))
     return blocks
 
 
@@ -110,11 +111,11 @@ def _block_table(ratings: pd.DataFrame, calibration: Sequence[int]) -> pd.DataFr
                        & ratings["judge"].isin(block["judges"])]
         matrix = part.pivot_table(index="entry", columns="judge", values="y").to_numpy()
         single, average = icc_two_way(matrix)
-        rows.append({"sheet": block["sheet"], "n_entries": len(block["entries"]),
+        rows.append({"sheet": block["sheet"], "calibration": block["calibration"], "n_entries": len(block["entries"]),
                      "n_judges": len(block["judges"]), "icc_a1": single, "icc_ak": average,
                      "kendall_w": kendall_w(matrix),
                      "judges": ",".join(str(j) for j in block["judges"])})
-    columns = ["sheet", "n_entries", "n_judges", "icc_a1", "icc_ak", "kendall_w", "judges"]
+    columns = ["sheet", "calibration", "n_entries", "n_judges", "icc_a1", "icc_ak", "kendall_w", "judges"]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -201,6 +202,7 @@ def build_report(
     *,
     conflicts_excluded: int = 0,
     calibration: Sequence[int] = (),
+    calibration_ratings: pd.DataFrame | None = None,
 ) -> ReliabilityReport:
     """Everything SCORING.md section 6 asks for, from one fitted ranking."""
     r = result.ratings
@@ -243,7 +245,9 @@ def build_report(
         })
     variance = pd.DataFrame(var_rows)
     alpha = pd.DataFrame(alpha_rows)
-    blocks = _block_table(r, calibration)
+    # Calibration sheets left out of the ranking still make the calibration block.
+    blocks = _block_table(r if calibration_ratings is None or calibration_ratings.empty
+                          else pd.concat([r, calibration_ratings], ignore_index=True), calibration)
     judges = _judge_table(result)
     entries = _entry_table(result)
 

@@ -43,6 +43,7 @@ from contest.models.entries import (  # noqa: F401
 )
 from contest.models.judging import (  # noqa: F401
     Conflict,
+    CalibrationEntry,
     Assignment,
     ScoreSheet,
     CriterionScore,
@@ -88,6 +89,7 @@ __all__ = [
     "DocumentBlob",
     "Document",
     "Conflict",
+    "CalibrationEntry",
     "Assignment",
     "ScoreSheet",
     "CriterionScore",

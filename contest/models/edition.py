@@ -94,6 +94,8 @@ class Round(SQLModel, table=True):
     carry_over_weight: float = 0.0
     method: str = Field(default="model", max_length=20)
     status: str = Field(default="setup", max_length=20)
+    # whether the calibration entries' sheets count in the ranking (contest.services.calibration)
+    calibration_counts: bool = True
 
 
 class SheetDefinition(SQLModel, table=True):

@@ -26,6 +26,21 @@ class Conflict(SQLModel, table=True):
     created_by: Optional[int] = Field(default=None, foreign_key="user.id")
 
 
+class CalibrationEntry(SQLModel, table=True):
+    """An entry every judge of a round scores first: it puts the judges on one scale (one
+    connected design), gives the reliability report a block all judges scored, and shows
+    each judge where their scores sit against the panel's."""
+
+    __tablename__ = "calibration_entry"
+    __table_args__ = (UniqueConstraint("round_id", "entry_id"),)
+    id: Optional[int] = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="round.id", index=True)
+    entry_id: int = Field(foreign_key="entry.id", index=True)
+    position: int = 0
+    created_at: datetime = _created()
+    created_by: Optional[int] = Field(default=None, foreign_key="user.id")
+
+
 class Assignment(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("round_id", "entry_id", "judge_id"),

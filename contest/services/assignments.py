@@ -33,6 +33,7 @@ from contest.services import (
     NotFound,
     StaleData,
     audit,
+    calibration,
     heavy,
     panels,
     queries,
@@ -137,8 +138,12 @@ def preview_assignment(
     # Work stays unless it is now conflicted or its judge left the pool.
     with_work = active & queries.pairs_with_work(session, round_id)
     kept = {pair for pair in with_work if pair not in forbidden and pair[0] in pool_ids}
+    # Calibration entries keep every judge calibration gave them (contest.services.calibration).
+    calibrating_entries = set(calibration.entry_ids(session, round_id))
+    calibrating = {pair for pair in active
+                   if pair[1] in calibrating_entries and pair not in forbidden and pair[0] in pool_ids}
     existing: dict[int, set[int]] = {}
-    for judge_id, entry_id in kept:
+    for judge_id, entry_id in kept | calibrating:
         existing.setdefault(entry_id, set()).add(judge_id)
     entry_specs, judge_specs = _specs(session, rnd, entries, pool)
     try:
@@ -247,21 +252,6 @@ def _withdraw(session: Session, row: Assignment) -> None:
     panels.withdraw_assignments(session, [row])
 
 
-def _activate(session: Session, round_id: int, entry_id: int, judge_id: int, actor: Actor,
-              *, source: str) -> None:
-    """Add the pair, reusing a withdrawn row (one row per round, entry and judge)."""
-    row = session.exec(select(Assignment).where(
-        Assignment.round_id == round_id, Assignment.entry_id == entry_id,
-        Assignment.judge_id == judge_id,
-    )).first()
-    if row is None:
-        row = Assignment(round_id=round_id, entry_id=entry_id, judge_id=judge_id,
-                         source=source, created_by=actor.user_id)
-    row.status = AssignmentStatus.active.value
-    row.source = source
-    session.add(row)
-
-
 def _entry_in_round(session: Session, rnd: Round, entry_id: int) -> Entry:
     entry = session.get(Entry, entry_id)
     if entry is None or entry.current_round_id != rnd.id:
@@ -368,7 +358,7 @@ def add_judge(*, session: Session, actor: Actor, round_id: int, entry_id: int,
     entry = _entry_in_round(session, rnd, entry_id)
     panels.require_may_join(session, rnd, judge_id, entry.id)
     _require_connected_choice(session, rnd, entry, judge_id)
-    _activate(session, rnd.id, entry.id, judge_id, actor, source="manual")
+    panels.activate_assignment(session, rnd.id, entry.id, judge_id, actor.user_id, source="manual")
     audit(session, actor, "assignment.add", "entry", entry.id, edition_id=rnd.edition_id,
           round_id=rnd.id, judge_id=judge_id)
     session.commit()
@@ -415,7 +405,7 @@ def swap_judge(*, session: Session, actor: Actor, round_id: int, entry_id: int,
     panels.require_may_join(session, rnd, new_judge_id, entry.id, leaving=old_judge_id)
     _require_connected_choice(session, rnd, entry, new_judge_id, leaving=old_judge_id)
     _withdraw(session, row)
-    _activate(session, rnd.id, entry.id, new_judge_id, actor, source="manual")
+    panels.activate_assignment(session, rnd.id, entry.id, new_judge_id, actor.user_id, source="manual")
     audit(session, actor, "assignment.swap", "entry", entry.id, edition_id=rnd.edition_id,
           round_id=rnd.id, old_judge_id=old_judge_id, new_judge_id=new_judge_id)
     session.commit()
@@ -460,7 +450,7 @@ def second_look(
         raise refused_by_rule(exc) from None
     result = _readable(result, {e.id: e.code for e in entries}, _judge_labels(pool))
     for judge_id, entry_id in result.added:
-        _activate(session, rnd.id, entry_id, judge_id, actor, source="second_look")
+        panels.activate_assignment(session, rnd.id, entry_id, judge_id, actor.user_id, source="second_look")
     audit(session, actor, "assignment.second_look", "round", rnd.id, edition_id=rnd.edition_id,
           entries=[e.id for e in entries], extra=extra, added=len(result.added),
           unserved=[reason for _, reason in result.unserved])

@@ -24,6 +24,7 @@ from contest.models import (
     Assignment,
     AssignmentStatus,
     AuditEvent,
+    CalibrationEntry,
     Category,
     Conflict,
     ConflictSource,
@@ -116,11 +117,13 @@ def band_points(criterion: scoring.CriterionSpec) -> list[tuple[float, float, st
 
 
 def next_to_score(entries: Sequence[Mapping]) -> Mapping | None:
-    """The entry to open next: a started draft first, then the first one still to do."""
-    for state in (STATE_DRAFT, STATE_TO_DO):
-        for entry in entries:
-            if entry["state"] == state:
-                return entry
+    """The entry to open next: calibration entries before all others (they are scored
+    first); within each, a started draft first, then the first one still to do."""
+    for calibrating in (True, False):
+        for state in (STATE_DRAFT, STATE_TO_DO):
+            for entry in entries:
+                if entry["state"] == state and bool(entry.get("calibration")) == calibrating:
+                    return entry
     return None
 
 
@@ -230,6 +233,8 @@ def judge_workspace(*, session: Session, actor: Actor, edition_id: int) -> list[
     ).all():
         mine.setdefault((rid, eid), []).append(status)
     hidden = _blind_terms(session, edition_id, [entry for rnd, entry, *_track in rows if rnd.blind])
+    calibrating = set(session.exec(select(CalibrationEntry.round_id, CalibrationEntry.entry_id)
+                                   .where(CalibrationEntry.round_id.in_(round_ids))).all())
     rounds: dict[int, dict] = {}
     for rnd, entry, track, track_labels in rows:
         entry_id, code, title, category_id = entry.id, entry.code, entry.title, entry.category_id
@@ -250,8 +255,12 @@ def judge_workspace(*, session: Session, actor: Actor, edition_id: int) -> list[
             "round_id": rnd.id, "entry_id": entry_id, "code": code,
             "title": redaction.redact(title, *hidden[entry_id]) if rnd.blind else title,
             "track": Label(track, track_labels) if track else "", "state": state,
+            "calibration": (rnd.id, entry_id) in calibrating,
         })
     for info in rounds.values():
+        info["entries"].sort(key=lambda e: not e["calibration"])  # scored first, listed first
+        info["calibration_to_do"] = sum(1 for e in info["entries"]
+                                        if e["calibration"] and e["state"] != STATE_SUBMITTED)
         info["total"] = len(info["entries"])
         info["done"] = sum(1 for e in info["entries"] if e["state"] == STATE_SUBMITTED)
         info["drafts"] = sum(1 for e in info["entries"] if e["state"] == STATE_DRAFT)

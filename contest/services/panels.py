@@ -194,6 +194,21 @@ def require_may_join(session: Session, rnd: Round, judge_id: int, entry_id: int,
 # ---------------------------------------------------------------- withdrawing assignments
 
 
+def activate_assignment(session: Session, round_id: int, entry_id: int, judge_id: int, actor_id: int | None,
+                        *, source: str) -> None:
+    """Add the pair, reusing a withdrawn row (one row per round, entry and judge)."""
+    row = session.exec(select(Assignment).where(
+        Assignment.round_id == round_id, Assignment.entry_id == entry_id,
+        Assignment.judge_id == judge_id,
+    )).first()
+    if row is None:
+        row = Assignment(round_id=round_id, entry_id=entry_id, judge_id=judge_id,
+                         source=source, created_by=actor_id)
+    row.status = AssignmentStatus.active.value
+    row.source = source
+    session.add(row)
+
+
 def withdraw_assignments(session: Session, rows: list[Assignment]) -> None:
     """Withdraw these assignments and their sheets; a sheet's version moves on so a
     judge saving an open copy is told it changed instead of writing into a withdrawn

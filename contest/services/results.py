@@ -103,7 +103,8 @@ def round_reliability(
         extra = standings.extra_columns(session, rnd, entry_ids)
         scores = criterion_scores(session, rnd.id)
     report = heavy.compute(reliability.build_report, ranked.result, session=session,
-                           conflicts_excluded=excluded)
+                           conflicts_excluded=excluded, calibration=ranked.calibration,
+                           calibration_ratings=ranked.calibration_ratings)
     comparison = heavy.compute(
         ranking.compare_methods,
         ranked.result.ratings[["entry", "judge", "sheet", "y", "heaviest", "raw_points"]],
@@ -216,7 +217,8 @@ def results_for_export(session: Session, round_id: int, method: str | None = Non
     criteria = criteria.sort_values(["group", "entry_code", "sheet", "criterion"])
 
     report = heavy.compute(reliability.build_report, ranked.result, session=session,
-                           conflicts_excluded=excluded)
+                           conflicts_excluded=excluded, calibration=ranked.calibration,
+                           calibration_ratings=ranked.calibration_ratings)
     judges = report.judges.copy()
     judges.insert(0, "judge_email", judges["judge"].map(people))
     judges.insert(1, "name", judges["judge"].map(names))
@@ -228,8 +230,9 @@ def results_for_export(session: Session, round_id: int, method: str | None = Non
             rel_rows += [{"measure": k, "sheet": row["sheet"], "value": v}
                          for k, v in row.items() if k != "sheet"]
     for row in report.blocks.to_dict("records"):
-        rel_rows += [{"measure": f"block {row['judges']}: {k}", "sheet": row["sheet"], "value": v}
-                     for k, v in row.items() if k in ("n_entries", "icc_a1", "icc_ak", "kendall_w")]
+        block = "calibration block" if row["calibration"] else f"block {row['judges']}"
+        rel_rows += [{"measure": f"{block}: {k}", "sheet": row["sheet"], "value": v}
+                     for k, v in row.items() if k in ("n_entries", "n_judges", "icc_a1", "icc_ak", "kendall_w")]
     rel_rows += [{"measure": "summary", "sheet": "", "value": line} for line in report.summary]
     settings = {"method": ranked.method, "draws": draws, "seed": seed,
                 "cut": (f"top {ranked.cut.top} per group" if ranked.cut and ranked.cut.top

@@ -31,7 +31,7 @@ from contest.models import (
     SheetDefinition,
     SheetStatus,
 )
-from contest.services import InvalidInput, heavy, queries, refused_by_rule
+from contest.services import InvalidInput, calibration, heavy, queries, refused_by_rule
 
 DEFAULT_DRAWS = 1000
 # A rank runs in a worker process (contest.workers) when it is large: ratings x (draws + 1)
@@ -73,6 +73,9 @@ class RoundRanking:
     result: ranking.RankingResult
     table: pd.DataFrame  # result.entries plus entry_id, entry_code, title, applicant, labels
     warnings: list[str] = field(default_factory=list)
+    calibration: tuple[int, ...] = ()  # the round's calibration entries
+    # their sheets when they do not count in the ranking (the reliability report uses them)
+    calibration_ratings: pd.DataFrame | None = None
 
 
 # ---------------------------------------------------------------- loading
@@ -209,6 +212,11 @@ def rank(session: Session, rnd: Round, *, method: str | None, draws: int, seed: 
                            methods=", ".join(ranking.METHODS))
     with db.reading(session):  # a short read; nothing is held while the ranking runs
         ratings = load_ratings(session, rnd.id)
+        calibrating = tuple(calibration.entry_ids(session, rnd.id))
+        left_out = None
+        if calibrating and not rnd.calibration_counts:  # practice portfolios: not ranked
+            practice = ratings["entry"].isin(calibrating)
+            left_out, ratings = ratings[practice], ratings[~practice]
         if ratings.empty:
             raise InvalidInput("results.no_sheets", round=names.label(rnd))
         entry_ids = sorted(int(e) for e in ratings["entry"].unique())
@@ -241,4 +249,4 @@ def rank(session: Session, rnd: Round, *, method: str | None, draws: int, seed: 
     table["decision"] = table["entry"].map(lambda e: decisions.get(int(e), ""))
     table = table.rename(columns={"entry": "entry_id"})
     return RoundRanking(rnd.id, rnd.key, names.label(rnd), rnd.edition_id, method, rnd.blind, cut,
-                        result, table, list(result.warnings))
+                        result, table, list(result.warnings), calibrating, left_out)

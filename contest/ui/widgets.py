@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from contest import i18n, labels
+from contest import charts, i18n, labels
 from contest.ui import formats
-from contest.ui.i18n import t
+from contest.ui.i18n import language, t
 
 
 _MARKDOWN = str.maketrans({char: "\\" + char for char in string.punctuation})
@@ -221,3 +221,26 @@ def pager(total: int, *, key: str, page_size: int = PAGE_SIZE, told_as: str = "t
     first = (page - 1) * page_size
     told.caption(t(told_as, first=first + 1, last=min(first + page_size, total), total=total))
     return slice(first, first + page_size)
+
+
+def calibration_check(check, *, key: str) -> None:
+    """A judge's calibration self-check: how far above or below the rest of the panel they
+    score, how widely they spread, and each entry against the panel's range."""
+    st.subheader(t("calibration.check_heading"))
+    if check.leniency is not None:
+        st.markdown(t("calibration.leniency_above" if check.leniency > 0.05 else
+                      "calibration.leniency_below" if check.leniency < -0.05 else "calibration.leniency_same",
+                      points=formats.decimal(abs(check.leniency), 1)))
+    if check.panel_spread is not None:
+        st.markdown(t("calibration.spread", mine=formats.decimal(check.my_spread, 1),
+                      panel=formats.decimal(check.panel_spread, 1)))
+    rows = pd.DataFrame(list(check.rows), columns=["code", "mine", "panel_mean", "panel_low", "panel_high", "panel_n"])
+    if rows["panel_mean"].notna().any():
+        st.altair_chart(charts.calibration_check(rows, lang=language()), width="stretch")
+    else:
+        st.caption(t("calibration.no_panel_yet"))
+    table(rows, {"code": formats.Column("col.entry"), "mine": formats.Column("col.my_total", "number", digits=1),
+                 "panel_mean": formats.Column("col.panel_mean", "number", digits=1),
+                 "panel_low": formats.Column("col.panel_low", "number", digits=1),
+                 "panel_high": formats.Column("col.panel_high", "number", digits=1),
+                 "panel_n": formats.Column("col.panel_n", "count")}, key=key)

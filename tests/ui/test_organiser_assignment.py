@@ -179,3 +179,27 @@ def test_preview_with_problems_names_them_and_commits_only_when_accepted(organis
     at.run()
     assert any("Assignment stored" in s.value for s in at.success)
     assert len(_active(url)[0]) > len(before)
+
+
+def test_organiser_takes_the_suggested_calibration_entries_and_every_judge_gets_them(organiser_app):
+    at, url = _open(*organiser_app[:1], "organiser_assignment.py"), organiser_app[1]
+    rnd_id = at.selectbox(key="assign_round").value
+    _button(at, "Suggest entries typical of the field").click().run()
+    suggested = at.multiselect(key=f"calibration_codes_{rnd_id}").value
+    assert 2 <= len(suggested) <= 5
+    _button(at, "Save calibration").click().run()
+    assert not at.exception
+    assert f"Calibration saved: {len(suggested)} entries" in page_text(at)
+    engine = db.make_engine(url)
+    with db.session_scope(engine, read_only=True) as s:
+        codes = {e.id: e.code for e in s.exec(select(Entry)).all()}
+        pool = {j.user_id for j in queries.judge_pool(s, s.get(Round, rnd_id).edition_id)}
+        on = {}
+        for judge_id, entry_id in s.exec(select(Assignment.judge_id, Assignment.entry_id).where(
+                Assignment.round_id == rnd_id, Assignment.status == AssignmentStatus.active.value)).all():
+            on.setdefault(codes[entry_id], set()).add(judge_id)
+    engine.dispose()
+    # every judge of the pool is on every calibration entry, unless a conflict forbids it (named on the page)
+    for code in suggested:
+        kept_off = page_text(at).count(f"does not score {code}: a conflict of interest")
+        assert len(on[code] & pool) + kept_off == len(pool)

@@ -4,7 +4,7 @@ opens the next entry to score."""
 import pandas as pd
 import streamlit as st
 
-from contest.services import judging
+from contest.services import calibration, judging
 from contest.ui import context, formats, navigation, widgets
 from contest.ui.i18n import named, t
 
@@ -29,6 +29,13 @@ for info in rounds:
     done.metric(t("judge_home.done"), info["done"])
     drafts.metric(t("judge_home.started"), info["drafts"])
     todo.metric(t("common.to_do"), info["to_do"])
+    if info["calibration_to_do"]:
+        st.info(t("calibration.score_first", n=info["calibration_to_do"]), icon=":material/tune:")
+    else:
+        with context.session(read_only=True) as s, context.user_errors():
+            check = calibration.self_check(session=s, actor=actor, round_id=rid)
+        if check is not None and check.ready:
+            widgets.calibration_check(check, key=f"calibration_{rid}")
     upcoming = judging.next_to_score(info["entries"])
     if upcoming is not None and st.button(t("common.next_score", code=widgets.plain(upcoming["code"])), key=f"next_{rid}",
                                           type="primary"):
@@ -42,9 +49,10 @@ for info in rounds:
     picked = track.selectbox(t("judge_home.track"), [""] + tracks, key=f"track_{rid}",
                              format_func={"": t("common.all"), **{v: named(v) for v in tracks}}.get)
     shown = judging.filter_entries(info["entries"], states=chosen, text=needle, track=picked)
-    listed = pd.DataFrame(formats.in_language(shown), columns=["code", "title", "track", "state"])
+    listed = pd.DataFrame(formats.in_language(shown), columns=["code", "calibration", "title", "track", "state"])
     widgets.table(listed, {
-        "code": formats.Column("col.entry"), "title": formats.Column("col.title"),
+        "code": formats.Column("col.entry"), "calibration": formats.Column("col.calibration", "check"),
+        "title": formats.Column("col.title"),
         "track": formats.Column("col.track"), "state": formats.Column("col.state", "key", values="work")}, key=f"judge_list_{rid}")
     if shown:
         labels = {e["entry_id"]: f"{e['code']} · {e['title']}" for e in shown}

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from contest import assignment, charts
-from contest.services import assignments, conflicts, editions
+from contest.services import assignments, calibration, conflicts, editions
 from contest.ui import context, formats, widgets
 from contest.ui.i18n import named, t
 
@@ -29,6 +29,30 @@ with st.form("round_rules"):
             assignments.set_round_rules(session=s, actor=actor, round_id=rnd.id,
                                         judges_per_entry=int(k), region_conflicts=region)
             st.success(t("organiser_assignment.judges_per_entry", round=widgets.plain(named(rnd)), k=int(k)))
+
+with st.expander(t("calibration.heading")), context.session(read_only=True) as s, context.user_errors():
+    calib = calibration.calibration_settings(session=s, actor=actor, round_id=rnd.id)
+    st.caption(t("calibration.help", fewest=calibration.FEWEST, most=calibration.MOST))
+    if "calibration_flash" in st.session_state:
+        st.success(st.session_state.pop("calibration_flash"))
+    if st.button(t("calibration.suggest"), key=f"calibration_suggest_{rnd.id}"):
+        st.session_state[f"calibration_codes_{rnd.id}"] = calibration.suggest_calibration(
+            session=s, actor=actor, round_id=rnd.id)
+    st.session_state.setdefault(f"calibration_codes_{rnd.id}", [e["code"] for e in calib.entries])
+    codes = st.multiselect(t("calibration.entries"), list(calib.candidates), key=f"calibration_codes_{rnd.id}",
+                           max_selections=calibration.MOST, placeholder=t("common.choose_options"))
+    counts = st.checkbox(t("calibration.counts"), calib.counts, key=f"calibration_counts_{rnd.id}",
+                         help=t("calibration.counts_help"))
+    if calib.entries:
+        st.caption(t("calibration.state", n=len(calib.entries), judges=calib.judges))
+    for skipped in calib.skipped:
+        st.caption(t("calibration.skipped", judge=skipped["judge"], code=skipped["entry_code"]))
+    if st.button(t("calibration.save"), key=f"calibration_save_{rnd.id}"):
+        with context.session() as w, context.user_errors():
+            saved = calibration.set_calibration(session=w, actor=actor, round_id=rnd.id, entry_codes=codes,
+                                                counts=counts)
+            st.session_state["calibration_flash"] = t("calibration.saved", n=len(saved.entries), judges=saved.judges)
+            st.rerun()
 
 seed = widgets.number(t("organiser_assignment.seed_same_seed_same_assignment"), low=0, high=1_000_000, value=0, key="assign_seed")
 if st.button(t("organiser_assignment.preview_assignment"), type="primary", disabled=seed is None):

@@ -50,7 +50,8 @@ widgets.table(report.variance.merge(report.alpha, on="sheet"), {
 if not report.blocks.empty:
     st.caption(t("organiser_reliability.blocks_same_judges_all_scored"))
     widgets.table(report.blocks, {
-        **SHEET, "judges": C("col.judges_named"), "n_entries": C("col.entries", "count"),
+        **SHEET, "calibration": C("col.calibration", "check"), "judges": C("col.judges_named"),
+        "n_entries": C("col.entries", "count"),
         "icc_a1": C("col.icc_a1", "number"), "icc_ak": C("col.icc_ak", "number"),
         "kendall_w": C("col.kendall_w", "number")}, key="reliability_blocks")
 st.subheader(t("common.judges"))
