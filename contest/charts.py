@@ -135,4 +135,4 @@ def calibration_check(rows: pd.DataFrame, *, lang: str = i18n.DEFAULT_LANGUAGE) 
         tooltip=[alt.Tooltip("code:N", title=say("charts.entry")),
                  alt.Tooltip("mine:Q", format=".1f", title=say("charts.my_total")),
                  alt.Tooltip("panel_mean:Q", format=".1f", title=say("charts.panel_mean"))])
-    return alt.layer(panel, mean, mine).properties(title=say("charts.calibration_title"))
+    return alt.layer(panel, mean, mine).properties(title=say("charts.calibration_title"), height=alt.Step(34))
