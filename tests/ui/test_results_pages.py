@@ -155,6 +155,40 @@ def test_organiser_assigns_a_second_look_to_the_borderline_band(scored_app):
     assert any("extra assignments for" in s.value for s in at.success)
 
 
+def test_public_votes_typed_on_two_pages_of_the_table_are_all_saved(scored_app, monkeypatch):
+    """A vote typed on page 1 survives turning to page 2; the save stores both."""
+    from contest.models import Entry, PublicVote, Round
+    from contest.ui import widgets
+
+    monkeypatch.setattr(widgets, "PAGE_SIZE", 5)
+    url, _ = scored_app
+    at = organiser_page(scored_app, "organiser_results.py")
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        prelim_id = s.exec(select(Round.id).where(Round.key == "preliminary")).one()
+
+    def editor():
+        return next(n for n, e in enumerate(at.data_editor) if e.key.startswith(f"votes_{prelim_id}_"))
+
+    first = at.data_editor[editor()].value["entry_code"].iloc[0]
+    tick(at, {0: {"votes": 17}}, which=editor())
+    at.selectbox(key=f"vote_table_{prelim_id}_page").set_value(2).run()
+    shown = at.data_editor[editor()].value
+    assert first not in list(shown["entry_code"])
+    second = shown["entry_code"].iloc[1]
+    tick(at, {1: {"votes": 23}}, which=editor())
+    at.selectbox(key=f"vote_table_{prelim_id}_page").set_value(1).run()
+    page_one = at.data_editor[editor()].value
+    assert list(page_one.loc[page_one["entry_code"] == first, "votes"]) == [17]
+    button(at, "Save the public vote").click().run()
+    assert not at.exception
+    with db.session_scope(engine) as s:
+        stored = {code: v.votes for v, code in s.exec(select(PublicVote, Entry.code)
+                                                         .join(Entry, Entry.id == PublicVote.entry_id)).all() if v.votes}
+    engine.dispose()
+    assert stored == {first: 17.0, second: 23.0}
+
+
 def test_organiser_enters_the_public_vote_on_the_results_page(scored_app):
     url, _ = scored_app
     at = organiser_page(scored_app, "organiser_results.py")
