@@ -49,6 +49,7 @@ from contest.models.judging import (  # noqa: F401
     CriterionScore,
     PublicVote,
 )
+from contest.models.board import BoardState  # noqa: F401
 from contest.models.outcomes import (  # noqa: F401
     Decision,
     RoundResult,
@@ -99,4 +100,5 @@ __all__ = [
     "Publication",
     "ObserverInterest",
     "AuditEvent",
+    "BoardState",
 ]

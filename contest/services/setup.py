@@ -21,6 +21,7 @@ from contest.auth import Actor
 from contest.models import (
     AdvancementRule,
     Assignment,
+    BoardState,
     Category,
     ContestGroup,
     Criterion,
@@ -702,6 +703,8 @@ def remove_round(*, session: Session, actor: Actor, round_id: int) -> None:
     reasons = [i18n.msg(why) for why, stmt in uses.items() if _count(session, stmt)]
     if reasons:
         raise InvalidInput("setup.round_not_removable", round=names.label(rnd), reasons=reasons)
+    for board in session.exec(select(BoardState).where(BoardState.round_id == rnd.id)).all():
+        session.delete(board)  # a board set up but never used (nothing on stage: no entries)
     sheets = session.exec(select(SheetDefinition).where(SheetDefinition.round_id == rnd.id)).all()
     for sheet in sheets:
         for c in session.exec(select(Criterion).where(Criterion.sheet_id == sheet.id)).all():
