@@ -20,6 +20,8 @@ CHINESE_LABELS = {
         "organiser_decisions.py": ["决定与公示", "决定晋级", "本次决定采用的排名方法", "公示"],
         "judge_sheets.py": ["评分表", "项目编号", "已申报的利益冲突"],
         "organiser_audit.py": ["操作记录", "记录编号（可选）"],
+        "organiser_board_control.py": ["现场看板控制", "轮次", "本轮尚无已分配评委的项目：请先为本轮分配评委。"],
+        "organiser_board.py": ["现场看板", "尚无现场看板：请在现场看板控制页面让一个项目上台。"],
     },
     "judge": {
         "judge_home.py": ["我的评审任务", "按编号或名称搜索", "已完成"],

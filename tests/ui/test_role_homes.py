@@ -8,7 +8,7 @@ from tests.ui.apptest_helpers import PAGES, page_text, sign_in, start_app
 
 OTHER_ROLE_PAGES = {
     "organiser": ["entrant_home.py", "judge_home.py", "observer_home.py"],
-    "judge": ["organiser_home.py", "entrant_home.py", "observer_home.py"],
+    "judge": ["organiser_home.py", "organiser_board.py", "entrant_home.py", "observer_home.py"],
     "entrant": ["organiser_home.py", "judge_home.py", "observer_home.py"],
     "observer": ["organiser_home.py", "judge_home.py", "entrant_home.py"],
 }
