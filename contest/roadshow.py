@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from contest import ranking
-from contest.i18n import Message, msg
+from contest.i18n import Message, RuleError, msg
 
 # The methods whose result for one entry needs only that entry's totals.
 LIVE_METHODS = ("mean", "trimmed", "median")
@@ -51,7 +51,7 @@ class Outcome:
 def formula_for(method: str) -> Formula:
     """The round's method as the board shows it: itself when live, else the plain mean."""
     if method not in ranking.METHODS:
-        raise ValueError(f"Unknown method '{method}'; choose one of {', '.join(ranking.METHODS)}.")
+        raise RuleError("ranking.method_unknown", method=method, methods=", ".join(ranking.METHODS))
     return Formula(method, method if method in LIVE_METHODS else "mean")
 
 

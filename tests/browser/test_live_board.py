@@ -1,7 +1,8 @@
 """In Chromium: the venue screen (an organiser's browser on the live board) and two judges on
 tablets scoring the entry on stage one after another. Each judge's total shows on the board
 as J1, then J2, within 2 s of its submission, with the round score, and the board page is
-never reloaded. A screenshot of the board is kept in test-results/screens/."""
+never reloaded; the next team on stage brings the running order. Screenshots of the board are
+kept in test-results/screens/."""
 
 from __future__ import annotations
 
@@ -134,5 +135,11 @@ def test_each_judges_total_reaches_the_board_within_two_seconds_without_a_reload
     shots = ROOT / "test-results" / "screens"
     shots.mkdir(parents=True, exist_ok=True)
     board.screenshot(path=shots / "organiser-live-board.png", full_page=True)
+
+    office_sets(app.database_url, final, on_stage=final.codes[1], totals=True, running_order=True)  # the next team
+    see(board.get_by_role("heading", name=re.compile("^" + re.escape(final.codes[1]))))
+    see(board.get_by_role("heading", name=re.compile(rf"^1\. {re.escape(final.codes[0])} · .*: 70\.00$")))
+    assert board.evaluate("window.boardNeverReloaded === true")
+    board.screenshot(path=shots / "organiser-live-board-running-order.png", full_page=True)
     for page in (first, second, board):
         page.context.close()

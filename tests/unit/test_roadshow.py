@@ -64,6 +64,7 @@ def test_the_formula_reads_in_every_language(method, language):
         assert words[0] != formula.description.render("en")
 
 
-def test_an_unknown_method_is_refused():
-    with pytest.raises(ValueError):
+def test_an_unknown_method_is_refused_naming_the_methods():
+    with pytest.raises(i18n.RuleError) as refused:
         roadshow.formula_for("vibes")
+    assert refused.value.message.id == "ranking.method_unknown" and "trimmed" in str(refused.value)
