@@ -15,8 +15,8 @@ from contest.excel.reader import (
 from contest.excel.schema import KINDS
 from contest.excel.statistics import entry_statistics
 from contest.excel.templates import template_workbook
-from contest.excel.writer import ResultsBook, results_workbook
+from contest.excel.writer import ResultsBook, interest_workbook, results_workbook
 
 __all__ = ["CellError", "ImportRows", "KINDS", "ResultsBook", "Row", "entry_key",
-           "entry_statistics", "problem_lines",
+           "entry_statistics", "interest_workbook", "problem_lines",
            "read_workbook", "results_workbook", "template_workbook"]

@@ -214,6 +214,7 @@ def sheet_help(spec: SheetSpec, language: str) -> str:
 RESULT_SHEETS = ("summary", "ranking", "criteria", "scores", "judges", "reliability",
                  "assignments", "rubric")
 STATISTICS_SHEET = "statistics"
+INTEREST_SHEET = "interest"  # observers' interest in entries (matchmaking), after statistics
 
 # Columns each results sheet must hold, in this order (more may follow).
 RESULT_REQUIRED = {
@@ -228,6 +229,8 @@ RESULT_REQUIRED = {
     "assignments": ("round", "entry_code", "judge_email", "status"),
     "rubric": (),
     "statistics": ("dimension", "value"),
+    "interest": ("entry_code", "title", "observer_organisation", "kind", "status", "created_at",
+                 "responded_at"),
 }
 
 

@@ -1,5 +1,6 @@
 """The results workbook: summary, ranking, criteria, scores, judges, reliability,
-assignments, rubric, then statistics (INTERFACES.md).
+assignments, rubric, then statistics and interest (INTERFACES.md, README.md); and the
+interest workbook (the `interest` sheet alone) for a matchmaking session.
 
 Keys (sheet and column names) are the same in every language; the user's language shows
 in a note on each header cell and in the legend of the summary sheet. openpyxl (write-only)
@@ -62,6 +63,7 @@ class ResultsBook:
     assignments: pd.DataFrame = field(default_factory=pd.DataFrame)
     rubric: pd.DataFrame = field(default_factory=pd.DataFrame)
     statistics: pd.DataFrame | None = None
+    interest: pd.DataFrame | None = None
     counts: Mapping[str, int] = field(default_factory=dict)
     warnings: Sequence[str] = ()
     method_settings: Mapping[str, object] = field(default_factory=dict)
@@ -89,6 +91,20 @@ def results_workbook(book: ResultsBook, *, lang: str = "en") -> bytes:
     return _with_rows(buffer.getvalue(), parts, styles)
 
 
+def interest_workbook(interest: pd.DataFrame, *, lang: str = "en") -> bytes:
+    """The `interest` sheet alone, as in the results workbook (keys in the header, the
+    language in its notes), for the organiser's matchmaking session."""
+    lang = i18n.language_or_default(lang)
+    frame = _in_language(_ordered(schema.INTEREST_SHEET, interest), lang)
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(schema.INTEREST_SHEET)
+    styles = _register_styles(sheet)
+    _prepare_sheet(sheet, schema.INTEREST_SHEET, frame, lang)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return _with_rows(buffer.getvalue(), {sheet.path.lstrip("/"): frame}, styles)
+
+
 # ---------------------------------------------------------------- frames
 
 def _in_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -111,6 +127,8 @@ def _frames(book: ResultsBook) -> dict[str, pd.DataFrame]:
         frames[name] = _ordered(name, getattr(book, name))
     if book.statistics is not None:
         frames[schema.STATISTICS_SHEET] = _ordered(schema.STATISTICS_SHEET, book.statistics)
+    if book.interest is not None:
+        frames[schema.INTEREST_SHEET] = _ordered(schema.INTEREST_SHEET, book.interest)
     ranking = frames["ranking"]
     if book.blind:
         ranking = ranking.assign(applicant=None)

@@ -15,6 +15,8 @@ from contest.models.enums import (  # noqa: F401
     AssignmentStatus,
     DecisionKind,
     ConflictSource,
+    InterestKind,
+    InterestStatus,
 )
 from contest.models.edition import (  # noqa: F401
     Edition,
@@ -70,6 +72,8 @@ __all__ = [
     "AssignmentStatus",
     "DecisionKind",
     "ConflictSource",
+    "InterestKind",
+    "InterestStatus",
     "Edition",
     "ContestGroup",
     "Category",

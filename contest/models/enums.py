@@ -77,3 +77,19 @@ class ConflictSource(StrEnum):
     imported = "imported"
     organiser = "organiser"
     declared = "declared"
+
+
+class InterestKind(StrEnum):
+    """What an observer wants from an entry's team."""
+
+    licence = "licence"
+    investment = "investment"
+    purchase = "purchase"
+    co_development = "co_development"
+
+
+class InterestStatus(StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    declined = "declined"
+    withdrawn = "withdrawn"

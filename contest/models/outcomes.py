@@ -8,7 +8,8 @@ from typing import Optional
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from contest.models._fields import _created, _json
+from contest.models._fields import _created, _json, _ts
+from contest.models.enums import InterestKind, InterestStatus
 
 
 class Decision(SQLModel, table=True):
@@ -64,7 +65,9 @@ class Publication(SQLModel, table=True):
 
 
 class ObserverInterest(SQLModel, table=True):
-    """An observer (investor) marks a finalist they want to meet."""
+    """An observer (investor, industrial park) wants something of a finalist's team (kind);
+    the team accepts or declines, and only an accepted interest shows each side the other's
+    contact details."""
 
     __tablename__ = "observer_interest"
     __table_args__ = (UniqueConstraint("observer_id", "entry_id"),)
@@ -72,7 +75,11 @@ class ObserverInterest(SQLModel, table=True):
     observer_id: int = Field(foreign_key="user.id", index=True)
     entry_id: int = Field(foreign_key="entry.id", index=True)
     note: str = Field(default="", max_length=2000)
+    kind: str = Field(default=InterestKind.investment.value, max_length=20)
+    status: str = Field(default=InterestStatus.pending.value, max_length=20)
     created_at: datetime = _created()
+    responded_at: Optional[datetime] = _ts(nullable=True)
+    updated_at: datetime = _created()
 
 
 class AuditEvent(SQLModel, table=True):

@@ -36,7 +36,7 @@ from contest.models import (
     Track,
     User,
 )
-from contest.services import InvalidInput, NotFound, editions, heavy, queries, require_role
+from contest.services import InvalidInput, NotFound, editions, heavy, matchmaking, queries, require_role
 
 BOOK_FIELDS = ("ranking", "criteria", "judges", "reliability", "counts", "warnings",
                "method_settings")
@@ -141,6 +141,14 @@ def results_workbook(*, session: Session, actor: Actor, edition_id: int, round_k
     return data
 
 
+def interest_workbook(*, session: Session, actor: Actor, edition_id: int, lang: str = "en") -> bytes:
+    """Every observer's interest in the edition's entries as the `interest` sheet alone
+    (.xlsx bytes); organisers only."""
+    require_role(actor, Role.organiser)
+    return excel.interest_workbook(matchmaking.interest_frame(session=session, actor=actor,
+                                                              edition_id=edition_id), lang=lang)
+
+
 def results_book(*, session: Session, actor: Actor, edition_id: int, round_key: str,
                  method: str | None = None,
                  progress: Callable[[float], None] | None = None) -> excel.ResultsBook:
@@ -175,6 +183,7 @@ def results_book(*, session: Session, actor: Actor, edition_id: int, round_key: 
         judges=parts.get("judges"), reliability=parts.get("reliability"),
         assignments=assignments, rubric=rubric_frame(session=session, round_id=rnd.id),
         statistics=statistics_frame(session=session, edition=edition, round_id=rnd.id),
+        interest=matchmaking.interest_frame(session=session, actor=actor, edition_id=edition.id),
         counts=counts, warnings=list(parts.get("warnings") or ()),
         method_settings=dict(parts.get("method_settings") or {}), blind=rnd.blind)
 

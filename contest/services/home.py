@@ -23,7 +23,6 @@ from contest.models import (
     Entry,
     EntryStatus,
     JudgeProfile,
-    ObserverInterest,
     Publication,
     Role,
     Round,
@@ -31,7 +30,7 @@ from contest.models import (
     SheetStatus,
     Track,
 )
-from contest.services import NotFound, audit, blind, queries, require_role
+from contest.services import blind, queries, require_role
 from contest.services import documents as document_service
 
 @dataclass(frozen=True)
@@ -256,7 +255,6 @@ class Finalist:
     group: str
     region: str
     summary: str | None
-    interested: bool  # marked by this observer
     documents: tuple[Deck, ...]
 
 
@@ -272,9 +270,6 @@ def observer_finalists(*, session: Session, actor: Actor, edition_id: int) -> Sh
     shown = queries.showcase_round(session, edition_id)
     if shown is None:
         return Showcase(None, ())
-    marked = set(
-        session.exec(select(ObserverInterest.entry_id).where(ObserverInterest.observer_id == actor.user_id)).all()
-    )
     rows = session.exec(
         select(Entry, Track, ContestGroup)
         .join(Track, Track.id == Entry.track_id, isouter=True)
@@ -293,7 +288,7 @@ def observer_finalists(*, session: Session, actor: Actor, edition_id: int) -> Sh
     return Showcase(named(shown), tuple(
         Finalist(e.id, e.code, e.title, e.applicant, named(track) if track else "",
                  named(group) if group else "", e.region or "", e.summary,
-                 e.id in marked, tuple(decks.get(e.id, ())))
+                 tuple(decks.get(e.id, ())))
         for e, track, group in rows))
 
 
@@ -310,23 +305,3 @@ def filter_finalists(entries: Sequence[Finalist], *, text: str = "", groups: Seq
         and (not tracks or e.track in tracks)
         and (not regions or e.region in regions)
     ]
-
-
-def set_interest(*, session: Session, actor: Actor, entry_id: int, interested: bool, note: str = "") -> None:
-    """An observer marks (or unmarks) a finalist they want to meet."""
-    require_role(actor, Role.observer)
-    entry = session.get(Entry, entry_id)
-    shown = queries.showcase_round(session, entry.edition_id) if entry else None
-    if entry is None or shown is None or entry.current_round_id != shown.id:
-        raise NotFound("observer.only_running")
-    existing = session.exec(
-        select(ObserverInterest).where(ObserverInterest.observer_id == actor.user_id, ObserverInterest.entry_id == entry_id)
-    ).first()
-    if interested and existing is None:
-        session.add(ObserverInterest(observer_id=actor.user_id, entry_id=entry_id, note=note))
-    elif not interested and existing is not None:
-        session.delete(existing)
-    else:
-        return
-    audit(session, actor, "observer.interest", "entry", entry_id, edition_id=entry.edition_id, interested=interested)
-    session.commit()

@@ -36,6 +36,7 @@ ROLE_PAGES: dict[Role, list[PageSpec]] = {
         PageSpec("organiser_decisions.py", "navigation.decisions", ":material/campaign:", "decisions"),
         PageSpec("organiser_board_control.py", "organiser_board.board_control", ":material/cast:", "board-control"),
         PageSpec("organiser_board.py", "organiser_board.live_board", ":material/tv:", "board"),
+        PageSpec("organiser_matches.py", "organiser_matches.matchmaking", ":material/handshake:", "matchmaking"),
         PageSpec("judge_sheets.py", "common.score_sheets", ":material/fact_check:", "sheets"),
         PageSpec("organiser_excel.py", "organiser_excel.excel_import_export", ":material/table_view:", "excel"),
         PageSpec("organiser_audit.py", "organiser_audit.audit_trail", ":material/history:", "audit"),

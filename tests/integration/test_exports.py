@@ -54,7 +54,7 @@ def test_the_workbook_of_a_scored_round_has_every_promised_sheet_and_column(demo
     data = export(session)
     workbook = load_workbook(io.BytesIO(data))
     assert workbook.sheetnames == ["summary", "ranking", "criteria", "scores", "judges",
-                                   "reliability", "assignments", "rubric", "statistics"]
+                                   "reliability", "assignments", "rubric", "statistics", "interest"]
     ranking = [c.value for c in workbook["ranking"][1]]
     assert ranking[:13] == ["rank", "group", "category", "entry_code", "title", "applicant",
                             "adjusted_score", "raw_mean", "n_judges", "rank_low",

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from contest.services import entries, home
-from contest.ui import context, formats, widgets
+from contest.services import entries, home, matchmaking
+from contest.ui import context, formats, interest, widgets
 from contest.ui.i18n import t
 
 actor = context.require_actor()
@@ -41,3 +41,11 @@ if st.button(t("entrant_home.start_new_entry"), icon=":material/add:", type="pri
         st.session_state["entry_id"] = created.id
         st.switch_page("contest/ui/pages/entrant_entry.py", query_params={"entry": str(created.id)})
 st.caption(t("entrant_home.result_lists_appear_under_published"))
+st.subheader(t("entrant_home.investor_interest"))
+interest.flash()
+with context.session(read_only=True) as s, context.user_errors():
+    interests = matchmaking.entrant_interests(session=s, actor=actor, edition_id=edition.id)
+if not interests:
+    st.caption(t("entrant_home.no_interest_yet"))
+for shown in interests:
+    interest.entrant_card(shown)

@@ -1,10 +1,11 @@
-"""Observers browse the finalists and mark the ones they want to meet."""
+"""Observers browse the finalists and mark interest in the teams they want to meet."""
 
+import pandas as pd
 import streamlit as st
 
 from contest.services import documents as document_service
-from contest.services import home
-from contest.ui import context, formats, viewer, widgets
+from contest.services import home, matchmaking
+from contest.ui import context, formats, interest, viewer, widgets
 from contest.ui.i18n import named, t
 
 actor = context.require_actor()
@@ -22,6 +23,19 @@ if edition is None:
     st.stop()
 with context.session(read_only=True) as s, context.user_errors():
     showcase = home.observer_finalists(session=s, actor=actor, edition_id=edition.id)
+    mine = matchmaking.observer_interests(session=s, actor=actor, edition_id=edition.id)
+interest.flash()
+if mine:
+    with st.expander(t("observer_home.my_interests", n=len(mine))):
+        widgets.table(pd.DataFrame([{
+            "entry": i.entry_code, "title": i.title, "kind": interest.kind_label(i.kind),
+            "status": interest.status_label(i.status), "name": i.contact.name if i.contact else "",
+            "email": i.contact.email if i.contact else "", "phone": i.contact.phone if i.contact else ""}
+            for i in mine.values()]), {
+            "entry": formats.Column("col.entry"), "title": formats.Column("col.title"),
+            "kind": formats.Column("col.interest_kind"), "status": formats.Column("col.status"),
+            "name": formats.Column("col.name"), "email": formats.Column("col.email"),
+            "phone": formats.Column("col.phone")}, key="observer_interests")
 finalists = showcase.entries
 if not finalists:
     st.info(t("observer_home.no_entries_running_yet_they"))
@@ -62,8 +76,4 @@ for f in finalists:
                 with context.user_errors():
                     viewer.show(key=f"observer_viewer_{doc.id}", name=doc.name, pages=doc.pages,
                                 viewer_key=doc.viewer_key, load=lambda doc_id=doc.id: deck(doc_id))
-        marked = st.toggle(t("observer_home.i_want_meet_team"), value=f.interested, key=f"interest_{f.id}")
-        if marked != f.interested:
-            with context.session() as s, context.user_errors():
-                home.set_interest(session=s, actor=actor, entry_id=f.id, interested=marked)
-            st.rerun()
+        interest.observer_part(f.id, mine.get(f.id))
