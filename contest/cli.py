@@ -7,6 +7,7 @@ error, and changes nothing when it fails.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -565,6 +566,40 @@ def publish_command(
         published = decisions.publish_results(session=session, actor=actor, round_id=rnd.id, kind=kind,
                                               title=title, note=note)
         typer.echo(_say("decisions.published", title=published.title, version=published.version))
+
+
+def _optional_language(value: Optional[str]) -> Optional[str]:
+    return None if value is None else _language(value)
+
+
+@app.command("feedback")
+def feedback_command(
+    round_key: str = typer.Option(..., "--round", help="Round key, e.g. preliminary."),
+    out: Path = typer.Option(..., "--out", help="The folder to write the reports into."),
+    lang: Optional[str] = typer.Option(
+        None, "--language", "--lang", callback=_optional_language,
+        help=f"Language of every report ({', '.join(i18n.LANGUAGES)}); by default each entrant's own."),
+    contest_slug: Optional[str] = ContestOption,
+) -> None:
+    """Every entry's feedback report of a published round, one PDF per entry named by its
+    code (whether or not entrants may download it yet)."""
+    from contest.services import feedback
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}")
+    written = 0
+    with open_session() as session:
+        edition = editions.find_edition(session=session, slug=contest_slug)
+        rnd = editions.find_round(session=session, edition_id=edition.id, key=round_key)
+        for done, total, code, data in feedback.round_reports(session=session, actor=Actor.system(),
+                                                              round_id=rnd.id, language=lang):
+            name = re.sub(r"[^A-Za-z0-9._-]+", "_", code).strip("._") or f"entry-{done}"
+            _write_file(out / f"{name}.pdf", data)
+            written = done
+            typer.echo(_say("feedback.cli_progress", done=done, total=total, file=f"{name}.pdf"), err=True)
+    typer.echo(_say("feedback.cli_wrote", n=written, out=out))
 
 
 @app.command("template")

@@ -97,6 +97,14 @@ def hashing_slots(environ: dict[str, str] | None = None) -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def pdf_font(environ: dict[str, str] | None = None) -> str | None:
+    """CONTEST_PDF_FONT: a TrueType font file (.ttf or .ttc) with Chinese characters for the
+    PDFs the product writes (feedback reports, contest.feedbackpdf); None to look for one
+    in the usual places."""
+    env = os.environ if environ is None else environ
+    return (env.get("CONTEST_PDF_FONT") or "").strip() or None
+
+
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     """The process-wide settings, read once at the edge."""

@@ -94,14 +94,15 @@ def _pattern(terms: Sequence[str]) -> re.Pattern | None:
     return re.compile("|".join(parts), re.IGNORECASE) if parts else None
 
 
-def redact(text: str, identities: Sequence[str], places: Sequence[str] = ()) -> str:
-    """The text with every identity term replaced by [applicant] and every place by [place]
-    (longest first, ignoring case)."""
+def redact(text: str, identities: Sequence[str], places: Sequence[str] = (), *,
+           replacement: str = REDACTED) -> str:
+    """The text with every identity term replaced by [applicant] (or `replacement`) and every
+    place by [place] (longest first, ignoring case)."""
     if not text:
         return text or ""
     people = _pattern([t for t in identities if _long_enough(t)])
     if people is not None:
-        text = people.sub(REDACTED, text)
+        text = people.sub(replacement, text)
     where = _pattern(sorted((p for p in places if p and _long_enough(p)), key=len, reverse=True))
     if where is not None:
         text = where.sub(PLACE, text)

@@ -96,6 +96,10 @@ class Round(SQLModel, table=True):
     status: str = Field(default="setup", max_length=20)
     # whether the calibration entries' sheets count in the ranking (contest.services.calibration)
     calibration_counts: bool = True
+    # the organiser's choice: entrants may read their feedback once the results are published,
+    # with the judges' comments or without them (contest.services.feedback)
+    feedback_released: bool = False
+    feedback_comments: bool = False
 
 
 class SheetDefinition(SQLModel, table=True):

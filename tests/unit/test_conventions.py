@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "contest"
 RULES = ["patents", "eligibility", "scoring", "ranking", "reliability", "assignment", "organisations",
-         "conflicts", "rubrics", "people", "pdfpages", "roadshow"]
+         "conflicts", "rubrics", "people", "pdfpages", "roadshow", "feedback"]
 
 
 def imported_modules(path: Path) -> set[str]:
