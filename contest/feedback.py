@@ -136,6 +136,7 @@ class Report:
     entry_code: str
     entry_title: str
     round_id: int
+    round_key: str
     round: object  # the round's name (a Label)
     group: object  # the group's name (a Label)
     published_at: object  # when the round's results were first published (aware datetime)

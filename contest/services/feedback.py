@@ -165,7 +165,7 @@ def report_of(session: Session, entry: Entry, rnd: Round, published: Publication
         judge_identities=identities)
     edition = session.get(Edition, rnd.edition_id)
     group = session.get(ContestGroup, entry.group_id) if entry.group_id else None
-    return feedback.Report(edition.name, entry.id, entry.code, entry.title, rnd.id, names.label(rnd),
+    return feedback.Report(edition.name, entry.id, entry.code, entry.title, rnd.id, rnd.key, names.label(rnd),
                            names.label(group) if group else names.from_message("common.no_group"),
                            published.published_at, edition.time_zone, result)
 

@@ -17,7 +17,7 @@ CHINESE_LABELS = {
         "organiser_progress.py": ["评审进度", "已分配", "各赛道覆盖情况", "向未完成评审的评委发送提醒"],
         "organiser_results.py": ["评审结果", "请选择轮次和方法", "区间抽样次数"],
         "organiser_reliability.py": ["评分可靠性", "生成报告"],
-        "organiser_decisions.py": ["决定与公示", "决定晋级", "本次决定采用的排名方法", "公示"],
+        "organiser_decisions.py": ["决定与公示", "决定晋级", "本次决定采用的排名方法", "公示", "向参赛者提供反馈"],
         "judge_sheets.py": ["评分表", "项目编号", "已申报的利益冲突"],
         "organiser_audit.py": ["操作记录", "记录编号（可选）"],
         "organiser_board_control.py": ["现场看板控制", "轮次", "本轮尚无已分配评委的项目：请先为本轮分配评委。"],
@@ -28,7 +28,7 @@ CHINESE_LABELS = {
         "judge_score.py": ["项目评分", "专利组合", "总体评语", "保存草稿", "申报利益冲突"],
     },
     "entrant": {
-        "entrant_home.py": ["我的参赛项目", "新建参赛项目", "打开项目"],  # statuses: the services' words (part B)
+        "entrant_home.py": ["我的参赛项目", "新建参赛项目", "打开项目", "评委反馈"],  # statuses: the services' words (part B)
         "entrant_profile.py": ["个人资料", "电话", "保存资料"],
         "published_results.py": ["公示结果"],
     },

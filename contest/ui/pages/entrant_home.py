@@ -1,11 +1,13 @@
-"""An entrant's entries and their status; start a new entry or open one."""
+"""An entrant's entries and their status; start a new entry or open one; the judges'
+feedback on each entry once released."""
 
 import pandas as pd
 import streamlit as st
 
-from contest.services import entries, home, matchmaking
-from contest.ui import context, formats, interest, widgets
-from contest.ui.i18n import t
+from contest import feedbackpdf
+from contest.services import entries, feedback, home, matchmaking
+from contest.ui import context, formats, interest, viewer, widgets
+from contest.ui.i18n import language, named, t
 
 actor = context.require_actor()
 edition = context.edition()
@@ -49,3 +51,28 @@ if not interests:
     st.caption(t("entrant_home.no_interest_yet"))
 for shown in interests:
     interest.entrant_card(shown)
+
+st.subheader(t("feedback.heading"))
+reports = []
+with context.session(read_only=True) as s, context.user_errors():
+    reports = feedback.entrant_feedback(session=s, actor=actor, edition_id=edition.id)
+if not reports:
+    st.info(t("feedback.none_yet"))
+
+
+def report_pdf(entry_id: int, round_id: int) -> bytes:
+    with context.session(read_only=True) as s:
+        return feedback.feedback_pdf(session=s, actor=actor, entry_id=entry_id, round_id=round_id,
+                                     language=language())
+
+
+for report in reports:
+    standing = report.feedback
+    with st.container(border=True):
+        st.markdown(f"**{widgets.plain(report.entry_code)} · {widgets.plain(named(report.round))}**")
+        st.text(t("feedback.adjusted_line", score=feedbackpdf.number(standing.adjusted_score),
+                  percentile=feedbackpdf.number(round(standing.percentile)), n=standing.group_size)
+                if standing.percentile is not None else t("feedback.no_adjusted_score"))
+        viewer.download(key=f"feedback_{report.entry_id}_{report.round_id}", label=t("feedback.download"),
+                        name=f"{report.entry_code}-{report.round_key}-feedback.pdf",
+                        load=lambda e=report.entry_id, r=report.round_id: report_pdf(e, r))

@@ -5,7 +5,7 @@ what it will do before it does it."""
 import pandas as pd
 import streamlit as st
 
-from contest.services import decisions, editions
+from contest.services import decisions, editions, feedback
 from contest.ui import context, widgets
 from contest.ui.i18n import named, t
 
@@ -204,3 +204,18 @@ if kinds:
             published = decisions.publish_results(session=s, actor=actor, round_id=round_id, kind=kind,
                                                   title=title, note=note)
             st.success(t("decisions.published", title=widgets.plain(published.title), version=published.version))
+
+st.subheader(t("feedback.settings_heading"))
+st.caption(t("feedback.settings_help"))
+with context.session(read_only=True) as s, context.user_errors():
+    given = feedback.feedback_settings(session=s, actor=actor, round_id=round_id)
+with st.form(f"feedback_{round_id}"):
+    release = st.toggle(t("feedback.release"), value=given.released, key=f"feedback_release_{round_id}")
+    comments = st.toggle(t("feedback.include_comments"), value=given.comments, key=f"feedback_comments_{round_id}")
+    if st.form_submit_button(t("feedback.save")):
+        with context.session() as s, context.user_errors():
+            given = feedback.set_feedback(session=s, actor=actor, round_id=round_id, released=release,
+                                          comments=comments)
+            st.success(t("feedback.saved"))
+if given.released and not given.published:
+    st.caption(t("feedback.waits_for_publication"))
