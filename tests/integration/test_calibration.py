@@ -5,14 +5,11 @@ scores sit against the rest of the panel, once they have submitted them."""
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import pytest
 from sqlmodel import select
 
-from contest import auth
-from contest.auth import SYSTEM
 from contest.dbtypes import utcnow
 from contest.models import (
     Assignment,
@@ -27,21 +24,11 @@ from contest.models import (
     SheetDefinition,
     Track,
 )
-from contest.services import InvalidInput, PermissionDenied, accounts, calibration, judging, results
+from contest.services import InvalidInput, PermissionDenied, calibration, judging, results
 from contest.services.standings import DesignSplit
+from tests.integration.test_judging import person  # users with one argon2 hash per run
 
 pytestmark = pytest.mark.integration
-
-
-@functools.cache
-def _password_hash() -> str:
-    return auth.hash_password("calibration-test-password")  # argon2 is slow on purpose: once per run
-
-
-def _person(session, role: Role, email: str, name: str = "Office"):
-    user = accounts.create_user(actor=SYSTEM, session=session, email=email, name=name, roles=[role],
-                                password_hash=_password_hash())
-    return accounts.actor_for(session, user)
 
 
 @dataclass
@@ -62,11 +49,11 @@ def _field(session, edition) -> Field:
     sheet = session.exec(select(SheetDefinition).where(SheetDefinition.round_id == rnd.id,
                                                        SheetDefinition.category_id == invention.id)).one()
     tracks = session.exec(select(Track).where(Track.edition_id == edition.id).order_by(Track.position)).all()[:2]
-    organiser = _person(session, Role.organiser, "office@example.org")
+    organiser = person(session, Role.organiser, email="office@example.org", name="Office")
     judges, entries = [], {}
     for t, track in enumerate(tracks):
         for n in range(3):
-            judge = _person(session, Role.judge, f"judge{t}{n}@panel.example.org", f"Judge {t}{n}")
+            judge = person(session, Role.judge, email=f"judge{t}{n}@panel.example.org", name=f"Judge {t}{n}")
             session.add(JudgeProfile(edition_id=edition.id, user_id=judge.user_id, organisation=f"Org {t}{n}",
                                      expertise=[track.key]))
             judges.append(judge)

@@ -79,3 +79,8 @@ def test_the_judge_scores_calibration_first_then_sees_their_check(calibrated):
     assert "Score the 2 calibration entries first" not in text
     shown = " ".join(str(v) for frame in at.dataframe for v in frame.value.to_numpy().ravel())
     assert fresh[0].code in shown and "@" not in shown  # entries by code, no judge named
+    at.session_state["language"] = "zh-Hant"
+    at.run()
+    text = page_text(at)
+    assert "你的校準對照" in text and "高 8.0 分" in text.replace("*", "")
+    assert "Your calibration check" not in text and "points above" not in text

@@ -31,7 +31,7 @@ for info in rounds:
     todo.metric(t("common.to_do"), info["to_do"])
     if info["calibration_to_do"]:
         st.info(t("calibration.score_first", n=info["calibration_to_do"]), icon=":material/tune:")
-    else:
+    elif any(e["calibration"] for e in info["entries"]):  # no query for a round without calibration
         with context.session(read_only=True) as s, context.user_errors():
             check = calibration.self_check(session=s, actor=actor, round_id=rid)
         if check is not None and check.ready:
