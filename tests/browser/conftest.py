@@ -119,3 +119,14 @@ def sign_in(page, base_url: str, email: str, password: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def wait_for_sign_in_cookie(page) -> None:
+    """The sign-in becomes a cookie just after the signed-in page shows; a test that opens
+    another address waits for it first, as a person's next click would come later."""
+    from contest import auth
+
+    for _ in range(60):
+        if any(c["name"] == auth.SESSION_COOKIE for c in page.context.cookies()):
+            return
+        page.wait_for_timeout(500)

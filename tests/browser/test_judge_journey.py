@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_for_sign_in_cookie
 from tests.conftest import login_for
 
 pytestmark = pytest.mark.browser
@@ -77,6 +77,7 @@ def test_judge_scores_reloads_submits_and_resubmits_after_the_office_reopens(liv
 
     sign_in(office, app.url, office_email, office_password)
     see(office.get_by_role("heading", name="Dashboard"))
+    wait_for_sign_in_cookie(office)
     office.goto(app.url + "/sheets")
     _find_sheet(office, code, judge_email)
     reason = office.get_by_label("Reason for reopening (the judge sees it)")

@@ -12,8 +12,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from contest import auth
-from tests.browser.conftest import ROOT, sign_in
+from tests.browser.conftest import ROOT, sign_in, wait_for_sign_in_cookie
 from tests.conftest import login_for
 
 pytestmark = pytest.mark.browser
@@ -31,10 +30,7 @@ def person(browser, app, logins, role):
     page = context.new_page()
     sign_in(page, app.url, *login_for(logins, role))
     expect(page.get_by_role("heading", name=HOMES[role])).to_be_visible()
-    for _ in range(60):  # the sign-in becomes a cookie just after the page shows: wait for it
-        if any(c["name"] == auth.SESSION_COOKIE for c in context.cookies()):
-            break
-        page.wait_for_timeout(500)
+    wait_for_sign_in_cookie(page)
     return page
 
 
