@@ -44,6 +44,9 @@ def test_observer_marks_interest_the_team_accepts_both_see_contacts_the_organise
     app, logins = live_app
     observer = person(browser, app, logins, "observer")
     observer.get_by_text("I want to meet this team").first.click()  # the first card: GBA26-0001
+    # the form comes with the rerun the toggle starts: open its drop-down only once it is there
+    expect(observer.get_by_role("button", name="Send to the team").first).to_be_visible()
+    observer.wait_for_timeout(500)
     observer.get_by_label("What you are interested in").first.click()
     observer.get_by_role("option", name="Licence", exact=True).click()
     observer.get_by_label("A short note to the team").first.fill(NOTE)
