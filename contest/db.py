@@ -143,11 +143,15 @@ def release(session: Session) -> None:
     open write transaction stops every other writer. A transaction holding writes is left
     open (its caller commits it). Loaded objects stay usable (expire_on_commit=False); the
     session's next statement starts a new transaction."""
-    if not session.in_transaction():
-        return
-    if session.new or session.dirty or session.deleted or session.info.get("wrote"):
+    if not session.in_transaction() or holds_writes(session):
         return
     session.commit()
+
+
+def holds_writes(session: Session) -> bool:
+    """The session has changes not yet committed (pending, or flushed in its transaction):
+    another connection would not see them."""
+    return bool(session.new or session.dirty or session.deleted or session.info.get("wrote"))
 
 
 @contextmanager

@@ -46,7 +46,7 @@ LONG = 600.0  # ranking draws, an assignment solve, a full results workbook
 
 # Imported once by the fork server, so every worker starts with them loaded.
 PRELOAD = ["contest.workers", "contest.ranking", "contest.reliability", "contest.assignment",
-           "contest.excel", "contest.documents"]
+           "contest.excel", "contest.documents", "contest.services.standings"]
 
 _PROGRESS_INTERVAL = 0.05  # seconds between progress messages a worker sends
 NICENESS = 10  # the fork server's and the workers' CPU priority (Unix nice; 0 is normal)
@@ -185,6 +185,11 @@ def _child(conn, fn: Callable[..., Any], args: tuple, kwargs: dict, wants_progre
         conn.send(("crash", None, traceback.format_exc()))
     finally:
         conn.close()
+
+
+def in_worker() -> bool:
+    """True in a worker process (work there runs in place)."""
+    return _in_worker
 
 
 def run(fn: Callable[..., T], /, *args: Any, timeout: float = LONG,

@@ -34,6 +34,17 @@ class ServiceError(Exception):
     def render(self, language: str) -> str:
         return self.message.render(language)
 
+    def __reduce__(self):
+        """Kept whole through pickling (work done in a worker process raises it again in the
+        app): its message id, parameters and every attribute, whatever its __init__ takes."""
+        return (_rebuilt, (type(self), self.args), self.__dict__)
+
+
+def _rebuilt(cls: type[ServiceError], args: tuple) -> ServiceError:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    return error
+
 
 class PermissionDenied(ServiceError):
     pass

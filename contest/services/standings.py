@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from sqlalchemy import case, func
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session, select
 
-from contest import db, ranking
+from contest import db, ranking, workers
 from contest import labels as names
 from contest.models import (
     AdvancementRule,
@@ -205,11 +206,54 @@ def rank(session: Session, rnd: Round, *, method: str | None, draws: int, seed: 
     """The round ranked from its submitted sheets by `method` (the round's own by default):
     the pure ranking (contest.ranking) with the round's weights, public vote, carried
     result, cut and the edition's tie rule, plus codes, labels and current decisions.
-    No permission check: callers check their actor."""
+    No permission check: callers check their actor.
+
+    A large rank runs whole in a worker process (contest.workers), reading included: loading
+    50,000 sheets and 10,000 entries into frames is seconds of Python work, which in the app
+    process would hold the GIL and stall every other tab of it. The worker reads the same
+    database on a connection of its own, at the workers' lower CPU priority."""
     method = method or rnd.method or "model"
     if method not in ranking.METHODS:
         raise InvalidInput("results.unknown_method", method=method,
                            methods=", ".join(ranking.METHODS))
+    url = _url_for_worker(session)
+    if url is not None and not workers.in_worker() and not db.holds_writes(session):
+        with db.reading(session):
+            count = _count_ratings(session, rnd.id)
+        if ranks_in_worker(count, draws):
+            db.release(session)
+            return workers.run(_rank_stored, url, rnd.id, method=method, draws=draws, seed=seed, top=top,
+                               progress=progress, timeout=workers.LONG)
+    return _rank(session, rnd, method=method, draws=draws, seed=seed, progress=progress, top=top)
+
+
+def _url_for_worker(session: Session) -> str | None:
+    """The session's database as another process can open it (None for an in-memory one)."""
+    url = session.get_bind().url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return None
+    return url.render_as_string(hide_password=False)
+
+
+def _count_ratings(session: Session, round_id: int) -> int:
+    return int(session.exec(select(func.count()).select_from(ScoreSheet).where(
+        ScoreSheet.round_id == round_id, ScoreSheet.status == SheetStatus.submitted.value)).one())
+
+
+def _rank_stored(url: str, round_id: int, *, method: str, draws: int, seed: int, top: int | None,
+                 progress: Callable[[float], None] | None = None) -> RoundRanking:
+    """In a worker process: the round read from the database at `url` and ranked in place."""
+    engine = db.make_engine(url, poolclass=NullPool)
+    try:
+        with db.session_scope(engine, read_only=True) as session:
+            rnd = session.get(Round, round_id)
+            return _rank(session, rnd, method=method, draws=draws, seed=seed, progress=progress, top=top)
+    finally:
+        engine.dispose()
+
+
+def _rank(session: Session, rnd: Round, *, method: str, draws: int, seed: int,
+          progress: Callable[[float], None] | None, top: int | None) -> RoundRanking:
     with db.reading(session):  # a short read; nothing is held while the ranking runs
         ratings = load_ratings(session, rnd.id)
         calibrating = tuple(calibration.entry_ids(session, rnd.id))
@@ -233,7 +277,7 @@ def rank(session: Session, rnd: Round, *, method: str | None, draws: int, seed: 
                       cut=cut, draws=draws, seed=seed, tie_rule=tie_rule_of(edition))
     try:
         result = heavy.compute(ranking.rank_entries, ratings, session=session, progress=progress,
-                               heavy=ranks_in_worker(len(ratings), draws), **inputs)
+                               heavy=ranks_in_worker(len(ratings), draws) and not workers.in_worker(), **inputs)
     except ranking.DisconnectedDesign as exc:
         raise DesignSplit(rnd, exc.report, dict(zip(entries["entry"], entries["entry_code"]))) \
             from None

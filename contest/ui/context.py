@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
 import streamlit as st
@@ -33,10 +34,28 @@ def require_actor() -> Actor:
     return current
 
 
+_this_run = threading.local()  # the edition found for the script run in this thread
+
+
+def forget_edition() -> None:
+    """At the start of a run (the shell): the edition is read again, once."""
+    _this_run.edition = None
+
+
 def edition() -> Edition | None:
-    """The edition the user works on: the one chosen in the sidebar, else the newest. Its
-    time zone is kept for the dates and times the pages show (formats.when)."""
+    """The edition the user works on: the one chosen in the sidebar, else the newest (read
+    once per run: the shell and the page both ask). Its time zone is kept for the dates and
+    times the pages show (formats.when)."""
     chosen = st.session_state.get("edition_id")
+    kept = getattr(_this_run, "edition", None)
+    if kept is not None and kept[0] == chosen:
+        return kept[1]
+    found = _read_edition(chosen)
+    _this_run.edition = (chosen, found)
+    return found
+
+
+def _read_edition(chosen: int | None) -> Edition | None:
     with session(read_only=True) as s:
         found = s.get(Edition, chosen) if chosen is not None else None
         if found is None:
@@ -52,11 +71,16 @@ def user_errors():
     try:
         yield
     except ServiceError as exc:
-        problems = getattr(exc, "problems", None)
-        shown = t(widgets.markdown_safe(exc.message))  # the user's text inside it never renders as Markdown
-        if problems and len(problems) > 1:
-            st.error(shown if len(shown) < 200 else t("common.please_correct_following"))
-            for p in problems:
-                st.text(f"• {t(p)}")
-        else:
-            st.error(shown)
+        show_error(exc)
+
+
+def show_error(exc: ServiceError, where=st) -> None:
+    """A service's refusal as the user reads it: its message, and each problem when several."""
+    problems = getattr(exc, "problems", None)
+    shown = t(widgets.markdown_safe(exc.message))  # the user's text inside it never renders as Markdown
+    if problems and len(problems) > 1:
+        where.error(shown if len(shown) < 200 else t("common.please_correct_following"))
+        for p in problems:
+            where.text(f"• {t(p)}")
+    else:
+        where.error(shown)

@@ -5,6 +5,8 @@ English."""
 
 from __future__ import annotations
 
+import threading
+
 import streamlit as st
 
 from contest import i18n, labels
@@ -28,11 +30,33 @@ def _browser_language() -> str | None:
     return first_visit_language(read(lambda c: c.headers.get("Accept-Language")), read(lambda c: c.locale))
 
 
+# The language found for the script run going on in this thread (each tab's runs happen in a
+# thread of its own): every t() and named() asks for it, hundreds of times a run, and reading
+# it from session state costs a failed lookup and an exception each time. Worked out again at
+# the start of every run (`settle_language`, from the shell) and when the picker changes it.
+_this_run = threading.local()
+
+
 def language() -> str:
-    chosen = i18n.normalise_language(st.session_state.get("language"))
+    found = getattr(_this_run, "language", None)
+    if found is None:
+        found = _this_run.language = _resolve_language()
+    return found
+
+
+def settle_language() -> str:
+    """The language of the run starting now, worked out afresh (the tab's choice, the
+    signed-in user's, the browser's)."""
+    _this_run.language = None
+    return language()
+
+
+def _resolve_language() -> str:
+    state = st.session_state
+    chosen = i18n.normalise_language(state["language"]) if "language" in state else None
     if chosen:
         return chosen
-    actor = st.session_state.get("actor")
+    actor = state["actor"] if "actor" in state else None
     stored = i18n.normalise_language(actor.language) if actor is not None else None
     return stored or _browser_language() or i18n.DEFAULT_LANGUAGE
 
@@ -44,6 +68,7 @@ def language_name(code: str) -> str:
 def _picked(key: str) -> None:
     """The picker's on_change: the rerun that follows starts in the new language."""
     st.session_state["language"] = i18n.language_or_default(st.session_state[key])
+    _this_run.language = None
 
 
 def keep_choice(actor) -> None:

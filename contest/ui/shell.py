@@ -8,10 +8,11 @@ from contest import config, db
 from contest.services import accounts, editions
 from contest.services import judges
 from contest.ui import context, navigation, signin, widgets
-from contest.ui.i18n import keep_choice, language_picker, t
+from contest.ui.i18n import keep_choice, language_picker, settle_language, t
 
 
 _READY: set[str] = set()  # database URLs found migrated by this process
+_PEOPLE: set[str] = set()  # database URLs found holding a user (accounts are never all removed)
 
 
 def _database_ready() -> bool:
@@ -28,6 +29,19 @@ def _database_ready() -> bool:
     return True
 
 
+def _has_people() -> bool:
+    """Whether anyone has an account (else the first organiser is asked to make one); once
+    true, not asked of the database again on every rerun."""
+    url = config.settings().database_url
+    if url in _PEOPLE:
+        return True
+    with context.session(read_only=True) as s:
+        if not accounts.has_any_user(session=s):
+            return False
+    _PEOPLE.add(url)
+    return True
+
+
 def _edition_picker() -> None:
     """With several editions, choose the one to work on (newest first)."""
     with context.session(read_only=True) as s:
@@ -40,15 +54,16 @@ def _edition_picker() -> None:
 def main() -> None:
     if not _database_ready():
         st.stop()
+    settle_language()
+    context.forget_edition()
     signin.run_pending_browser_actions()
-    with context.session(read_only=True) as s:
-        any_user = accounts.has_any_user(session=s)
-    if not any_user:
+    if not _has_people():
         st.navigation([st.Page(signin.first_organiser_page, title=t("shell.welcome"), url_path="welcome"),
                        *navigation.stand_ins(signin.first_organiser_page)], position="hidden").run()
         return
     actor = signin.current_actor()
     st.session_state["actor"] = actor
+    settle_language()  # the signed-in user's own, unless this tab chose another
     if actor is not None:
         keep_choice(actor)
     if actor is None:

@@ -122,6 +122,33 @@ def test_calibration_joins_judges_assigned_by_expertise_alone_into_a_design_that
     assert event.details["after"] == {"entries": ["A-1", "B-2"], "counts": True} and event.details["assigned"] == 6
 
 
+def test_a_large_rank_read_and_run_in_a_worker_process_refuses_a_split_design_in_the_readers_language(
+        session, field, monkeypatch):
+    """A large round is read and ranked whole in a worker process (standings.rank); its
+    refusal comes back whole: the message id, the entries named, readable in Chinese."""
+    from contest import workers
+    from contest.services import standings
+
+    _score_own_track(session, field)
+    monkeypatch.setattr(standings, "WORKER_WORK", 1)  # this small round goes where a large one would
+    sent = []
+    real = workers.run
+    monkeypatch.setattr(workers, "run", lambda fn, *a, **k: sent.append(fn.__name__) or real(fn, *a, **k))
+    with pytest.raises(DesignSplit) as split:
+        results.rank_round(session=session, actor=field.organiser, round_id=field.round.id, draws=0)
+    assert sent == ["_rank_stored"]
+    assert split.value.message.id == "results.disconnected" and split.value.stranded == ("B-0", "B-1", "B-2", "B-3")
+    assert "B-0" in split.value.render("zh_Hant") and split.value.render("zh_Hant") != split.value.render("en")
+    calibration.set_calibration(session=session, actor=field.organiser, round_id=field.round.id,
+                                entry_codes=["A-1", "B-2"])
+    for i, judge in enumerate(field.judges):
+        other = "B-2" if i < 3 else "A-1"
+        _submit(session, field, judge, other, _quality(other) + (i % 3) * 2.0)
+    ranked = results.rank_round(session=session, actor=field.organiser, round_id=field.round.id, draws=20)
+    assert sent == ["_rank_stored", "_rank_stored"]
+    assert sorted(ranked.table["entry_code"]) == sorted(field.entries) and ranked.result.draws == 20
+
+
 def test_practice_calibration_entries_are_left_out_of_the_ranking_but_not_the_reliability_block(session, field):
     _score_own_track(session, field)
     calibration.set_calibration(session=session, actor=field.organiser, round_id=field.round.id,

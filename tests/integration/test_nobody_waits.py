@@ -211,7 +211,7 @@ def test_deciding_advancement_holds_no_write_lock_while_the_round_is_ranked(smal
             decisions.advance_round(session=s, actor=who, round_id=rnd.id, method="model", draws=200)
         except InvalidInput:  # refused as the plan says (entries short of ratings): it ranked first
             pass
-    assert ("rank_entries", True) in during_heavy_work
+    assert ("_rank_stored", True) in during_heavy_work
 
 
 def test_assignment_reliability_exports_and_imports_run_in_a_worker_with_nothing_locked(small, during_heavy_work):
@@ -226,6 +226,6 @@ def test_assignment_reliability_exports_and_imports_run_in_a_worker_with_nothing
                                 dry_run=True)
     assert workbook[:2] == b"PK"
     names = {name for name, _ in during_heavy_work}
-    assert {"assign_judges", "rank_entries", "build_report", "compare_methods", "results_workbook",
+    assert {"assign_judges", "_rank_stored", "build_report", "compare_methods", "results_workbook",
             "read_workbook"} <= names
     assert all(free for _, free in during_heavy_work), during_heavy_work

@@ -185,6 +185,31 @@ def test_a_web_page_renamed_pdf_is_refused_on_the_page_and_nothing_is_listed(ent
     assert "pages" not in page_text(at)
 
 
+def test_saving_the_project_shows_it_at_once_and_a_refusal_keeps_what_was_typed(entrant_with_entry, db_url):
+    from contest import db
+    from contest.models import Entry
+
+    at = open_editor("owner@acme.example.com", entrant_with_entry)
+    at.text_input(key="project_title").input("Robot gripper portfolio")
+    at.selectbox(key="project_category").set_value("invention")
+    at.selectbox(key="project_track").set_value("high_end_equipment")
+    button(at, "Save project").click().run()
+    # the same click: the heading already names the saved title (the save ran before the page)
+    assert "Project saved." in [s.value for s in at.success] and "Robot gripper portfolio" in at.title[0].value
+    at.text_input(key="project_title").input("   ")
+    at.text_area(key="project_summary").input("A summary typed before the refusal")
+    button(at, "Save project").click().run()
+    assert not at.exception
+    assert "Title: a title is required." in [e.value for e in at.error], [e.value for e in at.error]
+    assert "Project saved." not in [s.value for s in at.success]
+    assert at.text_area(key="project_summary").value == "A summary typed before the refusal"
+    engine = db.make_engine(db_url)
+    with db.session_scope(engine, read_only=True) as s:
+        stored = s.get(Entry, entrant_with_entry)
+        assert (stored.title, stored.summary) == ("Robot gripper portfolio", "")
+    engine.dispose()
+
+
 def test_another_entrant_opening_the_entry_by_its_id_sees_nothing_of_it(entrant_with_entry):
     at = open_editor("rival@other.example.com", entrant_with_entry)
     assert not at.exception

@@ -90,6 +90,16 @@ def test_an_out_of_range_score_is_refused_beside_its_field_and_the_total_keeps_t
     assert at.success == [] or at.success[-1].value == version  # nothing new was saved
 
 
+def test_each_criterion_lists_its_bands_with_the_one_the_score_falls_in_marked(judge_logins, busy_judge):
+    at, _ = _next_entry(judge_logins, busy_judge)
+    bands = [c.value for c in at.caption if "–" in c.value and ": " in c.value]
+    assert bands and not any("▶" in b for b in bands)  # nothing scored yet: no band marked
+    field = _input(at, "market")
+    field.set_value(_maximum(field)).run()
+    marked = [line for c in at.caption for line in c.value.split("  \n") if line.startswith("▶ ")]
+    assert len(marked) == 1 and f"–{_maximum(field):g}: outstanding" in marked[0], marked
+
+
 def test_an_outstanding_score_needs_its_comment_before_submitting(judge_logins, busy_judge):
     at, code = _next_entry(judge_logins, busy_judge)
     scores = [n.key for n in at.number_input if "_v_" in n.key]

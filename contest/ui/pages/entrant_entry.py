@@ -8,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from contest import config, excel, i18n
+from contest.services import ServiceError, entries
 from contest.services import documents as document_service
-from contest.services import entries
 from contest.ui import context, formats, viewer, widgets
 from contest.ui.i18n import named, t
 
@@ -76,45 +76,67 @@ def run(service, success, **kwargs):
         st.rerun()
 
 
+def on_save(service, success: str, **widgets_by_field):
+    """A form's Save as a callback: the service gets the form's values (each field's widget
+    key) before the page runs again, so one run shows the saved entry with the success text
+    or the refusal. (Saving in the page's body and then st.rerun() ran the page twice per save.)"""
+    def save():
+        values = {field: st.session_state.get(key) for field, key in widgets_by_field.items()}
+        try:
+            with context.session() as s:
+                service(session=s, actor=actor, entry_id=entry_id, **values)
+        except ServiceError as exc:
+            st.session_state["entry_refusal"] = exc
+        else:
+            st.session_state["entry_flash"] = success
+    return dict(on_click=save)
+
+
 # Always the same slot, so a message appearing or going does not move (and reset) the
 # widgets below it, such as a file waiting in an uploader.
 flash_slot = st.empty()
 if flash := st.session_state.pop("entry_flash", None):
     flash_slot.success(flash)
+elif refusal := st.session_state.pop("entry_refusal", None):
+    context.show_error(refusal, where=flash_slot.container())
 notes_slot = st.container()  # always there, for the same reason
 for note in st.session_state.pop("entry_notes", []):  # what an upload's check changed or found
     notes_slot.warning(note)
 
 if step == STEPS[0]:
     with st.form("project"):
-        title = st.text_input(t("entrant_entry.title"), value=entry.title, key="project_title", disabled=not view.editable)
-        category = pick(t("common.category"), choices["category"], view.category, "project_category")
-        track = pick(t("entrant_entry.track_industry"), choices["track"], view.track, "project_track")
+        st.text_input(t("entrant_entry.title"), value=entry.title, key="project_title", disabled=not view.editable)
+        pick(t("common.category"), choices["category"], view.category, "project_category")
+        pick(t("entrant_entry.track_industry"), choices["track"], view.track, "project_track")
         st.text(t("entrant_entry.group_line", group=choices['group'].get(view.group, t('entrant_entry.set_applicant_step'))))
-        summary = st.text_area(t("entrant_entry.summary"), value=entry.summary, key="project_summary",
-                               disabled=not view.editable)
-        if st.form_submit_button(t("entrant_entry.save_project"), type="primary", disabled=not view.editable):
-            run(entries.save_project, t("entrant_entry.project_saved"), title=title, category=category, track=track,
-                summary=summary)
+        st.text_area(t("entrant_entry.summary"), value=entry.summary, key="project_summary",
+                     disabled=not view.editable)
+        st.form_submit_button(t("entrant_entry.save_project"), type="primary", disabled=not view.editable,
+                              **on_save(entries.save_project, t("entrant_entry.project_saved"), title="project_title",
+                                        category="project_category", track="project_track",
+                                        summary="project_summary"))
 
 elif step == STEPS[1]:
     with st.form("applicant"):
-        applicant = st.text_input(t("entrant_entry.applicant_right_holder_core_patent"), value=entry.applicant,
-                                  key="applicant_name", disabled=not view.editable)
-        applicant_type = pick(t("entrant_entry.applicant_type"), choices["applicant_type"], entry.applicant_type,
-                              "applicant_type", blank=False)
-        region = pick(t("common.region"), choices["region"], entry.region, "applicant_region")
-        band = pick(t("entrant_entry.revenue_last_year_decides_group"), choices["revenue_band"], entry.revenue_band, "applicant_band")
-        contact_name = st.text_input(t("entrant_entry.contact_name"), value=entry.contact_name, key="contact_name",
-                                     disabled=not view.editable)
-        contact_email = st.text_input(t("entrant_entry.contact_email"), value=entry.contact_email, key="contact_email",
-                                      disabled=not view.editable)
-        contact_phone = st.text_input(t("entrant_entry.contact_phone"), value=entry.contact_phone, key="contact_phone",
-                                      disabled=not view.editable)
-        if st.form_submit_button(t("entrant_entry.save_applicant"), type="primary", disabled=not view.editable):
-            run(entries.save_applicant, t("entrant_entry.applicant_saved"), applicant=applicant, applicant_type=applicant_type,
-                region=region, revenue_band=band, contact_name=contact_name, contact_email=contact_email,
-                contact_phone=contact_phone)
+        st.text_input(t("entrant_entry.applicant_right_holder_core_patent"), value=entry.applicant,
+                      key="applicant_name", disabled=not view.editable)
+        pick(t("entrant_entry.applicant_type"), choices["applicant_type"], entry.applicant_type,
+             "applicant_type", blank=False)
+        pick(t("common.region"), choices["region"], entry.region, "applicant_region")
+        pick(t("entrant_entry.revenue_last_year_decides_group"), choices["revenue_band"], entry.revenue_band,
+             "applicant_band")
+        st.text_input(t("entrant_entry.contact_name"), value=entry.contact_name, key="contact_name",
+                      disabled=not view.editable)
+        st.text_input(t("entrant_entry.contact_email"), value=entry.contact_email, key="contact_email",
+                      disabled=not view.editable)
+        st.text_input(t("entrant_entry.contact_phone"), value=entry.contact_phone, key="contact_phone",
+                      disabled=not view.editable)
+        st.form_submit_button(t("entrant_entry.save_applicant"), type="primary", disabled=not view.editable,
+                              **on_save(entries.save_applicant, t("entrant_entry.applicant_saved"),
+                                        applicant="applicant_name", applicant_type="applicant_type",
+                                        region="applicant_region", revenue_band="applicant_band",
+                                        contact_name="contact_name", contact_email="contact_email",
+                                        contact_phone="contact_phone"))
 
 elif step == STEPS[2]:
     seed_key = f"patent_rows_{entry_id}"

@@ -141,10 +141,11 @@ def _show_message(keys: dict) -> None:
 
 
 def _bands(spec: scoring.CriterionSpec, value) -> None:
+    """The criterion's bands, the one the value falls in marked: one element, a line per
+    band (an element per band made the sheet, rerun on every save, several times heavier)."""
     current = scoring.band_for(spec, value).label if value is not None else None
-    for low, high, label in judging.band_points(spec):
-        mark = "▶ " if label == current else ""
-        st.caption(f"{mark}{low:g}–{high:g}: {widgets.plain(named(label))}")
+    st.caption("  \n".join(f"{'▶ ' if label == current else ''}{low:g}–{high:g}: {widgets.plain(named(label))}"
+                           for low, high, label in judging.band_points(spec)))
 
 
 @st.fragment
