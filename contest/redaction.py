@@ -8,6 +8,7 @@ summary, patent titles, bookmark titles, annotation texts).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 
@@ -44,6 +45,13 @@ def _long_enough(term: str) -> bool:
 def identity_terms(values: Iterable[str], *, places: Iterable[str] = ()) -> list[str]:
     """Every string to hide for these identity values: each value, an email's name and
     domain, a company name without its legal form or leading place name."""
+    return list(_identity_terms(tuple(values), tuple(places)))
+
+
+@functools.lru_cache(maxsize=8192)
+def _identity_terms(values: tuple[str, ...], places: tuple[str, ...]) -> tuple[str, ...]:
+    """(Kept: a judge's page in a blind round finds the same entries' terms on every rerun,
+    and the legal-form expression is slow on long names.)"""
     place_names = [p.strip() for p in places if p and p.strip()]
     terms: set[str] = set()
     for value in values:
@@ -67,7 +75,7 @@ def identity_terms(values: Iterable[str], *, places: Iterable[str] = ()) -> list
         if core and core.lower() not in _GENERIC_WORDS:
             terms.add(core)
             terms.update(_trade_name(core))
-    return sorted((t for t in terms if _long_enough(t)), key=len, reverse=True)
+    return tuple(sorted((t for t in terms if _long_enough(t)), key=len, reverse=True))
 
 
 def _trade_name(core: str) -> list[str]:
@@ -81,7 +89,10 @@ def _trade_name(core: str) -> list[str]:
     return []
 
 
-def _pattern(terms: Sequence[str]) -> re.Pattern | None:
+@functools.lru_cache(maxsize=4096)
+def _pattern(terms: tuple[str, ...]) -> re.Pattern | None:
+    """One expression for the terms (kept: a judge's page redacts the same entries' texts on
+    every rerun, and building it was most of the work)."""
     parts = []
     for term in terms:
         escaped = re.escape(term)
@@ -100,10 +111,10 @@ def redact(text: str, identities: Sequence[str], places: Sequence[str] = (), *,
     place by [place] (longest first, ignoring case)."""
     if not text:
         return text or ""
-    people = _pattern([t for t in identities if _long_enough(t)])
+    people = _pattern(tuple(t for t in identities if _long_enough(t)))
     if people is not None:
         text = people.sub(replacement, text)
-    where = _pattern(sorted((p for p in places if p and _long_enough(p)), key=len, reverse=True))
+    where = _pattern(tuple(sorted((p for p in places if p and _long_enough(p)), key=len, reverse=True)))
     if where is not None:
         text = where.sub(PLACE, text)
     return text

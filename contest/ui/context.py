@@ -42,24 +42,27 @@ def forget_edition() -> None:
     _this_run.edition = None
 
 
-def edition() -> Edition | None:
+def edition(reading=None) -> Edition | None:
     """The edition the user works on: the one chosen in the sidebar, else the newest (read
-    once per run: the shell and the page both ask). Its time zone is kept for the dates and
-    times the pages show (formats.when)."""
+    once per run, in `reading` when the caller has a session open: the shell and the page
+    both ask). Its time zone is kept for the dates and times the pages show (formats.when)."""
     chosen = st.session_state.get("edition_id")
     kept = getattr(_this_run, "edition", None)
     if kept is not None and kept[0] == chosen:
         return kept[1]
-    found = _read_edition(chosen)
+    if reading is None:
+        with session(read_only=True) as s:
+            found = _read_edition(s, chosen)
+    else:
+        found = _read_edition(reading, chosen)
     _this_run.edition = (chosen, found)
     return found
 
 
-def _read_edition(chosen: int | None) -> Edition | None:
-    with session(read_only=True) as s:
-        found = s.get(Edition, chosen) if chosen is not None else None
-        if found is None:
-            found = editions.latest_edition(session=s)
+def _read_edition(s, chosen: int | None) -> Edition | None:
+    found = s.get(Edition, chosen) if chosen is not None else None
+    if found is None:
+        found = editions.latest_edition(session=s)
     if found is not None:
         st.session_state["time_zone"] = found.time_zone
     return found

@@ -42,10 +42,8 @@ def _has_people() -> bool:
     return True
 
 
-def _edition_picker() -> None:
+def _edition_picker(found: list) -> None:
     """With several editions, choose the one to work on (newest first)."""
-    with context.session(read_only=True) as s:
-        found = editions.list_editions(session=s)
     if len(found) > 1:
         names = {e.id: e.name for e in found}
         st.selectbox(t("shell.edition"), list(names), format_func=names.get, key="edition_id")
@@ -61,7 +59,16 @@ def main() -> None:
         st.navigation([st.Page(signin.first_organiser_page, title=t("shell.welcome"), url_path="welcome"),
                        *navigation.stand_ins(signin.first_organiser_page)], position="hidden").run()
         return
-    actor = signin.current_actor()
+    # Who is signed in, the editions, the one worked on and whether a judge still owes the
+    # undertaking: one short read for all the shell needs on every rerun (each session costs
+    # PostgreSQL round trips: a ping, BEGIN, the queries, the end).
+    found_editions, unacknowledged = [], False
+    with context.session(read_only=True) as s:
+        actor = signin.current_actor(s)
+        if actor is not None:
+            found_editions = editions.list_editions(session=s)
+            context.edition(s)  # its time zone, for every date and time the page shows
+            unacknowledged = judges.needs_confidentiality_ack(session=s, actor=actor)
     st.session_state["actor"] = actor
     settle_language()  # the signed-in user's own, unless this tab chose another
     if actor is not None:
@@ -77,10 +84,7 @@ def main() -> None:
         language_picker("language_picker")
         if st.button(t("shell.sign_out"), icon=":material/logout:", key="sign_out"):
             signin.sign_out()
-        _edition_picker()
-    context.edition()  # its time zone, for every date and time the page shows
-    with context.session(read_only=True) as s:
-        unacknowledged = judges.needs_confidentiality_ack(session=s, actor=actor)
+        _edition_picker(found_editions)
     if unacknowledged:  # a judge's first sign-in: the undertaking before anything else
         undertaking = navigation.PAGES_DIR / "confidentiality.py"
         st.navigation([st.Page(undertaking, title=t("common.confidentiality"), url_path="confidentiality"),

@@ -53,8 +53,9 @@ def public_base_url(page_path: str = "") -> str:
     return url or "http://localhost:8501"
 
 
-def current_actor():
-    """The actor of this tab's sign-in, else of the browser's session cookie."""
+def current_actor(session=None):
+    """The actor of this tab's sign-in, else of the browser's session cookie (read in
+    `session` when the caller has one open: the shell reads all it needs in one)."""
     idle = config.settings().session_idle_minutes
     max_days = config.settings().session_max_days
     # A read on every rerun; a short write only when the session is over a minute stale,
@@ -62,8 +63,12 @@ def current_actor():
     for token in (st.session_state.get("auth_token"), cookie_token()):
         if not token:
             continue
-        with context.session(read_only=True) as s:
-            found, stale = accounts.session_status(session=s, token=token, idle_minutes=idle, max_days=max_days)
+        if session is None:
+            with context.session(read_only=True) as s:
+                found, stale = accounts.session_status(session=s, token=token, idle_minutes=idle, max_days=max_days)
+        else:
+            found, stale = accounts.session_status(session=session, token=token, idle_minutes=idle,
+                                                   max_days=max_days)
         if found is not None:
             if stale:
                 with context.session() as s:

@@ -26,27 +26,38 @@ if edition is None:
     st.info(t("common.there_no_contest_yet"))
     st.stop()
 rounds: list[dict] = []
+view = form = None
+history: list[dict] = []
+# One short read for the page: the judge's assignments, then the chosen entry's portfolio,
+# sheets and history (each read session costs PostgreSQL round trips of its own).
 with context.session(read_only=True) as s, context.user_errors():
     rounds = judging.judge_workspace(session=s, actor=actor, edition_id=edition.id)
-entries = [e for info in rounds for e in info["entries"]]
-if not entries:
-    st.info(t("judge_score.nothing_assigned_yet"))
-    st.stop()
+    entries = [e for info in rounds for e in info["entries"]]
+    if not entries:
+        st.info(t("judge_score.nothing_assigned_yet"))
+        st.stop()
 
-# The entry comes from the URL (?round=..&entry=..) so a reload reopens the same sheet.
-targets = [(e["round_id"], e["entry_id"]) for e in entries]
-try:
-    wanted = (int(st.query_params.get("round", "")), int(st.query_params.get("entry", "")))
-except ValueError:
-    wanted = None
-if wanted not in targets:
-    upcoming = judging.next_to_score(entries) or entries[0]
-    wanted = (upcoming["round_id"], upcoming["entry_id"])
-labels = {(e["round_id"], e["entry_id"]): f"{e['code']} · {e['title']} ({formats.value_label('work', e['state'])})" for e in entries}
-picked = st.selectbox(t("common.entry"), targets, index=targets.index(wanted), format_func=labels.get)
-if picked != wanted or st.query_params.get("entry") != str(picked[1]):
-    st.query_params.update(round=str(picked[0]), entry=str(picked[1]))
-round_id, entry_id = picked
+    # The entry comes from the URL (?round=..&entry=..) so a reload reopens the same sheet.
+    targets = [(e["round_id"], e["entry_id"]) for e in entries]
+    try:
+        wanted = (int(st.query_params.get("round", "")), int(st.query_params.get("entry", "")))
+    except ValueError:
+        wanted = None
+    if wanted not in targets:
+        upcoming = judging.next_to_score(entries) or entries[0]
+        wanted = (upcoming["round_id"], upcoming["entry_id"])
+    labels = {(e["round_id"], e["entry_id"]): f"{e['code']} · {e['title']} ({formats.value_label('work', e['state'])})"
+              for e in entries}
+    picked = st.selectbox(t("common.entry"), targets, index=targets.index(wanted), format_func=labels.get)
+    if picked != wanted or st.query_params.get("entry") != str(picked[1]):
+        st.query_params.update(round=str(picked[0]), entry=str(picked[1]))
+    round_id, entry_id = picked
+    view = judging.portfolio(session=s, actor=actor, round_id=round_id, entry_id=entry_id)
+    form = judging.score_form(session=s, actor=actor, round_id=round_id, entry_id=entry_id)
+    history = [row for sid in judging.my_sheet_ids(session=s, actor=actor, round_id=round_id, entry_id=entry_id)
+               for row in judging.sheet_history(session=s, actor=actor, sheet_id=sid)]
+if not rounds or view is None or form is None:
+    st.stop()
 
 
 def _num(spec: scoring.CriterionSpec):
@@ -226,15 +237,6 @@ def _documents(view: dict) -> None:
                 viewer.show(key=key, name=doc["name"], pages=doc["pages"], viewer_key=doc["viewer_key"], load=load)
 
 
-view = form = None
-history: list[dict] = []
-with context.session(read_only=True) as s, context.user_errors():
-    view = judging.portfolio(session=s, actor=actor, round_id=round_id, entry_id=entry_id)
-    form = judging.score_form(session=s, actor=actor, round_id=round_id, entry_id=entry_id)
-    history = [row for sid in judging.my_sheet_ids(session=s, actor=actor, round_id=round_id, entry_id=entry_id)
-               for row in judging.sheet_history(session=s, actor=actor, sheet_id=sid)]
-if view is None or form is None:
-    st.stop()
 
 portfolio_tab, score_tab, history_tab = st.tabs([t("judge_score.portfolio"), t("judge_score.score_sheet"), t("judge_score.history")])
 with portfolio_tab:
