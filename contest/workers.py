@@ -49,7 +49,7 @@ PRELOAD = ["contest.workers", "contest.ranking", "contest.reliability", "contest
            "contest.excel", "contest.documents", "contest.services.standings"]
 
 _PROGRESS_INTERVAL = 0.05  # seconds between progress messages a worker sends
-NICENESS = 10  # the fork server's and the workers' CPU priority (Unix nice; 0 is normal)
+NICENESS = 19  # the fork server's and the workers' CPU priority: the lowest (Unix nice; 0 is normal)
 _context_lock = threading.Lock()
 _context: multiprocessing.context.BaseContext | None = None
 _slots: threading.BoundedSemaphore | None = None

@@ -336,6 +336,14 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
+CROWD_ACTIONS = ("open entry", "save score", "open editor", "save entry")  # what judges and entrants do
+
+
+def crowd_p95(timings: Timings) -> float:
+    """The p95 of every judge's and entrant's action taken together (the sign-in rush apart)."""
+    return percentile([v for kind in CROWD_ACTIONS for v in timings.actions.get(kind, [])], 0.95)
+
+
 def report(title: str, timings: Timings, *, cpu_seconds: float, tabs: int, rss_per_tab: float,
            actions: int | None = None) -> str:
     """A plain-text table of the actions' p50/p95 and the server's CPU and memory."""
@@ -345,6 +353,9 @@ def report(title: str, timings: Timings, *, cpu_seconds: float, tabs: int, rss_p
     for kind, values in sorted(timings.actions.items()):
         lines.append(f"{kind:<20}{len(values):>6}{percentile(values, 0.5) * 1000:>10.0f}"
                      f"{percentile(values, 0.95) * 1000:>10.0f}{max(values) * 1000:>10.0f}")
+    if any(timings.actions.get(kind) for kind in CROWD_ACTIONS):
+        lines.append(f"{'judges and entrants':<20}{sum(len(timings.actions.get(k, [])) for k in CROWD_ACTIONS):>6}"
+                     f"{'':>10}{crowd_p95(timings) * 1000:>10.0f}")
     actions = timings.count() if actions is None else actions
     lines.append(f"server CPU {cpu_seconds:.1f} s for {actions} actions: {cpu_seconds / max(actions, 1) * 1000:.0f} ms "
                  f"per action; memory {rss_per_tab / 2**20:.1f} MiB per tab ({tabs} tabs); "

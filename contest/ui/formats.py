@@ -109,6 +109,23 @@ def in_language(rows) -> list[dict]:
     return out
 
 
+def _each_once(series: pd.Series, show) -> pd.Series:
+    """series.map(show), worked out once per distinct value (a ranking's 10,000 rows hold a
+    handful of flags and decisions)."""
+    done: dict = {}
+
+    def one(value):
+        try:
+            return done[value]
+        except KeyError:
+            done[value] = shown = show(value)
+            return shown
+        except TypeError:  # a list of keys: not hashable
+            return show(value)
+
+    return series.map(one)
+
+
 @dataclass(frozen=True)
 class Column:
     """How one column of a table shows: its heading (a message id, or an edition's own
@@ -128,9 +145,12 @@ class Column:
         if self.kind in ("share", "bar"):
             return pd.to_numeric(series, errors="coerce") * 100
         if self.kind == "key":  # an edition's own name (an award tier) among the keys shows as itself
-            return series.map(lambda v: named(v) if isinstance(v, labels.Label) else value_labels(self.values, v))
+            return _each_once(series, lambda v: named(v) if isinstance(v, labels.Label)
+                              else value_labels(self.values, v))
         if self.kind in ("moment", "day"):
             return pd.to_datetime(series, utc=True, errors="coerce")
+        if series.dtype != object:  # numbers, flags: no edition names among them
+            return series
         return series.map(lambda v: named(v) if isinstance(v, labels.Label) else v)  # edition names
 
     def config(self):

@@ -257,19 +257,44 @@ TABS = int(os.environ.get("BENCH_TABS", "100"))
 WORKER_COUNTS = [int(n) for n in os.environ.get("BENCH_WORKERS", "2,1").split(",")]
 
 
+def _tabs_run(template: str, logins, tmp_path, *, workers: int, tabs: int) -> load.Timings:
+    """`tabs` tabs on `workers` processes in a fresh copy of the 10,000-entry contest: half
+    judges, 45 % entrants, 5 % organisers (one of them ranking)."""
+    _copy_database(template, PG)
+    env = load.app_env(PG, tmp_path / f"data{workers}_{tabs}")
+    organisers = max(1, round(tabs * 0.05))
+    judges = round(tabs * 0.5)
+    entrants = tabs - judges - organisers
+    timings, _text = _scenario(
+        f"{tabs} tabs, {workers} process(es){' behind nginx' if workers > 1 else ''}, PostgreSQL: {judges} judges, "
+        f"{entrants} entrants, {organisers} organisers (1 ranking {RANK_ENTRIES:,} entries)", PG, env,
+        workers=workers, judges=judges, entrants=entrants, organisers=organisers, logins=logins)
+    return timings
+
+
 @pytest.mark.skipif(not PG, reason="BENCH_DATABASE_URL names an empty PostgreSQL database")
 @pytest.mark.parametrize("workers", WORKER_COUNTS)
 def test_100_tabs_on_postgresql(workers, tmp_path, big_contest):
     template, logins = big_contest
-    url = PG
-    _copy_database(template, url)
-    env = load.app_env(url, tmp_path / "data")
-    organisers = max(1, round(TABS * 0.05))
-    judges = round(TABS * 0.5)
-    entrants = TABS - judges - organisers
-    _scenario(f"{TABS} tabs, {workers} process(es){' behind nginx' if workers > 1 else ''}, PostgreSQL: "
-              f"{judges} judges, {entrants} entrants, {organisers} organisers (1 ranking {RANK_ENTRIES:,} entries)",
-              url, env, workers=workers, judges=judges, entrants=entrants, organisers=organisers, logins=logins)
+    _tabs_run(template, logins, tmp_path, workers=workers, tabs=TABS)
+
+
+@pytest.mark.skipif(not PG, reason="BENCH_DATABASE_URL names an empty PostgreSQL database")
+def test_tabs_one_process_holds_at_the_p95_two_reach_with_100(tmp_path, big_contest):
+    """Capacity at equal latency: the judges' and entrants' p95 two processes behind nginx
+    reach with 100 tabs, then one process with fewer and fewer tabs (BENCH_SEARCH_TABS, from
+    the most) until its p95 is no worse; reports 100 / that many."""
+    template, logins = big_contest
+    target = load.crowd_p95(_tabs_run(template, logins, tmp_path, workers=2, tabs=100))
+    held = None
+    for tabs in [int(n) for n in os.environ.get("BENCH_SEARCH_TABS", "70,64,58,52,46,40").split(",")]:
+        p95 = load.crowd_p95(_tabs_run(template, logins, tmp_path, workers=1, tabs=tabs))
+        print(f"one process, {tabs} tabs: p95 {p95 * 1000:.0f} ms against {target * 1000:.0f} ms with two")
+        if p95 <= target:
+            held = tabs
+            break
+    print(f"\ntwo processes hold 100 tabs at a judge and entrant p95 of {target * 1000:.0f} ms; one process "
+          + (f"holds {held} at that p95: {100 / held:.2f} x" if held else "holds none of the tried counts"))
 
 
 async def _sign_ins_at_once(url: str, people: dict, count: int, timings: load.Timings) -> float:

@@ -176,6 +176,13 @@ def test_a_long_rank_in_one_session_does_not_delay_another_sessions_save_beyond_
         assert sheet.version == judge.version
 
 
+def test_long_work_runs_at_the_lowest_cpu_priority():
+    """A rank or a solve yields the cores to the pages people are waiting for."""
+    import os
+
+    assert workers.run(os.getpriority, os.PRIO_PROCESS, 0) == workers.NICENESS == 19
+
+
 def writer_not_blocked(engine) -> bool:
     """Another user's write that fails at once instead of waiting for a held lock."""
     from tests.integration.test_sign_in_limits import save_without_waiting

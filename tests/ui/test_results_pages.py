@@ -167,6 +167,8 @@ def test_public_votes_typed_on_two_pages_of_the_table_are_all_saved(scored_app, 
     with db.session_scope(engine) as s:
         prelim_id = s.exec(select(Round.id).where(Round.key == "preliminary")).one()
 
+    at.toggle(key=f"vote_edit_{prelim_id}").set_value(True).run()
+
     def editor():
         return next(n for n, e in enumerate(at.data_editor) if e.key.startswith(f"votes_{prelim_id}_"))
 
@@ -198,6 +200,8 @@ def test_organiser_enters_the_public_vote_on_the_results_page(scored_app):
     engine = db.make_engine(url)
     with db.session_scope(engine) as s:
         prelim_id = s.exec(select(Round.id).where(Round.key == "preliminary")).one()
+    assert not any(e.key.startswith(f"votes_{prelim_id}_") for e in at.data_editor)  # until asked for
+    at.toggle(key=f"vote_edit_{prelim_id}").set_value(True).run()
     editor = next(n for n, e in enumerate(at.data_editor) if e.key.startswith(f"votes_{prelim_id}_"))
     tick(at, {0: {"votes": 42}}, which=editor)
     button(at, "Save the public vote").click().run()

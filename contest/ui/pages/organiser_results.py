@@ -15,7 +15,8 @@ if edition is None:
     st.info(t("common.no_edition_yet"))
     st.stop()
 with context.session(read_only=True) as s:
-    rounds = {r.id: named(r) for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
+    scored = {r.id: r for r in editions.rounds_of(session=s, edition_id=edition.id) if r.scored}
+rounds = {rid: named(r) for rid, r in scored.items()}
 left, middle, right = st.columns(3)
 round_id = left.selectbox(t("common.round"), list(rounds), format_func=rounds.get)
 method = middle.selectbox(t("common.method"), ranking.METHODS, format_func={m: t(f"ranking_method.{m}") for m in ranking.METHODS}.get)
@@ -23,20 +24,25 @@ draws = widgets.number(t("organiser_results.interval_draws"), low=0, high=5000, 
                        container=right)
 st.caption(t(f"common.method_warning_{method}"))
 with st.expander(t("organiser_results.public_vote")):
-    with context.session(read_only=True) as s, context.user_errors():
-        vote = public_vote.public_votes(session=s, actor=actor, round_id=round_id)
-    st.caption(t("organiser_results.public_vote_counts_round_set",
-                 share=f"{vote['weight'] * 100:g}"))
-    edited = widgets.editable_table(pd.DataFrame(vote["rows"], columns=["entry_code", "title", "votes"]), {
-        "entry_code": formats.Column("col.entry"), "title": formats.Column("col.title"),
-        "votes": formats.Column("col.votes", "count")}, key=f"vote_table_{round_id}", row_id="entry_code",
-        editable=("votes",), editor_key=f"votes_{round_id}_{st.session_state.get('votes_rev', 0)}")
-    if st.button(t("organiser_results.save_public_vote")):
-        with context.session() as s, context.user_errors():
-            saved = public_vote.record_public_votes(session=s, actor=actor, round_id=round_id,
-                                                    rows=edited.rows.to_dict("records"))
-            st.session_state["votes_rev"] = st.session_state.get("votes_rev", 0) + 1
-            st.success(t("organiser_results.saved_votes_entries", n=saved))
+    share = scored[round_id].public_vote_weight if round_id in scored else 0.0
+    st.caption(t("organiser_results.public_vote_counts_round_set", share=f"{share * 100:g}"))
+    # The table (every entry of the round, 10,000 at the largest) only when asked for: built
+    # on every rerun of this page it cost more than the rest of the page.
+    if round_id is not None and st.toggle(t("organiser_results.enter_vote_counts"), key=f"vote_edit_{round_id}"):
+        vote = None
+        with context.session(read_only=True) as s, context.user_errors():
+            vote = public_vote.public_votes(session=s, actor=actor, round_id=round_id)
+        if vote is not None:
+            edited = widgets.editable_table(pd.DataFrame(vote["rows"], columns=["entry_code", "title", "votes"]), {
+                "entry_code": formats.Column("col.entry"), "title": formats.Column("col.title"),
+                "votes": formats.Column("col.votes", "count")}, key=f"vote_table_{round_id}", row_id="entry_code",
+                editable=("votes",), editor_key=f"votes_{round_id}_{st.session_state.get('votes_rev', 0)}")
+            if st.button(t("organiser_results.save_public_vote")):
+                with context.session() as s, context.user_errors():
+                    saved = public_vote.record_public_votes(session=s, actor=actor, round_id=round_id,
+                                                            rows=edited.rows.to_dict("records"))
+                    st.session_state["votes_rev"] = st.session_state.get("votes_rev", 0) + 1
+                    st.success(t("organiser_results.saved_votes_entries", n=saved))
 if st.button(t("organiser_results.rank"), type="primary", disabled=draws is None):
     bar = st.progress(0.0, text=t("common.rank_intervals"))
     with context.session(read_only=True) as s, context.user_errors():
