@@ -329,6 +329,25 @@ def tree_usage(pid: int) -> tuple[float, int]:
     return cpu, rss
 
 
+def app_processes_cpu(pid: int) -> list[float]:
+    """CPU seconds of each Streamlit app process under `contest serve` (their workers
+    included), to see how evenly the balancer spread the tabs."""
+    import psutil
+
+    found = []
+    try:
+        children = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    for process in children:
+        try:
+            if "streamlit" in " ".join(process.cmdline()):
+                found.append(tree_usage(process.pid)[0])
+        except psutil.NoSuchProcess:
+            continue
+    return found
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     if not ordered:

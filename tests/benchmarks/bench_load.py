@@ -108,6 +108,7 @@ async def _crowd(url: str, people: dict[str, list], *, judges: int, entrants: in
     timings.actions.update({f"{k} (start)": v for k, v in warm.actions.items()})
     warm.actions.clear()
     cpu_before, rss_open = load.tree_usage(server.process.pid)
+    apps_before = load.app_processes_cpu(server.process.pid)
     import psutil
 
     machine_before, client_before = psutil.cpu_times(), time.process_time()
@@ -116,6 +117,7 @@ async def _crowd(url: str, people: dict[str, list], *, judges: int, entrants: in
     stop.set()
     done = await asyncio.gather(*running, return_exceptions=True)
     cpu_after, _ = load.tree_usage(server.process.pid)
+    apps = [after - before for before, after in zip(apps_before, load.app_processes_cpu(server.process.pid))]
     machine_after, client_after = psutil.cpu_times(), time.process_time()
     busy = sum(machine_after) - machine_after.idle - machine_after.iowait \
         - (sum(machine_before) - machine_before.idle - machine_before.iowait)
@@ -132,7 +134,7 @@ async def _crowd(url: str, people: dict[str, list], *, judges: int, entrants: in
     measured = sum(len(v) for k, v in timings.actions.items() if not k.endswith("(start)"))
     return {"cpu": cpu_after - cpu_before, "rss_per_tab": (rss_open - rss_before) / max(1, len(tasks)),
             "tabs": len(tasks), "actions": measured, "client_cpu": client_after - client_before,
-            "machine_busy": busy / wall if wall else 0.0}
+            "machine_busy": busy / wall if wall else 0.0, "apps": apps}
 
 
 def _scenario(title: str, url: str, env: dict, *, workers: int, judges: int, entrants: int, organisers: int,
@@ -152,7 +154,8 @@ def _scenario(title: str, url: str, env: dict, *, workers: int, judges: int, ent
     text = load.report(title, timings, cpu_seconds=used["cpu"], tabs=used["tabs"], rss_per_tab=used["rss_per_tab"],
                        actions=used["actions"])
     text += (f"\nthe load client used {used['client_cpu']:.1f} s of CPU; the machine's cores were "
-             f"{used['machine_busy']:.0%} busy while the crowd worked")
+             f"{used['machine_busy']:.0%} busy while the crowd worked"
+             + (f"; CPU by app process: {', '.join(f'{c:.1f} s' for c in used['apps'])}" if len(used["apps"]) > 1 else ""))
     text += f"\nconfirmed saves {len(saves)}, entry edits {len(edits)}; lost or doubled: {len(problems)}"
     text += "".join(f"\n  server log: {line.strip()[:300]}" for line in errors[:5])
     print("\n" + text)
