@@ -63,9 +63,6 @@ class WorkTimedOut(ServiceError):
         super().__init__("workers.timed_out", seconds=f"{seconds:g}")
         self.seconds = seconds
 
-    def __reduce__(self):
-        return (type(self), (self.seconds,))
-
 
 class WorkFailed(ServiceError):
     """The worker stopped without an answer (killed, out of memory, crashed)."""
@@ -73,18 +70,12 @@ class WorkFailed(ServiceError):
     def __init__(self) -> None:
         super().__init__("workers.failed")
 
-    def __reduce__(self):
-        return (type(self), ())
-
 
 class WorkersBusy(ServiceError):
     """Every worker slot of this app process stayed busy for the whole time limit."""
 
     def __init__(self) -> None:
         super().__init__("workers.busy")
-
-    def __reduce__(self):
-        return (type(self), ())
 
 
 def _ctx() -> multiprocessing.context.BaseContext:
