@@ -1,7 +1,11 @@
-"""Altair charts for the results and reliability pages; DataFrames in, alt.Chart out.
+"""Altair charts for the results and reliability pages; DataFrames in, alt.Chart out (the
+rank intervals, drawn on every Rank, as a Vega-Lite spec built once per language).
 Titles, axes, legends and their values are messages in the reader's language (`lang`)."""
 
 from __future__ import annotations
+
+import copy
+import functools
 
 import altair as alt
 import pandas as pd
@@ -61,20 +65,33 @@ def score_distributions(scores: pd.DataFrame, *, lang: str = i18n.DEFAULT_LANGUA
 
 
 def rank_intervals_near_cut(entries: pd.DataFrame, *, cut: int | None, window: int = 15,
-                            lang: str = i18n.DEFAULT_LANGUAGE) -> alt.Chart:
-    """90 % rank intervals of the entries ranked within `window` of the cut, by group."""
-    def say(message_id: str) -> str:
-        return i18n.text(message_id, lang)
+                            lang: str = i18n.DEFAULT_LANGUAGE) -> dict:
+    """90 % rank intervals of the entries ranked within `window` of the cut, by group: a
+    Vega-Lite spec for st.vega_lite_chart, its rows in the dataset "entries" (a DataFrame).
 
+    The spec is built with Altair once per language and copied: building and checking it
+    took longer than the 60-entry ranking it shows, and organisers press Rank again and
+    again."""
     data = entries.dropna(subset=["rank_low", "rank_high"])
     if cut is not None:
         data = data[(data["rank"] - cut).abs() <= window]
     data = data.assign(entry_label=data["entry_label"] if "entry_label" in data
                        else data["entry"].astype(str))
-    near, clear = say("charts.borderline_yes"), say("charts.borderline_no")
-    data = data[["entry_label", "group", "rank", "rank_low", "rank_high", "p_cut", "borderline"]].assign(
+    near, clear = i18n.text("charts.borderline_yes", lang), i18n.text("charts.borderline_no", lang)
+    rows = data[["entry_label", "group", "rank", "rank_low", "rank_high", "p_cut", "borderline"]].assign(
         cut_line=(cut + 0.5) if cut is not None else None,
-        borderline=data["borderline"].map(lambda b: near if bool(b) else clear))
+        borderline=data["borderline"].map(lambda b: near if bool(b) else clear)).reset_index(drop=True)
+    spec = copy.deepcopy(_rank_intervals_spec(cut is not None, i18n.language_or_default(lang)))
+    spec["datasets"] = {"entries": rows}
+    return spec
+
+
+@functools.lru_cache(maxsize=None)
+def _rank_intervals_spec(with_cut: bool, lang: str) -> dict:
+    def say(message_id: str) -> str:
+        return i18n.text(message_id, lang)
+
+    near, clear = say("charts.borderline_yes"), say("charts.borderline_no")
     y = alt.Y("entry_label:N", sort=alt.EncodingSortField(field="rank"), title=say("charts.entry"))
     base = alt.Chart()
     rule = base.mark_rule().encode(y=y, x=alt.X("rank_low:Q", title=say("charts.rank_interval_axis")),
@@ -90,10 +107,14 @@ def rank_intervals_near_cut(entries: pd.DataFrame, *, cut: int | None, window: i
                  alt.Tooltip("rank_high:Q", title=say("charts.interval_high")),
                  alt.Tooltip("p_cut:Q", format=".0%", title=say("charts.p_cut"))])
     layers = [rule, dots]
-    if cut is not None:  # same data as the other layers, so the chart can be faceted
+    if with_cut:  # same data as the other layers, so the chart can be faceted
         layers.append(base.mark_rule(color="#d62728", strokeDash=[4, 4]).encode(x="cut_line:Q"))
-    return alt.layer(*layers, data=data).facet(row=alt.Row("group:N", title=say("charts.group"))).resolve_scale(
-        y="independent").properties(title=say("charts.rank_intervals_title"))
+    chart = alt.layer(*layers, data=alt.Data(name="entries")).facet(
+        row=alt.Row("group:N", title=say("charts.group"))).resolve_scale(y="independent").properties(
+        title=say("charts.rank_intervals_title"))
+    spec = chart.to_dict()
+    spec.pop("config", None)  # Altair's default theme (a view size); Streamlit draws with its own
+    return spec
 
 
 def method_agreement(comparison: pd.DataFrame, *, lang: str = i18n.DEFAULT_LANGUAGE) -> alt.Chart:

@@ -207,6 +207,7 @@ class _NormalEquations:
         self.d_e = np.bincount(e, weights=w, minlength=n_e)
         d_j = np.bincount(j, weights=w, minlength=n_j)
         self.cross = sparse.csr_matrix((w, (e, j)), shape=(n_e, n_j))  # weight per pair
+        self.cross_t = self.cross.T.tocsr()  # made once: every solve (each interval draw) needs it
         h = sparse.diags(d_j + lam) - self.cross.T @ sparse.diags(1.0 / self.d_e) @ self.cross
         # The ridge optimum already has sum b = 0; adding c * 11' pins it without moving the
         # optimum and keeps the system invertible when lam is tiny (the unshrunk fit).
@@ -223,7 +224,7 @@ class _NormalEquations:
     def solve(self, rhs_e: np.ndarray, rhs_j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Entry scores and judge offsets for right-hand sides (vectors or columns of draws)."""
         d_e = self.d_e if rhs_e.ndim == 1 else self.d_e[:, None]
-        reduced = np.asarray(rhs_j - self.cross.T @ (rhs_e / d_e))
+        reduced = np.asarray(rhs_j - self.cross_t @ (rhs_e / d_e))
         if self.dense:
             b = linalg.cho_solve(self.factor, reduced)
         else:
@@ -312,15 +313,18 @@ def _model_sheet(df: pd.DataFrame) -> _SheetFit:
         extra = np.asarray(norm_cross.multiply(norm_cross) @ (se_b**2)).ravel()
     se_s = np.sqrt(sigma**2 / system.d_e + np.clip(extra, 0, None))
 
+    # Each rating's entry and judge as 0/1 matrices: their products sum a column of ratings
+    # per entry and per judge, in rating order as bincount does, for all draws at once.
+    rating = np.arange(n)
+    per_entry = sparse.csr_matrix((np.ones(n), (e, rating)), shape=(n_e, n))
+    per_judge = sparse.csr_matrix((np.ones(n), (j, rating)), shape=(n_j, n))
+
     def sample(rng: np.random.Generator, k: int) -> np.ndarray:
         # Perturb-and-solve: noisy ratings and a noisy prior mean give exact posterior draws.
         wy = w[:, None] * (y[:, None] + (sigma / np.sqrt(w))[:, None]
                            * rng.standard_normal((n, k)))
-        rhs_e = np.empty((n_e, k))
-        rhs_j = np.empty((n_j, k))
-        for c in range(k):
-            rhs_e[:, c] = np.bincount(e, weights=wy[:, c], minlength=n_e)
-            rhs_j[:, c] = np.bincount(j, weights=wy[:, c], minlength=n_j)
+        rhs_e = per_entry @ wy
+        rhs_j = per_judge @ wy
         rhs_j += lam * tau * rng.standard_normal((n_j, k))
         return system.solve(rhs_e, rhs_j)[0]
 
@@ -429,29 +433,35 @@ def _assign_ranks(frame: pd.DataFrame, tie_rule: Sequence[str] = DEFAULT_TIE_RUL
     """Rank within group by score, then the tie rule's steps in order; never random, a
     shared rank when every step leaves two entries equal (the organiser decides)."""
     steps = check_tie_rule(tie_rule)
-    f = frame.copy()
-    keys = [f"_k{i}" for i in range(len(steps) + 1)]
-    for key, column in zip(keys, ["adjusted_score", *(_TIE_COLUMNS[s] for s in steps)]):
-        f[key] = f[column].round(6).fillna(-np.inf)
-    f = f.sort_values(["group", *keys, "entry"], ascending=[True, *[False] * len(keys), True])
-    same_group = f["group"].eq(f["group"].shift()).to_numpy()
-    eq = [f[k].eq(f[k].shift()).to_numpy() & same_group for k in keys]
+    keys = []
+    for column in ["adjusted_score", *(_TIE_COLUMNS[s] for s in steps)]:
+        key = frame[column].to_numpy(float).round(6)
+        keys.append(np.where(np.isnan(key), -np.inf, key))
+    _, group = np.unique(frame["group"].to_numpy(), return_inverse=True)
+    # By group, then each key from the highest, then the entry (np.lexsort: last key first).
+    order = np.lexsort((frame["entry"].to_numpy(), *(-key for key in reversed(keys)), group))
+    group, keys = group[order], [key[order] for key in keys]
+    n = len(order)
+    same_group = np.r_[False, group[1:] == group[:-1]]
+    eq = [np.r_[False, key[1:] == key[:-1]] & same_group for key in keys]
     # With the row above: 0 if the scores differ, else the first step that tells them
     # apart, else len(keys) (the organiser's).
-    level_prev = np.full(len(f), len(keys))
+    level_prev = np.full(n, len(keys))
     for i in range(len(keys) - 1, 0, -1):
         level_prev = np.where(~eq[i], i, level_prev)
     level_prev = np.where(eq[0], level_prev, 0)
     level_next = np.r_[level_prev[1:], 0]
     level = np.maximum(level_prev, level_next)
     all_equal_prev = np.logical_and.reduce(eq)
-    pos = f.groupby("group").cumcount().to_numpy() + 1
-    rank = pd.Series(np.where(all_equal_prev, np.nan, pos), index=f.index).ffill()
-    f["rank"] = rank.astype(int)
+    row = np.arange(n)
+    position = row - np.maximum.accumulate(np.where(same_group, 0, row)) + 1  # within the group
+    first_of_tie = np.maximum.accumulate(np.where(all_equal_prev, 0, row))
+    f = frame.iloc[order].copy()
+    f["rank"] = position[first_of_tie].astype(int)
     names = np.array(["", *steps, ORGANISER])
     f["tie_broken_by"] = names[level]
     f["_unresolved"] = level == len(keys)
-    return f.drop(columns=keys)
+    return f
 
 
 # ---------------------------------------------------------------- the methods
@@ -523,14 +533,15 @@ def _prepare(ratings: pd.DataFrame, groups: Mapping[int, str],
                      pd.Series(np.arange(len(entry_ids)), index=entry_ids))
 
 
-def _fit_sheets(data: _Prepared, method: Method) -> dict[str, _SheetFit]:
+def _fit_sheets(data: _Prepared, method: Method, design: DesignReport) -> dict[str, _SheetFit]:
     """Each sheet fitted on its own; a method that needs a connected design refuses a
-    sheet whose ratings fall apart (DisconnectedDesign names the pieces)."""
+    sheet whose ratings fall apart (DisconnectedDesign names the pieces). `design` is that
+    of all the ratings (a single sheet's own)."""
     fits = {}
     for s in data.sheets:
         part = data.ratings[data.ratings["sheet"] == s]
         if method.needs_connected_design:
-            sheet_design = check_design(part)
+            sheet_design = design if len(data.sheets) == 1 else check_design(part)
             if not sheet_design.connected:
                 raise DisconnectedDesign(sheet_design, s if len(data.sheets) > 1 else None)
         fits[s] = method.fit(part)
@@ -645,13 +656,14 @@ def _intervals(frame: pd.DataFrame, data: _Prepared, fits: dict[str, _SheetFit],
                  for g in pd.unique(frame["group"])]
     all_scores = np.empty((draws, n_all), dtype=np.float32)
     all_ranks = np.empty((draws, n_all), dtype=np.int32)
+    rows = [data.position[fits[s].entries].to_numpy() for s in data.sheets]
+    shares = [blend.share[idx, c][:, None] for c, idx in enumerate(rows)]
     chunk = 50
     for start in range(0, draws, chunk):
         k = min(chunk, draws - start)
         total = np.zeros((n_all, k))
-        for c, s in enumerate(data.sheets):
-            idx = data.position[fits[s].entries].to_numpy()
-            total[idx] += blend.share[idx, c][:, None] * fits[s].sample(rng, k)
+        for s, idx, share in zip(data.sheets, rows, shares):
+            total[idx] += share * fits[s].sample(rng, k)
         total = blend.own * total + blend.constant[:, None]
         all_scores[start:start + k] = total.T
         for gi in group_idx:
@@ -663,8 +675,9 @@ def _intervals(frame: pd.DataFrame, data: _Prepared, fits: dict[str, _SheetFit],
             progress((start + k) / draws)
     frame["score_low"] = np.quantile(all_scores, 0.05, axis=0)
     frame["score_high"] = np.quantile(all_scores, 0.95, axis=0)
-    frame["rank_low"] = np.floor(np.quantile(all_ranks, 0.05, axis=0)).astype(int)
-    frame["rank_high"] = np.ceil(np.quantile(all_ranks, 0.95, axis=0)).astype(int)
+    rank_low, rank_high = np.quantile(all_ranks, [0.05, 0.95], axis=0)
+    frame["rank_low"] = np.floor(rank_low).astype(int)
+    frame["rank_high"] = np.ceil(rank_high).astype(int)
     if cut is not None:
         hit = all_ranks <= cut.top if cut.top is not None else all_scores >= cut.threshold
         frame["p_cut"] = hit.mean(axis=0)
@@ -709,12 +722,13 @@ def _annotated(data: _Prepared, fits: dict[str, _SheetFit]) -> tuple[pd.DataFram
     judges = pd.concat(judge_frames, ignore_index=True)
     ratings = data.ratings
     annotated = ratings.copy()
-    for col in ("fitted", "residual", "weight", "corrected"):
-        annotated[col] = np.nan
+    columns = {col: np.full(len(ratings), np.nan) for col in ("fitted", "residual", "weight", "corrected")}
     for s in data.sheets:
         mask = (ratings["sheet"] == s).to_numpy()
         for col, values in fits[s].rating_cols.items():
-            annotated.loc[mask, col] = values
+            columns[col][mask] = values
+    for col, values in columns.items():
+        annotated[col] = values
     return judges, annotated
 
 
@@ -751,7 +765,7 @@ def rank_entries(
     check_tie_rule(tie_rule)
     data = _prepare(ratings, groups, sheet_weights)
     design = check_design(data.ratings)
-    fits = _fit_sheets(data, chosen)
+    fits = _fit_sheets(data, chosen, design)
     warnings = _design_warnings(data, fits, chosen, design, draws)
     blend = _blend(data, fits, extra=extra, public_vote_weight=public_vote_weight,
                    carry_weight=carry_weight)

@@ -46,7 +46,7 @@ LONG = 600.0  # ranking draws, an assignment solve, a full results workbook
 
 # Imported once by the fork server, so every worker starts with them loaded.
 PRELOAD = ["contest.workers", "contest.ranking", "contest.reliability", "contest.assignment",
-           "contest.excel", "contest.documents", "contest.services.standings"]
+           "contest.excel", "contest.documents", "contest.services.standings", "contest.worker_warmup"]
 
 _PROGRESS_INTERVAL = 0.05  # seconds between progress messages a worker sends
 NICENESS = 19  # the fork server's and the workers' CPU priority: the lowest (Unix nice; 0 is normal)

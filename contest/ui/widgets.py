@@ -181,7 +181,9 @@ def table(frame: pd.DataFrame, columns: dict[str, formats.Column], *, key: str, 
     shown = _narrowed(_prepared(frame, columns), columns, key=key, page_size=page_size, total=len(frame))
     visible = [name for name in columns if name in shown.columns]
     config = {name: columns[name].config() for name in visible}
-    st.dataframe(shown, hide_index=True, column_order=visible, column_config=config, **kwargs)
+    # Only the listed columns go to the browser: a column left out is not sent hidden (and
+    # the ranking's two dozen working columns cost more to encode than the table shown).
+    st.dataframe(shown[visible], hide_index=True, column_order=visible, column_config=config, **kwargs)
     return shown
 
 

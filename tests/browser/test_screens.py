@@ -123,6 +123,12 @@ def test_the_organiser_preview_draws_one_bar_per_judge_with_distinct_labels(app,
         see(page.get_by_role("heading", name=heading, exact=True))
         page.get_by_role("button", name=button, exact=True).click()
         see(page.get_by_role("heading", name=shown))
+        if path == "results":  # the rank intervals near the cut: a dot per entry, a dashed cut line
+            intervals = page.get_by_test_id("stVegaLiteChart").first
+            see(intervals)
+            expect(intervals.locator("g.mark-symbol path").first).to_be_visible(timeout=WAIT_MS)
+            assert intervals.locator("g.mark-symbol path").count() >= 2
+            expect(intervals.locator("g.role-title text", has_text="Rank intervals near the cut")).to_have_count(1)
         shot(page, f"organiser-{path}-shown")
     page.goto(live.url + "/assignment")
     see(page.get_by_role("heading", name="Assignment", exact=True))

@@ -169,7 +169,7 @@ def test_charts_render_to_vega_lite_with_the_data_they_show():
     specs = {
         "leniency": charts.judge_leniency(report.judges).to_dict(),
         "scores": charts.score_distributions(scores).to_dict(),
-        "intervals": charts.rank_intervals_near_cut(result.entries, cut=10).to_dict(),
+        "intervals": charts.rank_intervals_near_cut(result.entries, cut=10),
         "agreement": charts.method_agreement(comparison).to_dict(),
     }
     assert "Judge leniency" in str(specs["leniency"]["title"])
@@ -178,6 +178,20 @@ def test_charts_render_to_vega_lite_with_the_data_they_show():
     assert "rank_low" in str(specs["intervals"]) and "p_cut" in str(specs["intervals"])
     agreement_rows = next(iter(specs["agreement"]["datasets"].values()))
     assert {row["method"] for row in agreement_rows} == {i18n.text(f"ranking_method.{m}") for m in ranking.METHODS}
+
+
+def test_the_rank_interval_chart_is_built_once_per_language_and_each_rank_gets_its_own_copy():
+    df, _ = panel_design(leniency=np.tile([-8.0, 0.0, 8.0], 4))
+    result = fitted(df, cut=10, draws=100)
+    first = charts.rank_intervals_near_cut(result.entries, cut=10)
+    first["title"] = "changed"
+    first["spec"]["layer"][1]["encoding"]["color"]["title"] = "changed"
+    again = charts.rank_intervals_near_cut(result.entries.head(3), cut=2)
+    assert again["title"] == i18n.text("charts.rank_intervals_title")
+    assert again["spec"]["layer"][1]["encoding"]["color"]["title"] == i18n.text("charts.borderline")
+    assert len(again["datasets"]["entries"]) == 3 and set(again["datasets"]["entries"]["cut_line"]) == {2.5}
+    no_cut = charts.rank_intervals_near_cut(result.entries, cut=None)
+    assert len(no_cut["spec"]["layer"]) == 2  # no cut line without a cut
 
 
 def test_report_on_single_ratings_says_agreement_cannot_be_measured():
@@ -193,12 +207,12 @@ def test_charts_read_in_traditional_chinese_with_labels_for_their_legend_values(
     result = fitted(df, cut=10, draws=100)
     report = reliability.build_report(result)
     leniency = charts.judge_leniency(report.judges, lang="zh-Hant").to_dict()
-    intervals = charts.rank_intervals_near_cut(result.entries, cut=10, lang="zh-Hant").to_dict()
+    intervals = charts.rank_intervals_near_cut(result.entries, cut=10, lang="zh-Hant")
     assert leniency["title"] == i18n.text("charts.leniency_title", "zh-Hant") != i18n.text("charts.leniency_title")
     assert intervals["title"] == i18n.text("charts.rank_intervals_title", "zh-Hant")
     color = intervals["spec"]["layer"][1]["encoding"]["color"]
     assert color["title"] == i18n.text("charts.borderline", "zh-Hant")
     assert color["scale"]["domain"] == [i18n.text("charts.borderline_no", "zh-Hant"),
                                         i18n.text("charts.borderline_yes", "zh-Hant")]
-    rows = next(iter(intervals["datasets"].values()))
-    assert {row["borderline"] for row in rows} <= set(color["scale"]["domain"])  # no raw True/False
+    rows = intervals["datasets"]["entries"]
+    assert set(rows["borderline"]) <= set(color["scale"]["domain"])  # no raw True/False

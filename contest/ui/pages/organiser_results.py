@@ -72,7 +72,8 @@ for label, part in ranked.table.groupby("pool_label"):
     widgets.table(shown, COLUMNS, key=f"results_{round_id}_{label}")
 if ranked.result.draws and ranked.cut is not None and ranked.cut.top:
     near = ranked.table.assign(entry_label=ranked.table["entry_code"], group=ranked.table["pool_label"].map(named))
-    st.altair_chart(charts.rank_intervals_near_cut(near, cut=ranked.cut.top, lang=language()), width="stretch")
+    st.vega_lite_chart(spec=charts.rank_intervals_near_cut(near, cut=ranked.cut.top, lang=language()),
+                       width="stretch")
 
 st.subheader(t("organiser_results.second_look"))
 band = ranked.table[ranked.table["borderline"]]
