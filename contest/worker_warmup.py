@@ -10,6 +10,8 @@ pure work is done here: no database connection and no thread, which a fork must 
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 import pandas as pd
 from sqlalchemy.orm import configure_mappers
@@ -19,6 +21,13 @@ from contest import models  # noqa: F401  (every table's mapper, configured belo
 
 
 def warm() -> None:
+    try:
+        _warm()
+    except Exception:  # a worker that starts cold still works; a fork server that fails does not
+        logging.getLogger(__name__).exception("warming the workers' fork server failed")
+
+
+def _warm() -> None:
     configure_mappers()
     for code in i18n.LANGUAGES:
         i18n.catalogue(code)

@@ -44,7 +44,8 @@ log = logging.getLogger(__name__)
 SHORT = 60.0  # a workbook or a document check
 LONG = 600.0  # ranking draws, an assignment solve, a full results workbook
 
-# Imported once by the fork server, so every worker starts with them loaded.
+# Imported once by the fork server, so every worker starts with them loaded; the last one
+# does the first-use work (ORM mappers, catalogues, numerical code paths) once, there.
 PRELOAD = ["contest.workers", "contest.ranking", "contest.reliability", "contest.assignment",
            "contest.excel", "contest.documents", "contest.services.standings", "contest.worker_warmup"]
 

@@ -183,6 +183,15 @@ def test_long_work_runs_at_the_lowest_cpu_priority():
     assert workers.run(os.getpriority, os.PRIO_PROCESS, 0) == workers.NICENESS == 19
 
 
+def test_a_worker_starts_with_the_first_use_work_done():
+    """The fork server configured the ORM and read every catalogue before forking, so a rank
+    sent to a worker does not spend longer on that than on the ranking."""
+    from contest import i18n
+    from tests.worker_probes import first_use_state
+
+    assert workers.run(first_use_state) == {"mappers_configured": True, "catalogues_read": len(i18n.LANGUAGES)}
+
+
 def writer_not_blocked(engine) -> bool:
     """Another user's write that fails at once instead of waiting for a held lock."""
     from tests.integration.test_sign_in_limits import save_without_waiting
