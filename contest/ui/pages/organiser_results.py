@@ -43,19 +43,7 @@ with st.expander(t("organiser_results.public_vote")):
                                                             rows=edited.rows.to_dict("records"))
                     st.session_state["votes_rev"] = st.session_state.get("votes_rev", 0) + 1
                     st.success(t("organiser_results.saved_votes_entries", n=saved))
-if st.button(t("organiser_results.rank"), type="primary", disabled=draws is None):
-    bar = st.progress(0.0, text=t("common.rank_intervals"))
-    with context.session(read_only=True) as s, context.user_errors():
-        st.session_state["ranked"] = results.rank_round(
-            session=s, actor=actor, round_id=round_id, method=method, draws=int(draws), progress=bar.progress)
-    bar.empty()
-ranked = st.session_state.get("ranked")
-if ranked is None or (ranked.round_id, ranked.method) != (round_id, method):
-    st.info(t("organiser_results.choose_round_method_then_press"))
-    st.stop()
 
-# the caption above says it (the ranking's own warning is the method's English text)
-widgets.warnings(ranked.warnings, already=[f"common.method_warning_{method}", ranking.METHOD_WARNINGS[method]])
 COLUMNS = {
     "rank": formats.Column("col.rank", "count"), "entry_code": formats.Column("col.entry"),
     "title": formats.Column("col.title"), "adjusted_score": formats.Column("col.adjusted_score", "number"),
@@ -65,25 +53,46 @@ COLUMNS = {
     "tie_broken_by": formats.Column("col.tie_broken_by"), "flags": formats.Column("col.flags", "key", values="flag"),
     "decision": formats.Column("col.decision", "key", values="outcome"),
 }
-for label, part in ranked.table.groupby("pool_label"):
-    st.subheader(widgets.plain(named(part["pool_label"].iloc[0])))
-    shown = part.sort_values("rank").assign(tie_broken_by=lambda f: f["tie_broken_by"].map(
-        lambda step: t(ranking.TIE_LABELS[step]) if step in ranking.TIE_LABELS else ""))
-    widgets.table(shown, COLUMNS, key=f"results_{round_id}_{label}")
-if ranked.result.draws and ranked.cut is not None and ranked.cut.top:
-    near = ranked.table.assign(entry_label=ranked.table["entry_code"], group=ranked.table["pool_label"].map(named))
-    st.vega_lite_chart(spec=charts.rank_intervals_near_cut(near, cut=ranked.cut.top, lang=language()),
-                       width="stretch")
 
-st.subheader(t("organiser_results.second_look"))
-band = ranked.table[ranked.table["borderline"]]
-st.caption(t("organiser_results.entries_have_10_90_chance", n=len(band)))
-extra = st.slider(t("organiser_results.extra_judges_per_entry"), min_value=2, max_value=4, value=2)
-if st.button(t("organiser_results.assign_second_look"), disabled=band.empty):
-    with context.session() as s, context.user_errors():
-        outcome = results.request_second_look(session=s, actor=actor, round_id=round_id,
-                                              entry_ids=band["entry_id"].astype(int).tolist(), extra=extra)
-        st.success(t("organiser_results.extra_assignments_entries", added=len(outcome.added),
-                     entries=len(outcome.entries)))
-        for _, reason in outcome.unserved:
-            st.warning(reason)
+
+@st.fragment
+def ranking_part(actor, round_id: int | None, method: str, draws: int | None) -> None:
+    """Rank, the ranking per group with its chart, and the second look. A fragment: pressing
+    Rank again (or turning a table's page) reruns only this part, not the page above it."""
+    if st.button(t("organiser_results.rank"), type="primary", disabled=draws is None):
+        bar = st.progress(0.0, text=t("common.rank_intervals"))
+        with context.session(read_only=True) as s, context.user_errors():
+            st.session_state["ranked"] = results.rank_round(
+                session=s, actor=actor, round_id=round_id, method=method, draws=int(draws), progress=bar.progress)
+        bar.empty()
+    ranked = st.session_state.get("ranked")
+    if ranked is None or (ranked.round_id, ranked.method) != (round_id, method):
+        st.info(t("organiser_results.choose_round_method_then_press"))
+        return
+    # the caption above says it (the ranking's own warning is the method's English text)
+    widgets.warnings(ranked.warnings, already=[f"common.method_warning_{method}", ranking.METHOD_WARNINGS[method]])
+    for label, part in ranked.table.groupby("pool_label"):
+        st.subheader(widgets.plain(named(part["pool_label"].iloc[0])))
+        shown = part.sort_values("rank").assign(tie_broken_by=lambda f: f["tie_broken_by"].map(
+            lambda step: t(ranking.TIE_LABELS[step]) if step in ranking.TIE_LABELS else ""))
+        widgets.table(shown, COLUMNS, key=f"results_{round_id}_{label}")
+    if ranked.result.draws and ranked.cut is not None and ranked.cut.top:
+        near = ranked.table.assign(entry_label=ranked.table["entry_code"], group=ranked.table["pool_label"].map(named))
+        st.vega_lite_chart(spec=charts.rank_intervals_near_cut(near, cut=ranked.cut.top, lang=language()),
+                           width="stretch")
+
+    st.subheader(t("organiser_results.second_look"))
+    band = ranked.table[ranked.table["borderline"]]
+    st.caption(t("organiser_results.entries_have_10_90_chance", n=len(band)))
+    extra = st.slider(t("organiser_results.extra_judges_per_entry"), min_value=2, max_value=4, value=2)
+    if st.button(t("organiser_results.assign_second_look"), disabled=band.empty):
+        with context.session() as s, context.user_errors():
+            outcome = results.request_second_look(session=s, actor=actor, round_id=round_id,
+                                                  entry_ids=band["entry_id"].astype(int).tolist(), extra=extra)
+            st.success(t("organiser_results.extra_assignments_entries", added=len(outcome.added),
+                         entries=len(outcome.entries)))
+            for _, reason in outcome.unserved:
+                st.warning(reason)
+
+
+ranking_part(actor, round_id, method, draws)
