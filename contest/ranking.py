@@ -123,8 +123,8 @@ class RankingResult:
 
 def check_design(ratings: pd.DataFrame) -> DesignReport:
     """Connected pieces of the judge-entry graph, judges under 8 and entries under 3 ratings."""
-    e_codes, e_ids = pd.factorize(ratings["entry"], sort=True)
-    j_codes, j_ids = pd.factorize(ratings["judge"], sort=True)
+    e_ids, e_codes = np.unique(ratings["entry"].to_numpy(), return_inverse=True)
+    j_ids, j_codes = np.unique(ratings["judge"].to_numpy(), return_inverse=True)
     n_e, n_j = len(e_ids), len(j_ids)
     if n_e == 0:
         return DesignReport(True, 0, [], ["No submitted ratings."])
@@ -139,11 +139,11 @@ def check_design(ratings: pd.DataFrame) -> DesignReport:
         components.append({"entries": entries, "judges": judges})
     components.sort(key=lambda c: (-len(c["entries"]) - len(c["judges"]), c["entries"][:1]))
 
-    pairs = ratings[["entry", "judge"]].drop_duplicates()
-    per_judge = pairs.groupby("judge").size()
-    per_entry = pairs.groupby("entry").size()
-    thin_j = {int(k): int(v) for k, v in per_judge[per_judge < MIN_JUDGE_RATINGS].items()}
-    thin_e = {int(k): int(v) for k, v in per_entry[per_entry < MIN_ENTRY_RATINGS].items()}
+    pairs = np.unique(e_codes * n_j + j_codes)  # each entry-judge pair once (over sheets)
+    per_judge = np.bincount(pairs % n_j, minlength=n_j)
+    per_entry = np.bincount(pairs // n_j, minlength=n_e)
+    thin_j = {int(j_ids[k]): int(v) for k, v in enumerate(per_judge) if v < MIN_JUDGE_RATINGS}
+    thin_e = {int(e_ids[k]): int(v) for k, v in enumerate(per_entry) if v < MIN_ENTRY_RATINGS}
     warnings = []
     if n_comp > 1:
         warnings.append(
@@ -406,12 +406,23 @@ def _check_ratings(ratings: pd.DataFrame) -> None:
         raise RuleError("ranking.ratings_twice")
 
 
-def _tie_keys(ratings: pd.DataFrame) -> pd.DataFrame:
-    """Per entry: the tie rule's keys (heaviest criterion, raw points, median)."""
-    g = ratings.groupby("entry")
-    keys = pd.DataFrame({"median": g["y"].median()})
-    keys["heaviest"] = g["heaviest"].mean() if "heaviest" in ratings else np.nan
-    keys["raw_points"] = g["raw_points"].sum() if "raw_points" in ratings else np.nan
+def _tie_keys(data: "_Prepared") -> dict[str, np.ndarray]:
+    """Per entry row: the tie rule's keys (median rating, mean heaviest criterion, raw points)."""
+    ratings, n = data.ratings, len(data.entry_ids)
+    y = ratings["y"].to_numpy(float)
+    order = np.lexsort((y, data.row))  # by entry, then rating
+    count = np.bincount(data.row, minlength=n)
+    start = np.r_[0, np.cumsum(count)[:-1]]
+    ys = y[order]
+    median = (ys[start + (count - 1) // 2] + ys[start + count // 2]) / 2
+    keys = {"median": median, "heaviest": np.full(n, np.nan), "raw_points": np.full(n, np.nan)}
+    if "heaviest" in ratings:  # mean over the ratings that have one
+        heaviest = ratings["heaviest"].to_numpy(float)
+        known = ~np.isnan(heaviest)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            keys["heaviest"] = data.per_entry(np.where(known, heaviest, 0.0)) / data.per_entry(known.astype(float))
+    if "raw_points" in ratings:  # the sum (missing points count as none)
+        keys["raw_points"] = data.per_entry(np.nan_to_num(ratings["raw_points"].to_numpy(float)))
     return keys
 
 
@@ -511,6 +522,18 @@ class _Prepared:
     weights: dict[str, float]
     entry_ids: np.ndarray
     position: pd.Series  # entry id -> row in the per-entry arrays
+    row: np.ndarray  # per rating: its entry's row in the per-entry arrays
+    sheet_code: np.ndarray  # per rating: its sheet's place in `sheets`
+    judge_code: np.ndarray  # per rating: its judge's place among the judges
+
+    def per_entry(self, values: np.ndarray) -> np.ndarray:
+        """Sum of `values` (one per rating) per entry row."""
+        return np.bincount(self.row, weights=values, minlength=len(self.entry_ids))
+
+    def distinct_per_entry(self, codes: np.ndarray, n_codes: int) -> np.ndarray:
+        """How many different codes (judges, sheets) each entry's ratings have."""
+        pairs = np.unique(self.row * n_codes + codes)
+        return np.bincount(pairs // n_codes, minlength=len(self.entry_ids))
 
 
 def _prepare(ratings: pd.DataFrame, groups: Mapping[int, str],
@@ -528,9 +551,11 @@ def _prepare(ratings: pd.DataFrame, groups: Mapping[int, str],
     missing_group = sorted(set(ratings["entry"].unique()) - set(groups))
     if missing_group:
         raise RuleError("ranking.entries_without_group", entries=missing_group[:10])
-    entry_ids = np.sort(ratings["entry"].unique())
+    entry_ids, row = np.unique(ratings["entry"].to_numpy(), return_inverse=True)
+    sheet_code = pd.Index(sheets).get_indexer(ratings["sheet"])
+    judge_code = np.unique(ratings["judge"].to_numpy(), return_inverse=True)[1]
     return _Prepared(ratings, sheets, weights, entry_ids,
-                     pd.Series(np.arange(len(entry_ids)), index=entry_ids))
+                     pd.Series(np.arange(len(entry_ids)), index=entry_ids), row, sheet_code, judge_code)
 
 
 def _fit_sheets(data: _Prepared, method: Method, design: DesignReport) -> dict[str, _SheetFit]:
@@ -622,11 +647,17 @@ def _ranked_frame(data: _Prepared, blend: _Blend, groups: Mapping[int, str],
     """Per entry: adjusted score beside the raw mean and the number of judges, the tie
     rule's keys, and the rank within its group (ties broken by the tie rule)."""
     ratings, entry_ids, weights = data.ratings, data.entry_ids, data.weights
-    raw = ratings.groupby(["entry", "sheet"])["y"].mean().unstack("sheet").reindex(entry_ids)
-    raw_w = np.where(raw.notna().to_numpy(), [float(weights[s]) for s in raw.columns], 0.0)
-    raw_mean = np.nansum(raw.to_numpy() * raw_w, axis=1) / raw_w.sum(axis=1)
-    n_judges = ratings.groupby("entry")["judge"].nunique().reindex(entry_ids).to_numpy()
-    tie = _tie_keys(ratings).reindex(entry_ids)
+    n_all, n_sheets = len(entry_ids), len(data.sheets)
+    cell = data.row * n_sheets + data.sheet_code  # per rating: its entry and sheet
+    y = ratings["y"].to_numpy(float)
+    sums = np.bincount(cell, weights=y, minlength=n_all * n_sheets).reshape(n_all, n_sheets)
+    counts = np.bincount(cell, minlength=n_all * n_sheets).reshape(n_all, n_sheets)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        raw = sums / counts  # each sheet's raw mean; NaN where the entry has no rating on it
+    raw_w = np.where(counts > 0, [float(weights[s]) for s in data.sheets], 0.0)
+    raw_mean = np.nansum(raw * raw_w, axis=1) / raw_w.sum(axis=1)
+    n_judges = data.distinct_per_entry(data.judge_code, int(data.judge_code.max(initial=0)) + 1)
+    tie = _tie_keys(data)
     frame = pd.DataFrame({
         "entry": entry_ids,
         "group": [groups[int(i)] for i in entry_ids],
@@ -634,9 +665,9 @@ def _ranked_frame(data: _Prepared, blend: _Blend, groups: Mapping[int, str],
         "raw_mean": raw_mean,
         "n_judges": n_judges,
         "se": blend.se,
-        "tb_heaviest": tie["heaviest"].to_numpy(float),
-        "tb_raw_points": tie["raw_points"].to_numpy(float),
-        "tb_median": tie["median"].to_numpy(float),
+        "tb_heaviest": tie["heaviest"],
+        "tb_raw_points": tie["raw_points"],
+        "tb_median": tie["median"],
     })
     return _assign_ranks(frame, tie_rule).sort_values("entry")
 
@@ -695,8 +726,8 @@ def _cut_and_flags(frame: pd.DataFrame, data: _Prepared, *, cut: Cut | None,
         frame["in_cut"] = frame["adjusted_score"] >= cut.threshold
     lo, hi = borderline
     frame["borderline"] = frame["p_cut"].gt(lo) & frame["p_cut"].lt(hi)
-    ratings, weights = data.ratings, data.weights
-    sheet_count = ratings.groupby("entry")["sheet"].nunique().reindex(data.entry_ids).to_numpy()
+    weights = data.weights
+    sheet_count = data.distinct_per_entry(data.sheet_code, len(data.sheets))
     expected_sheets = sum(1 for s in data.sheets if float(weights[s]) > 0)
     flags = []
     for row_unresolved, n_j, n_s in zip(frame["_unresolved"], frame["n_judges"], sheet_count):
