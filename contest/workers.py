@@ -18,6 +18,9 @@ calling thread waits without holding the GIL, relays progress and enforces a tim
   stay taken for the whole limit, `WorkersBusy`.
 - If the caller is interrupted (a Streamlit rerun, Ctrl-C), the worker is killed.
 
+Short work (a small rank) goes through `run_short()` instead: the app process's resident
+worker, which stays between calls, does it without a new process's start-up costs.
+
 Rules stay pure and know nothing of this: services decide what runs here.
 """
 
@@ -163,6 +166,14 @@ def _child(conn, fn: Callable[..., Any], args: tuple, kwargs: dict, wants_progre
     try:
         if wants_progress:
             kwargs = {**kwargs, "progress": _ProgressSender(conn)}
+        _answer(conn, fn, args, kwargs)
+    finally:
+        conn.close()
+
+
+def _answer(conn, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    """Run the work and send its result, or its exception (raised again in the caller)."""
+    try:
         outcome = ("result", fn(*args, **kwargs))
     except BaseException as exc:  # reported to the caller, raised there
         detail = traceback.format_exc()
@@ -175,8 +186,18 @@ def _child(conn, fn: Callable[..., Any], args: tuple, kwargs: dict, wants_progre
         conn.send(outcome)
     except Exception:  # a result that cannot be sent is a failure of the work
         conn.send(("crash", None, traceback.format_exc()))
-    finally:
-        conn.close()
+
+
+def _resident_loop(conn) -> None:
+    """The resident worker: one piece of work after another, until the app process goes."""
+    global _in_worker
+    _in_worker = True
+    while True:
+        try:
+            fn, args, kwargs = conn.recv()
+        except (EOFError, OSError):
+            return
+        _answer(conn, fn, args, kwargs)
 
 
 def in_worker() -> bool:
@@ -202,6 +223,84 @@ def run(fn: Callable[..., T], /, *args: Any, timeout: float = LONG,
         _slots.release()
 
 
+class _Resident:
+    """A worker process that stays between calls (see run_short)."""
+
+    def __init__(self, ctx) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_resident_loop, args=(child,), daemon=True, name="contest-worker:resident")
+        _launching.active = True
+        try:
+            self.process.start()
+        finally:
+            _launching.active = False
+        child.close()
+
+    def stop(self) -> None:
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+
+
+_resident: _Resident | None = None
+_resident_lock = threading.Lock()
+
+
+def run_short(fn: Callable[..., T], /, *args: Any, timeout: float = SHORT, **kwargs: Any) -> T:
+    """fn(*args, **kwargs) in this app process's resident worker: a process that stays, so
+    short work (a small rank, tens of milliseconds) neither holds this process's GIL against
+    every other tab nor pays a fresh worker's start (a new process's first database session,
+    queries and pages of memory cost it more than the work itself). One piece of work at a
+    time; the next caller waits its turn within its own time limit. Work that overruns the
+    limit, or a worker that dies, is stopped and a new one starts with the next call. No
+    progress reports: work that needs a progress bar is long, and goes through run()."""
+    if _in_worker:
+        return fn(*args, **kwargs)
+    global _resident
+    deadline = time.monotonic() + timeout
+    ctx = _ctx()
+    if not _resident_lock.acquire(timeout=timeout):
+        raise WorkersBusy()
+    try:
+        if _resident is None or not _resident.process.is_alive():
+            _resident = _Resident(ctx)
+        worker = _resident
+        try:
+            worker.conn.send((fn, args, kwargs))
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise WorkTimedOut(timeout)
+                if worker.conn.poll(min(remaining, 0.25)):
+                    message = worker.conn.recv()
+                    break
+                if not worker.process.is_alive():
+                    raise WorkFailed()
+        except (EOFError, OSError):
+            _resident = None
+            worker.stop()
+            raise WorkFailed() from None
+        except BaseException:  # timed out or interrupted: its answer must not reach the next caller
+            _resident = None
+            worker.stop()
+            raise
+    finally:
+        _resident_lock.release()
+    return _outcome(fn, message)
+
+
+def _outcome(fn, message: tuple):
+    kind = message[0]
+    if kind == "result":
+        return message[1]
+    if kind == "error":  # the work's own exception, e.g. InvalidInput
+        log.debug("worker %s raised:\n%s", getattr(fn, "__name__", fn), message[2])
+        raise message[1]
+    log.error("worker %s failed:\n%s", getattr(fn, "__name__", fn), message[2])
+    raise WorkFailed()
+
+
 def _run_in_worker(ctx, fn, args, kwargs, progress, deadline: float, timeout: float):
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(sender, fn, args, kwargs, progress is not None),
@@ -225,18 +324,11 @@ def _run_in_worker(ctx, fn, args, kwargs, progress, deadline: float, timeout: fl
                 message = receiver.recv()
             except (EOFError, OSError):
                 raise WorkFailed() from None
-            kind = message[0]
-            if kind == "progress":
+            if message[0] == "progress":
                 if progress is not None:
                     progress(*message[1], **message[2])
                 continue
-            if kind == "result":
-                return message[1]
-            if kind == "error":  # the work's own exception, e.g. InvalidInput
-                log.debug("worker %s raised:\n%s", getattr(fn, "__name__", fn), message[2])
-                raise message[1]
-            log.error("worker %s failed:\n%s", getattr(fn, "__name__", fn), message[2])
-            raise WorkFailed()
+            return _outcome(fn, message)
     finally:
         receiver.close()
         if process.is_alive():

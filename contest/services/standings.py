@@ -4,6 +4,7 @@ the round's cut, the edition's award tiers and tie rule."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -35,10 +36,10 @@ from contest.models import (
 from contest.services import InvalidInput, calibration, heavy, queries, refused_by_rule
 
 DEFAULT_DRAWS = 1000
-# A rank runs in a worker process (contest.workers) when it is large: ratings x (draws + 1)
-# of at least WORKER_WORK, or WORKER_RATINGS ratings. Below that it takes at most about
-# 60 ms here (measured: 200 ratings with 1,000 draws, 57 ms), less than starting a worker,
-# passing the inputs and waiting for it costs (the same rank took 300-400 ms through one).
+# A rank is large with ratings x (draws + 1) of at least WORKER_WORK, or WORKER_RATINGS
+# ratings: it runs in a fresh worker process with a progress bar (contest.workers.run).
+# Below that it takes tens of milliseconds (200 ratings with 1,000 draws: 57 ms), less than
+# a fresh worker's start costs, and runs in the resident worker (workers.run_short).
 WORKER_RATINGS = 5000
 WORKER_WORK = 300_000
 
@@ -208,10 +209,13 @@ def rank(session: Session, rnd: Round, *, method: str | None, draws: int, seed: 
     result, cut and the edition's tie rule, plus codes, labels and current decisions.
     No permission check: callers check their actor.
 
-    A large rank runs whole in a worker process (contest.workers), reading included: loading
-    50,000 sheets and 10,000 entries into frames is seconds of Python work, which in the app
-    process would hold the GIL and stall every other tab of it. The worker reads the same
-    database on a connection of its own, at the workers' lower CPU priority."""
+    A rank runs whole in a worker process (contest.workers), reading included, on a
+    connection of its own to the same database, at the workers' lower CPU priority: a large
+    one (loading 50,000 sheets and 10,000 entries into frames is seconds of Python work) in
+    a worker of its own with a progress bar, a small one (tens of milliseconds) in the app
+    process's resident worker. In the app process either would hold the GIL against every
+    other tab of it: a 60-entry rank with 1,000 draws took 150 ms at the median and over
+    300 ms at the 95th percentile there, with 30 other tabs busy."""
     method = method or rnd.method or "model"
     if method not in ranking.METHODS:
         raise InvalidInput("results.unknown_method", method=method,
@@ -220,10 +224,11 @@ def rank(session: Session, rnd: Round, *, method: str | None, draws: int, seed: 
     if url is not None and not workers.in_worker() and not db.holds_writes(session):
         with db.reading(session):
             count = _count_ratings(session, rnd.id)
+        db.release(session)
         if ranks_in_worker(count, draws):
-            db.release(session)
             return workers.run(_rank_stored, url, rnd.id, method=method, draws=draws, seed=seed, top=top,
                                progress=progress, timeout=workers.LONG)
+        return workers.run_short(_rank_stored, url, rnd.id, method=method, draws=draws, seed=seed, top=top)
     return _rank(session, rnd, method=method, draws=draws, seed=seed, progress=progress, top=top)
 
 
@@ -243,13 +248,16 @@ def _count_ratings(session: Session, round_id: int) -> int:
 def _rank_stored(url: str, round_id: int, *, method: str, draws: int, seed: int, top: int | None,
                  progress: Callable[[float], None] | None = None) -> RoundRanking:
     """In a worker process: the round read from the database at `url` and ranked in place."""
-    engine = db.make_engine(url, poolclass=NullPool)
-    try:
-        with db.session_scope(engine, read_only=True) as session:
-            rnd = session.get(Round, round_id)
-            return _rank(session, rnd, method=method, draws=draws, seed=seed, progress=progress, top=top)
-    finally:
-        engine.dispose()
+    with db.session_scope(_worker_engine(url), read_only=True) as session:
+        rnd = session.get(Round, round_id)
+        return _rank(session, rnd, method=method, draws=draws, seed=seed, progress=progress, top=top)
+
+
+@functools.lru_cache(maxsize=4)
+def _worker_engine(url: str):
+    """A worker's engine for `url`, kept for the process's life (the resident worker's next
+    rank finds its statements compiled); no pool, so no connection outlives a session."""
+    return db.make_engine(url, poolclass=NullPool)
 
 
 def _rank(session: Session, rnd: Round, *, method: str, draws: int, seed: int,

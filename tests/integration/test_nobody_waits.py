@@ -192,6 +192,25 @@ def test_a_worker_starts_with_the_first_use_work_done():
     assert workers.run(first_use_state) == {"mappers_configured": True, "catalogues_read": len(i18n.LANGUAGES)}
 
 
+def test_a_small_rank_runs_in_the_resident_worker_with_the_ranking_it_would_have_here(small, monkeypatch):
+    """Tens of milliseconds of ranking held this process's GIL against every other tab; the
+    resident worker does it instead, and ranks exactly as the app process would."""
+    import pandas as pd
+
+    from contest.services import standings
+
+    sent = []
+    real = workers.run_short
+    monkeypatch.setattr(workers, "run_short", lambda fn, *a, **k: sent.append(fn.__name__) or real(fn, *a, **k))
+    with db.session_scope(small, read_only=True) as s:
+        who, rnd = organiser(s), preliminary(s)
+        away = results.rank_round(session=s, actor=who, round_id=rnd.id, method="model", draws=200)
+        here = standings._rank(s, rnd, method="model", draws=200, seed=0, progress=None, top=None)
+    assert sent == ["_rank_stored"]
+    pd.testing.assert_frame_equal(away.table, here.table)
+    assert away.table["rank_low"].notna().all()
+
+
 def writer_not_blocked(engine) -> bool:
     """Another user's write that fails at once instead of waiting for a held lock."""
     from tests.integration.test_sign_in_limits import save_without_waiting
@@ -204,8 +223,8 @@ def writer_not_blocked(engine) -> bool:
 @pytest.fixture
 def during_heavy_work(monkeypatch, small):
     """Each long calculation, with whether another user could write while it ran. The
-    small demo's ranks are sent to a worker as a large round's would be (a small rank runs
-    in place: standings.ranks_in_worker)."""
+    small demo's ranks are sent to a fresh worker as a large round's would be (a small rank
+    goes to the resident worker: standings.ranks_in_worker)."""
     from contest.services import standings
 
     monkeypatch.setattr(standings, "WORKER_WORK", 1)
