@@ -44,3 +44,11 @@ def test_a_worker_that_dies_is_reported_and_replaced():
     with pytest.raises(workers.WorkFailed):
         workers.run_short(os._exit, 3)
     assert workers.run_short(os.getpid) not in (dead, os.getpid())
+
+
+def test_it_runs_at_the_app_processes_priority_not_the_long_works_lowest():
+    """Someone is waiting for its answer; at nice 19 it got no CPU while the app kept the
+    cores busy."""
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    assert workers.run_short(os.getpriority, os.PRIO_PROCESS, 0) == mine < workers.NICENESS
+    assert workers.run(os.getpriority, os.PRIO_PROCESS, 0) == workers.NICENESS
