@@ -1,8 +1,9 @@
 """First-use work done once in the workers' fork server, not again in every worker.
 
-Imported last by the fork server (contest.workers.PRELOAD). Each worker is a fresh fork of
-that server, so whatever the server has done, every worker starts with; whatever it has not,
-every worker repeats. Measured on a 60-entry rank sent to a worker: the work itself took
+Imported last by the fork server (contest.workers.PRELOAD), and by the resident worker before
+its first piece of work (RESIDENT_PRELOAD). Each worker is a fresh fork of that server, so
+whatever the server has done, every worker starts with; whatever it has not, every worker
+repeats. Measured on a 60-entry rank sent to a worker: the work itself took
 about 60 ms, and the worker spent another 170 ms on first-use work (configuring the ORM's
 mappers, reading the message catalogues, SciPy's and pandas's lazily loaded parts). Only
 pure work is done here: no database connection and no thread, which a fork must not share.
