@@ -316,15 +316,15 @@ def _model_sheet(df: pd.DataFrame) -> _SheetFit:
     # Each rating's entry and judge as 0/1 matrices: their products sum a column of ratings
     # per entry and per judge, in rating order as bincount does, for all draws at once.
     rating = np.arange(n)
-    per_entry = sparse.csr_matrix((np.ones(n), (e, rating)), shape=(n_e, n))
-    per_judge = sparse.csr_matrix((np.ones(n), (j, rating)), shape=(n_j, n))
+    sum_by_entry = sparse.csr_matrix((np.ones(n), (e, rating)), shape=(n_e, n))
+    sum_by_judge = sparse.csr_matrix((np.ones(n), (j, rating)), shape=(n_j, n))
 
     def sample(rng: np.random.Generator, k: int) -> np.ndarray:
         # Perturb-and-solve: noisy ratings and a noisy prior mean give exact posterior draws.
         wy = w[:, None] * (y[:, None] + (sigma / np.sqrt(w))[:, None]
                            * rng.standard_normal((n, k)))
-        rhs_e = per_entry @ wy
-        rhs_j = per_judge @ wy
+        rhs_e = sum_by_entry @ wy
+        rhs_j = sum_by_judge @ wy
         rhs_j += lam * tau * rng.standard_normal((n_j, k))
         return system.solve(rhs_e, rhs_j)[0]
 
@@ -530,8 +530,9 @@ class _Prepared:
         """Sum of `values` (one per rating) per entry row."""
         return np.bincount(self.row, weights=values, minlength=len(self.entry_ids))
 
-    def distinct_per_entry(self, codes: np.ndarray, n_codes: int) -> np.ndarray:
-        """How many different codes (judges, sheets) each entry's ratings have."""
+    def distinct_per_entry(self, codes: np.ndarray) -> np.ndarray:
+        """How many different codes (judge_code, sheet_code) each entry's ratings have."""
+        n_codes = int(codes.max(initial=0)) + 1
         pairs = np.unique(self.row * n_codes + codes)
         return np.bincount(pairs // n_codes, minlength=len(self.entry_ids))
 
@@ -656,7 +657,7 @@ def _ranked_frame(data: _Prepared, blend: _Blend, groups: Mapping[int, str],
         raw = sums / counts  # each sheet's raw mean; NaN where the entry has no rating on it
     raw_w = np.where(counts > 0, [float(weights[s]) for s in data.sheets], 0.0)
     raw_mean = np.nansum(raw * raw_w, axis=1) / raw_w.sum(axis=1)
-    n_judges = data.distinct_per_entry(data.judge_code, int(data.judge_code.max(initial=0)) + 1)
+    n_judges = data.distinct_per_entry(data.judge_code)
     tie = _tie_keys(data)
     frame = pd.DataFrame({
         "entry": entry_ids,
@@ -727,7 +728,7 @@ def _cut_and_flags(frame: pd.DataFrame, data: _Prepared, *, cut: Cut | None,
     lo, hi = borderline
     frame["borderline"] = frame["p_cut"].gt(lo) & frame["p_cut"].lt(hi)
     weights = data.weights
-    sheet_count = data.distinct_per_entry(data.sheet_code, len(data.sheets))
+    sheet_count = data.distinct_per_entry(data.sheet_code)
     expected_sheets = sum(1 for s in data.sheets if float(weights[s]) > 0)
     flags = []
     for row_unresolved, n_j, n_s in zip(frame["_unresolved"], frame["n_judges"], sheet_count):

@@ -237,7 +237,7 @@ class _Resident:
     forked from the fork server, so that it runs at the app's own CPU priority: someone is
     waiting for its answer. At the fork server's lowest priority it got no CPU while the app
     and the browsers' load kept both cores busy (31 tabs: a small rank's p95 was 326 ms there,
-    192 ms at normal priority)."""
+    161-192 ms at normal priority)."""
 
     def __init__(self) -> None:
         ctx = multiprocessing.get_context("spawn")
@@ -255,12 +255,9 @@ class _Resident:
             if not self.conn.poll(SHORT):
                 raise WorkFailed()
             _outcome(_prepare_resident, self.conn.recv())
-        except (EOFError, OSError):
+        except BaseException as exc:
             self.stop()
-            raise WorkFailed() from None
-        except BaseException:
-            self.stop()
-            raise
+            _raise_as_failure(exc)
 
     def stop(self) -> None:
         self.conn.close()
@@ -310,17 +307,20 @@ def run_short(fn: Callable[..., T], /, *args: Any, timeout: float = SHORT, **kwa
                     break
                 if not worker.process.is_alive():
                     raise WorkFailed()
-        except (EOFError, OSError):
+        except BaseException as exc:  # timed out, died or interrupted: no answer may reach the next caller
             _resident = None
             worker.stop()
-            raise WorkFailed() from None
-        except BaseException:  # timed out or interrupted: its answer must not reach the next caller
-            _resident = None
-            worker.stop()
-            raise
+            _raise_as_failure(exc)
     finally:
         _resident_lock.release()
     return _outcome(fn, message)
+
+
+def _raise_as_failure(exc: BaseException):
+    """Raise `exc` again; a broken pipe to the worker (it died) as WorkFailed."""
+    if isinstance(exc, (EOFError, OSError)):
+        raise WorkFailed() from None
+    raise exc
 
 
 def _prepare_resident(modules: list[str]) -> None:

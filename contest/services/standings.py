@@ -210,10 +210,10 @@ def rank(session: Session, rnd: Round, *, method: str | None, draws: int, seed: 
     No permission check: callers check their actor.
 
     A rank runs whole in a worker process (contest.workers), reading included, on a
-    connection of its own to the same database, at the workers' lower CPU priority: a large
-    one (loading 50,000 sheets and 10,000 entries into frames is seconds of Python work) in
-    a worker of its own with a progress bar, a small one (tens of milliseconds) in the app
-    process's resident worker. In the app process either would hold the GIL against every
+    connection of its own to the same database: a large one (loading 50,000 sheets and
+    10,000 entries into frames is seconds of Python work) in a worker of its own at the
+    lowest CPU priority, with a progress bar; a small one (tens of milliseconds) in the app
+    process's resident worker, at the app's own priority. In the app process either would hold the GIL against every
     other tab of it: a 60-entry rank with 1,000 draws took 150 ms at the median and over
     300 ms at the 95th percentile there, with 30 other tabs busy."""
     method = method or rnd.method or "model"
