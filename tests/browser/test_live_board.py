@@ -16,7 +16,7 @@ from sqlmodel import select
 from contest import db
 from contest.models import ScoreSheet, SheetStatus, User
 
-from tests.browser.conftest import ROOT, sign_in, start_app, stop_app
+from tests.browser.conftest import ROOT, sign_in, start_app, stop_app, wait_for_sign_in_cookie
 from tests.ui.test_organiser_board import demo_final, office_sets
 
 pytestmark = pytest.mark.browser
@@ -52,6 +52,7 @@ def open_sheet(browser, app, email: str, password: str, round_id: int, entry_id:
     page = context.new_page()
     sign_in(page, app.url, email, password)
     see(page.get_by_role("heading", name="My assignments"))
+    wait_for_sign_in_cookie(page)  # a new address opens a new session, signed in by the cookie
     page.goto(f"{app.url}/score?round={round_id}&entry={entry_id}")
     see(page.get_by_role("heading", name="Score an entry"))
     page.get_by_role("tab", name="Score sheet").click()
@@ -104,6 +105,7 @@ def test_each_judges_total_reaches_the_board_within_two_seconds_without_a_reload
     board = screen.new_page()
     sign_in(board, app.url, *office)
     see(board.get_by_role("heading", name="Dashboard"))
+    wait_for_sign_in_cookie(board)
     board.goto(f"{app.url}/board?round={final.round_id}")
     see(board.get_by_role("heading", name="Final: live board"))
     see(board.get_by_text(re.compile(r"^Round score: the mean of the judges' totals\.")))

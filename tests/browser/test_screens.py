@@ -17,7 +17,7 @@ import pytest
 from PIL import Image, ImageStat
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM, ROOT, sign_in, start_app, stop_app
+from tests.browser.conftest import CHROMIUM, ROOT, sign_in, start_app, stop_app, wait_for_sign_in_cookie
 from tests.conftest import login_for
 
 pytestmark = pytest.mark.browser
@@ -97,7 +97,7 @@ def test_an_address_opened_before_sign_in_is_where_the_person_lands(app, page):
     page.get_by_role("button", name="Sign in").click()
     see(page.get_by_role("heading", name="Dashboard"))
     expect(page).to_have_url(re.compile(r"/dashboard$"))
-
+    wait_for_sign_in_cookie(page)  # each address below opens a new session, signed in by the cookie
     page.goto(live.url + "/assignments")  # a judge's page: said so, no blocking modal
     see(page.get_by_role("heading", name="Not one of your pages"))
     no_page_not_found(page)
@@ -110,6 +110,7 @@ def test_the_organiser_preview_draws_one_bar_per_judge_with_distinct_labels(app,
     sign_in(page, live.url, *login_for(logins, "organiser"))
     see(page.get_by_role("heading", name="Dashboard"))
     shot(page, "organiser-dashboard")
+    wait_for_sign_in_cookie(page)
     for path, heading in (("setup", "Edition set-up"), ("screening", "Eligibility screening"),
                           ("judges", "Judge pool"), ("progress", "Progress"), ("results", "Results"),
                           ("decisions", "Decisions and publication"), ("sheets", "Score sheets"),
