@@ -363,11 +363,26 @@ def crowd_p95(timings: Timings) -> float:
     return percentile([v for kind in CROWD_ACTIONS for v in timings.actions.get(kind, [])], 0.95)
 
 
+def machine_speed(additions: int = 5_000_000) -> float:
+    """Seconds this machine takes for a reference pure-Python loop (`additions` integer
+    additions), the best of three: the same code measured on the same kind of machine has
+    given results two to three times apart from one hour to the next, so each report says how
+    fast the machine was when it ran."""
+    best = float("inf")
+    for _ in range(3):
+        started, total = time.perf_counter(), 0
+        for i in range(additions):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def report(title: str, timings: Timings, *, cpu_seconds: float, tabs: int, rss_per_tab: float,
            actions: int | None = None) -> str:
     """A plain-text table of the actions' p50/p95 and the server's CPU and memory."""
     load1 = os.getloadavg()[0]
-    lines = [f"== {title} (load average {load1:.1f} at the end)",
+    lines = [f"== {title} (load average {load1:.1f} at the end; the machine's reference loop "
+             f"{machine_speed() * 1000:.0f} ms)",
              f"{'action':<20}{'n':>6}{'p50 ms':>10}{'p95 ms':>10}{'max ms':>10}"]
     for kind, values in sorted(timings.actions.items()):
         lines.append(f"{kind:<20}{len(values):>6}{percentile(values, 0.5) * 1000:>10.0f}"

@@ -143,24 +143,36 @@ def filter_entries(
 # --- loading with permission checks ----------------------------------------------------
 
 
-def _require_assignment(session: Session, actor: Actor, round_id: int, entry_id: int) -> Assignment:
+def _assigned_round_entry(session: Session, actor: Actor, round_id: int, entry_id: int,
+                          sheet_def_id: int | None = None) -> tuple[Round, Entry, SheetDefinition | None]:
+    """The round and entry of the judge's active assignment (PermissionDenied when there is
+    none), and the sheet definition `sheet_def_id` names (None when it names none): one
+    query, as each of the judge's saves and pages asks it."""
     require_role(actor, Role.judge)
-    found = session.exec(
-        select(Assignment).where(
+    wanted = select(Round, Entry, SheetDefinition) if sheet_def_id is not None else select(Round, Entry)
+    wanted = (
+        wanted.select_from(Assignment)
+        .join(Round, Round.id == Assignment.round_id)
+        .join(Entry, Entry.id == Assignment.entry_id)
+        .where(
             Assignment.round_id == round_id, Assignment.entry_id == entry_id,
             Assignment.judge_id == actor.user_id, Assignment.status == AssignmentStatus.active.value,
         )
-    ).first()
+    )
+    if sheet_def_id is not None:
+        wanted = wanted.outerjoin(SheetDefinition, SheetDefinition.id == sheet_def_id)
+    found = session.exec(wanted).first()
     if found is None:
         raise PermissionDenied(NOT_ASSIGNED)
-    return found
-
-
-def _round_entry(session: Session, round_id: int, entry_id: int) -> tuple[Round, Entry]:
-    rnd = session.get(Round, round_id)
-    entry = session.get(Entry, entry_id)
-    if rnd is None or entry is None or entry.edition_id != rnd.edition_id:
+    rnd, entry = found[0], found[1]
+    if entry.edition_id != rnd.edition_id:
         raise NotFound("judging.no_entry_in_round")
+    return rnd, entry, (found[2] if sheet_def_id is not None else None)
+
+
+def _round_entry(session: Session, actor: Actor, round_id: int, entry_id: int) -> tuple[Round, Entry]:
+    """The round and entry of the judge's active assignment (PermissionDenied without one)."""
+    rnd, entry, _ = _assigned_round_entry(session, actor, round_id, entry_id)
     return rnd, entry
 
 
@@ -274,8 +286,7 @@ def judge_workspace(*, session: Session, actor: Actor, edition_id: int) -> list[
 def portfolio(*, session: Session, actor: Actor, round_id: int, entry_id: int) -> dict:
     """The project, its patents and documents for an assigned judge. In a blind round the
     applicant's name, organisation, contact and region are left out and redacted from text."""
-    _require_assignment(session, actor, round_id, entry_id)
-    rnd, entry = _round_entry(session, round_id, entry_id)
+    rnd, entry = _round_entry(session, actor, round_id, entry_id)
     terms, places = _blind_terms(session, entry.edition_id, [entry])[entry.id] if rnd.blind else ((), ())
 
     def shown(text: str) -> str:
@@ -326,8 +337,7 @@ def document_for_judge(
 ) -> tuple[str, bytes]:
     """(file name, PDF bytes) of a document of an assigned entry; in a blind round the PDF's
     metadata (author, creator, producer, title, XMP) is stripped first."""
-    _require_assignment(session, actor, round_id, entry_id)
-    rnd, entry = _round_entry(session, round_id, entry_id)
+    rnd, entry = _round_entry(session, actor, round_id, entry_id)
     doc = session.get(Document, document_id)
     if doc is None or doc.entry_id != entry.id:
         raise NotFound("judging.no_document")
@@ -350,8 +360,7 @@ def document_for_judge(
 def score_form(*, session: Session, actor: Actor, round_id: int, entry_id: int) -> dict:
     """The judge's own sheets for an assigned entry: criteria (max, step, bands), the saved
     values and comments, status and version (0: nothing saved yet)."""
-    _require_assignment(session, actor, round_id, entry_id)
-    rnd, entry = _round_entry(session, round_id, entry_id)
+    rnd, entry = _round_entry(session, actor, round_id, entry_id)
     sheets = []
     for definition in _sheet_definitions(session, rnd.id, entry.category_id):
         criteria = _criteria(session, definition.id)
@@ -459,9 +468,7 @@ def _sheet_to_save(session: Session, actor: Actor, sheet_id: int | None, round_i
         round_id, entry_id, sheet_def_id = existing.round_id, existing.entry_id, existing.sheet_id
     elif round_id is None or entry_id is None or sheet_def_id is None:
         raise InvalidInput("judging.which_sheet")
-    _require_assignment(session, actor, round_id, entry_id)
-    rnd, entry = _round_entry(session, round_id, entry_id)
-    definition = session.get(SheetDefinition, sheet_def_id)
+    rnd, entry, definition = _assigned_round_entry(session, actor, round_id, entry_id, sheet_def_id)
     if (definition is None or definition.round_id != rnd.id or definition.category_id != entry.category_id
             or not definition.active):
         raise NotFound("judging.sheet_not_for_entry")
@@ -491,18 +498,12 @@ def _store_sheet(session: Session, actor: Actor, rnd: Round, entry: Entry, defin
                  expected_version: int, *, status: str, comment: str, total: float | None) -> tuple[int, int]:
     """Insert the sheet (expected version 0) or update it under its version; (id, new
     version). A stale version, a submitted or a withdrawn sheet is refused, keeping what is
-    stored."""
+    stored. The common case, a draft saved again, is one UPDATE … RETURNING."""
     now = utcnow()
     submitted_at = now if status == SheetStatus.submitted.value else None
-    current = session.exec(
-        select(ScoreSheet.id).where(
-            ScoreSheet.round_id == rnd.id, ScoreSheet.sheet_id == definition.id,
-            ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == actor.user_id,
-        )
-    ).first()
-    if current is None:
-        if expected_version != 0:
-            raise StaleData(STALE_MESSAGE)
+    mine = (ScoreSheet.round_id == rnd.id, ScoreSheet.sheet_id == definition.id,
+            ScoreSheet.entry_id == entry.id, ScoreSheet.judge_id == actor.user_id)
+    if expected_version == 0:
         row = ScoreSheet(
             round_id=rnd.id, sheet_id=definition.id, entry_id=entry.id, judge_id=actor.user_id, status=status,
             version=1, comment=comment, total=total, submitted_at=submitted_at, created_at=now, updated_at=now,
@@ -511,33 +512,29 @@ def _store_sheet(session: Session, actor: Actor, rnd: Round, entry: Entry, defin
         try:
             session.flush()
         except IntegrityError:
-            # Another tab created the sheet between our look and our insert: theirs stays.
+            # The sheet exists (another tab created it first, or this page is stale): theirs stays.
             session.rollback()
             raise StaleData(STALE_MESSAGE) from None
         return row.id, 1
-    result = session.execute(
+    updated = session.execute(
         update(ScoreSheet)
-        .where(
-            ScoreSheet.id == current, ScoreSheet.version == expected_version,
-            ScoreSheet.judge_id == actor.user_id, ScoreSheet.status == SheetStatus.draft.value,
-        )
+        .where(*mine, ScoreSheet.version == expected_version, ScoreSheet.status == SheetStatus.draft.value)
         .values(
             version=ScoreSheet.version + 1, status=status, comment=comment, total=total,
             submitted_at=submitted_at, updated_at=now,
         )
+        .returning(ScoreSheet.id)
         .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        version, state = session.exec(
-            select(ScoreSheet.version, ScoreSheet.status).where(ScoreSheet.id == current)
-        ).one()
-        session.rollback()
-        if version != expected_version:
-            raise StaleData(STALE_MESSAGE)
-        if state == SheetStatus.submitted.value:
-            raise ServiceError(LOCKED_MESSAGE)
-        raise PermissionDenied("judging.sheet_withdrawn")
-    return current, expected_version + 1
+    ).first()
+    if updated is not None:
+        return updated[0], expected_version + 1
+    stored = session.exec(select(ScoreSheet.version, ScoreSheet.status).where(*mine)).first()
+    session.rollback()
+    if stored is None or stored[0] != expected_version:
+        raise StaleData(STALE_MESSAGE)
+    if stored[1] == SheetStatus.submitted.value:
+        raise ServiceError(LOCKED_MESSAGE)
+    raise PermissionDenied("judging.sheet_withdrawn")
 
 
 def _write_criterion_scores(
@@ -665,8 +662,7 @@ def _history_note(event: AuditEvent) -> i18n.Message | None:
 def declare_conflict(*, session: Session, actor: Actor, round_id: int, entry_id: int, reason: str) -> Conflict:
     """A judge declares a conflict with an assigned entry: the conflict is recorded with its
     reason, the judge's assignments and sheets for the entry are withdrawn."""
-    _require_assignment(session, actor, round_id, entry_id)
-    rnd, entry = _round_entry(session, round_id, entry_id)
+    rnd, entry = _round_entry(session, actor, round_id, entry_id)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput("judging.conflict_reason_needed")
