@@ -6,9 +6,7 @@ error, and changes nothing when it fails.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -213,13 +211,7 @@ def serve_command(
         typer.echo(f"{workers} app processes (ports {', '.join(map(str, cluster.app_ports))}) behind nginx; "
                    "Ctrl-C stops them all.")
         raise typer.Exit(cluster.wait())
-    asgi = Path(__file__).parent / "ui" / "asgi.py"
-    streamlit = shutil.which("streamlit", path=os.path.dirname(sys.executable)) or "streamlit"
-    # The serving options (contest/ui/server_options.py) are applied when asgi.py loads;
-    # headless is read before that (it decides whether Streamlit asks for an email).
-    cmd = [streamlit, "run", str(asgi), "--server.port", str(port), "--server.address", address,
-           "--server.headless", "true"]
-    raise typer.Exit(subprocess.call(cmd))
+    raise typer.Exit(subprocess.call(serving.streamlit_command(port, address)))
 
 
 @app.command("nginx-config")

@@ -141,6 +141,17 @@ http {{
 """
 
 
+def streamlit_command(port: int, address: str) -> list[str]:
+    """`streamlit run contest/ui/asgi.py` on `address`:`port`. The serving options are applied
+    when asgi.py loads (contest/ui/server_options.py); the two here are read before that:
+    headless (whether Streamlit asks for an email) and the file watcher, which Streamlit sets
+    up for its config and secrets files at start-up (with the default it polls them from a
+    thread of its own for the life of the server)."""
+    streamlit = shutil.which("streamlit", path=os.path.dirname(sys.executable)) or "streamlit"
+    return [streamlit, "run", str(ASGI), "--server.port", str(port), "--server.address", address,
+            "--server.headless", "true", "--server.fileWatcherType", "none"]
+
+
 @dataclass
 class Cluster:
     """N app processes and nginx in front, started and stopped together."""
@@ -161,11 +172,9 @@ class Cluster:
                                "(`contest nginx-config`).")
         self.run_dir = Path(tempfile.mkdtemp(prefix="contest-serve-"))
         self.app_ports = free_ports(self.workers)
-        streamlit = shutil.which("streamlit", path=os.path.dirname(sys.executable)) or "streamlit"
         try:
             for port in self.app_ports:
-                cmd = [streamlit, "run", str(ASGI), "--server.port", str(port), "--server.address", "127.0.0.1",
-                       "--server.headless", "true"]
+                cmd = streamlit_command(port, "127.0.0.1")
                 self.processes.append(subprocess.Popen(cmd, env=self.env))
             self._wait_healthy(timeout)
             config = self.run_dir / "nginx.conf"

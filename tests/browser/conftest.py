@@ -52,8 +52,9 @@ def start_app(database_url: str, data_dir: Path, extra_env: dict[str, str] | Non
         command = [str(Path(sys.executable).with_name("contest")), "serve", "--no-demo", "--port", str(port),
                    "--address", "127.0.0.1"]
     else:
-        command = [str(Path(sys.executable).with_name("streamlit")), "run", str(ROOT / "contest" / "ui" / "asgi.py"),
-                   "--server.port", str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
+        from contest import serving
+
+        command = serving.streamlit_command(port, "127.0.0.1")  # as `contest serve` starts it
     # A process group of its own: `contest serve` starts Streamlit as a child, stopped with it.
     proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

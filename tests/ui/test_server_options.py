@@ -82,3 +82,33 @@ def test_streamlit_cookie_secret_is_the_same_on_every_server_sharing_the_contest
     first, second = server_options.cookie_secret("shared key"), server_options.cookie_secret("shared key")
     assert first == second != server_options.cookie_secret("another key")
     assert "shared key" not in first
+
+
+# What Streamlit sets up from the command line alone, before asgi.py is imported: the
+# watchers of its config and secrets files (bootstrap._install_config_watchers).
+START_UP = """
+import json, sys
+from streamlit import config
+from streamlit.web import bootstrap
+from streamlit.watcher import path_watcher
+args = sys.argv[2:]
+flags = {args[i][2:].replace(".", "_"): args[i + 1] for i in range(0, len(args), 2)}
+config._main_script_path = sys.argv[1]
+bootstrap.load_config_options(flag_options=flags)
+print(json.dumps(path_watcher.get_default_path_watcher_class().__name__))
+"""
+
+
+def test_the_server_watches_no_file_from_its_first_moment(tmp_path):
+    """`contest serve` starts Streamlit with no file watcher: with the default, a thread polled
+    the config and secrets files for the life of the server (seen in py-spy on the load
+    benchmark), set up before asgi.py could switch it off."""
+    from contest import serving
+
+    command = serving.streamlit_command(8501, "127.0.0.1")
+    assert command[1:3] == ["run", str(ASGI)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+    out = subprocess.run([sys.executable, "-c", START_UP, *command[2:]], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == "NoOpPathWatcher"
