@@ -13,7 +13,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import delete, func
+from sqlalchemy import delete, func, literal, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
@@ -188,11 +188,12 @@ def get_entry(*, session: Session, actor: Actor, entry_id: int,
     rows = tuple(_patent_row(p) for p in _patents_of(session, entry.id))
     docs = tuple(session.exec(select(Document).where(Document.entry_id == entry.id)
                               .order_by(Document.kind, Document.uploaded_at, Document.id)).all())
+    group, category, track = _keys_of(session, entry)
     return EntryView(
         entry=entry,
-        group=_key_of(session, ContestGroup, entry.group_id),
-        category=_key_of(session, Category, entry.category_id),
-        track=_key_of(session, Track, entry.track_id),
+        group=group,
+        category=category,
+        track=track,
         patents=rows,
         documents=docs,
         editable=entry.owner_id == actor.user_id and _is_editable(entry, edition, now),
@@ -202,15 +203,17 @@ def get_entry(*, session: Session, actor: Actor, entry_id: int,
 
 def edition_choices(*, session: Session, edition_id: int) -> dict[str, dict[str, str]]:
     """Keys and labels the entry editor offers: groups, categories, tracks, and fixed lists."""
-    def labels(model):
-        rows = session.exec(select(model).where(model.edition_id == edition_id)
-                            .order_by(model.position)).all()
-        return {row.key: named(row) for row in rows}
-
+    # One query for the three lists (the editor reads them on every run).
+    parts = [
+        select(literal(kind).label("kind"), model.key, model.label, model.labels, model.position)
+        .where(model.edition_id == edition_id)
+        for kind, model in (("group", ContestGroup), ("category", Category), ("track", Track))
+    ]
+    found: dict[str, dict[str, str]] = {"group": {}, "category": {}, "track": {}}
+    for row in session.exec(union_all(*parts).order_by("kind", "position")).all():
+        found[row.kind][row.key] = named(row)
     return {
-        "group": labels(ContestGroup),
-        "category": labels(Category),
-        "track": labels(Track),
+        **found,
         "applicant_type": {t.value: t.value.capitalize() for t in ApplicantType},
         "region": {r.value: r.value.replace("_", " ").capitalize() for r in Region},
         "revenue_band": dict(eligibility.REVENUE_BANDS),
@@ -413,10 +416,11 @@ def load_editable_entry(session: Session, actor: Actor, entry_id: int,
                     now: dt.datetime | None) -> tuple[Entry, Edition]:
     """The owner's entry while it may change: draft or submitted, before the deadline."""
     require_role(actor, Role.entrant)
-    entry = session.get(Entry, entry_id)
-    if entry is None or entry.owner_id != actor.user_id:
+    found = session.exec(select(Entry, Edition).join(Edition, Edition.id == Entry.edition_id)
+                         .where(Entry.id == entry_id)).first()  # one query: every save asks it
+    if found is None or found[0].owner_id != actor.user_id:
         raise NotFound("common.no_such_entry")
-    edition = session.get(Edition, entry.edition_id)
+    entry, edition = found
     _check_deadline(edition, now)
     if entry.status not in EDITABLE:
         raise PermissionDenied("entries.no_longer_changeable", code=entry.code,
@@ -592,11 +596,14 @@ def _reference(session: Session, entry: Entry) -> str:
     return f"{digest[:4]}-{digest[4:8]}-{digest[8:12]}".upper()
 
 
-def _key_of(session: Session, model, row_id: int | None) -> str:
-    if row_id is None:
-        return ""
-    row = session.get(model, row_id)
-    return row.key if row is not None else ""
+def _keys_of(session: Session, entry: Entry) -> tuple[str, str, str]:
+    """The keys of the entry's group, category and track ("" for none), in one query."""
+    def key(model, row_id):
+        return select(model.key).where(model.id == row_id).scalar_subquery()
+
+    found = session.exec(select(key(ContestGroup, entry.group_id), key(Category, entry.category_id),
+                                key(Track, entry.track_id))).one()
+    return tuple(value or "" for value in found)
 
 
 def _id_of(session: Session, model, edition_id: int, key: str | None, label: Message,
