@@ -107,6 +107,7 @@ class Tab:
         self.query = ""
         self.exception: str | None = None
         self.runs = 0
+        self.received = 0  # messages the server sent this tab, all runs together
         self._fragment_run = ""
         self.drawn: list[tuple[tuple, str, str]] = []
 
@@ -160,6 +161,7 @@ class Tab:
     async def _until_finished(self) -> None:
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), self.browser.timeout)
+            self.received += 1
             msg = ForwardMsg()
             msg.ParseFromString(raw)
             kind = msg.WhichOneof("type")
