@@ -127,7 +127,7 @@ def check_design(ratings: pd.DataFrame) -> DesignReport:
     j_ids, j_codes = np.unique(ratings["judge"].to_numpy(), return_inverse=True)
     n_e, n_j = len(e_ids), len(j_ids)
     if n_e == 0:
-        return DesignReport(True, 0, [], ["No submitted ratings."])
+        return DesignReport(True, 0, [], [msg("ranking.no_ratings")])
     graph = sparse.coo_matrix(
         (np.ones(len(e_codes)), (e_codes, n_e + j_codes)), shape=(n_e + n_j, n_e + n_j)
     )
@@ -146,20 +146,11 @@ def check_design(ratings: pd.DataFrame) -> DesignReport:
     thin_e = {int(e_ids[k]): int(v) for k, v in enumerate(per_entry) if v < MIN_ENTRY_RATINGS}
     warnings = []
     if n_comp > 1:
-        warnings.append(
-            f"The judge-entry graph has {n_comp} separate pieces; judge leniency cannot be "
-            "compared across them."
-        )
+        warnings.append(msg("ranking.design_pieces", n=n_comp))
     if thin_j:
-        warnings.append(
-            f"{len(thin_j)} judge(s) have fewer than {MIN_JUDGE_RATINGS} ratings, so their "
-            "leniency is poorly known."
-        )
+        warnings.append(msg("ranking.thin_judges", n=len(thin_j), min=MIN_JUDGE_RATINGS))
     if thin_e:
-        warnings.append(
-            f"{len(thin_e)} entr{'y has' if len(thin_e) == 1 else 'ies have'} fewer than "
-            f"{MIN_ENTRY_RATINGS} ratings."
-        )
+        warnings.append(msg("ranking.thin_entries", n=len(thin_e), min=MIN_ENTRY_RATINGS))
     return DesignReport(n_comp == 1, n_comp, components, warnings, thin_j, thin_e)
 
 
@@ -580,15 +571,9 @@ def _design_warnings(data: _Prepared, fits: dict[str, _SheetFit], method: Method
     if draws > 0:
         for s in data.sheets:
             if fits[s].sigma <= 1e-6:
-                warnings.append(
-                    f"Sheet {s}: the ratings leave no room to estimate the judging noise (each "
-                    "entry has one rating, or all ratings agree exactly), so its intervals show "
-                    "no uncertainty; do not rely on them.")
+                warnings.append(msg("ranking.no_noise", sheet=s))
     if not design.connected and not method.needs_connected_design:
-        warnings.append(
-            f"The design is disconnected: '{method.key}' ranks anyway, but entries in different "
-            "pieces were scored by entirely different judges."
-        )
+        warnings.append(msg("ranking.disconnected_anyway", method=method.key))
     return warnings
 
 
