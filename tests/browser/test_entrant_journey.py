@@ -63,6 +63,15 @@ def test_entrant_registers_submits_an_entry_and_finds_it_all_after_a_reload(live
     page.get_by_label("Summary").fill("Grippers that hold anything.")
     page.get_by_role("button", name="Save project").click()
     saved(page, "Project saved.")
+    # A new title reaches the page's heading at once; a save that keeps the title reruns
+    # only the step (a fragment) and still says so, under the same heading.
+    heading = page.get_by_role("heading", name=re.compile("Robot gripper portfolio"))
+    expect(heading).to_be_visible()
+    page.get_by_label("Summary").fill("Grippers that hold anything, gently.")
+    page.get_by_role("button", name="Save project").click()
+    expect(page.get_by_text("Project saved.")).to_have_count(1)
+    expect(page.get_by_label("Summary")).to_have_value("Grippers that hold anything, gently.")
+    expect(heading).to_be_visible()
 
     go_to(page, "2 Applicant")
     choose(page, "Region", "Guangdong")
@@ -132,6 +141,8 @@ def test_entrant_registers_submits_an_entry_and_finds_it_all_after_a_reload(live
     page.reload()
     expect(page.get_by_role("heading", name=re.compile("Robot gripper portfolio"))).to_be_visible()
     expect(page.get_by_text("Status: submitted")).to_be_visible()
+    go_to(page, "1 Project")
+    expect(page.get_by_label("Summary")).to_have_value("Grippers that hold anything, gently.")  # the second save
     go_to(page, "3 Patents")
     for normalised in STORED:
         expect(stored_cell(page, normalised)).to_be_attached()

@@ -151,12 +151,15 @@ def _show_message(keys: dict) -> None:
             st.text(f"• {problem}")
 
 
-def _bands(spec: scoring.CriterionSpec, value) -> None:
-    """The criterion's bands, the one the value falls in marked: one element, a line per
-    band (an element per band made the sheet, rerun on every save, several times heavier)."""
+def _guide(spec: scoring.CriterionSpec, description: str, value) -> None:
+    """What the criterion asks and its bands, the one the value falls in marked: one element,
+    a line each (an element per band, or the description apart, made the sheet heavier: it
+    reruns on every save, and each element costs the server as much as the save's queries)."""
     current = scoring.band_for(spec, value).label if value is not None else None
-    st.caption("  \n".join(f"{'▶ ' if label == current else ''}{low:g}–{high:g}: {widgets.plain(named(label))}"
-                           for low, high, label in judging.band_points(spec)))
+    lines = [widgets.plain(description)] if description else []
+    lines += [f"{'▶ ' if label == current else ''}{low:g}–{high:g}: {widgets.plain(named(label))}"
+              for low, high, label in judging.band_points(spec)]
+    st.caption("  \n".join(lines))
 
 
 @st.fragment
@@ -187,35 +190,35 @@ def _sheet(form: dict, sheet: dict) -> None:
     args = (sheet, keys, False)
     for spec in sheet["criteria"]:
         cast, fmt = _num(spec)
-        left, right = st.columns([3, 2])
-        with left:
+        # The field with its bands beside it in one row, the comment under both: a row is
+        # one element where columns were three.
+        with st.container(horizontal=True, gap="medium"):
             value = st.number_input(
                 t("judge_score.criterion_range", label=named(spec.label), max=f"{spec.max_points:g}",
                   step=f"{spec.step:g}"),
                 step=cast(spec.step), format=fmt, value=None, key=keys["values"][spec.key],
                 on_change=_save, args=args, disabled=locked, placeholder=t("judge_score.not_scored_yet"),
+                width=320,
             )  # no bounds in the browser: it would refuse 999 silently; the rubric refuses it aloud
-            if problem := state.get(keys["refused"], {}).pop(spec.key, None):
-                st.error(problem, icon=":material/block:")
-            needed = value is not None and scoring.comment_required(spec, value)
-            st.text_area(
-                t("judge_score.comment_required_score", c=named(spec.label)) if needed
-                else t("judge_score.comment_on", c=named(spec.label)),
-                key=keys["comments"][spec.key], on_change=_save, args=args, disabled=locked, height=68,
-            )
-        with right:
-            if sheet["descriptions"].get(spec.key):
-                st.text(named(sheet["descriptions"][spec.key]))
-            _bands(spec, value)
+            description = sheet["descriptions"].get(spec.key)
+            _guide(spec, named(description) if description else "", value)
+        if problem := state.get(keys["refused"], {}).pop(spec.key, None):
+            st.error(problem, icon=":material/block:")
+        needed = value is not None and scoring.comment_required(spec, value)
+        st.text_area(
+            t("judge_score.comment_required_score", c=named(spec.label)) if needed
+            else t("judge_score.comment_on", c=named(spec.label)),
+            key=keys["comments"][spec.key], on_change=_save, args=args, disabled=locked, height=68,
+        )
     st.text_area(t("judge_score.overall_comment"), key=keys["overall"], on_change=_save, args=args, disabled=locked)
     values = {k: state.get(w) for k, w in keys["values"].items()}
     scored = sum(v is not None for v in values.values())
     st.metric(t("judge_score.total_so_far"), f"{judging.partial_total(sheet['criteria'], values):.1f} / 100",
               help=t("judge_score.criteria_scored", n=scored, m=len(values)))
     _show_message(keys)
-    save_col, submit_col = st.columns(2)
-    save_col.button(t("judge_score.save_draft"), key=keys["base"] + "_save", on_click=_save, args=args, disabled=locked)
-    submit_col.button(t("judge_score.submit"), key=keys["base"] + "_submit", type="primary", on_click=_save,
+    buttons = st.container(horizontal=True)  # one element where two columns were three
+    buttons.button(t("judge_score.save_draft"), key=keys["base"] + "_save", on_click=_save, args=args, disabled=locked)
+    buttons.button(t("judge_score.submit"), key=keys["base"] + "_submit", type="primary", on_click=_save,
                       args=(sheet, keys, True), disabled=locked)
 
 
