@@ -164,11 +164,10 @@ def _same(a, b) -> bool:
 
 
 def _prepared(frame: pd.DataFrame, columns: dict[str, formats.Column]) -> pd.DataFrame:
-    prepared = frame.copy()
-    for name, column in columns.items():
-        if name in prepared.columns:
-            prepared[name] = column.prepare(prepared[name])
-    return prepared
+    """The listed columns only, each as the table holds it (copying the whole frame first,
+    with the ranking's two dozen working columns, was a third of a Rank's table time)."""
+    return pd.DataFrame({name: column.prepare(frame[name]) for name, column in columns.items()
+                         if name in frame.columns}, index=frame.index)
 
 
 def table(frame: pd.DataFrame, columns: dict[str, formats.Column], *, key: str, page_size: int | None = None,
