@@ -42,7 +42,8 @@ _holding = threading.local()
 
 @contextmanager
 def hashing_slot() -> Iterator[None]:
-    """One of CONTEST_HASHING_SLOTS (default: one per core) for a password hash or check.
+    """One of CONTEST_HASHING_SLOTS (default: a core less than the machine has, at least one)
+    for a password hash or check.
 
     A burst of sign-ins queues here instead of running a hundred hashes at once, so the
     process's other threads keep their share of the cores. Re-entrant in one thread: a

@@ -85,16 +85,20 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 
 def hashing_slots(environ: dict[str, str] | None = None) -> int:
     """CONTEST_HASHING_SLOTS: password hashes one app process computes at once (contest.auth);
-    by default one per core the process may run on. Read apart from the settings, which
-    create the secret key: hashing happens in commands that need no data directory."""
+    by default one fewer than the cores the process may run on (at least one), so a burst of
+    password checks (a crowd signing in, an attacker's wrong passwords) leaves a core to the
+    people at work: with a check on each of two cores, the judges' saves waited behind them.
+    Read apart from the settings, which create the secret key: hashing happens in commands
+    that need no data directory."""
     env = os.environ if environ is None else environ
     configured = (env.get("CONTEST_HASHING_SLOTS") or "").strip()
     if configured.isdigit() and int(configured) > 0:
         return int(configured)
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    return max(1, cores - 1)
 
 
 def pdf_font(environ: dict[str, str] | None = None) -> str | None:

@@ -123,18 +123,26 @@ def show_error(exc: ServiceError) -> None:
 
 def sign_in_page() -> None:
     st.title(t("common.sign_in"))
+    _sign_in_form()
+    language_picker("signin_language")
+
+
+@st.fragment
+def _sign_in_form() -> None:
+    """The form, a fragment: a refused attempt (a mistyped password, or an attacker's
+    twenty a second) reruns the form and its answer, not the shell and the page around them;
+    a sign-in runs the whole app again, signed in."""
     with st.form("sign_in"):
         email = st.text_input(t("common.email"))
         password = st.text_input(t("common.password"), type="password")
         submitted = st.form_submit_button(t("common.sign_in"), type="primary")
-    language_picker("signin_language")
     if submitted:
         try:
             start_session(email, password)
         except ServiceError as exc:
             show_error(exc)
             return
-        st.rerun()
+        st.rerun(scope="app")
 
 
 def sign_in_page_entry() -> st.Page:

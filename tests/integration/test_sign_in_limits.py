@@ -6,6 +6,7 @@ ten first-organiser forms sent at once make one organiser."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from datetime import timedelta
@@ -14,7 +15,7 @@ import pytest
 from sqlalchemy import func, update
 from sqlmodel import select
 
-from contest import auth, db
+from contest import auth, config, db
 from contest.auth import SYSTEM
 from contest.dbtypes import utcnow
 from contest.models import AuthSession, PendingRegistration, Role, SignInAttempt, User, UserRole
@@ -325,3 +326,13 @@ def test_tabs_racing_wrong_passwords_get_no_more_guesses_than_the_limit(engine, 
     allowed = auth.ACCOUNT_FROM_ADDRESS.allowed
     assert allowed <= recorded <= allowed + 1, outcomes
     assert outcomes.count("paused") == 12 - recorded
+
+
+@pytest.mark.parametrize(("cores", "slots"), [(1, 1), (2, 1), (4, 3)])
+def test_password_checks_leave_a_core_to_the_people_at_work(monkeypatch, cores, slots):
+    """By default a process checks passwords on one core fewer than it may run on (never
+    none): a burst of wrong passwords against an account kept both cores of the 2-core
+    machine hashing, and the judges' saves queued behind them."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)))
+    assert config.hashing_slots({}) == slots
+    assert config.hashing_slots({"CONTEST_HASHING_SLOTS": "2"}) == 2  # as configured
