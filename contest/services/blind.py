@@ -33,7 +33,8 @@ def identities(session: Session, entries: Sequence[Entry], places: Iterable[str]
     phone, the owner's name, email, organisation and phone, the patents' holders."""
     places = list(places)
     owner_ids = {e.owner_id for e in entries if e.owner_id}
-    owners = {u.id: u for u in session.exec(select(User).where(User.id.in_(owner_ids))).all()} if owner_ids else {}
+    owners = {u.id: u for u in session.exec(select(User.id, User.name, User.email, User.organisation, User.phone)
+                                            .where(User.id.in_(owner_ids))).all()} if owner_ids else {}
     holders: dict[int, set[str]] = {}
     ids = [e.id for e in entries]
     if ids:
