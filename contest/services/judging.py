@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import object_session
+from sqlalchemy.orm import load_only, object_session
 from sqlmodel import Session, select
 
 from contest import documents, i18n, redaction, scoring
@@ -144,12 +144,16 @@ def filter_entries(
 
 
 def _assigned_round_entry(session: Session, actor: Actor, round_id: int, entry_id: int,
-                          sheet_def_id: int | None = None) -> tuple[Round, Entry, SheetDefinition | None]:
+                          sheet_def_id: int | None = None, *, entry_columns: Sequence = ()
+                          ) -> tuple[Round, Entry, SheetDefinition | None]:
     """The round and entry of the judge's active assignment (PermissionDenied when there is
     none), and the sheet definition `sheet_def_id` names (None when it names none): one
-    query, as each of the judge's saves and pages asks it."""
+    query, as each of the judge's saves and pages asks it. `entry_columns`: only these of
+    the entry's three dozen columns are read now (a save needs four; others load on use)."""
     require_role(actor, Role.judge)
     wanted = select(Round, Entry, SheetDefinition) if sheet_def_id is not None else select(Round, Entry)
+    if entry_columns:
+        wanted = wanted.options(load_only(*entry_columns))
     wanted = (
         wanted.select_from(Assignment)
         .join(Round, Round.id == Assignment.round_id)
@@ -468,7 +472,9 @@ def _sheet_to_save(session: Session, actor: Actor, sheet_id: int | None, round_i
         round_id, entry_id, sheet_def_id = existing.round_id, existing.entry_id, existing.sheet_id
     elif round_id is None or entry_id is None or sheet_def_id is None:
         raise InvalidInput("judging.which_sheet")
-    rnd, entry, definition = _assigned_round_entry(session, actor, round_id, entry_id, sheet_def_id)
+    rnd, entry, definition = _assigned_round_entry(
+        session, actor, round_id, entry_id, sheet_def_id,
+        entry_columns=(Entry.id, Entry.edition_id, Entry.category_id, Entry.code))
     if (definition is None or definition.round_id != rnd.id or definition.category_id != entry.category_id
             or not definition.active):
         raise NotFound("judging.sheet_not_for_entry")
