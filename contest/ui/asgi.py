@@ -115,6 +115,14 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+# The libraries the pages use, loaded now rather than by the first visitor of each page, so
+# that the collector is settled with them (below).
+import altair  # noqa: E402,F401
+import pyarrow  # noqa: E402,F401
+
+from contest import charts, excel  # noqa: E402,F401
+from contest.ui import formats, navigation, shell, viewer, widgets  # noqa: E402,F401
+
 app = st.App(
     str(SCRIPT),
     routes=[
@@ -124,3 +132,4 @@ app = st.App(
     # Runs before Streamlit's own middleware: the page, static files and health get it too.
     middleware=[Middleware(SecurityHeaders)],
 )
+server_options.settle_collector()
