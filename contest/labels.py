@@ -50,10 +50,19 @@ class Label(str):
         return obj
 
     def __reduce__(self):  # kept whole through pickling (worker processes)
-        return (Label, (str(self), self.labels))
+        return (_restored, (str(self), self.labels))
 
     def render(self, language: str = DEFAULT_LANGUAGE) -> str:
         return label_of(self, language)
+
+
+def _restored(english: str, labels: dict) -> Label:
+    """A pickled Label back as it was: its labels were cleaned when it was made. (A worker's
+    10,000-entry ranking brings tens of thousands of Labels back to the app process, where
+    cleaning each again took a quarter of the app's share of a Rank press.)"""
+    obj = str.__new__(Label, english)
+    obj.labels = labels
+    return obj
 
 
 def clean(labels: Mapping[str, Any] | None) -> dict[str, str]:

@@ -139,9 +139,19 @@ def _entries_frame(session: Session, entry_ids: list[int], rnd: Round) -> pd.Dat
         .where(Entry.edition_id == rnd.edition_id, Entry.id.in_(entry_ids or [-1]))
     ).all()
     no_group = names.from_message("common.no_group")
+    # One Label per group and category, shared by their entries: a worker hands the table
+    # back pickled, and a Label pickled once per entry was rebuilt once per entry.
+    made: dict[tuple, names.Label] = {}
+
+    def named(kind: str, thing) -> names.Label:
+        key = (kind, thing.id)
+        if key not in made:
+            made[key] = names.label(thing)
+        return made[key]
+
     records = [(entry_id, code, title, applicant, group.key if group else "none",
-                names.label(group) if group else no_group, category.key if category else "",
-                names.label(category) if category else "", current)
+                named("group", group) if group else no_group, category.key if category else "",
+                named("category", category) if category else "", current)
                for entry_id, code, title, applicant, group, category, current in rows]
     frame = pd.DataFrame.from_records(records, columns=[
         "entry", "entry_code", "title", "applicant", "group_key", "group_label",
@@ -151,8 +161,10 @@ def _entries_frame(session: Session, entry_ids: list[int], rnd: Round) -> pd.Dat
     frame["category_label"] = pd.Series([r[7] for r in records], index=frame.index, dtype=object)
     if rnd.rank_by_category:
         frame["pool"] = frame["group_key"] + "/" + frame["category_key"]
-        frame["pool_label"] = pd.Series([names.joined((r[5], r[7])) for r in records], index=frame.index,
-                                        dtype=object)
+        joined: dict[tuple, names.Label] = {}
+        frame["pool_label"] = pd.Series(
+            [joined.setdefault((id(r[5]), id(r[7])), names.joined((r[5], r[7]))) for r in records],
+            index=frame.index, dtype=object)
     else:
         frame["pool"] = frame["group_key"]
         frame["pool_label"] = frame["group_label"]

@@ -36,7 +36,9 @@ def test_labels_come_from_language_columns_a_mapping_or_the_older_label_zh():
 def test_a_label_behaves_as_english_and_renders_in_messages_in_the_readers_language():
     final = label(_Row("Final", {"zh-Hans": "决赛", "zh-Hant": "決賽"}))
     assert final == "Final" and f"{final}" == "Final"
-    assert pickle.loads(pickle.dumps(final)).labels == final.labels
+    back = pickle.loads(pickle.dumps(final))  # as a worker process hands it back
+    assert isinstance(back, Label) and back == "Final" and back.labels == final.labels
+    assert back.render("zh-Hant") == "決賽"
     message = i18n.msg("results.last_round", round=final)
     assert "決賽" in message.render("zh-Hant") and "Final" in message.render("en")
     assert isinstance(final, Label)
