@@ -99,7 +99,9 @@ def _rank_intervals_spec(with_cut: bool, lang: str) -> dict:
     dots = base.mark_point(filled=True).encode(
         y=y, x="rank:Q",
         color=alt.Color("borderline:N", title=say("charts.borderline"),
-                        scale=alt.Scale(domain=[clear, near], range=["#1f77b4", "#ff7f0e"])),
+                        scale=alt.Scale(domain=[clear, near], range=["#1f77b4", "#ff7f0e"]),
+                        # whole labels: at Vega's default 160 px the Chinese ones were cut short
+                        legend=alt.Legend(labelLimit=400, titleLimit=400)),
         tooltip=[alt.Tooltip("entry_label:N", title=say("charts.entry")),
                  alt.Tooltip("group:N", title=say("charts.group")),
                  alt.Tooltip("rank:Q", title=say("charts.rank")),

@@ -23,19 +23,9 @@ from contest.i18n import RuleError, msg
 
 METHODS = ("model", "mean", "trimmed", "median", "zscore")
 
-# One line each: when the method misleads (SCORING.md section 5).
-METHOD_WARNINGS = {
-    "model": "Assumes a judge is about equally lenient on every entry; needs a connected "
-    "judge-entry design.",
-    "mean": "Fair only when every judge scores every entry: otherwise an entry's score "
-    "depends on how lenient the judges it drew happen to be.",
-    "trimmed": "Fair only for complete panels of at least 5 judges (e.g. a final); with "
-    "fewer judges dropping the highest and lowest score throws away most of the evidence.",
-    "median": "Fair only for complete panels of at least 5 judges; with 3 judges one "
-    "judge decides.",
-    "zscore": "Fair only with random assignment and at least 15 ratings per judge: a judge "
-    "whose field is strong looks lenient and has their entries pulled down.",
-}
+# One line each: when the method misleads (SCORING.md section 5), in the reader's language
+# (the catalogue holds the text; a workbook or a page renders it at the edge).
+METHOD_WARNINGS = {m: msg(f"common.method_warning_{m}") for m in METHODS}
 
 HUBER_C = 1.345
 MIN_JUDGE_RATINGS = 8
@@ -790,8 +780,7 @@ def rank_entries(
     _intervals(frame, data, fits, blend, cut=cut, draws=draws, seed=seed, progress=progress)
     _cut_and_flags(frame, data, cut=cut, borderline=borderline)
     if frame["_unresolved"].any():
-        warnings.append("Some entries remain tied after every published tie rule; the "
-                        "organiser decides and records a reason.")
+        warnings.append(msg("ranking.ties_unresolved"))
     judges, annotated = _annotated(data, fits)
     return RankingResult(
         entries=frame[ENTRY_COLUMNS].sort_values(["group", "rank", "entry"]).reset_index(drop=True),

@@ -151,7 +151,9 @@ class Column:
             return pd.to_datetime(series, utc=True, errors="coerce")
         if series.dtype != object:  # numbers, flags: no edition names among them
             return series
-        return series.map(lambda v: named(v) if isinstance(v, labels.Label) else v)  # edition names
+        # edition names and messages (a method's warning) in the reader's language
+        return series.map(lambda v: named(v) if isinstance(v, labels.Label)
+                          else t(v) if isinstance(v, i18n.Message) else v)
 
     def config(self):
         heading = t(self.label)

@@ -90,4 +90,6 @@ def main() -> None:
         st.navigation([st.Page(undertaking, title=t("common.confidentiality"), url_path="confidentiality"),
                        *navigation.stand_ins(undertaking)], position="hidden").run()
         return
-    st.navigation(navigation.pages_for(actor.roles)).run()
+    # Every page listed: a collapsed menu ends in Streamlit's own "View N more", in English
+    # whatever the reader's language.
+    st.navigation(navigation.pages_for(actor.roles), expanded=True).run()

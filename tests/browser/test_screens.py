@@ -218,11 +218,16 @@ def test_the_results_speak_traditional_chinese_rank_and_its_chart_included(app, 
     title = words("charts.rank_intervals_title", "zh-Hant")
     assert title != words("charts.rank_intervals_title", "en")
     expect(intervals.locator("g.role-title text", has_text=title)).to_have_count(1)
+    legend = intervals.locator("g.role-legend-label text")  # whole, not cut short with an ellipsis
+    expect(legend.filter(has_text=words("charts.borderline_yes", "zh-Hant"))).to_have_count(1)
+    assert not [text for text in legend.all_text_contents() if "…" in text]
     # The design notes come from the ranking (in a worker process): in Chinese too.
     thin = re.escape(i18n.text("ranking.thin_judges", "zh-Hant", n="N", min="M")).replace("N", r"\d+").replace("M", r"\d+")
     see(page.get_by_text(re.compile(thin)))
     main = page.get_by_test_id("stMain").inner_text()
     assert "ratings" not in main, "an English note on the Chinese page"
+    assert "View" not in sidebar.inner_text(), "the menu ends in Streamlit's English 'View N more'"
+    see(sidebar.get_by_role("link", name=words("organiser_audit.audit_trail", "zh-Hant")))  # the last of the organiser's pages
     assert not re.search(r"\b(organiser_results|charts|common)\.[a-z_]+\b", main), "a raw message key is shown"
     shot(page, "organiser-results-zh-Hant")
     switch("zh-Hant", "en")

@@ -196,6 +196,9 @@ def test_workbooks_exported_in_traditional_chinese_keep_their_keys(demo_db, app_
     summary = [[c for c in row if c is not None] for row in workbook["summary"].iter_rows(values_only=True)]
     assert summary[0] == ["評審結果"]
     assert ["sheet", "column", "繁體中文", "English", "简体中文"] in summary  # the legend, the reader's language first
+    # the method's warning in the reader's language, not in English
+    assert ["僅當每位評審為全部項目評分時才公平；否則項目得分取決於所分到評審的寬嚴程度。"] in summary
+    assert not [row for row in summary if row and "Fair only" in str(row[0])]
     statistics = [row for row in workbook["statistics"].iter_rows(values_only=True)]
     everything = dict(zip(statistics[0], statistics[1]))
     assert (everything["value"], everything["label"]) == ("all", "全部參賽項目")  # the key, and its name in words

@@ -4,9 +4,9 @@ entrants and observers then see the published list."""
 import shutil
 
 import pytest
-from sqlmodel import select
+from sqlmodel import select, update
 
-from contest import db
+from contest import db, i18n
 from contest.models import Entry, ScoreSheet, SheetStatus, User
 from tests.integration.test_results import _scored_template  # noqa: F401  (fixture)
 from tests.ui.apptest_helpers import PAGES, page_text, rendered, sign_in, start_app, tick
@@ -90,6 +90,21 @@ def test_reliability_page_labels_judges_by_name_and_entries_by_code(scored_app):
     assert set(entries["entry_code"]) <= codes
     chart = next(c.proto.SerializeToString() for c in at.get("vega_lite_chart") if "leniency" in c.proto.spec)
     assert all(label.encode() in chart for label in labels)  # the chart's axis too
+
+
+def test_each_methods_warning_reads_in_the_organisers_language(scored_app):
+    url, _ = scored_app
+    engine = db.make_engine(url)
+    with db.session_scope(engine) as s:
+        s.exec(update(User).where(User.email == "organiser@demo.example.org").values(language="zh-Hant"))
+        s.commit()
+    engine.dispose()
+    at = organiser_page(scored_app, "organiser_reliability.py")
+    button(at, i18n.text("organiser_reliability.build_report", "zh-Hant")).click().run()
+    assert not at.exception
+    compared = next(df.value for df in at.dataframe if "spearman" in df.value.columns)
+    assert i18n.text("common.method_warning_zscore", "zh-Hant") in set(compared["warning"])
+    assert not [w for w in compared["warning"] if "Fair only" in str(w) or "Assumes" in str(w)]
 
 
 def test_organiser_decides_and_publishes_then_entrants_and_observers_see_the_list(scored_app):

@@ -75,9 +75,7 @@ st.altair_chart(charts.score_distributions(rel.criterion_scores.assign(
     criterion=rel.criterion_scores["criterion_label"].map(named)), lang=language()), width="stretch")
 st.subheader(t("organiser_reliability.agreement_between_methods"))
 st.altair_chart(charts.method_agreement(rel.comparison, lang=language()), width="stretch")
-# each method's warning in the reader's language (the report carries its English text)
-methods_compared = rel.comparison.assign(warning=rel.comparison["method"].map(lambda m: t(f"common.method_warning_{m}")))
-widgets.table(methods_compared, {
+widgets.table(rel.comparison, {  # each method's warning is a message: the table shows it in the reader's language
     "method": C("col.method", "key", values="ranking_method"),
     "reference": C("col.reference", "key", values="ranking_method"), "spearman": C("col.spearman", "number"),
     "kendall": C("col.kendall", "number"), "decisions_changed": C("col.decisions_changed", "count"),

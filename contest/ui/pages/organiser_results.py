@@ -69,12 +69,12 @@ def ranking_part(actor, round_id: int | None, method: str, draws: int | None) ->
     if ranked is None or (ranked.round_id, ranked.method) != (round_id, method):
         st.info(t("organiser_results.choose_round_method_then_press"))
         return
-    # the caption above says it (the ranking's own warning is the method's English text)
-    widgets.warnings(ranked.warnings, already=[f"common.method_warning_{method}", ranking.METHOD_WARNINGS[method]])
+    widgets.warnings(ranked.warnings, already=[ranking.METHOD_WARNINGS[method]])  # the caption above says it
+    tie_words = {step: t(label) for step, label in ranking.TIE_LABELS.items()}  # once, not per entry
     for label, part in ranked.table.groupby("pool_label"):
         st.subheader(widgets.plain(named(part["pool_label"].iloc[0])))
-        shown = part.sort_values("rank").assign(tie_broken_by=lambda f: f["tie_broken_by"].map(
-            lambda step: t(ranking.TIE_LABELS[step]) if step in ranking.TIE_LABELS else ""))
+        shown = part.sort_values("rank").assign(
+            tie_broken_by=lambda f: f["tie_broken_by"].map(lambda step: tie_words.get(step, "")))
         widgets.table(shown, COLUMNS, key=f"results_{round_id}_{label}")
     if ranked.result.draws and ranked.cut is not None and ranked.cut.top:
         near = ranked.table.assign(entry_label=ranked.table["entry_code"], group=ranked.table["pool_label"].map(named))
