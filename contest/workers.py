@@ -44,6 +44,15 @@ from contest.services import ServiceError
 T = TypeVar("T")
 log = logging.getLogger(__name__)
 
+# Workers do their maths on one thread each (unless the environment says otherwise). The
+# maths library otherwise starts a thread per core in every worker, and on a machine whose
+# cores the app processes keep busy the second one only spun: a 10,000-entry rank took the
+# same time and half again the CPU. Set here, in the app process, before any worker starts:
+# the fork server and the resident worker inherit it before they load the library.
+MATHS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+for _name in MATHS_THREADS:
+    os.environ.setdefault(_name, "1")
+
 # Time limits (seconds) for the kinds of work; callers pick one or pass their own.
 SHORT = 60.0  # a workbook or a document check
 LONG = 600.0  # ranking draws, an assignment solve, a full results workbook
