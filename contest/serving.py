@@ -118,9 +118,14 @@ map $upstream_addr $contest_node {{
 {by_address}
     default "";
 }}
-# Set when the browser had no node cookie and the answer came from a known app server.
+# Set when the browser had no node cookie and the answer came from a known app server
+# (Secure when nginx serves HTTPS).
+map $scheme $contest_secure {{
+    https   "; Secure";
+    default "";
+}}
 map "$cookie_{NODE_COOKIE}|$contest_node" $contest_set_node {{
-    "~^\\|(?<node>[0-9]+)$" "{NODE_COOKIE}=$node; Path=/; HttpOnly; SameSite=Lax";
+    "~^\\|(?<node>[0-9]+)$" "{NODE_COOKIE}=$node; Path=/; HttpOnly; SameSite=Lax$contest_secure";
     default "";
 }}
 upstream contest_new {{

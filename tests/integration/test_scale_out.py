@@ -47,6 +47,7 @@ def test_two_processes_behind_nginx_keep_every_save_once_and_sign_ins_work_on_ei
                 load.judge(server.url, email, password, saves=SAVES, pause=0.2, timings=timings,
                            confirmed=confirmed) for email, password in judges))
             serving_each = [established(port) for port in server.app_ports]  # the tabs' websockets
+            nodes = sorted(tab.browser.cookie("contest_node") for tab in tabs)  # set by nginx
             # One judge's browser signed in through nginx; its cookie signs it in on each process.
             signed = tabs[0].browser
             others = []
@@ -60,9 +61,9 @@ def test_two_processes_behind_nginx_keep_every_save_once_and_sign_ins_work_on_ei
             for tab in tabs:
                 await tab.close()
                 await tab.browser.close()
-            return serving_each, others
+            return serving_each, others, nodes
 
-        serving_each, others = run_sync(crowd())
+        serving_each, others, nodes = run_sync(crowd())
     finally:
         server.stop()
     assert not timings.failures, timings.failures
@@ -70,6 +71,7 @@ def test_two_processes_behind_nginx_keep_every_save_once_and_sign_ins_work_on_ei
     # Each browser's first page went to the next process in turn, and the browser stayed there:
     # the tabs split evenly (hashing random cookies split them by chance, up to 58/42 for 100)
     assert sorted(serving_each) == [JUDGES // 2, JUDGES - JUDGES // 2], serving_each
+    assert nodes == ["0"] * (JUDGES // 2) + ["1"] * (JUDGES - JUDGES // 2), nodes
     assert all(fields for fields in others), "the session cookie did not sign in on every process"
     assert load.check_saves(db_url, confirmed) == []
 
