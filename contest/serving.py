@@ -184,9 +184,10 @@ http {{
 def streamlit_command(port: int, address: str) -> list[str]:
     """`streamlit run contest/ui/asgi.py` on `address`:`port`. The serving options are applied
     when asgi.py loads (contest/ui/server_options.py); the two here are read before that:
-    headless (whether Streamlit asks for an email) and the file watcher, which Streamlit sets
-    up for its config and secrets files at start-up (with the default it polls them from a
-    thread of its own for the life of the server)."""
+    headless (whether Streamlit asks for an email) and the file watcher (with the default,
+    Streamlit watches the app's sources from start-up). Streamlit 1.67 still polls its own
+    config.toml files five times a second whatever this option says (about 0.8 % of a core
+    per process, seen with py-spy); no option turns that off."""
     streamlit = shutil.which("streamlit", path=os.path.dirname(sys.executable)) or "streamlit"
     return [streamlit, "run", str(ASGI), "--server.port", str(port), "--server.address", address,
             "--server.headless", "true", "--server.fileWatcherType", "none"]

@@ -98,14 +98,20 @@ def value_labels(prefix: str, keys) -> str:
     return ", ".join(value_label(prefix, part) for part in parts if part)
 
 
+def in_words(value):
+    """An edition's name (a Label) or a message in the user's language; anything else as it is."""
+    if isinstance(value, labels.Label):
+        return named(value)
+    return t(value) if isinstance(value, i18n.Message) else value
+
+
 def in_language(rows) -> list[dict]:
     """Rows (dicts or dataclasses) for a table, with the edition's names (Labels) and
     messages in the user's language: a DataFrame keeps only their English text."""
     out = []
     for row in rows:
         values = row if isinstance(row, dict) else {f.name: getattr(row, f.name) for f in fields(row)}
-        out.append({key: named(v) if isinstance(v, labels.Label) else t(v) if isinstance(v, i18n.Message) else v
-                    for key, v in values.items()})
+        out.append({key: in_words(v) for key, v in values.items()})
     return out
 
 
@@ -151,9 +157,7 @@ class Column:
             return pd.to_datetime(series, utc=True, errors="coerce")
         if series.dtype != object:  # numbers, flags: no edition names among them
             return series
-        # edition names and messages (a method's warning) in the reader's language
-        return series.map(lambda v: named(v) if isinstance(v, labels.Label)
-                          else t(v) if isinstance(v, i18n.Message) else v)
+        return series.map(in_words)  # edition names and messages (a method's warning)
 
     def config(self):
         heading = t(self.label)

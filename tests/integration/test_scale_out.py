@@ -96,6 +96,7 @@ def test_nginx_config_for_app_servers_on_other_machines_is_sticky_and_upgrades_w
     assert "upstream contest_new {" in config and "map $cookie_contest_node $contest_pool" in config
     assert "upstream contest_node_1 {\n    server 10.0.0.6:8501 max_fails=0;\n}" in config
     assert "add_header Set-Cookie $contest_set_node;" in config
+    assert 'https   "; Secure";' in config and "HttpOnly; SameSite=Lax$contest_secure" in config
     assert "hash $cookie_contest_browser consistent;" in config  # a browser without the node cookie
     assert "proxy_set_header Upgrade $http_upgrade;" in config
     # nginx itself accepts it (inside a minimal http block)

@@ -101,8 +101,8 @@ def on_save(service, success: str, *, step_only=lambda values: False, **widgets_
 def show_step(step: str) -> None:
     """The chosen step. A fragment: an entrant saves the project step most often, and such a
     save reruns only the step, not the page's header and the sidebar (a project save cost the
-    server 31 ms of CPU as a whole page, 14.6 ms as the step). A save that changes what the page shows above the step (the
-    title, the status) runs the whole page again."""
+    server 31 ms of CPU as a whole page, 14.6 ms as the step). A save that changes what the
+    page shows above the step (the title, the status) runs the whole page again."""
     if st.session_state.pop(WHOLE_PAGE, False):
         st.rerun(scope="app")
     # Always the same slot, so a message appearing or going does not move (and reset) the

@@ -5,6 +5,7 @@ what it will do before it does it."""
 import pandas as pd
 import streamlit as st
 
+from contest import ranking
 from contest.services import decisions, editions, feedback
 from contest.ui import context, widgets
 from contest.ui.i18n import named, t
@@ -59,7 +60,7 @@ methods = {m: t(f"ranking_method.{m}") for m in design.methods}  # labels bound 
 method = st.selectbox(t("decisions.method"), list(methods), key=f"method_{round_id}",
                       index=list(methods).index(actions.method) if actions.method in methods else 0,
                       format_func=methods.get)
-st.caption(t(f"common.method_warning_{method}"))
+st.caption(t(ranking.METHOD_WARNINGS[method]))
 
 # Entries short of ratings: each needs a choice before the round is decided.
 choices = {"wait": t("decisions.choice_wait"), "assign_more": t("decisions.choice_assign_more"),

@@ -22,7 +22,7 @@ round_id = left.selectbox(t("common.round"), list(rounds), format_func=rounds.ge
 method = middle.selectbox(t("common.method"), ranking.METHODS, format_func={m: t(f"ranking_method.{m}") for m in ranking.METHODS}.get)
 draws = widgets.number(t("organiser_results.interval_draws"), low=0, high=5000, value=1000, step=100, key="results_draws",
                        container=right)
-st.caption(t(f"common.method_warning_{method}"))
+st.caption(t(ranking.METHOD_WARNINGS[method]))
 with st.expander(t("organiser_results.public_vote")):
     share = scored[round_id].public_vote_weight if round_id in scored else 0.0
     st.caption(t("organiser_results.public_vote_counts_round_set", share=f"{share * 100:g}"))
